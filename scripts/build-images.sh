@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds, without any container registry, images equivalent to the official ones the stack uses:
+# Debian bases made with debootstrap + docker import, then Postgres, Redis, Node 24 and ContextForge
+# from Debian's packages, npm and PyPI, and the image of our own MCP servers.
+# Reruns are cheap: bases that exist are kept, and docker's layer cache does the rest.
+# Usage: scripts/build-images.sh [--servers-only] ; FORCE_BASE=1 rebuilds the Debian bases.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+img() { node -e "const j=require('./fixtures/images/images.json');console.log($1)"; }
+log() { printf '[images] %s\n' "$*" >&2; }
+die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
+
+command -v docker >/dev/null || die "no docker client on PATH. Install Docker (Debian: apt-get install docker.io) or run scripts/start-docker.sh."
+timeout 20 docker info >/dev/null 2>&1 || die "the Docker engine does not answer. Start it (scripts/start-docker.sh on a machine without one) and retry."
+
+build() { # name dockerfile [build args...]
+  local name=$1 file=$2; shift 2
+  local t0=$SECONDS
+  log "building $name from $file"
+  if ! docker build --network host -q -t "$name" -f "fixtures/images/$file" "$@" "${context:-fixtures/images}" >/tmp/mcp-perf-build.$$.log 2>&1; then
+    tail -40 /tmp/mcp-perf-build.$$.log >&2; rm -f /tmp/mcp-perf-build.$$.log
+    die "docker build of $name failed (last lines above)"
+  fi
+  rm -f /tmp/mcp-perf-build.$$.log
+  log "$name ready in $((SECONDS - t0))s"
+}
+
+base() { # suite image
+  local suite=$1 name=$2
+  if [ -z "${FORCE_BASE:-}" ] && docker image inspect "$name" >/dev/null 2>&1; then log "$name present"; return; fi
+  command -v debootstrap >/dev/null || die "debootstrap is needed to make $name (apt-get install debootstrap)"
+  local mirror
+  mirror=$(grep -hoE '^URIs: *[^ ]+' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -1 || true)
+  [ -n "$mirror" ] || mirror=$(grep -hoE '^deb +[^ ]+' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | head -1 || true)
+  [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt sources"
+  local dir; dir=$(mktemp -d /tmp/mcp-perf-rootfs.XXXXXX)
+  trap 'rm -rf "$dir"' RETURN
+  log "debootstrap $suite from $mirror (about a minute)"
+  debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" "$mirror" >/tmp/mcp-perf-debootstrap.log 2>&1 || { tail -20 /tmp/mcp-perf-debootstrap.log >&2; die "debootstrap $suite failed"; }
+  echo "deb $mirror $suite main" > "$dir/etc/apt/sources.list"
+  # Registries may be reached through a TLS proxy whose CA this machine trusts: the image trusts it too.
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+    chroot "$dir" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in $suite"
+  fi
+  local bundle=/etc/ssl/certs/ca-certificates.crt
+  tar -C "$dir" -c . | docker import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c "ENV NODE_EXTRA_CA_CERTS=$bundle PIP_CERT=$bundle REQUESTS_CA_BUNDLE=$bundle SSL_CERT_FILE=$bundle" \
+    -c 'CMD ["/bin/bash"]' - "$name" >/dev/null
+  log "$name imported"
+}
+
+if [ "${1:-}" != "--servers-only" ]; then
+  base bookworm "$(img j.local.bookworm)"
+  base trixie "$(img j.local.trixie)"
+  build "$(img j.local.postgres)" postgres.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
+  build "$(img j.local.redis)" redis.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
+  build "$(img j.local.node)" node.Dockerfile --build-arg "BASE=$(img j.local.trixie)"
+  build "$(img j.local.gateway)" contextforge.Dockerfile --build-arg "BASE=$(img j.local.trixie)" \
+    --build-arg "CONTEXTFORGE_VERSION=$(img j.contextforgeVersion)"
+fi
+node_image=${MCP_PERF_NODE_IMAGE:-$(img j.local.node)}
+docker image inspect "$node_image" >/dev/null 2>&1 || node_image=$(img j.official.node)
+context=fixtures/servers build "$(img j.servers)" mcp-servers.Dockerfile --build-arg "NODE_IMAGE=$node_image"
+log "all images ready"

@@ -1,0 +1,68 @@
+/** Why an iteration failed. Counted by class and by `key` (class plus code), never thrown out of a run. */
+export type ErrorClass =
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'timeout'
+  | 'http_status'
+  | 'jsonrpc'
+  | 'malformed_response'
+  | 'check_failed'
+  | 'interrupted'
+  | 'other';
+
+export interface Failure {
+  class: ErrorClass;
+  code?: string | number;
+  message?: string;
+}
+
+export const ERROR_CLASSES: readonly ErrorClass[] = [
+  'connection_refused', 'connection_reset', 'timeout', 'http_status', 'jsonrpc', 'malformed_response', 'check_failed', 'interrupted', 'other',
+];
+
+export function failureKey(failure: Failure): string {
+  return failure.code === undefined ? failure.class : `${failure.class}:${failure.code}`;
+}
+
+export function classOfKey(key: string): ErrorClass {
+  const cls = key.split(':', 1)[0] as ErrorClass;
+  return ERROR_CLASSES.includes(cls) ? cls : 'other';
+}
+
+/** An error an operation can throw to report a classified failure. */
+export class OperationFailure extends Error {
+  readonly failure: Failure;
+  constructor(failure: Failure) {
+    super(failure.message ?? failureKey(failure));
+    this.name = 'OperationFailure';
+    this.failure = failure;
+  }
+}
+
+const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
+const TIMEOUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ESOCKETTIMEDOUT']);
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause && cause !== error ? errorCode(cause) : undefined;
+}
+
+/** Maps anything an operation threw (undici, ws, JSON.parse, OperationFailure) onto the taxonomy. */
+export function classifyError(error: unknown): Failure {
+  if (error instanceof OperationFailure) return error.failure;
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : '';
+  const code = errorCode(error);
+  if (code && REFUSED.has(code)) return { class: 'connection_refused', code, message };
+  if (code && TIMEOUT.has(code)) return { class: 'timeout', code, message };
+  if (name === 'TimeoutError') return { class: 'timeout', message };
+  if (code && RESET.has(code)) return { class: 'connection_reset', code, message };
+  if (name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED') return { class: 'interrupted', message };
+  if (error instanceof SyntaxError) return { class: 'malformed_response', message };
+  if (/other side closed|socket hang up|reset/i.test(message)) return { class: 'connection_reset', message };
+  return { class: 'other', ...(code ? { code } : name && name !== 'Error' ? { code: name } : {}), message };
+}

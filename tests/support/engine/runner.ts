@@ -1,0 +1,119 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { Aggregator } from './aggregator.ts';
+import { execute, type ExecutionSummary } from './executor.ts';
+import { MetricsRecorder, type IntervalSnapshot } from './metrics.ts';
+import type { LoadOperation, Operation } from './operation.ts';
+import type { RunResult, SeriesPoint } from './result.ts';
+import { normalizeScenario, type Scenario, type ScenarioInput } from './scenario.ts';
+
+export interface RunOptions {
+  /** Name recorded for iterations whose outcome names none (default: the scenario's name). */
+  operationName?: string;
+  /** Called for each finished second of the per-second series. */
+  onSecond?: (point: SeriesPoint) => void;
+  /** Aborts the run (its in-flight iterations are interrupted; a partial result is still returned). */
+  signal?: AbortSignal;
+}
+
+/** Where worker threads get the operation: a module exporting createOperation(params). */
+export interface WorkerOperation {
+  module: string | URL;
+  params?: unknown;
+  /** Threads to use; default: one per core. */
+  workers?: number;
+}
+
+const START_DELAY_MS = 50;
+
+/** Runs a scenario in this thread. The operation is a function or { iterate, close }. */
+export async function runScenario(input: ScenarioInput, operation: Operation | LoadOperation, options: RunOptions = {}): Promise<RunResult> {
+  const scenario = normalizeScenario(input);
+  const op: LoadOperation = typeof operation === 'function' ? { iterate: operation } : operation;
+  const recorder = new MetricsRecorder();
+  const aggregator = new Aggregator(1, options.onSecond);
+  const startedAt = new Date();
+  const startAt = performance.now() + START_DELAY_MS;
+  const flusher = setInterval(() => aggregator.add(0, recorder.flush()), 1000);
+  const firstFlush = setTimeout(() => flusher.refresh(), START_DELAY_MS);
+  let summary: ExecutionSummary;
+  try {
+    summary = await execute({
+      scenario, operation: op.iterate, recorder, segment: { index: 0, count: 1 }, startAt,
+      operationName: options.operationName ?? scenario.name, signal: options.signal,
+    });
+  } finally {
+    clearInterval(flusher);
+    clearTimeout(firstFlush);
+    await op.close?.();
+  }
+  aggregator.add(0, recorder.flush());
+  return aggregator.result(scenario, { startedAt, durationMs: summary.loadPhaseMs, workers: 1, interrupted: summary.interrupted });
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'interval'; snapshot: IntervalSnapshot }
+  | { type: 'done'; summary: ExecutionSummary; snapshot: IntervalSnapshot }
+  | { type: 'error'; message: string };
+
+export interface WorkerInit {
+  scenario: Scenario;
+  module: string;
+  params: unknown;
+  segment: { index: number; count: number };
+  operationName: string;
+}
+
+/**
+ * Runs a scenario split over worker threads, like k6's execution segments: thread j of n takes
+ * iterations (or VUs) j, j+n, j+2n, ... Interval histograms come back encoded and merge exactly.
+ */
+export async function runScenarioInWorkers(input: ScenarioInput, operation: WorkerOperation, options: RunOptions = {}): Promise<RunResult> {
+  const scenario = normalizeScenario(input);
+  const count = Math.max(1, Math.min(operation.workers ?? availableParallelism(), scenario.model === 'closed' ? scenario.vus : Number.MAX_SAFE_INTEGER));
+  const aggregator = new Aggregator(count, options.onSecond);
+  const moduleUrl = operation.module instanceof URL ? operation.module.href : new URL(operation.module, `file://${process.cwd()}/`).href;
+  const workers: Worker[] = [];
+  const summaries: ExecutionSummary[] = [];
+  const startedAt = new Date();
+  try {
+    const ready: Promise<void>[] = [];
+    const done: Promise<void>[] = [];
+    for (let index = 0; index < count; index++) {
+      const init: WorkerInit = { scenario, module: moduleUrl, params: operation.params, segment: { index, count }, operationName: options.operationName ?? scenario.name };
+      const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: init });
+      workers.push(worker);
+      let onReady: () => void = () => undefined;
+      ready.push(new Promise<void>((resolve) => (onReady = resolve)));
+      done.push(new Promise<void>((resolve, reject) => {
+        worker.on('message', (msg: WorkerMessage) => {
+          if (msg.type === 'ready') onReady();
+          else if (msg.type === 'interval') aggregator.add(index, msg.snapshot);
+          else if (msg.type === 'done') {
+            aggregator.add(index, msg.snapshot);
+            summaries.push(msg.summary);
+            resolve();
+          } else reject(new Error(`load worker ${index}: ${msg.message}`));
+        });
+        worker.on('error', (error) => reject(new Error(`load worker ${index} failed: ${error.message}`, { cause: error })));
+        worker.on('exit', (code) => reject(new Error(`load worker ${index} exited with code ${code} before finishing`)));
+      }));
+    }
+    await Promise.race([Promise.all(ready), Promise.all(done)]);
+    const startAtEpoch = performance.timeOrigin + performance.now() + START_DELAY_MS;
+    const abort = () => workers.forEach((w) => w.postMessage({ type: 'abort' }));
+    options.signal?.addEventListener('abort', abort, { once: true });
+    workers.forEach((w) => w.postMessage({ type: 'start', startAtEpoch }));
+    try {
+      await Promise.all(done);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  const loadPhaseMs = Math.max(...summaries.map((s) => s.loadPhaseMs));
+  const interrupted = summaries.reduce((n, s) => n + s.interrupted, 0);
+  return aggregator.result(scenario, { startedAt, durationMs: loadPhaseMs, workers: count, interrupted });
+}

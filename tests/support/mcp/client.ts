@@ -1,0 +1,126 @@
+import { OperationFailure } from '../engine/errors.ts';
+import { MCP_PROTOCOL_VERSION, unwrap, type JsonRpcResponse } from './jsonrpc.ts';
+
+export interface Exchange {
+  response: JsonRpcResponse;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** What a call returned, with the bytes it moved, so an engine operation can report them. */
+export interface McpReply<T> {
+  result: T;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface Tool {
+  name: string;
+  description?: string;
+  inputSchema?: unknown;
+}
+
+export interface ToolCallResult {
+  content: { type: string; text?: string }[];
+  isError?: boolean;
+}
+
+export interface InitializeResult {
+  protocolVersion: string;
+  serverInfo: { name: string; version: string };
+  capabilities: Record<string, unknown>;
+}
+
+/**
+ * The MCP operations, over any transport. A transport implements `exchange` (one request, its
+ * response) and `notify`; JSON-RPC errors and malformed frames become classified OperationFailures.
+ */
+export abstract class McpClient {
+  private nextId = 1;
+
+  protected abstract exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange>;
+  protected abstract notify(method: string, params: Record<string, unknown> | undefined, opts: CallOptions): Promise<void>;
+  abstract close(): Promise<void>;
+
+  async request<T>(method: string, params?: Record<string, unknown>, opts: CallOptions = {}): Promise<McpReply<T>> {
+    const id = this.nextId++;
+    const { response, bytesIn, bytesOut } = await this.exchange(method, params, id, opts);
+    if (response.id !== id && response.id !== null) {
+      throw new OperationFailure({ class: 'malformed_response', code: 'id_mismatch', message: `asked id ${id}, got ${String(response.id)}` });
+    }
+    return { result: unwrap<T>(response), bytesIn, bytesOut };
+  }
+
+  /** initialize followed by notifications/initialized. */
+  async initialize(opts: CallOptions = {}, clientName = 'mcp-perf'): Promise<McpReply<InitializeResult>> {
+    const reply = await this.request<InitializeResult>('initialize', {
+      protocolVersion: MCP_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: clientName, version: '0.1.0' },
+    }, opts);
+    await this.notify('notifications/initialized', undefined, opts);
+    return reply;
+  }
+
+  ping(opts?: CallOptions) {
+    return this.request<Record<string, never>>('ping', undefined, opts);
+  }
+
+  listTools(cursor?: string, opts?: CallOptions) {
+    return this.request<{ tools: Tool[]; nextCursor?: string }>('tools/list', cursor ? { cursor } : undefined, opts);
+  }
+
+  /** Follows nextCursor until the list ends (at most `maxPages` pages). */
+  async listAllTools(opts?: CallOptions, maxPages = 100): Promise<McpReply<Tool[]>> {
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    let bytesIn = 0;
+    let bytesOut = 0;
+    for (let page = 0; page < maxPages; page++) {
+      const reply = await this.listTools(cursor, opts);
+      tools.push(...reply.result.tools);
+      bytesIn += reply.bytesIn;
+      bytesOut += reply.bytesOut;
+      cursor = reply.result.nextCursor;
+      if (!cursor) return { result: tools, bytesIn, bytesOut };
+    }
+    throw new OperationFailure({ class: 'malformed_response', code: 'cursor_loop', message: `tools/list still paging after ${maxPages} pages` });
+  }
+
+  /** tools/call; a result with isError is a failure (class jsonrpc, code isError). */
+  async callTool(name: string, args: Record<string, unknown> = {}, opts?: CallOptions): Promise<McpReply<ToolCallResult>> {
+    const reply = await this.request<ToolCallResult>('tools/call', { name, arguments: args }, opts);
+    if (reply.result?.isError) {
+      const text = reply.result.content?.map((c) => c.text ?? '').join(' ') ?? '';
+      throw new OperationFailure({ class: 'jsonrpc', code: 'isError', message: `tool ${name} returned isError: ${text.slice(0, 200)}` });
+    }
+    if (!Array.isArray(reply.result?.content)) {
+      throw new OperationFailure({ class: 'malformed_response', code: 'tool_result', message: `tools/call ${name}: result has no content array` });
+    }
+    return reply;
+  }
+
+  listResources(cursor?: string, opts?: CallOptions) {
+    return this.request<{ resources: { uri: string; name: string }[]; nextCursor?: string }>('resources/list', cursor ? { cursor } : undefined, opts);
+  }
+
+  readResource(uri: string, opts?: CallOptions) {
+    return this.request<{ contents: { uri: string; text?: string; blob?: string }[] }>('resources/read', { uri }, opts);
+  }
+
+  listPrompts(cursor?: string, opts?: CallOptions) {
+    return this.request<{ prompts: { name: string }[]; nextCursor?: string }>('prompts/list', cursor ? { cursor } : undefined, opts);
+  }
+
+  getPrompt(name: string, args: Record<string, string> = {}, opts?: CallOptions) {
+    return this.request<{ messages: { role: string; content: unknown }[] }>('prompts/get', { name, arguments: args }, opts);
+  }
+}
+
+export function bodyOf(method: string, params: Record<string, unknown> | undefined, id?: number): string {
+  return JSON.stringify(id === undefined ? { jsonrpc: '2.0', method, ...(params ? { params } : {}) } : { jsonrpc: '2.0', id, method, ...(params ? { params } : {}) });
+}

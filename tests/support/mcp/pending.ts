@@ -1,0 +1,50 @@
+import { OperationFailure } from '../engine/errors.ts';
+import type { JsonRpcResponse } from './jsonrpc.ts';
+
+interface Waiter {
+  resolve: (response: JsonRpcResponse, bytes: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Requests waiting for their response on a shared stream (SSE, WebSocket), matched by id. */
+export class PendingResponses {
+  private readonly waiters = new Map<number | string, Waiter>();
+
+  wait(id: number, signal?: AbortSignal): Promise<{ response: JsonRpcResponse; bytesIn: number }> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.waiters.delete(id);
+        reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.set(id, {
+        resolve: (response, bytesIn) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve({ response, bytesIn });
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      });
+    });
+  }
+
+  deliver(response: JsonRpcResponse, bytes: number): void {
+    if (response.id === null) return;
+    const waiter = this.waiters.get(response.id);
+    if (!waiter) return;
+    this.waiters.delete(response.id);
+    waiter.resolve(response, bytes);
+  }
+
+  cancel(id: number): void {
+    this.waiters.delete(id);
+  }
+
+  failAll(reason: string): void {
+    for (const waiter of this.waiters.values()) waiter.reject(new OperationFailure({ class: 'connection_reset', code: 'stream_closed', message: reason }));
+    this.waiters.clear();
+  }
+}

@@ -1,0 +1,105 @@
+import type { Dispatcher } from 'undici';
+import { OperationFailure } from '../engine/errors.ts';
+import { bodyOf, McpClient, type CallOptions, type Exchange } from './client.ts';
+import { isResponse, MCP_PROTOCOL_VERSION, parseResponse, SseParser, type JsonRpcResponse } from './jsonrpc.ts';
+
+export interface StreamableHttpClientOptions {
+  /** Full URL of the MCP endpoint, e.g. http://127.0.0.1:4444/servers/<id>/mcp */
+  url: string;
+  dispatcher: Dispatcher;
+  headers?: Record<string, string>;
+}
+
+/**
+ * MCP Streamable HTTP: POST per message, JSON or text/event-stream answers, Mcp-Session-Id kept from
+ * initialize (when the server hands one out) and ended with DELETE on close.
+ */
+export class StreamableHttpClient extends McpClient {
+  private readonly origin: string;
+  private readonly path: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly baseHeaders: Record<string, string>;
+  sessionId: string | undefined;
+  private protocolVersion: string | undefined;
+
+  constructor(options: StreamableHttpClientOptions) {
+    super();
+    const url = new URL(options.url);
+    this.origin = url.origin;
+    this.path = url.pathname + url.search;
+    this.dispatcher = options.dispatcher;
+    this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers };
+  }
+
+  private headers(): Record<string, string> {
+    const h = { ...this.baseHeaders };
+    if (this.sessionId) h['mcp-session-id'] = this.sessionId;
+    if (this.protocolVersion) h['mcp-protocol-version'] = this.protocolVersion;
+    return h;
+  }
+
+  private async post(body: string, opts: CallOptions): Promise<Dispatcher.ResponseData> {
+    return this.dispatcher.request({ origin: this.origin, path: this.path, method: 'POST', headers: this.headers(), body, signal: opts.signal });
+  }
+
+  protected async exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange> {
+    const body = bodyOf(method, params, id);
+    const res = await this.post(body, opts);
+    const bytesOut = Buffer.byteLength(body);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = await res.body.text();
+      throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `POST ${this.path} ${method} -> ${res.statusCode}: ${text.slice(0, 200)}` });
+    }
+    const session = res.headers['mcp-session-id'];
+    if (method === 'initialize' && typeof session === 'string') this.sessionId = session;
+    const type = String(res.headers['content-type'] ?? '');
+    let response: JsonRpcResponse | undefined;
+    let bytesIn = 0;
+    if (type.includes('text/event-stream')) {
+      const parser = new SseParser();
+      res.body.setEncoding('utf8');
+      for await (const chunk of res.body as AsyncIterable<string>) {
+        bytesIn += Buffer.byteLength(chunk);
+        if (response) continue;
+        for (const event of parser.push(chunk)) {
+          if (event.event !== 'message' || !event.data) continue;
+          let msg: unknown;
+          try {
+            msg = JSON.parse(event.data);
+          } catch {
+            throw new OperationFailure({ class: 'malformed_response', code: 'sse_json', message: `event data is not JSON: ${event.data.slice(0, 200)}` });
+          }
+          if (isResponse(msg) && msg.id === id) response = msg;
+        }
+      }
+      if (!response) throw new OperationFailure({ class: 'malformed_response', code: 'sse_no_response', message: `event stream for ${method} ended without a response to id ${id}` });
+    } else {
+      const text = await res.body.text();
+      bytesIn = Buffer.byteLength(text);
+      response = parseResponse(text, id);
+    }
+    if (method === 'initialize' && response.result && typeof response.result === 'object') {
+      this.protocolVersion = (response.result as { protocolVersion?: string }).protocolVersion ?? MCP_PROTOCOL_VERSION;
+    }
+    return { response, bytesIn, bytesOut };
+  }
+
+  protected async notify(method: string, params: Record<string, unknown> | undefined, opts: CallOptions): Promise<void> {
+    const res = await this.post(bodyOf(method, params), opts);
+    const text = await res.body.text();
+    if (res.statusCode !== 202 && res.statusCode !== 200 && res.statusCode !== 204) {
+      throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `notification ${method} -> ${res.statusCode}: ${text.slice(0, 200)}` });
+    }
+  }
+
+  /** Ends the session with DELETE (servers without sessions, or that refuse DELETE, are fine). */
+  async close(opts: CallOptions = {}): Promise<void> {
+    if (!this.sessionId) return;
+    const res = await this.dispatcher.request({ origin: this.origin, path: this.path, method: 'DELETE', headers: this.headers(), signal: opts.signal });
+    await res.body.dump();
+    this.sessionId = undefined;
+    if (res.statusCode >= 400 && res.statusCode !== 404 && res.statusCode !== 405) {
+      throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `DELETE session -> ${res.statusCode}` });
+    }
+  }
+}

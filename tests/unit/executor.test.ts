@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OperationFailure } from '../support/engine/errors.ts';
+import type { IterationContext } from '../support/engine/operation.ts';
+import { runScenario } from '../support/engine/runner.ts';
+
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+  const t = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => {
+    clearTimeout(t);
+    reject(signal.reason);
+  }, { once: true });
+});
+
+describe('open model on a fake clock', () => {
+  afterEach(() => vi.useRealTimers());
+
+  const fake = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] });
+
+  it('starts each iteration on its schedule and times latency from the intended start', async () => {
+    fake();
+    const t0 = performance.now();
+    const starts: number[] = [];
+    const run = runScenario(
+      { name: 'cr', executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 5 },
+      async () => {
+        starts.push(performance.now() - t0);
+        await sleep(30);
+      },
+    );
+    await vi.advanceTimersByTimeAsync(3000);
+    const result = await run;
+    expect(starts.map((t) => Math.round(t - starts[0]!))).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    expect(result.counts).toMatchObject({ started: 10, completed: 10, ok: 10, dropped: 0 });
+    expect(result.latency.p50).toBeCloseTo(30, 0);
+    expect(result.rate.achieved).toBeCloseTo(10, 6);
+    expect(result.rate.target).toBe(10);
+  });
+
+  it('counts iterations as dropped when every VU is busy, instead of queueing them', async () => {
+    fake();
+    const run = runScenario(
+      { name: 'drop', executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 2, gracefulStop: '10s' },
+      () => sleep(1000),
+    );
+    await vi.advanceTimersByTimeAsync(5000);
+    const result = await run;
+    expect(result.counts.started).toBe(2);
+    expect(result.counts.dropped).toBe(8);
+    expect(result.errorRate).toBeCloseTo(0.8, 6);
+    expect(result.vus.peakInFlight).toBe(2);
+  });
+
+  it('grows VUs from preAllocatedVUs up to maxVUs', async () => {
+    fake();
+    const run = runScenario(
+      { name: 'grow', executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 1, maxVUs: 4, gracefulStop: '10s' },
+      () => sleep(350),
+    );
+    await vi.advanceTimersByTimeAsync(5000);
+    const result = await run;
+    expect(result.counts.dropped).toBe(0);
+    expect(result.counts.completed).toBe(10);
+  });
+
+  it('times out an iteration and interrupts what outlives gracefulStop', async () => {
+    fake();
+    let n = 0;
+    const run = runScenario(
+      { name: 'slow', executor: 'constant-arrival-rate', rate: 2, duration: '1s', preAllocatedVUs: 2, timeout: '200ms', gracefulStop: '1s' },
+      async ({ signal }: IterationContext) => {
+        if (n++ === 0) return sleep(50, signal);
+        await new Promise<void>(() => undefined); // never answers, ignores the signal
+      },
+    );
+    await vi.advanceTimersByTimeAsync(5000);
+    const result = await run;
+    expect(result.counts.ok).toBe(1);
+    expect(result.errors).toEqual({ 'timeout:iteration': 1 });
+    expect(result.errorsByClass).toEqual({ timeout: 1 });
+  });
+
+  it('ramps the arrival rate through stages', async () => {
+    fake();
+    const perSecond = [0, 0, 0, 0];
+    const t0 = performance.now() + 50;
+    const run = runScenario(
+      { name: 'ramp', executor: 'ramping-arrival-rate', startRate: 0, stages: [{ duration: '2s', target: 20 }, { duration: '2s', target: 20 }], preAllocatedVUs: 5 },
+      async () => {
+        perSecond[Math.floor((performance.now() - t0) / 1000)]!++;
+      },
+    );
+    await vi.advanceTimersByTimeAsync(6000);
+    const result = await run;
+    expect(perSecond).toEqual([5, 15, 20, 20]);
+    expect(result.counts.completed).toBe(60);
+    expect(result.series.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('closed model', () => {
+  it('constant-vus keeps N iterations in flight for the duration', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const result = await runScenario({ name: 'cv', executor: 'constant-vus', vus: 4, duration: '300ms' }, async () => {
+      peak = Math.max(peak, ++inFlight);
+      await sleep(10);
+      inFlight--;
+    });
+    expect(peak).toBe(4);
+    expect(result.counts.completed).toBeGreaterThan(40);
+    expect(result.latencyTiming).toBe('send');
+  });
+
+  it('per-vu-iterations runs exactly vus x iterations', async () => {
+    const seen = new Map<number, number>();
+    const result = await runScenario({ name: 'pvi', executor: 'per-vu-iterations', vus: 3, iterations: 7 }, async ({ vu }) => {
+      seen.set(vu.id, (seen.get(vu.id) ?? 0) + 1);
+    });
+    expect(result.counts.completed).toBe(21);
+    expect([...seen.values()]).toEqual([7, 7, 7]);
+  });
+
+  it('shared-iterations shares the count between VUs', async () => {
+    const result = await runScenario({ name: 'si', executor: 'shared-iterations', vus: 4, iterations: 25 }, async () => sleep(1));
+    expect(result.counts.completed).toBe(25);
+  });
+
+  it('ramping-vus follows its stages', async () => {
+    const active = new Set<number>();
+    let peak = 0;
+    const result = await runScenario(
+      { name: 'rv', executor: 'ramping-vus', startVUs: 1, stages: [{ duration: '300ms', target: 6 }, { duration: '300ms', target: 6 }, { duration: '200ms', target: 0 }], gracefulRampDown: '1s' },
+      async ({ vu }) => {
+        active.add(vu.id);
+        peak = Math.max(peak, active.size);
+        await sleep(10);
+        active.delete(vu.id);
+      },
+    );
+    expect(peak).toBe(6);
+    expect(result.counts.completed).toBeGreaterThan(100);
+  });
+});
+
+describe('errors are counted, never thrown', () => {
+  it('classifies thrown errors and returned failures', async () => {
+    let i = 0;
+    const result = await runScenario({ name: 'err', executor: 'per-vu-iterations', vus: 1, iterations: 6 }, async () => {
+      switch (i++ % 6) {
+        case 0: throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+        case 1: throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        case 2: throw new OperationFailure({ class: 'http_status', code: 503, message: 'busy' });
+        case 3: return { ok: false, failure: { class: 'jsonrpc', code: -32603 } };
+        case 4: throw new SyntaxError('Unexpected token < in JSON');
+        default: return { ok: false, failure: { class: 'check_failed', code: 'body' } };
+      }
+    });
+    expect(result.errors).toEqual({
+      'connection_refused:ECONNREFUSED': 1, 'connection_reset:ECONNRESET': 1, 'http_status:503': 1, 'jsonrpc:-32603': 1, malformed_response: 1, 'check_failed:body': 1,
+    });
+    expect(result.errorRate).toBe(1);
+    expect(result.errorSamples['http_status:503']).toBe('busy');
+  });
+});

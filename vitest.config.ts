@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Fast unit and integration tests: engine math, MCP client against the shipped servers on loopback.
+// The stack tests (tests/integration/stack-*.test.ts) need a container runtime and run when one answers.
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
+    outputFile: { junit: 'reports/junit-tests.xml' },
+  },
+});
