@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { freePort, startProcess, type ManagedProcess } from './process.ts';
+
+export const SERVERS_DIR = fileURLToPath(new URL('../../../fixtures/servers/', import.meta.url));
+
+export interface LocalMcpServer {
+  process: ManagedProcess;
+  port: number;
+  baseUrl: string;
+}
+
+/** Starts one of our MCP servers (fixtures/servers) as a local process on a free loopback port. */
+export async function startShippedServer(opts: { profile?: 'load' | 'time' | 'all'; name?: string; json?: boolean } = {}): Promise<LocalMcpServer> {
+  const port = await freePort();
+  const name = opts.name ?? `mcp-perf-${opts.profile ?? 'all'}`;
+  const proc = await startProcess({
+    name,
+    command: process.execPath,
+    args: [`${SERVERS_DIR}main.ts`, '--profile', opts.profile ?? 'all', '--port', String(port), '--host', '127.0.0.1', '--name', name, ...(opts.json ? ['--json'] : [])],
+    readyUrl: `http://127.0.0.1:${port}/health`,
+    readyTimeoutMs: 20_000,
+  });
+  return { process: proc, port, baseUrl: `http://127.0.0.1:${port}` };
+}
