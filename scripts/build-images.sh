@@ -18,7 +18,7 @@ build() { # name dockerfile [build args...]
   local name=$1 file=$2; shift 2
   local t0=$SECONDS
   log "building $name from $file"
-  if ! docker build --network host -q -t "$name" -f "fixtures/images/$file" "$@" "${context:-fixtures/images}" >/tmp/mcp-perf-build.$$.log 2>&1; then
+  if ! docker build --network host --force-rm -q -t "$name" -f "fixtures/images/$file" "$@" "${context:-fixtures/images}" >/tmp/mcp-perf-build.$$.log 2>&1; then
     tail -40 /tmp/mcp-perf-build.$$.log >&2; rm -f /tmp/mcp-perf-build.$$.log
     die "docker build of $name failed (last lines above)"
   fi

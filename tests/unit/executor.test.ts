@@ -162,3 +162,12 @@ describe('errors are counted, never thrown', () => {
     expect(result.errorSamples['http_status:503']).toBe('busy');
   });
 });
+
+describe('open model on the real clock', () => {
+  it('never starts an iteration before its intended time, so latency >= service time at every percentile', async () => {
+    const result = await runScenario({ name: 'real', executor: 'constant-arrival-rate', rate: 400, duration: '1s', preAllocatedVUs: 20 }, () => sleep(2));
+    expect(result.counts.completed).toBe(400);
+    for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const) expect(result.latency[key]).toBeGreaterThanOrEqual(result.service[key]);
+    expect(result.schedulerLag.min).toBeGreaterThanOrEqual(0);
+  });
+});

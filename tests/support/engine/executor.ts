@@ -133,8 +133,8 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       };
       for (let i = segment.index; i < schedule.total && !opts.signal?.aborted; i += segment.count) {
         const due = start + schedule.timeOf(i);
-        const wait = due - now();
-        if (wait > 0) await sleep(wait, opts.signal);
+        // Timers may fire a fraction of a millisecond early: never start before the intended time.
+        for (let wait = due - now(); wait > 0 && !opts.signal?.aborted; wait = due - now()) await sleep(wait, opts.signal);
         if (opts.signal?.aborted) break;
         launch(due);
       }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes this machine able to run the perf suite on its default stack (containers):
+#  1. a Docker engine that answers (on Debian as root without one: installs docker.io and starts
+#     dockerd with --iptables=false --ip-masq=false, so containers stay on a bridge inside this machine);
+#  2. the images: official ones when present or pullable, otherwise built locally (npm run images).
+# Safe to rerun: each step is skipped when already done.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+log() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+engine_up() { timeout 10 docker info >/dev/null 2>&1; }
+
+if ! engine_up; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    die "no Docker engine answers. Install and start Docker (or Podman with its Docker socket), then rerun. Without any container runtime, run the suite with PERF_STACK=direct."
+  fi
+  if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
+    log "installing docker.io and debootstrap from Debian's packages"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap >/dev/null
+  fi
+  log "starting dockerd (no iptables, no masquerading: containers have no route out of this machine)"
+  nohup dockerd --iptables=false --ip-masq=false --bip=10.213.0.1/24 >/tmp/mcp-perf-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do engine_up && break; sleep 1; done
+  engine_up || { tail -20 /tmp/mcp-perf-dockerd.log >&2; die "dockerd did not answer within 60 s (its log is above)"; }
+fi
+log "Docker engine answers: $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+
+have() { docker image inspect "$1" >/dev/null 2>&1; }
+img() { node -e "const j=require('./fixtures/images/images.json');console.log($1)"; }
+need_local=0
+for role in postgres redis gateway; do
+  official=$(img "j.official.$role"); local_img=$(img "j.local.$role")
+  if have "$official" || have "$local_img"; then continue; fi
+  if timeout 300 docker pull -q "$official" >/dev/null 2>&1; then log "pulled $official"; continue; fi
+  log "$official cannot be pulled here; its local equivalent will be built"
+  need_local=1
+done
+if [ "$need_local" = 1 ]; then
+  command -v debootstrap >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq debootstrap >/dev/null; } || die "debootstrap is needed to build the local images"
+  bash scripts/build-images.sh
+else
+  bash scripts/build-images.sh --servers-only
+fi
+log "ready: npm run perf"

@@ -1,0 +1,57 @@
+// Gateway overhead: the same tool call straight to the MCP server and through the gateway, in one run,
+// so the difference is what the gateway adds on this machine.
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../support/engine/result.ts';
+import type { OperationSpec } from '../support/mcp/operations.ts';
+import { authHeaders, gatewayTool, NO_GATEWAY, runLoad, stack } from '../support/perf-case.ts';
+import { byProfile } from '../support/profile.ts';
+
+const info = stack();
+const gateway = info.gateway;
+const timeServer = info.direct.find((s) => s.name === 'fast_time');
+
+const scenario = (name: string) => ({
+  name,
+  executor: 'constant-arrival-rate' as const,
+  rate: byProfile({ smoke: 20, pr: 50, nightly: 100 }),
+  duration: byProfile({ smoke: '20s', pr: '2m', nightly: '10m' }),
+  preAllocatedVUs: 20,
+  maxVUs: 200,
+  timeout: '30s',
+});
+
+const args = { timezone: 'Europe/Dublin' };
+
+function overhead(direct: RunResult, through: RunResult) {
+  const d = direct.latency;
+  const g = through.latency;
+  const row = { p50: +(g.p50 - d.p50).toFixed(3), p95: +(g.p95 - d.p95).toFixed(3), p99: +(g.p99 - d.p99).toFixed(3) };
+  console.log(`   gateway overhead ms (gateway - direct): p50 ${row.p50}  p95 ${row.p95}  p99 ${row.p99}`);
+  return row;
+}
+
+describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  it('tools/call get_system_time: direct Streamable HTTP vs gateway /rpc and gateway Streamable HTTP', async () => {
+    const direct: OperationSpec = { kind: 'streamable', url: timeServer!.mcpUrl, session: 'per-vu', call: { method: 'tools/call', name: 'get_system_time', arguments: args } };
+    const viaRpc: OperationSpec = {
+      kind: 'rpc', url: gateway!.rpcUrl, headers: authHeaders(gateway!),
+      call: { method: 'tools/call', name: gatewayTool(gateway!, 'fast_time', 'get_system_time'), arguments: args },
+    };
+    const viaMcp: OperationSpec = {
+      kind: 'streamable', url: gateway!.virtualServer.mcpUrl, headers: authHeaders(gateway!), session: 'per-vu',
+      call: { method: 'tools/call', name: gatewayTool(gateway!, 'fast_time', 'get_system_time'), arguments: args },
+    };
+    const directResult = await runLoad({ scenario: scenario('overhead: direct /mcp tools/call'), operation: direct });
+    const rpcResult = await runLoad({ scenario: scenario('overhead: gateway /rpc tools/call'), operation: viaRpc });
+    const mcpResult = await runLoad({ scenario: scenario('overhead: gateway /servers/{id}/mcp tools/call'), operation: viaMcp });
+    const rpcOverhead = overhead(directResult, rpcResult);
+    const mcpOverhead = overhead(directResult, mcpResult);
+
+    for (const r of [directResult, rpcResult, mcpResult]) expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+    // The plan asks < 15 ms p95 overhead on production hardware; on this 2-core machine the gateway,
+    // its database and the load generator share the cores, so the smoke budget is wider.
+    const p95Budget = byProfile({ smoke: 250, nightly: 50 });
+    expect(rpcOverhead.p95, `gateway /rpc adds ${rpcOverhead.p95} ms at p95 (budget ${p95Budget} ms)`).toBeLessThan(p95Budget);
+    expect(mcpOverhead.p95, `gateway Streamable HTTP adds ${mcpOverhead.p95} ms at p95 (budget ${p95Budget} ms)`).toBeLessThan(p95Budget);
+  });
+});

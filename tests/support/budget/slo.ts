@@ -1,0 +1,75 @@
+import { parseDuration } from '../engine/duration.ts';
+import type { RunResult } from '../engine/result.ts';
+
+/** Budgets a case asserts: latency percentiles ("200ms", "1s" or ms), error rate ("0.1%" or a fraction), achieved share of the target rate. */
+export interface Slo {
+  p50?: string | number;
+  p90?: string | number;
+  p95?: string | number;
+  p99?: string | number;
+  max?: string | number;
+  errorRate?: string | number;
+  /** Achieved rate at least this share of the target rate ("95%" or 0.95); open-model scenarios only. */
+  minRateShare?: string | number;
+  /** Which operation to judge (default: all operations together). */
+  operation?: string;
+}
+
+export interface SloCheck {
+  metric: string;
+  target: string;
+  measured: string;
+  margin: string;
+  pass: boolean;
+}
+
+export function parseRatio(value: string | number, what: string): number {
+  if (typeof value === 'number') return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+  if (m) return Number(m[1]) / 100;
+  const n = Number(value);
+  if (value.trim() !== '' && Number.isFinite(n)) return n;
+  throw new TypeError(`${what}: "${value}" is not a ratio; write "0.1%" or 0.001`);
+}
+
+const pct = (x: number) => `${+(x * 100).toFixed(3)}%`;
+const msText = (x: number) => `${+x.toFixed(2)} ms`;
+
+/** Evaluates every budget; each check says target, measured value and margin (positive = headroom). */
+export function checkSlo(result: RunResult, slo: Slo): SloCheck[] {
+  const checks: SloCheck[] = [];
+  const op = slo.operation ? result.operations[slo.operation] : undefined;
+  if (slo.operation && !op) {
+    return [{ metric: `operation ${slo.operation}`, target: 'present', measured: `absent (have ${Object.keys(result.operations).join(', ') || 'none'})`, margin: '-', pass: false }];
+  }
+  const latency = op ? op.latency : result.latency;
+  for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const) {
+    const budget = slo[key];
+    if (budget === undefined) continue;
+    const target = parseDuration(budget, `slo.${key}`);
+    const measured = latency[key];
+    checks.push({ metric: `latency ${key}`, target: `< ${msText(target)}`, measured: msText(measured), margin: `${msText(target - measured)} (${pct((target - measured) / target)})`, pass: latency.count > 0 && measured < target });
+  }
+  if (slo.errorRate !== undefined) {
+    const target = parseRatio(slo.errorRate, 'slo.errorRate');
+    const measured = op ? op.errorRate : result.errorRate;
+    checks.push({ metric: 'error rate', target: `<= ${pct(target)}`, measured: pct(measured), margin: pct(target - measured), pass: measured <= target });
+  }
+  if (slo.minRateShare !== undefined) {
+    const share = parseRatio(slo.minRateShare, 'slo.minRateShare');
+    const targetRate = result.rate.target;
+    if (targetRate === null) {
+      checks.push({ metric: 'achieved rate', target: `>= ${pct(share)} of target`, measured: 'no target rate (not a constant-arrival-rate scenario)', margin: '-', pass: false });
+    } else {
+      const measured = result.rate.achieved / targetRate;
+      checks.push({ metric: 'achieved rate', target: `>= ${pct(share)} of ${targetRate}/s`, measured: `${result.rate.achieved}/s (${pct(measured)})`, margin: pct(measured - share), pass: measured >= share });
+    }
+  }
+  return checks;
+}
+
+export function formatChecks(checks: SloCheck[]): string {
+  const rows = [['metric', 'target', 'measured', 'margin', ''], ...checks.map((c) => [c.metric, c.target, c.measured, c.margin, c.pass ? 'ok' : 'FAIL'])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,230 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { GatewayEndpoints } from '../stack/types.ts';
+
+export const CONTEXTFORGE_PORT = 4444;
+
+export interface ContextForgeSecrets {
+  jwtSecret: string;
+  encryptionSecret: string;
+  adminEmail: string;
+  adminPassword: string;
+  userPassword: string;
+}
+
+/** Strong secrets, new for every run (the gateway refuses short or low-entropy ones). */
+export function generateSecrets(): ContextForgeSecrets {
+  const strong = () => `Aa1!${randomBytes(18).toString('base64url')}`;
+  return {
+    jwtSecret: randomBytes(48).toString('base64url'),
+    encryptionSecret: randomBytes(48).toString('base64url'),
+    adminEmail: 'admin@example.com',
+    adminPassword: strong(),
+    userPassword: strong(),
+  };
+}
+
+export interface ContextForgeConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  workers: number;
+  secrets: ContextForgeSecrets;
+  host?: string;
+  port?: number;
+  /** Per-worker SQLAlchemy pool; Postgres max_connections must cover workers x (pool + overflow). */
+  dbPoolSize?: number;
+  dbMaxOverflow?: number;
+  extra?: Record<string, string>;
+}
+
+/** The environment a load test needs (see shared/reference/contextforge.md), checked against 1.1.0's settings. */
+export function contextforgeEnv(c: ContextForgeConfig): Record<string, string> {
+  return {
+    HOST: c.host ?? '0.0.0.0',
+    PORT: String(c.port ?? CONTEXTFORGE_PORT),
+    GUNICORN_WORKERS: String(c.workers),
+    DATABASE_URL: c.databaseUrl,
+    CACHE_TYPE: 'redis',
+    REDIS_URL: c.redisUrl,
+    JWT_SECRET_KEY: c.secrets.jwtSecret,
+    AUTH_ENCRYPTION_SECRET: c.secrets.encryptionSecret,
+    PLATFORM_ADMIN_EMAIL: c.secrets.adminEmail,
+    PLATFORM_ADMIN_PASSWORD: c.secrets.adminPassword,
+    DEFAULT_USER_PASSWORD: c.secrets.userPassword,
+    RATE_LIMITING_ENABLED: 'false',
+    SSRF_ALLOW_LOCALHOST: 'true',
+    SSRF_ALLOW_PRIVATE_NETWORKS: 'true',
+    SSRF_DNS_FAIL_CLOSED: 'false',
+    ENABLE_METRICS: 'true',
+    PROMETHEUS_MULTIPROC_DIR: '/tmp/prometheus',
+    MCPGATEWAY_WS_RELAY_ENABLED: 'true',
+    MCPGATEWAY_UI_ENABLED: 'false',
+    MCPGATEWAY_ADMIN_API_ENABLED: 'true',
+    DB_POOL_SIZE: String(c.dbPoolSize ?? 20),
+    DB_MAX_OVERFLOW: String(c.dbMaxOverflow ?? 10),
+    LOG_LEVEL: 'ERROR',
+    ...c.extra,
+  };
+}
+
+/** The claims `python -m mcpgateway.utils.create_jwt_token --admin` produces, signed HS256. */
+export async function mintAdminToken(secret: string, email: string, ttl = '12h'): Promise<string> {
+  return new SignJWT({
+    username: email,
+    jti: randomUUID(),
+    env: 'development',
+    user: { email, full_name: 'mcp-perf', is_admin: true, auth_provider: 'cli' },
+    teams: null,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(email)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .setIssuer('mcpgateway')
+    .setAudience('mcpgateway-api')
+    .sign(new TextEncoder().encode(secret));
+}
+
+export class GatewayApiError extends Error {
+  readonly status: number;
+  constructor(what: string, status: number, body: string) {
+    super(`${what}: the gateway answered ${status}: ${body.slice(0, 600)}`);
+    this.name = 'GatewayApiError';
+    this.status = status;
+  }
+}
+
+interface ToolRow {
+  id: string;
+  name: string;
+  originalName?: string;
+  gatewayId?: string;
+}
+
+export interface Upstream {
+  /** Gateway name; tool names become slug(name)-slug(tool). */
+  name: string;
+  /** URL the gateway uses to reach the upstream's Streamable HTTP endpoint. */
+  url: string;
+  /** Tools it must expose before the stack counts as ready. */
+  expectTools: number;
+}
+
+/** The admin API calls the suite makes: registration, tool discovery, virtual servers. */
+export class ContextForgeAdmin {
+  readonly baseUrl: string;
+  private readonly token: string;
+
+  constructor(baseUrl: string, token: string) {
+    this.baseUrl = baseUrl.replace(/\/$/, '');
+    this.token = token;
+  }
+
+  async call<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new GatewayApiError(`${method} ${path}`, res.status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Polls GET /ready (503 while the database or Redis is not reachable) until 200. */
+  async waitReady(timeoutMs: number, isAlive: () => Promise<boolean> = async () => true): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer yet';
+    while (Date.now() < deadline) {
+      if (!(await isAlive())) throw new Error(`the gateway exited while starting (last /ready: ${last})`);
+      try {
+        const res = await fetch(`${this.baseUrl}/ready`, { signal: AbortSignal.timeout(3000) });
+        last = `${res.status} ${(await res.text()).slice(0, 300)}`;
+        if (res.status === 200) return;
+      } catch (error) {
+        last = (error as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`the gateway was not ready within ${Math.round(timeoutMs / 1000)} s (last /ready: ${last})`);
+  }
+
+  async listTools(): Promise<ToolRow[]> {
+    const rows = await this.call<ToolRow[] | { tools?: ToolRow[]; items?: ToolRow[] }>('GET', '/v1/tools?limit=0&include_inactive=false');
+    return Array.isArray(rows) ? rows : rows.tools ?? rows.items ?? [];
+  }
+
+  /** POST /v1/gateways; a 502 while the upstream is still starting is retried until the deadline. */
+  async registerUpstream(up: Upstream, timeoutMs: number): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const gw = await this.call<{ id: string }>('POST', '/v1/gateways', { name: up.name, url: up.url, transport: 'STREAMABLEHTTP' }, 60_000);
+        return gw.id;
+      } catch (error) {
+        const retriable = error instanceof GatewayApiError && (error.status === 502 || error.status === 503);
+        if (!retriable || Date.now() > deadline) {
+          throw new Error(`registering MCP server "${up.name}" at ${up.url} was refused. ${(error as Error).message}`, { cause: error });
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  async waitForTools(gatewayId: string, expected: number, timeoutMs: number): Promise<ToolRow[]> {
+    const deadline = Date.now() + timeoutMs;
+    let seen: ToolRow[] = [];
+    while (Date.now() < deadline) {
+      seen = (await this.listTools()).filter((t) => t.gatewayId === gatewayId);
+      if (seen.length >= expected) return seen;
+      await this.call('POST', `/v1/gateways/${gatewayId}/tools/refresh`).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(`gateway ${gatewayId}: ${seen.length} of ${expected} tools discovered within ${Math.round(timeoutMs / 1000)} s`);
+  }
+
+  async createVirtualServer(name: string, toolIds: string[]): Promise<string> {
+    const server = await this.call<{ id: string }>('POST', '/v1/servers', { server: { name, associated_tools: toolIds }, visibility: 'public' });
+    return server.id;
+  }
+}
+
+export interface BootstrapOptions {
+  baseUrl: string;
+  secrets: ContextForgeSecrets;
+  upstreams: Upstream[];
+  workers: number;
+  version: string;
+  timeoutMs?: number;
+  isAlive?: () => Promise<boolean>;
+}
+
+/** Waits for /ready, registers the upstreams, waits for their tools, creates one virtual server with all of them. */
+export async function bootstrapContextForge(o: BootstrapOptions): Promise<GatewayEndpoints> {
+  const timeoutMs = o.timeoutMs ?? 120_000;
+  const token = await mintAdminToken(o.secrets.jwtSecret, o.secrets.adminEmail);
+  const admin = new ContextForgeAdmin(o.baseUrl, token);
+  await admin.waitReady(timeoutMs, o.isAlive);
+  const tools: Record<string, string> = {};
+  const toolIds: string[] = [];
+  const upstreams: GatewayEndpoints['upstreams'] = [];
+  for (const up of o.upstreams) {
+    const gatewayId = await admin.registerUpstream(up, timeoutMs);
+    const rows = await admin.waitForTools(gatewayId, up.expectTools, timeoutMs);
+    for (const row of rows) {
+      tools[`${up.name}/${row.originalName ?? row.name}`] = row.name;
+      toolIds.push(row.id);
+    }
+    upstreams.push({ name: up.name, gatewayId, url: up.url });
+  }
+  const serverId = await admin.createVirtualServer(`mcp-perf-${Date.now()}`, toolIds);
+  const base = admin.baseUrl;
+  return {
+    kind: 'contextforge', version: o.version, baseUrl: base, token,
+    rpcUrl: `${base}/rpc`, healthUrl: `${base}/health`, readyUrl: `${base}/ready`, metricsUrl: `${base}/metrics/prometheus`,
+    wsUrl: `${base.replace(/^http/, 'ws')}/ws`,
+    virtualServer: { id: serverId, mcpUrl: `${base}/servers/${serverId}/mcp`, sseUrl: `${base}/servers/${serverId}/sse` },
+    tools, upstreams, workers: o.workers,
+  };
+}

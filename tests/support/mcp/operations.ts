@@ -1,0 +1,94 @@
+import type { Dispatcher } from 'undici';
+import { createAgent, httpRequest } from '../engine/http.ts';
+import type { LoadOperation, Outcome } from '../engine/operation.ts';
+import type { McpClient, McpReply } from './client.ts';
+import { RpcClient } from './rpc-client.ts';
+import { StreamableHttpClient } from './streamable-http-client.ts';
+
+/** One MCP call, as data (so a worker thread can rebuild it). */
+export type McpCall =
+  | { method: 'ping' }
+  | { method: 'tools/list'; all?: boolean }
+  | { method: 'tools/call'; name: string; arguments?: Record<string, unknown> }
+  | { method: 'resources/list' }
+  | { method: 'resources/read'; uri: string }
+  | { method: 'prompts/list' }
+  | { method: 'prompts/get'; name: string; arguments?: Record<string, string> };
+
+/** A load operation, as data. */
+export type OperationSpec =
+  | { kind: 'http-get'; url: string; headers?: Record<string, string>; expect?: number[]; connections?: number }
+  | { kind: 'rpc'; url: string; headers?: Record<string, string>; call: McpCall; connections?: number }
+  | {
+      kind: 'streamable';
+      url: string;
+      headers?: Record<string, string>;
+      call: McpCall;
+      /** per-vu: initialize once per VU and reuse the session; per-iteration: initialize, call, DELETE every time. */
+      session: 'per-vu' | 'per-iteration';
+      connections?: number;
+    };
+
+export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): Promise<McpReply<unknown>> {
+  const opts = { signal };
+  switch (call.method) {
+    case 'ping': return client.ping(opts);
+    case 'tools/list': return call.all ? client.listAllTools(opts) : client.listTools(undefined, opts);
+    case 'tools/call': return client.callTool(call.name, call.arguments ?? {}, opts);
+    case 'resources/list': return client.listResources(undefined, opts);
+    case 'resources/read': return client.readResource(call.uri, opts);
+    case 'prompts/list': return client.listPrompts(undefined, opts);
+    case 'prompts/get': return client.getPrompt(call.name, call.arguments ?? {}, opts);
+  }
+}
+
+const ok = (reply: { bytesIn: number; bytesOut: number }): Outcome => ({ ok: true, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut });
+
+/** Builds the engine operation for a spec; one keep-alive agent is shared by all VUs of the thread. */
+export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): LoadOperation {
+  const agent = dispatcher ?? createAgent({ connections: spec.connections ?? 256 });
+  const close = async () => {
+    if (!dispatcher) await agent.close();
+  };
+  switch (spec.kind) {
+    case 'http-get': {
+      const url = new URL(spec.url);
+      const path = url.pathname + url.search;
+      return {
+        iterate: async ({ signal }) => ok(await httpRequest(agent, url.origin, { path, headers: spec.headers, signal, expect: spec.expect })),
+        close,
+      };
+    }
+    case 'rpc': {
+      const client = new RpcClient({ url: spec.url, dispatcher: agent, headers: spec.headers });
+      return { iterate: async ({ signal }) => ok(await callMcp(client, spec.call, signal)), close };
+    }
+    case 'streamable': {
+      const sessions = new Set<StreamableHttpClient>();
+      const newClient = () => new StreamableHttpClient({ url: spec.url, dispatcher: agent, headers: spec.headers });
+      return {
+        iterate: async ({ vu, signal }) => {
+          if (spec.session === 'per-iteration') {
+            const client = newClient();
+            const init = await client.initialize({ signal });
+            const reply = await callMcp(client, spec.call, signal);
+            await client.close({ signal });
+            return { ok: true, bytesIn: init.bytesIn + reply.bytesIn, bytesOut: init.bytesOut + reply.bytesOut };
+          }
+          let client = vu.data.mcp as StreamableHttpClient | undefined;
+          if (!client) {
+            client = newClient();
+            await client.initialize({ signal });
+            vu.data.mcp = client;
+            sessions.add(client);
+          }
+          return ok(await callMcp(client, spec.call, signal));
+        },
+        close: async () => {
+          await Promise.allSettled([...sessions].map((c) => c.close({ signal: AbortSignal.timeout(5000) })));
+          await close();
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { inject } from 'vitest';
+import { formatDuration } from './engine/duration.ts';
+import type { RunResult, SeriesPoint } from './engine/result.ts';
+import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
+import type { ScenarioInput } from './engine/scenario.ts';
+import { createOperation, type OperationSpec } from './mcp/operations.ts';
+import { PROFILE } from './profile.ts';
+import type { GatewayEndpoints, StackInfo } from './stack/types.ts';
+
+export function stack(): StackInfo {
+  return inject('stack');
+}
+
+/** The gateway, or undefined with the reason a gateway case must skip. */
+export function gatewayOf(info: StackInfo): GatewayEndpoints | undefined {
+  return info.gateway;
+}
+
+export const NO_GATEWAY = (info: StackInfo) => `no gateway in this stack (${info.provider}: ${info.reason})`;
+
+export function authHeaders(gateway: GatewayEndpoints): Record<string, string> {
+  return { authorization: `Bearer ${gateway.token}` };
+}
+
+/** A tool's name through the gateway, e.g. tool(gw, 'fast_time', 'get_system_time'). */
+export function gatewayTool(gateway: GatewayEndpoints, upstream: string, tool: string): string {
+  const name = gateway.tools[`${upstream}/${tool}`];
+  if (!name) throw new Error(`the gateway has no tool ${upstream}/${tool}; it has ${Object.keys(gateway.tools).join(', ')}`);
+  return name;
+}
+
+export interface CaseRun {
+  scenario: ScenarioInput;
+  operation: OperationSpec;
+  /** Load threads (default 1: this process). */
+  workers?: number;
+  /** Seconds of unrecorded traffic first, at the scenario's rate or 10 VUs (default 3; 0 for none). */
+  warmupSeconds?: number;
+  /** Seconds between progress lines (default 5). */
+  progressEverySeconds?: number;
+}
+
+function progressLine(name: string, p: SeriesPoint): string {
+  return `[${name}] t=${p.t}s ${p.requests} req/s p50 ${p.p50} ms p95 ${p.p95} ms p99 ${p.p99} ms errors ${p.errors} dropped ${p.dropped} in-flight ${p.inFlight}`;
+}
+
+/** Runs one load phase of a case: warm-up, the measured scenario with progress lines, and a summary. */
+export async function runLoad(run: CaseRun): Promise<RunResult> {
+  const name = run.scenario.name;
+  const warmup = run.warmupSeconds ?? 3;
+  if (warmup > 0) {
+    const rate = run.scenario.rate ?? 10;
+    await runScenario(
+      { name: `${name} warm-up`, executor: 'constant-arrival-rate', rate, duration: `${warmup}s`, preAllocatedVUs: run.scenario.preAllocatedVUs ?? 10, maxVUs: run.scenario.maxVUs ?? 50, gracefulStop: '5s' },
+      createOperation(run.operation),
+    );
+  }
+  const every = run.progressEverySeconds ?? 5;
+  const onSecond = (p: SeriesPoint) => {
+    if (p.t % every === 0) console.log(progressLine(name, p));
+  };
+  const result = run.workers && run.workers > 1
+    ? await runScenarioInWorkers(run.scenario, { module: new URL('./mcp/operation-module.ts', import.meta.url), params: run.operation, workers: run.workers }, { onSecond })
+    : await runScenario(run.scenario, createOperation(run.operation), { onSecond });
+  console.log(summarizeResult(result));
+  return result;
+}
+
+export function summarizeResult(r: RunResult): string {
+  const l = r.latency;
+  const s = r.service;
+  const target = r.rate.target === null ? '' : ` (target ${r.rate.target}/s)`;
+  const lines = [
+    `── ${r.scenario} [${PROFILE}] ${r.executor}, ${formatDuration(r.durationMs)}, ${r.workers} thread(s)`,
+    `   rate ${r.rate.achieved}/s${target}; ${r.counts.completed} done, ${r.counts.ok} ok, ${r.counts.failed} failed, ${r.counts.dropped} dropped, ${r.counts.interrupted} interrupted; error rate ${(r.errorRate * 100).toFixed(3)}%`,
+    `   latency${r.latencyTiming === 'intended-start' ? ' (from intended start)' : ''} ms: p50 ${l.p50} p90 ${l.p90} p95 ${l.p95} p99 ${l.p99} p99.9 ${l.p999} max ${l.max}`,
+    `   service time ms: p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} max ${s.max}; scheduler lag p99 ${r.schedulerLag.p99} ms; peak in-flight ${r.vus.peakInFlight}`,
+  ];
+  if (Object.keys(r.errors).length) lines.push(`   errors: ${JSON.stringify(r.errors)}`, ...Object.entries(r.errorSamples).slice(0, 3).map(([k, v]) => `     ${k}: ${v}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,24 @@
+export type ProfileName = 'smoke' | 'pr' | 'nightly' | 'soak';
+const PROFILES: readonly ProfileName[] = ['smoke', 'pr', 'nightly', 'soak'];
+
+function profileFromEnv(): ProfileName {
+  const raw = process.env.PERF_PROFILE ?? 'smoke';
+  if (!PROFILES.includes(raw as ProfileName)) throw new Error(`PERF_PROFILE="${raw}" is not a profile: use ${PROFILES.join(', ')}`);
+  return raw as ProfileName;
+}
+
+/** The profile of this run: smoke (seconds per case), pr, nightly (the plan's figures), soak (hours). */
+export const PROFILE: ProfileName = profileFromEnv();
+
+/**
+ * A value per profile, written where the case is, so the test plan reads in one place.
+ * soak falls back to nightly, pr to smoke when not given.
+ */
+export function byProfile<T>(values: { smoke: T; pr?: T; nightly: T; soak?: T }): T {
+  switch (PROFILE) {
+    case 'smoke': return values.smoke;
+    case 'pr': return values.pr ?? values.smoke;
+    case 'nightly': return values.nightly;
+    case 'soak': return values.soak ?? values.nightly;
+  }
+}

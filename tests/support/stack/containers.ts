@@ -1,0 +1,157 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type Dockerode from 'dockerode';
+import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
+import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { bootstrapContextForge, CONTEXTFORGE_PORT, contextforgeEnv, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
+import { onCleanup, withTimeout } from './cleanup.ts';
+import { IMAGES, resolveImage } from './images.ts';
+import { LogTail } from './log-tail.ts';
+import type { StackOptions } from './options.ts';
+import type { DirectServer, StartedStack, StackInfo } from './types.ts';
+
+export const RUN_LABEL = 'mcp-perf.run';
+const SERVER_PORT = 8000;
+
+interface UpstreamSpec {
+  alias: string;
+  gatewayName: string;
+  profile: 'load' | 'time';
+  expectTools: number;
+}
+
+export function upstreamSpecs(extraLoadServers: number): UpstreamSpec[] {
+  const specs: UpstreamSpec[] = [
+    { alias: 'perf-load', gatewayName: 'perf_load', profile: 'load', expectTools: 7 },
+    { alias: 'fast-time', gatewayName: 'fast_time', profile: 'time', expectTools: 2 },
+  ];
+  for (let i = 1; i <= extraLoadServers; i++) specs.push({ alias: `perf-load-${i}`, gatewayName: `perf_load_${i}`, profile: 'load', expectTools: 7 });
+  return specs;
+}
+
+/** Removes every container and network labelled with this run, whatever state it was left in. */
+export async function sweepRun(client: ContainerRuntimeClient, runId: string): Promise<number> {
+  const docker = client.container as unknown as { dockerode?: Dockerode };
+  const dockerode = docker.dockerode;
+  if (!dockerode) return 0;
+  const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
+  const containers = await dockerode.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  const networks = await dockerode.listNetworks({ filters });
+  await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove().catch(() => undefined)));
+  return containers.length + networks.length;
+}
+
+/**
+ * The default stack: PostgreSQL, Redis, the shipped MCP servers and ContextForge in containers on one
+ * Testcontainers network (the gateway reaches upstreams by alias), ports mapped to 127.0.0.1.
+ */
+export async function startContainersStack(client: ContainerRuntimeClient, opts: StackOptions, reason: string): Promise<StartedStack> {
+  const t0 = Date.now();
+  const runId = randomUUID();
+  const labels = { [RUN_LABEL]: runId };
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    unregister();
+    for (const s of stops.reverse()) await withTimeout(s(), 60_000, 'stopping a container').catch(() => undefined);
+    await sweepRun(client, runId).catch(() => undefined);
+  };
+  const unregister = onCleanup(`container stack ${runId}`, stop);
+  const track = <T extends StartedTestContainer>(c: T): T => {
+    stops.push(() => c.stop({ remove: true, removeVolumes: true, timeout: 5000 }));
+    return c;
+  };
+
+  try {
+    const [pgImage, redisImage, gwImage, serversImage] = await Promise.all([
+      resolveImage(client, 'postgres'), resolveImage(client, 'redis'), resolveImage(client, 'gateway'), resolveImage(client, 'servers'),
+    ]);
+    const network: StartedNetwork = await new Network().start();
+    stops.push(() => network.stop());
+    const specs = upstreamSpecs(opts.extraLoadServers);
+    const pgPassword = randomBytes(16).toString('hex');
+    const maxConnections = opts.gatewayWorkers * 2 * (20 + 10) + 50;
+
+    const startPostgres = async (): Promise<StartedPostgreSqlContainer> => track(await new PostgreSqlContainer(pgImage.name)
+      .withNetwork(network).withNetworkAliases('postgres').withLabels(labels)
+      .withDatabase('mcpgateway').withUsername('perf').withPassword(pgPassword)
+      .withCommand(['postgres', '-c', `max_connections=${maxConnections}`, '-c', 'shared_preload_libraries=pg_stat_statements'])
+      .withStartupTimeout(opts.startupTimeoutMs)
+      .start());
+    const startRedis = async (): Promise<StartedRedisContainer> => track(await new RedisContainer(redisImage.name)
+      .withNetwork(network).withNetworkAliases('redis').withLabels(labels).withStartupTimeout(opts.startupTimeoutMs).start());
+    const startServer = async (spec: UpstreamSpec): Promise<StartedTestContainer> => track(await new GenericContainer(serversImage.name)
+      .withNetwork(network).withNetworkAliases(spec.alias).withLabels(labels)
+      .withEnvironment({ MCP_PROFILE: spec.profile, MCP_SERVER_NAME: spec.gatewayName, PORT: String(SERVER_PORT) })
+      .withExposedPorts(SERVER_PORT)
+      .withWaitStrategy(Wait.forHttp('/health', SERVER_PORT).forStatusCode(200))
+      .withStartupTimeout(60_000)
+      .start());
+
+    const [postgres, redis, ...servers] = await Promise.all([startPostgres(), startRedis(), ...specs.map(startServer)]);
+    const p = postgres as StartedPostgreSqlContainer;
+    const r = redis as StartedRedisContainer;
+
+    const secrets = generateSecrets();
+    const gatewayLog = new LogTail();
+    let gateway: StartedTestContainer;
+    try {
+      gateway = track(await new GenericContainer(gwImage.name)
+        .withNetwork(network).withNetworkAliases('gateway').withLabels(labels)
+        .withEnvironment(contextforgeEnv({
+          databaseUrl: `postgresql+psycopg://perf:${pgPassword}@postgres:5432/mcpgateway`,
+          redisUrl: 'redis://redis:6379/0',
+          workers: opts.gatewayWorkers,
+          secrets,
+        }))
+        .withExposedPorts(CONTEXTFORGE_PORT)
+        .withLogConsumer(gatewayLog.consume)
+        .withWaitStrategy(Wait.forListeningPorts())
+        .withStartupTimeout(60_000)
+        .start());
+    } catch (error) {
+      throw new Error(`the gateway (${gwImage.name}) did not start: ${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });
+    }
+    const gatewayContainer = client.container.getById(gateway.getId());
+    const isAlive = async () => (await client.container.inspect(gatewayContainer).catch(() => undefined))?.State.Running ?? false;
+
+    const direct: DirectServer[] = specs.map((spec, i) => {
+      const c = servers[i]!;
+      const baseUrl = `http://${c.getHost()}:${c.getMappedPort(SERVER_PORT)}`;
+      return {
+        name: spec.gatewayName, profile: spec.profile, baseUrl, mcpUrl: `${baseUrl}/mcp`, sseUrl: `${baseUrl}/sse`,
+        wsUrl: `${baseUrl.replace(/^http/, 'ws')}/ws`, healthUrl: `${baseUrl}/health`, containerId: c.getId(),
+      };
+    });
+    const upstreams: Upstream[] = specs.map((s) => ({ name: s.gatewayName, url: `http://${s.alias}:${SERVER_PORT}/mcp`, expectTools: s.expectTools }));
+    let endpoints;
+    try {
+      endpoints = await bootstrapContextForge({
+        baseUrl: `http://${gateway.getHost()}:${gateway.getMappedPort(CONTEXTFORGE_PORT)}`,
+        secrets, upstreams, workers: opts.gatewayWorkers, version: gwImage.name.split(':').pop() ?? IMAGES.contextforgeVersion,
+        timeoutMs: opts.startupTimeoutMs, isAlive,
+      });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });
+    }
+    endpoints.containerId = gateway.getId();
+
+    const info: StackInfo = {
+      provider: 'containers',
+      reason,
+      gateway: endpoints,
+      direct,
+      postgres: { connectionString: p.getConnectionUri(), containerId: p.getId() },
+      redis: { url: r.getConnectionUrl(), containerId: r.getId() },
+      images: Object.fromEntries([pgImage, redisImage, gwImage, serversImage].map((i) => [i.role, `${i.name} (${i.source})`])),
+      startedInMs: Date.now() - t0,
+    };
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

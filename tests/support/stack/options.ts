@@ -1,0 +1,31 @@
+import type { ProviderName } from './types.ts';
+
+export interface StackOptions {
+  provider: ProviderName | 'auto';
+  /** Gunicorn workers of the gateway. */
+  gatewayWorkers: number;
+  /** How long the whole stack may take to come up. */
+  startupTimeoutMs: number;
+  /** Upstream MCP servers to register, beyond the default load + time pair (multi-server cases). */
+  extraLoadServers: number;
+}
+
+export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOptions {
+  const provider = (env.PERF_STACK ?? 'auto') as StackOptions['provider'];
+  if (!['auto', 'containers', 'local', 'external', 'direct'].includes(provider)) {
+    throw new Error(`PERF_STACK="${env.PERF_STACK}" is not a stack: use auto, containers, local, external or direct`);
+  }
+  const int = (name: string, fallback: number, min: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name}="${raw}" must be a whole number >= ${min}`);
+    return n;
+  };
+  return {
+    provider,
+    gatewayWorkers: int('PERF_GATEWAY_WORKERS', 2, 1),
+    startupTimeoutMs: int('PERF_STARTUP_TIMEOUT_S', 240, 10) * 1000,
+    extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),
+  };
+}

@@ -1,0 +1,53 @@
+/** An MCP server reachable from this machine without the gateway. */
+export interface DirectServer {
+  name: string;
+  profile: 'load' | 'time' | 'all';
+  baseUrl: string;
+  mcpUrl: string;
+  sseUrl: string;
+  wsUrl: string;
+  healthUrl: string;
+  /** Container id, when it runs in one (for CPU/memory sampling). */
+  containerId?: string;
+  pid?: number;
+}
+
+export interface GatewayEndpoints {
+  kind: 'contextforge';
+  version: string;
+  baseUrl: string;
+  /** Bearer token for every request (admin). */
+  token: string;
+  rpcUrl: string;
+  healthUrl: string;
+  readyUrl: string;
+  metricsUrl: string;
+  wsUrl: string;
+  virtualServer: { id: string; mcpUrl: string; sseUrl: string };
+  /** Gateway tool name by "upstream/original", e.g. "fast_time/get_system_time" -> "fast-time-get-system-time". */
+  tools: Record<string, string>;
+  upstreams: { name: string; gatewayId: string; url: string }[];
+  workers: number;
+  containerId?: string;
+  pid?: number;
+}
+
+export type ProviderName = 'containers' | 'local' | 'external' | 'direct';
+
+/** What the stack hands to perf cases (via Vitest provide/inject): plain JSON. */
+export interface StackInfo {
+  provider: ProviderName;
+  /** Why this provider was chosen, and what was adjusted for this machine. */
+  reason: string;
+  gateway?: GatewayEndpoints;
+  direct: DirectServer[];
+  postgres?: { connectionString: string; containerId?: string };
+  redis?: { url: string; containerId?: string };
+  images?: Record<string, string>;
+  startedInMs: number;
+}
+
+export interface StartedStack {
+  info: StackInfo;
+  stop(): Promise<void>;
+}
