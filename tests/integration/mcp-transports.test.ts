@@ -115,3 +115,22 @@ describe('MCP client against the shipped servers over loopback', () => {
     expect(classifyError(err).class).toBe('connection_refused');
   });
 });
+
+describe('the shipped server over stdio', () => {
+  it('answers the SDK client', async () => {
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+    const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+    const { SERVERS_DIR } = await import('../support/stack/shipped-servers.ts');
+    const transport = new StdioClientTransport({ command: process.execPath, args: [`${SERVERS_DIR}main.ts`, '--stdio', '--profile', 'time'] });
+    const client = new Client({ name: 'stdio-test', version: '0' });
+    await client.connect(transport);
+    try {
+      const tools = await client.listTools();
+      expect(tools.tools.map((t) => t.name).sort()).toEqual(['convert_time', 'get_system_time']);
+      const result = await client.callTool({ name: 'convert_time', arguments: { time: '2026-07-01T00:00:00Z', source_timezone: 'UTC', target_timezone: 'America/New_York' } });
+      expect((result.content as { text: string }[])[0]!.text).toBe('2026-06-30T20:00:00-04:00');
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import { formatDuration } from './engine/duration.ts';
+import { classifyError, failureKey } from './engine/errors.ts';
 import type { RunResult, SeriesPoint } from './engine/result.ts';
 import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
@@ -44,9 +45,32 @@ function progressLine(name: string, p: SeriesPoint): string {
   return `[${name}] t=${p.t}s ${p.requests} req/s p50 ${p.p50} ms p95 ${p.p95} ms p99 ${p.p99} ms errors ${p.errors} dropped ${p.dropped} in-flight ${p.inFlight}`;
 }
 
-/** Runs one load phase of a case: warm-up, the measured scenario with progress lines, and a summary. */
+/**
+ * One request before any load: when the target does not answer, the case fails with what was asked,
+ * what came back and where to look, instead of a run full of connection errors.
+ */
+export async function preflight(name: string, operation: OperationSpec, timeoutMs = 15_000): Promise<void> {
+  const op = createOperation(operation);
+  const vu = { id: -1, iteration: 0, data: {} };
+  try {
+    const outcome = await op.iterate({ vu, signal: AbortSignal.timeout(timeoutMs), intendedAt: performance.now() });
+    if (outcome && !outcome.ok) throw new Error(`${outcome.failure.class}${outcome.failure.code === undefined ? '' : `:${outcome.failure.code}`} ${outcome.failure.message ?? ''}`);
+  } catch (error) {
+    const failure = classifyError(error);
+    throw new Error(
+      `[${name}] the target does not answer (${operation.kind} ${operation.url}): ${failureKey(failure)}: ${failure.message ?? ''}\n` +
+        'Is the stack up? Run "npm run stack" to see it start; with PERF_STACK=external check PERF_GATEWAY_URL and the token.',
+      { cause: error },
+    );
+  } finally {
+    await op.close?.();
+  }
+}
+
+/** Runs one load phase of a case: preflight, warm-up, the measured scenario with progress lines, and a summary. */
 export async function runLoad(run: CaseRun): Promise<RunResult> {
   const name = run.scenario.name;
+  await preflight(name, run.operation);
   const warmup = run.warmupSeconds ?? 3;
   if (warmup > 0) {
     const rate = run.scenario.rate ?? 10;

@@ -17,8 +17,8 @@ export type McpCall =
 
 /** A load operation, as data. */
 export type OperationSpec =
-  | { kind: 'http-get'; url: string; headers?: Record<string, string>; expect?: number[]; connections?: number }
-  | { kind: 'rpc'; url: string; headers?: Record<string, string>; call: McpCall; connections?: number }
+  | { kind: 'http-get'; url: string; headers?: Record<string, string>; expect?: number[]; connections?: number; pipelining?: number }
+  | { kind: 'rpc'; url: string; headers?: Record<string, string>; call: McpCall; connections?: number; pipelining?: number }
   | {
       kind: 'streamable';
       url: string;
@@ -27,6 +27,7 @@ export type OperationSpec =
       /** per-vu: initialize once per VU and reuse the session; per-iteration: initialize, call, DELETE every time. */
       session: 'per-vu' | 'per-iteration';
       connections?: number;
+      pipelining?: number;
     };
 
 export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): Promise<McpReply<unknown>> {
@@ -46,7 +47,7 @@ const ok = (reply: { bytesIn: number; bytesOut: number }): Outcome => ({ ok: tru
 
 /** Builds the engine operation for a spec; one keep-alive agent is shared by all VUs of the thread. */
 export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): LoadOperation {
-  const agent = dispatcher ?? createAgent({ connections: spec.connections ?? 256 });
+  const agent = dispatcher ?? createAgent({ connections: spec.connections ?? 256, pipelining: spec.pipelining ?? 1 });
   const close = async () => {
     if (!dispatcher) await agent.close();
   };

@@ -15,16 +15,28 @@ export function onCleanup(name: string, fn: Cleanup): () => void {
   return () => void cleanups.delete(id);
 }
 
-export async function runCleanups(log: (line: string) => void = () => undefined): Promise<void> {
-  const entries = [...cleanups.entries()].reverse();
-  cleanups.clear();
-  for (const [, { name, fn }] of entries) {
+let running: Promise<void> | undefined;
+
+/** Runs every registered cleanup; a second caller while a run is under way waits for that run. */
+export function runCleanups(log: (line: string) => void = () => undefined): Promise<void> {
+  running ??= (async () => {
     try {
-      await withTimeout(Promise.resolve(fn()), 30_000, `cleanup of ${name}`);
-    } catch (error) {
-      log(`cleanup of ${name} failed: ${(error as Error).message}`);
+      while (cleanups.size > 0) {
+        const entries = [...cleanups.entries()].reverse();
+        cleanups.clear();
+        for (const [, { name, fn }] of entries) {
+          try {
+            await withTimeout(Promise.resolve(fn()), 90_000, `cleanup of ${name}`);
+          } catch (error) {
+            log(`cleanup of ${name} failed: ${(error as Error).message}`);
+          }
+        }
+      }
+    } finally {
+      running = undefined;
     }
-  }
+  })();
+  return running;
 }
 
 function hook(): void {

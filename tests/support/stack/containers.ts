@@ -5,6 +5,7 @@ import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redi
 import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { bootstrapContextForge, CONTEXTFORGE_PORT, contextforgeEnv, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
+import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
 import type { StackOptions } from './options.ts';
@@ -51,14 +52,14 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
   const runId = randomUUID();
   const labels = { [RUN_LABEL]: runId };
   const stops: (() => Promise<unknown>)[] = [];
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
+  let stopping: Promise<void> | undefined;
+  const unguard = guardRun(runId);
+  const stop = (): Promise<void> => (stopping ??= (async () => {
     unregister();
     for (const s of stops.reverse()) await withTimeout(s(), 60_000, 'stopping a container').catch(() => undefined);
     await sweepRun(client, runId).catch(() => undefined);
-  };
+    unguard();
+  })());
   const unregister = onCleanup(`container stack ${runId}`, stop);
   const track = <T extends StartedTestContainer>(c: T): T => {
     stops.push(() => c.stop({ remove: true, removeVolumes: true, timeout: 5000 }));
@@ -106,6 +107,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
           redisUrl: 'redis://redis:6379/0',
           workers: opts.gatewayWorkers,
           secrets,
+          extra: opts.gatewayEnv,
         }))
         .withExposedPorts(CONTEXTFORGE_PORT)
         .withLogConsumer(gatewayLog.consume)

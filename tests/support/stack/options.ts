@@ -8,6 +8,20 @@ export interface StackOptions {
   startupTimeoutMs: number;
   /** Upstream MCP servers to register, beyond the default load + time pair (multi-server cases). */
   extraLoadServers: number;
+  /** Extra gateway environment (PERF_GATEWAY_ENV="KEY=value,KEY2=value2"), applied last. */
+  gatewayEnv: Record<string, string>;
+}
+
+export function parseEnvList(raw: string | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!raw) return out;
+  for (const part of raw.split(',')) {
+    if (!part.trim()) continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new Error(`${what}: "${part}" is not KEY=value (write ${what}="KEY=value,KEY2=value2")`);
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1);
+  }
+  return out;
 }
 
 export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOptions {
@@ -27,5 +41,6 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     gatewayWorkers: int('PERF_GATEWAY_WORKERS', 2, 1),
     startupTimeoutMs: int('PERF_STARTUP_TIMEOUT_S', 240, 10) * 1000,
     extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),
+    gatewayEnv: parseEnvList(env.PERF_GATEWAY_ENV, 'PERF_GATEWAY_ENV'),
   };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { onCleanup } from './cleanup.ts';
+import { guardProcessGroup } from './guard.ts';
 
 export interface ProcessSpec {
   name: string;
@@ -58,9 +59,11 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`${spec.name}: could not start "${spec.command}": ${e.message}`))));
   spawnError.catch(() => undefined);
   const logTail = (n = 40) => lines.slice(-n).join('\n');
-  const stop = async () => {
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= doStop());
+  const doStop = async () => {
     unregister();
-    if (exited) return;
+    if (exited) return unguard();
     try {
       process.kill(-child.pid!, 'SIGTERM');
     } catch {
@@ -75,8 +78,10 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
       }
       await exit;
     }
+    unguard();
   };
   const unregister = onCleanup(`process ${spec.name}`, stop);
+  const unguard = child.pid ? guardProcessGroup(child.pid) : () => undefined;
   const managed: ManagedProcess = { name: spec.name, pid: child.pid ?? -1, child, logTail, stop };
   if (!spec.readyUrl) return managed;
   const deadline = Date.now() + (spec.readyTimeoutMs ?? 30_000);

@@ -1,19 +1,22 @@
 import { startContainersStack } from './containers.ts';
 import { startDirectStack } from './direct.ts';
 import { startExternalStack } from './external.ts';
+import { findLocalTools, startLocalStack } from './local.ts';
 import type { StackOptions } from './options.ts';
 import { probeRuntime } from './runtime.ts';
 import type { StartedStack } from './types.ts';
 
 /**
- * Starts the stack PERF_STACK asks for. auto: containers when a runtime answers; otherwise the direct
- * target on our shipped MCP servers, announced as such (gateway cases then skip, saying why).
+ * Starts the stack PERF_STACK asks for. auto: containers when a runtime answers; else local processes
+ * when every piece is installed; else the direct target on our shipped MCP servers, announced as such
+ * (gateway cases then skip, saying why).
  */
 export async function startStack(opts: StackOptions, log: (line: string) => void = console.log): Promise<StartedStack> {
   if (opts.provider === 'external') return startExternalStack('PERF_STACK=external: using the gateway at PERF_GATEWAY_URL');
   if (opts.provider === 'direct') return startDirectStack('PERF_STACK=direct: the shipped MCP servers without any gateway');
   if (opts.provider === 'local') {
-    throw new Error('PERF_STACK=local (Postgres, Redis and the gateway as local processes) is not available yet; use PERF_STACK=containers, external or direct');
+    log('[mcp-perf] stack: local. PERF_STACK=local: Postgres, Redis, MCP servers and the gateway as local processes...');
+    return startLocalStack(opts, 'PERF_STACK=local', findLocalTools());
   }
   const runtime = await probeRuntime();
   for (const a of runtime.adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
@@ -23,7 +26,13 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
     return startContainersStack(runtime.client, opts, why);
   }
   if (opts.provider === 'containers') throw new Error(`PERF_STACK=containers, but ${runtime.detail}`);
-  const why = `auto: ${runtime.detail}. Falling back to the DIRECT target (our MCP servers, no gateway): gateway cases will skip`;
+  const local = findLocalTools();
+  if (local.missing.length === 0) {
+    const why = `auto: ${runtime.detail}; the local tools are all here, so local processes`;
+    log(`[mcp-perf] stack: local. ${why}`);
+    return startLocalStack(opts, why, local);
+  }
+  const why = `auto: ${runtime.detail}; the local stack lacks ${local.missing.length} piece(s) (${local.missing.map((m) => m.split(' (')[0]).join(', ')}). Falling back to the DIRECT target (our MCP servers, no gateway): gateway cases will skip`;
   log(`[mcp-perf] stack: direct. ${why}`);
   return startDirectStack(why);
 }

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent, httpRequest } from '../support/engine/http.ts';
+import { runScenario, runScenarioInWorkers } from '../support/engine/runner.ts';
+import type { ScenarioInput } from '../support/engine/scenario.ts';
+import { createOperation } from '../support/mcp/operations.ts';
+import { startHttpTarget } from '../support/stack/http-target.ts';
+
+let target: Awaited<ReturnType<typeof startHttpTarget>>;
+beforeAll(async () => {
+  target = await startHttpTarget();
+});
+afterAll(async () => target?.process.stop());
+
+const pauseAfter = (delayMs: number, pauseMs: number) => setTimeout(() => {
+  void fetch(`${target.baseUrl}/pause?ms=${pauseMs}`, { method: 'POST' }).then((r) => r.text());
+}, delayMs);
+
+describe('coordinated omission against a target that stalls for 1 s', () => {
+  it('the open model shows the stall in p99; a closed loop hides it', async () => {
+    const okOp = () => createOperation({ kind: 'http-get', url: `${target.baseUrl}/ok` });
+
+    pauseAfter(1000, 1000);
+    const open = await runScenario({ name: 'open', executor: 'constant-arrival-rate', rate: 200, duration: '3s', preAllocatedVUs: 50, maxVUs: 400 }, okOp());
+
+    pauseAfter(1000, 1000);
+    const closed = await runScenario({ name: 'closed', executor: 'constant-vus', vus: 1, duration: '3s' }, okOp());
+
+    // ~200 requests were due during the pause: a fifth to a third of the run waits up to 1 s.
+    expect(open.counts.completed).toBe(600);
+    expect(open.latency.p90).toBeGreaterThan(300);
+    expect(open.latency.p99).toBeGreaterThan(800);
+    // The closed loop sent nothing while it waited: one slow sample among thousands of fast ones.
+    expect(closed.latency.max).toBeGreaterThan(800);
+    expect(closed.latency.p99).toBeLessThan(50);
+    expect(closed.counts.completed).toBeGreaterThan(open.counts.completed);
+  });
+
+  it('with too few VUs the stall shows as dropped iterations, not as a silent queue', async () => {
+    pauseAfter(500, 1000);
+    const result = await runScenario(
+      { name: 'few VUs', executor: 'constant-arrival-rate', rate: 100, duration: '2s', preAllocatedVUs: 5, maxVUs: 5 },
+      createOperation({ kind: 'http-get', url: `${target.baseUrl}/ok` }),
+    );
+    expect(result.counts.dropped).toBeGreaterThan(50);
+    expect(result.counts.started + result.counts.dropped).toBe(200);
+    expect(result.errorRate).toBeGreaterThan(0.25);
+  });
+});
+
+describe('worker threads', () => {
+  const scenario: ScenarioInput = { name: 'split', executor: 'constant-arrival-rate', rate: 300, duration: '2s', preAllocatedVUs: 20 };
+
+  it('split one scenario over threads and merge their histograms exactly', async () => {
+    const result = await runScenarioInWorkers(scenario, {
+      module: new URL('../support/mcp/operation-module.ts', import.meta.url),
+      params: { kind: 'http-get', url: `${target.baseUrl}/delay?ms=5` },
+      workers: 2,
+    });
+    expect(result.workers).toBe(2);
+    expect(result.counts.completed).toBe(600);
+    expect(result.counts.ok).toBe(600);
+    expect(result.operations.split!.latency.count).toBe(600);
+    expect(result.latency.p50).toBeGreaterThanOrEqual(5);
+    expect(result.latency.p50).toBeLessThan(50);
+    expect(result.series.reduce((n, p) => n + p.requests, 0)).toBe(600);
+  });
+
+  it('report a module without createOperation as a clear error', async () => {
+    await expect(runScenarioInWorkers(scenario, { module: new URL('../support/engine/duration.ts', import.meta.url), workers: 1 }))
+      .rejects.toThrow(/does not export createOperation/);
+  });
+});
+
+describe('http helper', () => {
+  it('classifies a non-2xx status', async () => {
+    const agent = createAgent();
+    await expect(httpRequest(agent, target.baseUrl, { path: '/missing' })).rejects.toMatchObject({ failure: { class: 'http_status', code: 404 } });
+    await agent.close();
+  });
+});

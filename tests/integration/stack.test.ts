@@ -1,0 +1,125 @@
+// The containers stack for real: start-up, teardown after failure and Ctrl-C, and clear errors for
+// faults. Needs a container runtime and the images (npm run setup); without a runtime these skip.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { probeRuntime } from '../support/stack/runtime.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const runtime = await probeRuntime();
+
+async function labelledContainers(): Promise<number> {
+  const dockerode = (runtime.client!.container as unknown as { dockerode: { listContainers(o: object): Promise<unknown[]> } }).dockerode;
+  return (await dockerode.listContainers({ all: true, filters: JSON.stringify({ label: ['mcp-perf.run'] }) })).length;
+}
+
+interface Exit {
+  code: number | null;
+  output: string;
+  ms: number;
+}
+
+function run(args: string[], env: Record<string, string> = {}, opts: { timeoutMs?: number; interruptWhen?: RegExp } = {}): Promise<Exit> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let interrupted = false;
+    const onData = (c: Buffer) => {
+      output += c.toString();
+      if (opts.interruptWhen && !interrupted && opts.interruptWhen.test(output)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out after ${opts.timeoutMs} ms:\n${output.slice(-3000)}`));
+    }, opts.timeoutMs ?? 300_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, ms: Date.now() - t0 });
+    });
+  });
+}
+
+describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${runtime.detail})`}`, () => {
+  let before = 0;
+  beforeEach(async () => {
+    before = await labelledContainers();
+  });
+
+  it('starts, answers and is removed again (npm run stack)', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'containers' });
+    expect(exit.code, exit.output.slice(-3000)).toBe(0);
+    const info = JSON.parse(exit.output.slice(exit.output.indexOf('{\n'), exit.output.lastIndexOf('}') + 1));
+    expect(info.provider).toBe('containers');
+    expect(info.gateway.tools['fast_time/get_system_time']).toBe('fast-time-get-system-time');
+    expect(Object.keys(info.gateway.tools)).toHaveLength(9);
+    expect(info.direct.map((d: { name: string }) => d.name)).toEqual(['perf_load', 'fast_time']);
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('removes every container after a perf run that fails on purpose', async () => {
+    const exit = await run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'tests/integration/fixtures/vitest.fails.config.ts'], { PERF_STACK: 'containers' });
+    expect(exit.output).toContain('failing on purpose');
+    expect(exit.code).not.toBe(0);
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('removes every container on Ctrl-C', async () => {
+    const exit = await run(['scripts/stack.ts', '--hold'], { PERF_STACK: 'containers' }, { interruptWhen: /stack is up/ });
+    expect(exit.output).toMatch(/stack is up/);
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('removes every container on Ctrl-C in the middle of a perf run (Vitest exits at once; the watchdog cleans up)', async () => {
+    const exit = await run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.perf.config.ts', 'tests/perf/baseline.perf.ts'], { PERF_STACK: 'containers' }, { interruptWhen: /t=5s/ });
+    expect(exit.output).toMatch(/t=5s/);
+    const deadline = Date.now() + 60_000;
+    while ((await labelledContainers()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('a gateway that exits at start-up fails fast, with the tail of its log, and leaves nothing behind', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'containers', PERF_GATEWAY_ENV: 'JWT_SECRET_KEY=short' });
+    expect(exit.code).toBe(1);
+    expect(exit.output).toMatch(/gateway/);
+    expect(exit.output).toMatch(/last lines of the gateway's log/);
+    expect(exit.output).toMatch(/jwt_secret_key|JWT_SECRET_KEY/i);
+    expect(exit.ms).toBeLessThan(120_000);
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('an image that is not there is named, with what to run', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'containers', MCP_PERF_GATEWAY_IMAGE: 'local/no-such-gateway:0' });
+    expect(exit.code).toBe(1);
+    expect(exit.output).toMatch(/no gateway image is available: local\/no-such-gateway:0 is not present/);
+    expect(exit.output).toMatch(/npm run images/);
+    expect(await labelledContainers()).toBe(before);
+  }, 120_000);
+});
+
+describe('stack selection without a runtime', () => {
+  it('PERF_STACK=containers with an unreachable Docker says what to install', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'containers', DOCKER_HOST: 'tcp://127.0.0.1:1' }, { timeoutMs: 120_000 });
+    expect(exit.code).toBe(1);
+    expect(exit.output).toMatch(/no container runtime answered/);
+    expect(exit.output).toMatch(/Install and start Docker/);
+  }, 120_000);
+
+  it('auto falls back to the direct target and says so', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'auto', DOCKER_HOST: 'tcp://127.0.0.1:1' }, { timeoutMs: 120_000 });
+    expect(exit.code, exit.output).toBe(0);
+    expect(exit.output).toMatch(/stack: direct/);
+    expect(exit.output).toMatch(/"provider": "direct"/);
+  }, 120_000);
+
+  it('a bad PERF_STACK is refused with the choices', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'kubernetes' }, { timeoutMs: 60_000 });
+    expect(exit.code).toBe(1);
+    expect(exit.output).toMatch(/PERF_STACK="kubernetes" is not a stack: use auto, containers, local, external or direct/);
+  }, 60_000);
+});

@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { bootstrapContextForge, contextforgeEnv, generateSecrets } from '../gateway/contextforge.ts';
+import { onCleanup } from './cleanup.ts';
+import { upstreamSpecs } from './containers.ts';
+import { IMAGES } from './images.ts';
+import type { StackOptions } from './options.ts';
+import { freePort, startProcess, type ManagedProcess } from './process.ts';
+import { startShippedServer } from './shipped-servers.ts';
+import type { DirectServer, StartedStack } from './types.ts';
+
+export interface LocalTools {
+  initdb?: string;
+  postgres?: string;
+  redisServer?: string;
+  gunicorn?: string;
+  missing: string[];
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const p = join(dir, name);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function pgBin(name: string): string | undefined {
+  const base = '/usr/lib/postgresql';
+  if (existsSync(base)) {
+    for (const v of readdirSync(base).sort().reverse()) if (existsSync(join(base, v, 'bin', name))) return join(base, v, 'bin', name);
+  }
+  return onPath(name);
+}
+
+/** What the local provider needs, found on this machine, and what to do about what is missing. */
+export function findLocalTools(env: NodeJS.ProcessEnv = process.env): LocalTools {
+  const venv = env.PERF_CONTEXTFORGE_VENV ?? join(process.cwd(), '.venv-contextforge');
+  const gunicorn = existsSync(join(venv, 'bin', 'gunicorn')) ? join(venv, 'bin', 'gunicorn') : undefined;
+  const tools: LocalTools = { initdb: pgBin('initdb'), postgres: pgBin('postgres'), redisServer: onPath('redis-server'), gunicorn, missing: [] };
+  if (!tools.initdb || !tools.postgres) tools.missing.push('PostgreSQL server binaries (Debian: apt-get install postgresql)');
+  if (!tools.redisServer) tools.missing.push('redis-server (Debian: apt-get install redis-server)');
+  if (!tools.gunicorn) {
+    tools.missing.push(
+      `ContextForge in a Python >= 3.12 virtualenv at ${venv} (python3.13 -m venv ${venv} && ${venv}/bin/pip install ` +
+        `"mcp-contextforge-gateway==${IMAGES.contextforgeVersion}" "psycopg[binary]"; or set PERF_CONTEXTFORGE_VENV)`,
+    );
+  }
+  return tools;
+}
+
+async function waitForPort(port: number, timeoutMs: number, proc: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}\n--- last lines of its log ---\n${proc.logTail()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${proc.name} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s\n--- last lines of its log ---\n${proc.logTail()}`);
+}
+
+/** Runs a command as the postgres user when we are root (initdb and postgres refuse to run as root). */
+function asPostgres(cmd: string, args: string[]): { command: string; args: string[] } {
+  if (process.getuid?.() !== 0) return { command: cmd, args };
+  return { command: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] };
+}
+
+/**
+ * The same stack as local processes: Postgres (initdb in a temporary directory), Redis, our MCP
+ * servers on Node, and ContextForge under gunicorn from a Python >= 3.12 virtualenv.
+ */
+export async function startLocalStack(opts: StackOptions, reason: string, tools: LocalTools): Promise<StartedStack> {
+  if (tools.missing.length) throw new Error(`PERF_STACK=local needs: ${tools.missing.join('; ')}`);
+  const t0 = Date.now();
+  const procs: ManagedProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-local-'));
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= (async () => {
+    unregister();
+    for (const p of procs.reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  })());
+  const unregister = onCleanup('local stack', stop);
+  try {
+    const pgData = join(dir, 'pg');
+    const pgPort = await freePort();
+    const pgPassword = randomBytes(12).toString('hex');
+    if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), 0);
+    const init = asPostgres(tools.initdb!, ['-D', pgData, '-U', 'perf', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+    execFileSync(init.command, init.args, { stdio: 'pipe', timeout: 120_000 });
+    const maxConnections = opts.gatewayWorkers * 2 * 30 + 50;
+    const pg = asPostgres(tools.postgres!, ['-D', pgData, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${maxConnections}`]);
+    procs.push(await startProcess({ name: 'postgres', command: pg.command, args: pg.args }));
+    await waitForPort(pgPort, 30_000, procs.at(-1)!);
+    const { default: pgClient } = await import('pg');
+    for (let attempt = 0; ; attempt++) {
+      const c = new pgClient.Client({ host: '127.0.0.1', port: pgPort, user: 'perf', database: 'postgres' });
+      try {
+        await c.connect();
+        await c.query('CREATE DATABASE mcpgateway');
+        await c.query(`ALTER USER perf PASSWORD '${pgPassword}'`);
+        await c.end();
+        break;
+      } catch (error) {
+        await c.end().catch(() => undefined);
+        if (attempt > 50) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+
+    const redisPort = await freePort();
+    procs.push(await startProcess({ name: 'redis', command: tools.redisServer!, args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'] }));
+    await waitForPort(redisPort, 15_000, procs.at(-1)!);
+
+    const specs = upstreamSpecs(opts.extraLoadServers);
+    const servers = await Promise.all(specs.map((s) => startShippedServer({ profile: s.profile, name: s.gatewayName })));
+    procs.push(...servers.map((s) => s.process));
+    const direct: DirectServer[] = specs.map((s, i) => {
+      const b = servers[i]!.baseUrl;
+      return { name: s.gatewayName, profile: s.profile, baseUrl: b, mcpUrl: `${b}/mcp`, sseUrl: `${b}/sse`, wsUrl: `${b.replace(/^http/, 'ws')}/ws`, healthUrl: `${b}/health`, pid: servers[i]!.process.pid };
+    });
+
+    const gwPort = await freePort();
+    const secrets = generateSecrets();
+    const gatewayDir = join(dir, 'gateway');
+    execFileSync('mkdir', ['-p', join(gatewayDir, 'prometheus')]);
+    const env = contextforgeEnv({
+      databaseUrl: `postgresql+psycopg://perf:${pgPassword}@127.0.0.1:${pgPort}/mcpgateway`,
+      redisUrl: `redis://127.0.0.1:${redisPort}/0`, workers: opts.gatewayWorkers, secrets, host: '127.0.0.1', port: gwPort,
+      extra: { PROMETHEUS_MULTIPROC_DIR: join(gatewayDir, 'prometheus'), ...opts.gatewayEnv },
+    });
+    const gateway = await startProcess({
+      name: 'gateway', command: tools.gunicorn!, cwd: gatewayDir, env,
+      args: ['mcpgateway.main:app', '--worker-class', 'uvicorn.workers.UvicornWorker', '--workers', String(opts.gatewayWorkers), '--timeout', '600', '--bind', `127.0.0.1:${gwPort}`],
+    });
+    procs.push(gateway);
+    let endpoints;
+    try {
+      endpoints = await bootstrapContextForge({
+        baseUrl: `http://127.0.0.1:${gwPort}`, secrets, workers: opts.gatewayWorkers, version: `${IMAGES.contextforgeVersion} (local)`,
+        upstreams: specs.map((s, i) => ({ name: s.gatewayName, url: `${servers[i]!.baseUrl}/mcp`, expectTools: s.expectTools })),
+        timeoutMs: opts.startupTimeoutMs, isAlive: async () => gateway.child.exitCode === null,
+      });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gateway.logTail()}`, { cause: error });
+    }
+    endpoints.pid = gateway.pid;
+    return {
+      info: {
+        provider: 'local', reason, gateway: endpoints, direct, startedInMs: Date.now() - t0,
+        postgres: { connectionString: `postgresql://perf:${pgPassword}@127.0.0.1:${pgPort}/mcpgateway` },
+        redis: { url: `redis://127.0.0.1:${redisPort}/0` },
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
