@@ -1,7 +1,7 @@
 // Engine benchmark: the engine against autocannon (npm) and wrk / hey (Debian packages) on one trivial
 // loopback target, in the same run, each generator in its own process. Prints figures and ratios; it
 // judges nothing (this machine is noisy: compare ratios, rerun before concluding).
-//   npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000]
+//   npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000 --rounds 3 --skip-heap]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ const { values: o } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' },
     rate: { type: 'string', default: '5000' }, requests: { type: 'string', default: '1000000' },
-    'skip-heap': { type: 'boolean', default: false },
+    'skip-heap': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' },
   },
 });
 const seconds = Number(o.seconds);
@@ -89,42 +89,72 @@ const hey = async (url: string) => {
 };
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(3)}x` : 'n/a');
+
+const median = (xs: number[]) => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length ? v[Math.floor((v.length - 1) / 2)]! : Number.NaN;
+};
+const rounds = Number(o.rounds);
+const shortSeconds = Math.max(1, Math.round(seconds / 5));
 
 const peers = ensurePeers();
 const target = await startHttpTarget();
 const url = `${target.baseUrl}/ok`;
 try {
-  console.log(`target ${url} (Node http, own process); ${conns} connections; ${seconds}s per run; node ${process.version}\n`);
+  console.log(`target ${url} (Node http, own process); ${conns} connections; ${seconds}s per run; ${rounds} alternating rounds, medians; node ${process.version}\n`);
 
   console.log(`1. maximum throughput, closed model (${conns} connections)`);
-  const e1 = await engine(['--url', url, '--vus', String(conns), '--connections', String(conns), '--duration', `${seconds}s`]);
-  const a1 = await autocannon(['-c', String(conns), '-d', String(seconds), url]);
-  const w1 = peers.wrk ? await wrk(url) : undefined;
-  const h1 = peers.hey ? await hey(url) : undefined;
-  console.log(`   engine      ${fmt(e1.achieved)} req/s  p50 ${fmt(e1.latency.p50, 3)} ms`);
-  console.log(`   autocannon  ${fmt(a1.rps)} req/s  p50 ${fmt(a1.p50, 3)} ms (whole ms)`);
-  if (w1) console.log(`   wrk         ${fmt(w1.rps)} req/s  p50 ${fmt(w1.p50, 3)} ms`);
-  if (h1) console.log(`   hey         ${fmt(h1.rps)} req/s  p50 ${fmt(h1.p50, 3)} ms`);
-  console.log(`   ratio engine/autocannon ${ratio(e1.achieved, a1.rps)} (goal >= 1.0)   engine/wrk ${w1 ? ratio(e1.achieved, w1.rps) : 'n/a'} (goal >= 0.9)\n`);
+  const t: Record<'engine' | 'autocannon' | 'wrk' | 'hey', { rps: number; p50: number }[]> = { engine: [], autocannon: [], wrk: [], hey: [] };
+  for (let r = 0; r < rounds; r++) {
+    const e = await engine(['--url', url, '--vus', String(conns), '--connections', String(conns), '--duration', `${seconds}s`]);
+    t.engine.push({ rps: e.achieved, p50: e.latency.p50 });
+    const a = await autocannon(['-c', String(conns), '-d', String(seconds), url]);
+    t.autocannon.push({ rps: a.rps, p50: a.p50 });
+    if (peers.wrk) t.wrk.push(await wrk(url));
+    if (peers.hey) t.hey.push(await hey(url));
+  }
+  const pairRatio = (a: { rps: number }[], b: { rps: number }[]) => median(a.map((x, i) => x.rps / (b[i]?.rps ?? Number.NaN)));
+  for (const [name, runs] of Object.entries(t)) {
+    if (runs.length) console.log(`   ${name.padEnd(11)} ${runs.map((x) => fmt(x.rps, 0)).join(' / ')} req/s (median ${fmt(median(runs.map((x) => x.rps)), 0)}), p50 median ${fmt(median(runs.map((x) => x.p50)), 3)} ms`);
+  }
+  console.log(`   ratio engine/autocannon ${fmt(pairRatio(t.engine, t.autocannon), 3)}x (goal >= 1.0)   engine/wrk ${t.wrk.length ? `${fmt(pairRatio(t.engine, t.wrk), 3)}x` : 'n/a'} (goal >= 0.9)\n`);
 
-  console.log(`2. fixed rate ${rate} req/s`);
-  const e2 = await engine(['--url', url, '--rate', String(rate), '--connections', String(conns), '--duration', `${seconds}s`]);
-  const a2 = await autocannon(['-c', String(conns), '-d', String(seconds), '-R', String(rate), url]);
-  const eCpu = (e2.cpuSeconds * 1e6) / e2.completed;
-  const aCpu = (a2.cpuSeconds * 1e6) / a2.total;
-  console.log(`   engine      achieved ${fmt(e2.achieved)} req/s (${ratio(e2.achieved, rate)} of target, goal within 1%), dropped ${e2.dropped}, scheduler lag p99 ${fmt(e2.lag.p99, 3)} ms (goal < 2 ms), CPU ${fmt(eCpu, 2)} us/request`);
-  console.log(`   autocannon  achieved ${fmt(a2.rps)} req/s, CPU ${fmt(aCpu, 2)} us/request`);
-  console.log(`   ratio CPU per request engine/autocannon ${ratio(eCpu, aCpu)} (goal <= 1.0)\n`);
+  console.log(`2. fixed rate ${rate} req/s (CPU per request = extra CPU of a ${seconds}s run over a ${shortSeconds}s run, per extra request)`);
+  const lag: number[] = [];
+  const achieved: number[] = [];
+  const dropped: number[] = [];
+  const cpuRatio: number[] = [];
+  const eCpus: number[] = [];
+  const aCpus: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const eArgs = (d: number) => ['--url', url, '--rate', String(rate), '--connections', String(conns), '--duration', `${d}s`];
+    const eShort = await engine(eArgs(shortSeconds));
+    const eLong = await engine(eArgs(seconds));
+    const aShort = await autocannon(['-c', String(conns), '-d', String(shortSeconds), '-R', String(rate), url]);
+    const aLong = await autocannon(['-c', String(conns), '-d', String(seconds), '-R', String(rate), url]);
+    const eCpu = ((eLong.cpuSeconds - eShort.cpuSeconds) * 1e6) / (eLong.completed - eShort.completed);
+    const aCpu = ((aLong.cpuSeconds - aShort.cpuSeconds) * 1e6) / (aLong.total - aShort.total);
+    lag.push(eLong.lag.p99);
+    achieved.push(eLong.achieved);
+    dropped.push(eLong.dropped);
+    eCpus.push(eCpu);
+    aCpus.push(aCpu);
+    cpuRatio.push(eCpu / aCpu);
+  }
+  console.log(`   engine      achieved ${achieved.map((x) => fmt(x)).join(' / ')} req/s (median ${fmt(median(achieved) / rate, 4)}x of target, goal within 1%), dropped ${dropped.join(' / ')}`);
+  console.log(`               scheduler lag p99 ${lag.map((x) => fmt(x, 3)).join(' / ')} ms (median ${fmt(median(lag), 3)}, goal < 2 ms); CPU ${eCpus.map((x) => fmt(x, 1)).join(' / ')} us/request`);
+  console.log(`   autocannon  CPU ${aCpus.map((x) => fmt(x, 1)).join(' / ')} us/request`);
+  console.log(`   ratio CPU per request engine/autocannon ${fmt(median(cpuRatio), 3)}x (goal <= 1.0)\n`);
 
-  console.log('3. p50 agreement at the same closed load');
-  console.log(`   engine/wrk ${w1 ? ratio(e1.latency.p50, w1.p50) : 'n/a'}   engine/hey ${h1 ? ratio(e1.latency.p50, h1.p50) : 'n/a'} (goal within 10%: 0.9x to 1.1x)\n`);
+  console.log('3. p50 agreement at the same closed load (median of rounds)');
+  const p50 = (runs: { p50: number }[]) => median(runs.map((x) => x.p50));
+  console.log(`   engine/wrk ${t.wrk.length ? `${fmt(p50(t.engine) / p50(t.wrk), 3)}x` : 'n/a'}   engine/hey ${t.hey.length ? `${fmt(p50(t.engine) / p50(t.hey), 3)}x` : 'n/a'} (goal within 10%: 0.9x to 1.1x; autocannon reports whole milliseconds only)\n`);
 
   if (!o['skip-heap']) {
     console.log(`4. engine heap growth over ${o.requests} requests`);
     const e4 = await engine(['--url', url, '--vus', String(conns), '--connections', String(conns), '--iterations', String(o.requests), '--heap']);
     const growth = ((e4.heapEnd ?? 0) - (e4.heapAfterWarmup ?? 0)) / 1024 / 1024;
-    console.log(`   ${e4.completed} requests at ${fmt(e4.achieved)} req/s; heap after 10% ${fmt((e4.heapAfterWarmup ?? 0) / 1048576, 2)} MB, at the end ${fmt((e4.heapEnd ?? 0) / 1048576, 2)} MB: growth ${fmt(growth, 2)} MB (goal < 5 MB)`);
+    console.log(`   ${e4.completed} requests at ${fmt(e4.achieved)} req/s; heap after GC at 10% ${fmt((e4.heapAfterWarmup ?? 0) / 1048576, 2)} MB, at the end ${fmt((e4.heapEnd ?? 0) / 1048576, 2)} MB: growth ${fmt(growth, 2)} MB (goal < 5 MB)`);
   }
 } finally {
   await target.process.stop();

@@ -3,6 +3,7 @@
 #  1. a Docker engine that answers (on Debian as root without one: installs docker.io and starts
 #     dockerd with --iptables=false --ip-masq=false, so containers stay on a bridge inside this machine);
 #  2. the images: official ones when present or pullable, otherwise built locally (npm run images).
+#  3. with --with-browser: Chromium, for the test that opens report.html in a real browser.
 # Safe to rerun: each step is skipped when already done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,11 +32,13 @@ log "Docker engine answers: $(docker version --format '{{.Server.Version}}' 2>/d
 have() { docker image inspect "$1" >/dev/null 2>&1; }
 img() { node -e "const j=require('./fixtures/images/images.json');console.log($1)"; }
 need_local=0
+# Local equivalents are rebuilt whenever they are the ones in use: docker's cache makes an unchanged
+# rebuild take seconds, and a changed image definition is never left stale.
 for role in postgres redis gateway; do
-  official=$(img "j.official.$role"); local_img=$(img "j.local.$role")
-  if have "$official" || have "$local_img"; then continue; fi
+  official=$(img "j.official.$role")
+  if have "$official"; then continue; fi
   if timeout 300 docker pull -q "$official" >/dev/null 2>&1; then log "pulled $official"; continue; fi
-  log "$official cannot be pulled here; its local equivalent will be built"
+  log "$official is not here and cannot be pulled; its local equivalent is built (or brought up to date)"
   need_local=1
 done
 if [ "$need_local" = 1 ]; then
@@ -43,5 +46,13 @@ if [ "$need_local" = 1 ]; then
   bash scripts/build-images.sh
 else
   bash scripts/build-images.sh --servers-only
+fi
+if [ "${1:-}" = "--with-browser" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing Chromium from Debian's packages (the report test opens report.html in it)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    log "no Chromium: the browser check of report.html will be skipped (install chromium to run it)"
+  fi
 fi
 log "ready: npm run perf"

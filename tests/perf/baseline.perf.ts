@@ -29,6 +29,7 @@ describe.skipIf(!gateway)(`baseline through the gateway${gateway ? '' : ` (skipp
       errorRate: '0.1%',
       minRateShare: '98%',
     });
+    expect(result).toMatchBaseline();
   });
 
   it('health endpoint latency', async () => {
@@ -45,5 +46,6 @@ describe.skipIf(!gateway)(`baseline through the gateway${gateway ? '' : ` (skipp
       operation: { kind: 'http-get', url: gateway!.healthUrl },
     });
     expect(result).toMeetSlo({ p50: '50ms', p95: '150ms', p99: '300ms', errorRate: '0.1%', minRateShare: '98%' });
+    expect(result).toMatchBaseline();
   });
 });

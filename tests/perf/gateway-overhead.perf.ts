@@ -47,7 +47,10 @@ describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (sk
     const rpcOverhead = overhead(directResult, rpcResult);
     const mcpOverhead = overhead(directResult, mcpResult);
 
-    for (const r of [directResult, rpcResult, mcpResult]) expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+    for (const r of [directResult, rpcResult, mcpResult]) {
+      expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+      expect(r).toMatchBaseline();
+    }
     // The plan asks < 15 ms p95 overhead on production hardware; on this 2-core machine the gateway,
     // its database and the load generator share the cores, so the smoke budget is wider.
     const p95Budget = byProfile({ smoke: 250, nightly: 50 });

@@ -6,6 +6,8 @@ import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
 import { createOperation, type OperationSpec } from './mcp/operations.ts';
 import { PROFILE } from './profile.ts';
+import { caseRecord, type MonitorRecord } from './report/case-record.ts';
+import { StackMonitor } from './monitor/sampler.ts';
 import type { GatewayEndpoints, StackInfo } from './stack/types.ts';
 
 export function stack(): StackInfo {
@@ -39,6 +41,8 @@ export interface CaseRun {
   warmupSeconds?: number;
   /** Seconds between progress lines (default 5). */
   progressEverySeconds?: number;
+  /** Sample the system under test during the measured phase (default true). */
+  monitor?: boolean;
 }
 
 function progressLine(name: string, p: SeriesPoint): string {
@@ -83,11 +87,46 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   const onSecond = (p: SeriesPoint) => {
     if (p.t % every === 0) console.log(progressLine(name, p));
   };
-  const result = run.workers && run.workers > 1
-    ? await runScenarioInWorkers(run.scenario, { module: new URL('./mcp/operation-module.ts', import.meta.url), params: run.operation, workers: run.workers }, { onSecond })
-    : await runScenario(run.scenario, createOperation(run.operation), { onSecond });
+  const monitor = run.monitor === false ? undefined : await StackMonitor.start(name, stack());
+  let result: RunResult;
+  try {
+    result = run.workers && run.workers > 1
+      ? await runScenarioInWorkers(run.scenario, { module: new URL('./mcp/operation-module.ts', import.meta.url), params: run.operation, workers: run.workers }, { onSecond })
+      : await runScenario(run.scenario, createOperation(run.operation), { onSecond });
+  } finally {
+    const record = await monitor?.stop();
+    if (record) {
+      caseRecord().monitors.push(record);
+      lastMonitor = record;
+    }
+  }
   console.log(summarizeResult(result));
+  if (lastMonitor && monitor) console.log(summarizeMonitor(lastMonitor));
+  caseRecord().results.push(result);
   return result;
+}
+
+let lastMonitor: MonitorRecord | undefined;
+
+/** The system-under-test samples of the last load phase (undefined when it was not monitored). */
+export function lastMonitorRecord(): MonitorRecord | undefined {
+  return lastMonitor;
+}
+
+export function summarizeMonitor(m: MonitorRecord): string {
+  const byTarget = new Map<string, { cpu: number[]; mem: number[] }>();
+  for (const s of m.samples) {
+    const e = byTarget.get(s.target) ?? { cpu: [], mem: [] };
+    if (Number.isFinite(s.cpuPercent)) e.cpu.push(s.cpuPercent);
+    e.mem.push(s.memoryMB);
+    byTarget.set(s.target, e);
+  }
+  const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+  const parts = [...byTarget].map(([t, e]) => `${t} CPU ${avg(e.cpu).toFixed(0)}% (max ${Math.max(...e.cpu, 0).toFixed(0)}%) mem ${Math.max(...e.mem).toFixed(0)} MB`);
+  const pgMax = m.postgres?.length ? Math.max(...m.postgres.map((p) => p.total)) : undefined;
+  if (pgMax !== undefined) parts.push(`postgres connections max ${pgMax}`);
+  const perSample = m.cost.samples ? (m.cost.ms / m.cost.samples).toFixed(1) : '0';
+  return `   system under test: ${parts.join('; ') || 'no samples'} [sampling: ${m.cost.samples} samples, ${perSample} ms each]${m.errors.length ? `; monitor errors: ${m.errors.join('; ')}` : ''}`;
 }
 
 export function summarizeResult(r: RunResult): string {

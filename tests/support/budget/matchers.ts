@@ -1,5 +1,8 @@
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { RunResult } from '../engine/result.ts';
+import { caseRecord } from '../report/case-record.ts';
+import { PROFILE } from '../profile.ts';
+import { compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, type CompareOptions } from './baseline.ts';
 import { checkSlo, formatChecks, type Slo } from './slo.ts';
 
 declare module 'vitest' {
@@ -7,14 +10,49 @@ declare module 'vitest' {
   interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> {
     /** Passes when every budget holds; the message shows target, measured value and margin of each. */
     toMeetSlo(slo: Slo): R;
+    /**
+     * Compares with the committed baseline of this case and profile (see README, "Baselines").
+     * No baseline yet: records one and passes, saying so. PERF_BASELINE=record: always records.
+     */
+    toMatchBaseline(options?: CompareOptions): R;
   }
 }
 
 expect.extend({
+  toMatchBaseline(received: RunResult, options: CompareOptions = {}) {
+    const calibration = inject('calibration');
+    const info = inject('stack');
+    const env = currentEnvironment({
+      stack: info.provider,
+      gateway: info.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
+      images: info.images,
+    });
+    const record = (why: string) => {
+      const path = writeBaseline(toBaseline(received, PROFILE, calibration, env));
+      caseRecord().notes.push(`${why}: recorded ${path}`);
+      console.log(`   baseline: ${why}: recorded ${path}`);
+      return { pass: true, message: () => `expected a baseline comparison for "${received.scenario}", but ${why}` };
+    };
+    if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
+    const base = readBaseline(received.scenario, PROFILE);
+    if (!base) return record('no baseline');
+    const cmp = compareWithBaseline(received, base, calibration, options);
+    caseRecord().checks.push({ scenario: received.scenario, kind: 'baseline', pass: cmp.pass, rows: cmp.rows });
+    const table = formatChecks(cmp.rows);
+    const header = `baseline of ${base.recordedAt.slice(0, 10)} (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''}); speed factor ${cmp.speedFactor.toFixed(2)} (calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then)`;
+    console.log(`   ${header}\n${table.replace(/^/gm, '   ')}`);
+    return {
+      pass: cmp.pass,
+      message: () => cmp.pass
+        ? `expected "${received.scenario}" to regress against its baseline, but it did not:\n${header}\n${table}`
+        : `"${received.scenario}" regressed against its baseline:\n${header}\n${table}\n(if the change is intended, record a new baseline with "npm run perf:baseline" and commit it)`,
+    };
+  },
   toMeetSlo(received: RunResult, slo: Slo) {
     const checks = checkSlo(received, slo);
     const pass = checks.length > 0 && checks.every((c) => c.pass);
     const table = formatChecks(checks);
+    caseRecord().checks.push({ scenario: received.scenario, kind: 'slo', pass, rows: checks });
     return {
       pass,
       message: () => pass

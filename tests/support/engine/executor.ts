@@ -28,8 +28,6 @@ export interface ExecutionSummary {
   interrupted: number;
 }
 
-const TIMEOUT = Symbol('timeout');
-const INTERRUPT = Symbol('interrupt');
 const now = () => performance.now();
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -45,63 +43,121 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * A VU and the iteration it is running. Reused for every iteration of the VU, so an iteration costs
+ * no allocation beyond the operation's own: the context object is the same, and the abort controller
+ * is created only when the operation asks for a signal, and kept until it is aborted.
+ */
+class Slot {
+  readonly vu: VuState;
+  readonly ctx: IterationContext;
+  intendedAt = 0;
+  startedAt = 0;
+  deadline = 0;
+  /** The iteration was settled by the engine (timeout or hard stop); its late outcome is ignored. */
+  settled = false;
+  private controller: AbortController | undefined;
+
+  constructor(vu: VuState) {
+    this.vu = vu;
+    this.ctx = contextOf(this);
+  }
+
+  signal(): AbortSignal {
+    if (!this.controller || this.controller.signal.aborted) this.controller = new AbortController();
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.controller?.abort(reason);
+  }
+}
+
+function contextOf(slot: Slot): IterationContext {
+  return {
+    vu: slot.vu,
+    get signal() {
+      return slot.signal();
+    },
+    get intendedAt() {
+      return slot.intendedAt;
+    },
+  };
+}
+
 /** Runs one thread's segment of a scenario, recording into `recorder`. Resolves when the segment is done. */
 export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary> {
   const { scenario, recorder, segment } = opts;
-  const inflight = new Set<AbortController>();
+  const operation = opts.operation;
+  const running = new Set<Slot>();
   let interrupted = 0;
-  const settled = new Set<Promise<void>>();
+  let onIdle: (() => void) | undefined;
+  const timeoutMessage = `no answer within ${scenario.timeoutMs} ms`;
 
-  const runIteration = async (vu: VuState, intendedAt: number): Promise<void> => {
+  const complete = (slot: Slot, outcome: Outcome | void, error: unknown): void => {
+    running.delete(slot);
+    recorder.inFlight--;
+    if (!slot.settled) {
+      const end = now();
+      const name = outcome?.name ?? opts.operationName;
+      let failure: Failure | undefined;
+      if (error !== undefined) failure = classifyError(error);
+      else if (outcome && !outcome.ok) failure = outcome.failure;
+      if (failure) {
+        recorder.recordFailure(name, failureKey(failure), end - slot.intendedAt, end - slot.startedAt, failure.message, outcome?.bytesIn, outcome?.bytesOut);
+      } else {
+        recorder.recordSuccess(name, end - slot.intendedAt, end - slot.startedAt, outcome?.bytesIn, outcome?.bytesOut);
+      }
+    }
+    if (running.size === 0) onIdle?.();
+  };
+
+  /** Starts an iteration on a slot; the promise settles when the operation itself has settled. */
+  const runIteration = (slot: Slot, intendedAt: number): Promise<void> => {
     const startedAt = now();
+    slot.intendedAt = intendedAt;
+    slot.startedAt = startedAt;
+    slot.deadline = startedAt + scenario.timeoutMs;
+    slot.settled = false;
+    slot.vu.iteration++;
     recorder.recordStart(startedAt - intendedAt);
     recorder.inFlight++;
-    vu.iteration++;
-    const controller = new AbortController();
-    inflight.add(controller);
-    const timer = setTimeout(() => controller.abort(TIMEOUT), scenario.timeoutMs);
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    aborted.catch(() => undefined);
-    const ctx: IterationContext = { vu, signal: controller.signal, intendedAt };
-    let outcome: Outcome | void = undefined;
-    let failure: Failure | undefined;
+    running.add(slot);
+    let pending: Promise<Outcome | void>;
     try {
-      outcome = await Promise.race([opts.operation(ctx), aborted]);
+      pending = operation(slot.ctx);
     } catch (error) {
-      if (error === INTERRUPT) {
-        interrupted++;
-      } else if (error === TIMEOUT) {
-        failure = { class: 'timeout', code: 'iteration', message: `no answer within ${scenario.timeoutMs} ms` };
-      } else {
-        failure = classifyError(error);
-        if (failure.class === 'interrupted' && controller.signal.reason === TIMEOUT) {
-          failure = { class: 'timeout', code: 'iteration', message: `no answer within ${scenario.timeoutMs} ms` };
-        }
+      pending = Promise.reject(error);
+    }
+    return pending.then((outcome) => complete(slot, outcome, undefined), (error: unknown) => complete(slot, undefined, error));
+  };
+
+  // One sweep for every timeout instead of a timer per iteration.
+  const sweepEvery = Math.min(100, Math.max(5, scenario.timeoutMs / 20));
+  const sweeper = setInterval(() => {
+    const t = now();
+    for (const slot of running) {
+      if (slot.settled || slot.deadline > t) continue;
+      slot.settled = true;
+      recorder.recordFailure(opts.operationName, 'timeout:iteration', t - slot.intendedAt, t - slot.startedAt, timeoutMessage);
+      slot.abort(Object.assign(new Error(timeoutMessage), { name: 'TimeoutError' }));
+    }
+  }, sweepEvery);
+
+  const waitIdle = (ms: number): Promise<void> => {
+    if (running.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, ms);
+      function finish() {
+        clearTimeout(timer);
+        onIdle = undefined;
+        resolve();
       }
-    } finally {
-      clearTimeout(timer);
-      inflight.delete(controller);
-      recorder.inFlight--;
-    }
-    if (controller.signal.reason === INTERRUPT) return;
-    const end = now();
-    const name = outcome?.name ?? opts.operationName;
-    if (!failure && outcome && !outcome.ok) failure = outcome.failure;
-    if (failure) {
-      recorder.recordFailure(name, failureKey(failure), end - intendedAt, end - startedAt, failure.message, outcome?.bytesIn, outcome?.bytesOut);
-    } else {
-      recorder.recordSuccess(name, end - intendedAt, end - startedAt, outcome?.bytesIn, outcome?.bytesOut);
-    }
+      onIdle = finish;
+    });
   };
 
-  const track = (p: Promise<void>) => {
-    settled.add(p);
-    void p.finally(() => settled.delete(p));
-  };
-
-  const newVu = (id: number): VuState => ({ id, iteration: 0, data: {} });
+  const newSlot = (id: number): Slot => new Slot({ id, iteration: 0, data: {} });
   const waitStart = opts.startAt - now();
   if (waitStart > 0) await sleep(waitStart, opts.signal);
   const start = opts.startAt;
@@ -113,23 +169,23 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       const schedule = new ArrivalSchedule(scenario.startRatePerSec, scenario.stages);
       const shareOf = (n: number) => Math.floor(n / segment.count) + (segment.index < n % segment.count ? 1 : 0);
       const maxVUs = Math.max(1, shareOf(scenario.maxVUs));
-      const free: VuState[] = [];
+      const free: Slot[] = [];
       let allocated = 0;
-      for (; allocated < Math.max(1, shareOf(scenario.preAllocatedVUs)); allocated++) free.push(newVu(allocated * segment.count + segment.index));
+      for (; allocated < Math.max(1, shareOf(scenario.preAllocatedVUs)); allocated++) free.push(newSlot(allocated * segment.count + segment.index));
       recorder.vus = allocated;
+      const release = (slot: Slot) => () => void free.push(slot);
       const launch = (intendedAt: number) => {
-        let vu = free.pop();
-        if (!vu) {
+        let slot = free.pop();
+        if (!slot) {
           if (allocated >= maxVUs) {
             recorder.recordDropped();
             return;
           }
-          vu = newVu(allocated * segment.count + segment.index);
+          slot = newSlot(allocated * segment.count + segment.index);
           allocated++;
           recorder.vus = allocated;
         }
-        const owned = vu;
-        track(runIteration(owned, intendedAt).finally(() => free.push(owned)));
+        void runIteration(slot, intendedAt).then(release(slot));
       };
       for (let i = segment.index; i < schedule.total && !opts.signal?.aborted; i += segment.count) {
         const due = start + schedule.timeOf(i);
@@ -155,12 +211,8 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
         return true;
       };
       await Promise.all(ids.map(async (id) => {
-        const vu = newVu(id);
-        while (more(vu)) {
-          const p = runIteration(vu, now());
-          track(p);
-          await p;
-        }
+        const slot = newSlot(id);
+        while (more(slot.vu)) await runIteration(slot, now());
       }));
       break;
     }
@@ -179,15 +231,13 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       }, 50);
       try {
         await Promise.all(ids.map(async (id) => {
-          const vu = newVu(id);
+          const slot = newSlot(id);
           while (!opts.signal?.aborted && now() < end) {
             if (id >= target()) {
               await Promise.race([parked, sleep(end - now(), opts.signal)]);
               continue;
             }
-            const p = runIteration(vu, now());
-            track(p);
-            await p;
+            await runIteration(slot, now());
           }
         }));
       } finally {
@@ -198,12 +248,15 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
   }
 
   const loadPhaseMs = scenario.model === 'open' && !opts.signal?.aborted ? scenario.durationMs : now() - start;
-  if (settled.size > 0) {
-    await Promise.race([Promise.allSettled([...settled]), sleep(scenario.gracefulStopMs, opts.signal)]);
+  await waitIdle(opts.signal?.aborted ? 0 : scenario.gracefulStopMs);
+  for (const slot of running) {
+    if (slot.settled) continue;
+    slot.settled = true;
+    interrupted++;
+    slot.abort(Object.assign(new Error('interrupted: the run stopped'), { name: 'AbortError' }));
   }
-  if (inflight.size > 0) {
-    for (const controller of inflight) controller.abort(INTERRUPT);
-    await Promise.allSettled([...settled]);
-  }
+  // Operations that honour their signal settle at once; one that ignores it is not waited for long.
+  await waitIdle(1000);
+  clearInterval(sweeper);
   return { loadPhaseMs, interrupted };
 }

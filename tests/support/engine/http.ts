@@ -36,6 +36,7 @@ export function createAgent(options: PoolOptions = {}): Agent {
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** The body as text; empty when the request asked to discard it. */
   body: string;
   bytesIn: number;
   bytesOut: number;
@@ -49,18 +50,54 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Throw an http_status failure unless the status is one of these (default: any 2xx). */
   expect?: number[];
+  /** Count the body's bytes without keeping it (the connection is still read to the end). */
+  discardBody?: boolean;
 }
 
-/** One request whose body is always read to the end, so the connection goes back to the pool. */
-export async function httpRequest(dispatcher: Dispatcher, origin: string, req: HttpRequest): Promise<HttpResponse> {
-  const res = await dispatcher.request({
-    origin, path: req.path, method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
-    headers: req.headers, body: req.body, signal: req.signal,
+/**
+ * One request on undici's dispatch API: no stream objects, the body always read to the end so the
+ * connection goes back to the pool, and an abort signal honoured at any point.
+ */
+export function httpRequest(dispatcher: Dispatcher, origin: string, req: HttpRequest): Promise<HttpResponse> {
+  const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const signal = req.signal;
+    if (signal?.aborted) return reject(signal.reason);
+    let status = 0;
+    let headers: HttpResponse['headers'] = {};
+    const chunks: Buffer[] = [];
+    let bytesIn = 0;
+    let abortRequest: ((reason: unknown) => void) | undefined;
+    const onAbort = () => abortRequest?.(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    dispatcher.dispatch({ origin, path: req.path, method, headers: req.headers, body: req.body }, {
+      onRequestStart(controller) {
+        abortRequest = (reason) => controller.abort(reason instanceof Error ? reason : new Error(String(reason)));
+        if (signal?.aborted) onAbort();
+      },
+      onResponseStart(_controller, statusCode, responseHeaders) {
+        status = statusCode;
+        headers = responseHeaders as HttpResponse['headers'];
+      },
+      onResponseData(_controller, chunk) {
+        bytesIn += chunk.length;
+        if (!req.discardBody) chunks.push(chunk);
+      },
+      onResponseEnd() {
+        done();
+        const body = req.discardBody ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        const ok = req.expect ? req.expect.includes(status) : status >= 200 && status < 300;
+        if (!ok) {
+          reject(new OperationFailure({ class: 'http_status', code: status, message: `${method} ${req.path} -> ${status}: ${body.slice(0, 200)}` }));
+          return;
+        }
+        resolve({ status, headers, body, bytesIn, bytesOut: req.body ? Buffer.byteLength(req.body) : 0 });
+      },
+      onResponseError(_controller, error) {
+        done();
+        reject(signal?.aborted ? signal.reason : error);
+      },
+    });
   });
-  const body = await res.body.text();
-  const ok = req.expect ? req.expect.includes(res.statusCode) : res.statusCode >= 200 && res.statusCode < 300;
-  if (!ok) {
-    throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `${req.method ?? 'GET'} ${req.path} -> ${res.statusCode}: ${body.slice(0, 200)}` });
-  }
-  return { status: res.statusCode, headers: res.headers, body, bytesIn: Buffer.byteLength(body), bytesOut: req.body ? Buffer.byteLength(req.body) : 0 };
 }

@@ -56,7 +56,6 @@ export function contextforgeEnv(c: ContextForgeConfig): Record<string, string> {
     SSRF_ALLOW_PRIVATE_NETWORKS: 'true',
     SSRF_DNS_FAIL_CLOSED: 'false',
     ENABLE_METRICS: 'true',
-    PROMETHEUS_MULTIPROC_DIR: '/tmp/prometheus',
     MCPGATEWAY_WS_RELAY_ENABLED: 'true',
     MCPGATEWAY_UI_ENABLED: 'false',
     MCPGATEWAY_ADMIN_API_ENABLED: 'true',

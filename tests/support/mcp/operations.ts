@@ -56,7 +56,7 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
       const url = new URL(spec.url);
       const path = url.pathname + url.search;
       return {
-        iterate: async ({ signal }) => ok(await httpRequest(agent, url.origin, { path, headers: spec.headers, signal, expect: spec.expect })),
+        iterate: async ({ signal }) => ok(await httpRequest(agent, url.origin, { path, headers: spec.headers, signal, expect: spec.expect, discardBody: true })),
         close,
       };
     }

@@ -80,6 +80,10 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       .withNetwork(network).withNetworkAliases('postgres').withLabels(labels)
       .withDatabase('mcpgateway').withUsername('perf').withPassword(pgPassword)
       .withCommand(['postgres', '-c', `max_connections=${maxConnections}`, '-c', 'shared_preload_libraries=pg_stat_statements'])
+      // The module's own health check runs pg_isready every 250 ms for the whole run: load on the machine
+      // under test. Readiness is checked once instead, and Docker's health check is kept rare.
+      .withHealthCheck({ test: ['CMD-SHELL', 'pg_isready --host localhost --username perf'], interval: 60_000, timeout: 5_000, retries: 3 })
+      .withWaitStrategy(Wait.forSuccessfulCommand(`PGPASSWORD=${pgPassword} pg_isready --host localhost --username perf --dbname mcpgateway`))
       .withStartupTimeout(opts.startupTimeoutMs)
       .start());
     const startRedis = async (): Promise<StartedRedisContainer> => track(await new RedisContainer(redisImage.name)

@@ -1,4 +1,8 @@
 import type { TestProject } from 'vitest/node';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureCalibration } from '../budget/calibration.ts';
+import { redactStack, runDir, type RunInfoFile } from '../report/run-dir.ts';
 import { runCleanups } from './cleanup.ts';
 import { stackOptionsFromEnv } from './options.ts';
 import { startStack } from './stack.ts';
@@ -7,6 +11,8 @@ import type { StackInfo } from './types.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
+    /** p50 (ms) of the calibration target in this run, or null. */
+    calibration: number | null;
   }
 }
 
@@ -19,6 +25,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (info.images) for (const [role, image] of Object.entries(info.images)) console.log(`[mcp-perf]   ${role}: ${image}`);
   if (info.gateway) console.log(`[mcp-perf]   gateway ${info.gateway.kind} ${info.gateway.version} at ${info.gateway.baseUrl}, ${info.gateway.workers} workers, ${Object.keys(info.gateway.tools).length} tools`);
   project.provide('stack', info);
+  const calibration = await measureCalibration(info).catch(() => null);
+  console.log(`[mcp-perf] calibration (direct MCP server tools/call p50): ${calibration === null ? 'not measured' : `${calibration} ms`}`);
+  project.provide('calibration', calibration);
+  mkdirSync(runDir(), { recursive: true });
+  const runInfo: RunInfoFile = { stack: redactStack(info), calibrationP50: calibration };
+  writeFileSync(join(runDir(), 'run-info.json'), JSON.stringify(runInfo, null, 2));
   return async () => {
     await started.stop();
     await runCleanups((line) => console.error(`[mcp-perf] ${line}`));

@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkSlo } from '../support/budget/slo.ts';
+import { runScenario } from '../support/engine/runner.ts';
+import type { CaseRecord } from '../support/report/case-record.ts';
+import { toHtml } from '../support/report/html.ts';
+import { toMarkdown, toTerminal } from '../support/report/markdown.ts';
+import { recommend } from '../support/report/recommendations.ts';
+import type { RunReport } from '../support/report/run-report.ts';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+async function sampleReport(): Promise<RunReport> {
+  let i = 0;
+  const result = await runScenario({ name: 'sample case', executor: 'constant-arrival-rate', rate: 50, duration: '3s', preAllocatedVUs: 10 }, async () => {
+    await new Promise((r) => setTimeout(r, 2 + (i++ % 7)));
+    if (i % 25 === 0) return { ok: false, failure: { class: 'http_status', code: 503 } };
+  });
+  const record: CaseRecord = {
+    results: [result],
+    checks: [{ scenario: 'sample case', kind: 'slo', pass: false, rows: checkSlo(result, { p95: '5ms', errorRate: '0.1%' }) }],
+    monitors: [{
+      scenario: 'sample case',
+      samples: [0, 1, 2, 3].flatMap((t) => [{ t, target: 'gateway', cpuPercent: 40 + t * 10, memoryMB: 700 + t }, { t, target: 'postgres', cpuPercent: 10, memoryMB: 80 }]),
+      postgres: [0, 1, 2, 3].map((t) => ({ t, byState: { active: 1, idle: 7, 'idle in transaction': 3 }, total: 11 })),
+      cost: { samples: 4, ms: 1000 }, errors: [],
+    }],
+    notes: ['no baseline: recorded baselines/smoke/sample-case.json'],
+  };
+  const cases = [
+    { name: 'family > sample case <script>alert(1)</script>', file: 'tests/perf/x.perf.ts', state: 'failed' as const, durationMs: 3100, errors: ['"sample case" missed its SLO'], record },
+    { name: 'family > skipped case', file: 'tests/perf/x.perf.ts', state: 'skipped' as const, durationMs: 0, errors: [], record: null },
+  ];
+  return {
+    schema: 1,
+    run: { id: 'test-run', profile: 'smoke', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), stack: null, calibrationP50: 3.9, environment: { cpus: 2, node: process.version, platform: 'linux x64' } },
+    cases, recommendations: recommend(cases, 2),
+  };
+}
+
+describe('reports', () => {
+  it('summary.md and the terminal summary name the failure and the figures', async () => {
+    const report = await sampleReport();
+    const md = toMarkdown(report);
+    expect(md).toMatch(/❌ 1 failed/);
+    expect(md).toMatch(/\| sample case \| failed \| 50 \|/);
+    expect(md).toMatch(/\*\*FAIL\*\*/);
+    expect(md).toMatch(/database pool exhaustion/);
+    const term = toTerminal(report, 'reports/test-run');
+    expect(term).toMatch(/1 case\(s\) FAILED/);
+    expect(term).toMatch(/FAIL\s+sample case/);
+  });
+
+  it('report.html escapes names and holds its charts inline', async () => {
+    const html = toHtml(await sampleReport());
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']https?:/);
+    expect((html.match(/<svg class="chart"/g) ?? []).length).toBe(5);
+  });
+
+  it.skipIf(!CHROMIUM)(`renders in a real browser with no console errors${CHROMIUM ? '' : ' (skipped: no Chromium; apt-get install chromium)'}`, async () => {
+    const { chromium } = await import('playwright-core');
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-report-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, toHtml(await sampleReport()));
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('request', (r) => !r.url().startsWith('file:') && problems.push(`network request to ${r.url()}`));
+      await page.goto(`file://${file}`);
+      // Browser-side expressions as strings: the project's types are Node's, not the DOM's.
+      expect(await page.evaluate('document.body.dataset.charts')).toBe('5');
+      const drawn = await page.evaluate<{ w: number; h: number; paths: number; len: number }[]>(`[...document.querySelectorAll('svg.chart')].map((svg) => {
+        const box = svg.getBoundingClientRect();
+        const paths = [...svg.querySelectorAll('path.series')];
+        return { w: box.width, h: box.height, paths: paths.length, len: Math.max(0, ...paths.map((p) => p.getTotalLength())) };
+      })`);
+      for (const c of drawn) {
+        expect(c.w).toBeGreaterThan(100);
+        expect(c.h).toBeGreaterThan(100);
+        expect(c.paths).toBeGreaterThan(0);
+        expect(c.len).toBeGreaterThan(10);
+      }
+      expect(await page.locator('table.checks.slo caption').first().textContent()).toMatch(/SLO: FAIL/);
+      await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

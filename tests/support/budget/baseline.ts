@@ -1,0 +1,158 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../engine/result.ts';
+import type { SloCheck } from './slo.ts';
+
+export const BASELINE_DIR = process.env.PERF_BASELINE_DIR ?? fileURLToPath(new URL('../../../baselines/', import.meta.url));
+
+/** A committed baseline: one case, one profile, with the environment it was taken on. */
+export interface Baseline {
+  schema: 1;
+  case: string;
+  profile: string;
+  recordedAt: string;
+  environment: Environment;
+  /** Latency p50 (ms) of the calibration target in the same run, or null when none was measured. */
+  calibrationP50: number | null;
+  metrics: { p50: number; p95: number; p99: number; errorRate: number; achievedRate: number; completed: number };
+  /** Relative standard error of each percentile, from the per-second series. */
+  noise: { p50: number; p95: number; p99: number };
+}
+
+export interface Environment {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  stack?: string;
+  gateway?: string;
+  images?: Record<string, string>;
+}
+
+export function currentEnvironment(extra: Partial<Environment> = {}): Environment {
+  return { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, ...extra };
+}
+
+export function baselinePath(caseName: string, profile: string): string {
+  const slug = caseName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return join(BASELINE_DIR, profile, `${slug}.json`);
+}
+
+export class BaselineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BaselineError';
+  }
+}
+
+/** Reads a baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
+export function readBaseline(caseName: string, profile: string): Baseline | undefined {
+  const path = baselinePath(caseName, profile);
+  if (!existsSync(path)) return undefined;
+  let parsed: Baseline;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as Baseline;
+  } catch (error) {
+    throw new BaselineError(`baseline ${path} does not parse (${(error as Error).message}). Fix it, or delete it and record a new one with "npm run perf:baseline".`);
+  }
+  const problems: string[] = [];
+  if (parsed.schema !== 1) problems.push(`schema is ${String(parsed.schema)}, expected 1`);
+  if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
+  for (const k of ['p50', 'p95', 'p99', 'errorRate'] as const) if (typeof parsed.metrics?.[k] !== 'number') problems.push(`metrics.${k} is missing`);
+  if (problems.length) throw new BaselineError(`baseline ${path} cannot be used: ${problems.join('; ')}. Record it again with "npm run perf:baseline".`);
+  return parsed;
+}
+
+/** Relative standard error of the mean of per-second percentiles (seconds with traffic only). */
+export function seriesNoise(result: RunResult): Baseline['noise'] {
+  const rse = (key: 'p50' | 'p95' | 'p99') => {
+    const xs = result.series.filter((p) => p.requests > 0).map((p) => p[key]);
+    if (xs.length < 3) return 0.5;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+    return mean > 0 ? sd / mean / Math.sqrt(xs.length) : 0.5;
+  };
+  return { p50: rse('p50'), p95: rse('p95'), p99: rse('p99') };
+}
+
+export function toBaseline(result: RunResult, profile: string, calibrationP50: number | null, environment: Environment): Baseline {
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const noise = seriesNoise(result);
+  return {
+    schema: 1,
+    case: result.scenario,
+    profile,
+    recordedAt: new Date().toISOString(),
+    environment,
+    calibrationP50,
+    metrics: {
+      p50: result.latency.p50, p95: result.latency.p95, p99: result.latency.p99, errorRate: round(result.errorRate),
+      achievedRate: result.rate.achieved, completed: result.counts.completed,
+    },
+    noise: { p50: round(noise.p50), p95: round(noise.p95), p99: round(noise.p99) },
+  };
+}
+
+export function writeBaseline(b: Baseline): string {
+  const path = baselinePath(b.case, b.profile);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(b, null, 2)}\n`);
+  return path;
+}
+
+export interface CompareOptions {
+  /** Smallest tolerated relative increase of a percentile (default 0.10). */
+  minTolerance?: number;
+  /** How many combined standard errors a change must exceed to count (default 3). */
+  z?: number;
+  /** Largest tolerated increase of the error rate, absolute (default 0.005 = 0.5 points). */
+  errorRateSlack?: number;
+}
+
+export interface Comparison {
+  pass: boolean;
+  /** Current calibration / baseline calibration, clamped to [1, 2]; 1 without calibration. */
+  speedFactor: number;
+  rows: SloCheck[];
+}
+
+/**
+ * Compares a run with its baseline. Latency percentiles are first scaled by the speed factor (how much
+ * slower the calibration target answered in this run than when the baseline was taken), then a rise
+ * fails only when it exceeds both the floor and z standard errors of the difference.
+ */
+export function compareWithBaseline(result: RunResult, base: Baseline, calibrationP50: number | null, o: CompareOptions = {}): Comparison {
+  const minTolerance = o.minTolerance ?? 0.1;
+  const z = o.z ?? 3;
+  const slack = o.errorRateSlack ?? 0.005;
+  const raw = calibrationP50 && base.calibrationP50 ? calibrationP50 / base.calibrationP50 : 1;
+  // One-sided on purpose: a slower machine raises the expectation, but a faster calibration does not
+  // tighten it, or the calibration's own noise would turn into false alarms.
+  const speedFactor = Math.min(2, Math.max(1, raw));
+  const noise = seriesNoise(result);
+  const rows: SloCheck[] = [];
+  for (const key of ['p50', 'p95', 'p99'] as const) {
+    const expected = base.metrics[key] * speedFactor;
+    const measured = result.latency[key];
+    const tolerance = Math.max(minTolerance, z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2));
+    const change = expected > 0 ? measured / expected - 1 : 0;
+    rows.push({
+      metric: `latency ${key}`,
+      target: `<= ${(expected * (1 + tolerance)).toFixed(2)} ms (baseline ${base.metrics[key]} ms x ${speedFactor.toFixed(2)} speed, +${(tolerance * 100).toFixed(1)}%)`,
+      measured: `${measured} ms (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
+      margin: `${((tolerance - change) * 100).toFixed(1)} points`,
+      pass: change <= tolerance,
+    });
+  }
+  const er = result.errorRate;
+  rows.push({
+    metric: 'error rate',
+    target: `<= ${((base.metrics.errorRate + slack) * 100).toFixed(3)}% (baseline ${(base.metrics.errorRate * 100).toFixed(3)}%)`,
+    measured: `${(er * 100).toFixed(3)}%`,
+    margin: `${((base.metrics.errorRate + slack - er) * 100).toFixed(3)} points`,
+    pass: er <= base.metrics.errorRate + slack,
+  });
+  return { pass: rows.every((r) => r.pass), speedFactor, rows };
+}

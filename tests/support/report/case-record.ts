@@ -1,0 +1,48 @@
+import type { MetricsDelta } from '../monitor/prometheus.ts';
+import type { RunResult } from '../engine/result.ts';
+import type { SloCheck } from '../budget/slo.ts';
+
+/** What a perf case leaves for the reporter: each load phase's result, and every check made on it. */
+export interface CaseRecord {
+  results: RunResult[];
+  checks: { scenario: string; kind: 'slo' | 'baseline'; pass: boolean; rows: SloCheck[] }[];
+  monitors: MonitorRecord[];
+  notes: string[];
+}
+
+/** Samples of the system under test taken during one load phase. */
+export interface MonitorRecord {
+  scenario: string;
+  /** Seconds since the phase started. */
+  samples: { t: number; target: string; cpuPercent: number; memoryMB: number }[];
+  postgres?: { t: number; byState: Record<string, number>; total: number }[];
+  redis?: { t: number; clients: number; usedMemoryMB: number; opsPerSec: number }[];
+  /** The gateway's Prometheus metrics: counters that moved during the phase, gauges after it. */
+  gatewayMetrics?: MetricsDelta;
+  /** What sampling cost: how many samples, and the time spent taking them. */
+  cost: { samples: number; ms: number };
+  errors: string[];
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    mcpPerf?: CaseRecord;
+  }
+}
+
+let current: CaseRecord = fresh();
+
+function fresh(): CaseRecord {
+  return { results: [], checks: [], monitors: [], notes: [] };
+}
+
+/** The record of the running case (reset before each test by the perf setup file). */
+export function caseRecord(): CaseRecord {
+  return current;
+}
+
+export function resetCaseRecord(): CaseRecord {
+  const done = current;
+  current = fresh();
+  return done;
+}

@@ -1,0 +1,95 @@
+import type { RunResult } from '../engine/result.ts';
+import type { MonitorRecord } from './case-record.ts';
+import type { CaseReport, RunReport } from './run-report.ts';
+import { lineChart } from './svg-chart.ts';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const COLORS = ['#2563eb', '#ea580c', '#dc2626', '#16a34a', '#9333ea', '#0891b2', '#ca8a04'];
+
+function resultCharts(r: RunResult, m: MonitorRecord | undefined): string {
+  const charts = [
+    lineChart(`${r.scenario}: latency over time`, 'ms', [
+      { name: 'p50', color: COLORS[0]!, points: r.series.map((p) => [p.t, p.p50]) },
+      { name: 'p95', color: COLORS[1]!, points: r.series.map((p) => [p.t, p.p95]) },
+      { name: 'p99', color: COLORS[2]!, points: r.series.map((p) => [p.t, p.p99]) },
+    ]),
+    lineChart(`${r.scenario}: throughput and errors`, 'per second', [
+      { name: 'requests', color: COLORS[3]!, points: r.series.map((p) => [p.t, p.requests]) },
+      { name: 'errors', color: COLORS[2]!, points: r.series.map((p) => [p.t, p.errors]) },
+      { name: 'dropped', color: COLORS[4]!, points: r.series.map((p) => [p.t, p.dropped]) },
+    ]),
+  ];
+  if (m && m.samples.length) {
+    const targets = [...new Set(m.samples.map((s) => s.target))];
+    charts.push(lineChart(`${r.scenario}: system under test CPU`, '% of one core', targets.map((t, i) => ({
+      name: t, color: COLORS[i % COLORS.length]!, points: m.samples.filter((s) => s.target === t).map((s): [number, number] => [s.t, s.cpuPercent]),
+    }))));
+    charts.push(lineChart(`${r.scenario}: system under test memory`, 'MB', targets.map((t, i) => ({
+      name: t, color: COLORS[i % COLORS.length]!, points: m.samples.filter((s) => s.target === t).map((s): [number, number] => [s.t, s.memoryMB]),
+    }))));
+    if (m.postgres?.length) {
+      const states = [...new Set(m.postgres.flatMap((p) => Object.keys(p.byState)))];
+      charts.push(lineChart(`${r.scenario}: Postgres connections by state`, 'connections', states.map((st, i) => ({
+        name: st, color: COLORS[i % COLORS.length]!, points: m.postgres!.map((p): [number, number] => [p.t, p.byState[st] ?? 0]),
+      }))));
+    }
+  }
+  return charts.join('\n');
+}
+
+function caseSection(c: CaseReport): string {
+  const rec = c.record;
+  const parts = [`<section class="case ${c.state}"><h2>${esc(c.name)} <span class="state">${c.state}</span></h2><p class="file">${esc(c.file)}, ${(c.durationMs / 1000).toFixed(1)} s</p>`];
+  if (c.errors.length) parts.push(`<pre class="error">${esc(c.errors.join('\n\n').slice(0, 6000))}</pre>`);
+  for (const r of rec?.results ?? []) {
+    const l = r.latency;
+    parts.push(`<h3>${esc(r.scenario)}</h3><p>${r.executor}, ${(r.durationMs / 1000).toFixed(0)} s, rate ${r.rate.achieved}/s${r.rate.target === null ? '' : ` (target ${r.rate.target}/s)`}; ` +
+      `${r.counts.completed} done, ${r.counts.failed} failed, ${r.counts.dropped} dropped; latency${r.latencyTiming === 'intended-start' ? ' from intended start' : ''} p50 ${l.p50} / p90 ${l.p90} / p95 ${l.p95} / p99 ${l.p99} / max ${l.max} ms; ` +
+      `error rate ${(r.errorRate * 100).toFixed(3)}%${Object.keys(r.errors).length ? ` (${esc(JSON.stringify(r.errors))})` : ''}</p>`);
+    for (const check of rec!.checks.filter((k) => k.scenario === r.scenario)) {
+      parts.push(`<table class="checks ${check.kind}"><caption>${check.kind === 'slo' ? 'SLO' : 'Baseline comparison'}: ${check.pass ? 'pass' : 'FAIL'}</caption><tr><th>metric</th><th>target</th><th>measured</th><th>margin</th><th></th></tr>` +
+        check.rows.map((row) => `<tr class="${row.pass ? 'pass' : 'fail'}"><td>${esc(row.metric)}</td><td>${esc(row.target)}</td><td>${esc(row.measured)}</td><td>${esc(row.margin)}</td><td>${row.pass ? 'ok' : 'FAIL'}</td></tr>`).join('') + '</table>');
+    }
+    parts.push(`<div class="charts">${resultCharts(r, rec!.monitors.find((m) => m.scenario === r.scenario))}</div>`);
+  }
+  for (const note of rec?.notes ?? []) parts.push(`<p class="note">${esc(note)}</p>`);
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+/** report.html: one self-contained file (inline CSS and SVG, no network). */
+export function toHtml(report: RunReport): string {
+  const run = report.run;
+  const failed = report.cases.filter((c) => c.state === 'failed');
+  const passed = report.cases.filter((c) => c.state === 'passed');
+  const gw = run.stack?.gateway;
+  const summaryRows = report.cases.flatMap((c) => (c.record?.results ?? []).map((r) => {
+    const checks = c.record!.checks.filter((k) => k.scenario === r.scenario);
+    const verdict = checks.length === 0 ? '-' : checks.every((k) => k.pass) ? 'pass' : 'FAIL';
+    return `<tr class="${verdict === 'FAIL' ? 'fail' : ''}"><td>${esc(r.scenario)}</td><td>${r.rate.achieved}</td><td>${r.latency.p50}</td><td>${r.latency.p95}</td><td>${r.latency.p99}</td><td>${(r.errorRate * 100).toFixed(2)}%</td><td>${verdict}</td></tr>`;
+  })).join('');
+  const recs = report.recommendations.length
+    ? `<ul>${report.recommendations.map((r) => `<li><b>${esc(r.symptom)}</b> (${esc(r.case)}): ${esc(r.evidence)}. ${esc(r.advice)}.</li>`).join('')}</ul>`
+    : '<p>No symptom stood out in this run\'s data.</p>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mcp-perf ${esc(run.profile)} ${esc(run.id)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#111;padding:0 16px}
+h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-top:1px solid #ddd;padding-top:16px}h3{font-size:15px}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}tr.fail td{background:#fee2e2}
+.state{font-size:12px;padding:2px 6px;border-radius:4px;background:#e5e7eb}.failed .state{background:#fecaca}.passed .state{background:#bbf7d0}
+.charts{display:flex;flex-wrap:wrap;gap:12px}figure.chart{margin:0}figcaption{font-weight:600;font-size:13px}
+svg.chart text{font-size:11px;fill:#444}svg.chart .grid{stroke:#eee}pre.error{background:#fef2f2;padding:8px;overflow:auto;white-space:pre-wrap}
+.verdict{font-size:18px;font-weight:600}.verdict.bad{color:#b91c1c}.verdict.good{color:#15803d}
+</style></head><body>
+<h1>mcp-perf report: ${esc(run.profile)} profile</h1>
+<p class="verdict ${failed.length ? 'bad' : 'good'}">${failed.length ? `${failed.length} case(s) failed` : 'All cases passed'}: ${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped.</p>
+<p>Run ${esc(run.id)}, ${esc(run.startedAt)} to ${esc(run.finishedAt)}. Stack: ${esc(run.stack?.provider ?? 'unknown')}${gw ? `, ${esc(gw.kind)} ${esc(gw.version)} with ${gw.workers} workers` : ''}. Calibration p50 ${run.calibrationP50 ?? 'n/a'} ms. ${run.environment.cpus} CPUs, Node ${esc(run.environment.node)}.</p>
+<h2>Summary</h2>
+<table><tr><th>scenario</th><th>rate/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors</th><th>checks</th></tr>${summaryRows}</table>
+<h2>Recommendations</h2>${recs}
+${report.cases.map(caseSection).join('\n')}
+<script>document.body.dataset.charts = String(document.querySelectorAll('svg.chart').length);</script>
+</body></html>
+`;
+}

@@ -1,0 +1,61 @@
+import type { RunReport } from './run-report.ts';
+
+const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);
+
+/** summary.md: fit for $GITHUB_STEP_SUMMARY. */
+export function toMarkdown(report: RunReport): string {
+  const r = report.run;
+  const failed = report.cases.filter((c) => c.state === 'failed');
+  const passed = report.cases.filter((c) => c.state === 'passed');
+  const lines: string[] = [];
+  lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
+  lines.push('');
+  const gw = r.stack?.gateway;
+  lines.push(`Stack: **${r.stack?.provider ?? 'unknown'}**${gw ? `, ${gw.kind} ${gw.version} with ${gw.workers} workers` : ''}; calibration p50 ${r.calibrationP50 ?? 'n/a'} ms; ${r.environment.cpus} CPUs; run \`${r.id}\`.`);
+  lines.push('');
+  lines.push('| case | scenario | state | rate/s | p50 ms | p95 ms | p99 ms | errors | SLO | baseline |');
+  lines.push('|---|---|---|---:|---:|---:|---:|---:|---|---|');
+  for (const c of report.cases) {
+    const results = c.record?.results ?? [];
+    if (results.length === 0) {
+      lines.push(`| ${c.name} | | ${c.state} | | | | | | | |`);
+      continue;
+    }
+    for (const res of results) {
+      const checks = c.record!.checks.filter((k) => k.scenario === res.scenario);
+      const slo = checks.filter((k) => k.kind === 'slo');
+      const base = checks.filter((k) => k.kind === 'baseline');
+      const mark = (xs: typeof checks) => (xs.length === 0 ? '-' : xs.every((x) => x.pass) ? 'pass' : '**FAIL**');
+      lines.push(`| ${c.name} | ${res.scenario} | ${c.state} | ${res.rate.achieved} | ${ms(res.latency.p50)} | ${ms(res.latency.p95)} | ${ms(res.latency.p99)} | ${(res.errorRate * 100).toFixed(2)}% | ${mark(slo)} | ${mark(base)} |`);
+    }
+  }
+  if (failed.length) {
+    lines.push('', '### Failures', '');
+    for (const c of failed) lines.push(`<details><summary>${c.name}</summary>\n\n\`\`\`\n${c.errors.join('\n\n').slice(0, 4000)}\n\`\`\`\n</details>`);
+  }
+  if (report.recommendations.length) {
+    lines.push('', '### Recommendations', '');
+    for (const rec of report.recommendations) lines.push(`- **${rec.symptom}** (${rec.case}): ${rec.evidence}. ${rec.advice}.`);
+  }
+  lines.push('', 'Full report: `report.html` in the run\'s artifact.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The end-of-run lines a person reads in ten seconds. */
+export function toTerminal(report: RunReport, dir: string): string {
+  const rows: string[][] = [['', 'scenario', 'rate/s', 'p50', 'p95', 'p99', 'errors', 'checks']];
+  for (const c of report.cases) {
+    for (const res of c.record?.results ?? []) {
+      const checks = c.record!.checks.filter((k) => k.scenario === res.scenario);
+      const failedChecks = checks.filter((k) => !k.pass).map((k) => k.kind);
+      rows.push([c.state === 'failed' ? 'FAIL' : 'ok', res.scenario.slice(0, 48), String(res.rate.achieved), ms(res.latency.p50), ms(res.latency.p95), ms(res.latency.p99), `${(res.errorRate * 100).toFixed(2)}%`,
+        checks.length === 0 ? '-' : failedChecks.length ? `failed: ${[...new Set(failedChecks)].join(', ')}` : `${checks.length} passed`]);
+    }
+    if (!c.record?.results.length && c.state !== 'passed') rows.push([c.state === 'failed' ? 'FAIL' : c.state, c.name.slice(0, 48), '', '', '', '', '', '']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const table = rows.map((r) => r.map((cell, i) => (i >= 2 && i <= 6 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  const failed = report.cases.filter((c) => c.state === 'failed').length;
+  const recs = report.recommendations.map((r) => `  ! ${r.symptom} (${r.case}): ${r.evidence}`).join('\n');
+  return `\nmcp-perf ${report.run.profile}: ${failed ? `${failed} case(s) FAILED` : 'all cases passed'} — latencies in ms\n${table}\n${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
+}

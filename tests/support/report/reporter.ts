@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Reporter, TestModule, TestCase } from 'vitest/node';
+import type { CaseRecord } from './case-record.ts';
+import { toHtml } from './html.ts';
+import { toMarkdown, toTerminal } from './markdown.ts';
+import { recommend } from './recommendations.ts';
+import type { CaseReport, RunReport } from './run-report.ts';
+import { runDir, type RunInfoFile } from './run-dir.ts';
+
+/**
+ * Collects every perf case's record (results, checks, monitor samples) and writes reports/<run>/:
+ * results.json, summary.md, report.html; then prints a short summary.
+ */
+export default class PerfReporter implements Reporter {
+  private startedAt = new Date();
+
+  onInit(): void {
+    this.startedAt = new Date();
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const dir = runDir();
+    mkdirSync(dir, { recursive: true });
+    const cases: CaseReport[] = [];
+    for (const mod of modules) {
+      for (const test of mod.children.allTests() as Iterable<TestCase>) {
+        const result = test.result();
+        const meta = test.meta() as { mcpPerf?: CaseRecord };
+        cases.push({
+          name: test.fullName,
+          file: relative(process.cwd(), mod.moduleId),
+          state: result.state,
+          durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+          errors: result.state === 'failed' ? result.errors.map((e) => e.message ?? String(e)) : [],
+          record: meta.mcpPerf ?? null,
+        });
+      }
+    }
+    const infoPath = join(dir, 'run-info.json');
+    const info: RunInfoFile | null = existsSync(infoPath) ? (JSON.parse(readFileSync(infoPath, 'utf8')) as RunInfoFile) : null;
+    const report: RunReport = {
+      schema: 1,
+      run: {
+        id: dir.split('/').pop() ?? 'run', profile: process.env.PERF_PROFILE ?? 'smoke', startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
+        stack: info?.stack ?? null, calibrationP50: info?.calibrationP50 ?? null,
+        environment: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}` },
+      },
+      cases,
+      recommendations: recommend(cases, info?.stack?.gateway?.workers ?? 1),
+    };
+    writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(dir, 'summary.md'), toMarkdown(report));
+    writeFileSync(join(dir, 'report.html'), toHtml(report));
+    if (process.env.GITHUB_STEP_SUMMARY) writeFileSync(process.env.GITHUB_STEP_SUMMARY, toMarkdown(report), { flag: 'a' });
+    console.log(toTerminal(report, relative(process.cwd(), dir)));
+  }
+}

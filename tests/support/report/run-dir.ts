@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StackInfo } from '../stack/types.ts';
+
+export const REPORTS_DIR = process.env.PERF_REPORTS_DIR ?? fileURLToPath(new URL('../../../reports/', import.meta.url));
+
+/** The run's report directory: reports/<PERF_RUN_ID>, set once per run by the perf config. */
+export function runDir(): string {
+  const id = process.env.PERF_RUN_ID ?? 'latest';
+  return join(REPORTS_DIR, id);
+}
+
+/** What global setup leaves for the reporter (the stack without its token, the calibration). */
+export interface RunInfoFile {
+  stack: RunInfoStack;
+  calibrationP50: number | null;
+}
+
+export type RunInfoStack = Omit<StackInfo, 'gateway'> & { gateway?: Omit<NonNullable<StackInfo['gateway']>, 'token'> };
+
+export function redactStack(info: StackInfo): RunInfoStack {
+  if (!info.gateway) return info;
+  const { token: _token, ...gateway } = info.gateway;
+  return { ...info, gateway };
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { RunResult } from '../support/engine/result.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-baselines-'));
+vi.stubEnv('PERF_BASELINE_DIR', dir);
+const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
+
+function result(p50: number, p95: number, p99: number, errorRate = 0, jitter = 0.05): RunResult {
+  const series = Array.from({ length: 20 }, (_, i) => {
+    const f = 1 + (i % 2 ? jitter : -jitter);
+    return { t: i + 1, requests: 20, errors: 0, dropped: 0, p50: p50 * f, p95: p95 * f, p99: p99 * f, inFlight: 1, vus: 5 };
+  });
+  const lat = { count: 400, min: 1, mean: p50, p50, p90: p95, p95, p99, p999: p99, max: p99 };
+  return {
+    scenario: 'case A', executor: 'constant-arrival-rate', model: 'open', latencyTiming: 'intended-start', startedAt: '', durationMs: 20_000, workers: 1,
+    rate: { target: 20, achieved: 20 }, counts: { started: 400, completed: 400, ok: 400, failed: 0, dropped: 0, interrupted: 0 },
+    errorRate, errorsByClass: {}, errors: {}, errorSamples: {}, latency: lat, service: lat, schedulerLag: lat, operations: {},
+    bytes: { in: 0, out: 0 }, vus: { peakInFlight: 1, max: 5 }, series,
+  };
+}
+
+describe('baselines', () => {
+  it('round-trips through a readable file named after the case and profile', () => {
+    const path = writeBaseline(toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment({ stack: 'containers' })));
+    expect(path).toBe(join(dir, 'smoke', 'case-a.json'));
+    expect(baselinePath('PERF-01 tools/list /rpc', 'pr')).toBe(join(dir, 'pr', 'perf-01-tools-list-rpc.json'));
+    const back = readBaseline('case A', 'smoke')!;
+    expect(back.metrics).toMatchObject({ p50: 30, p95: 45, p99: 55 });
+    expect(back.calibrationP50).toBe(4);
+    expect(readBaseline('case B', 'smoke')).toBeUndefined();
+  });
+
+  it('says clearly when a baseline does not parse or belongs to another profile', () => {
+    mkdirSync(join(dir, 'nightly'), { recursive: true });
+    writeFileSync(join(dir, 'nightly', 'case-a.json'), '{ "schema": 1, ');
+    expect(() => readBaseline('case A', 'nightly')).toThrow(BaselineError);
+    expect(() => readBaseline('case A', 'nightly')).toThrow(/does not parse .* delete it and record a new one with "npm run perf:baseline"/);
+    mkdirSync(join(dir, 'pr'), { recursive: true });
+    writeFileSync(join(dir, 'pr', 'case-a.json'), JSON.stringify(toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment())));
+    expect(() => readBaseline('case A', 'pr')).toThrow(/recorded for profile "smoke", this run is "pr"/);
+  });
+
+  it('passes an unchanged run and fails a 25% slower one', () => {
+    const base = toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment());
+    expect(compareWithBaseline(result(31, 46, 56), base, 4).pass).toBe(true);
+    const slower = compareWithBaseline(result(37.5, 56.25, 68.75), base, 4);
+    expect(slower.pass).toBe(false);
+    expect(slower.rows.find((r) => r.metric === 'latency p95')!.measured).toMatch(/\+25\.0%/);
+  });
+
+  it('scales by the calibration: a machine 1.3x slower everywhere is not a regression', () => {
+    const base = toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment());
+    const cmp = compareWithBaseline(result(39, 58.5, 71.5), base, 5.2);
+    expect(cmp.speedFactor).toBeCloseTo(1.3, 6);
+    expect(cmp.pass).toBe(true);
+  });
+
+  it('never tightens the bound when the calibration comes out faster', () => {
+    const base = toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment());
+    const cmp = compareWithBaseline(result(32, 48, 58), base, 3.4);
+    expect(cmp.speedFactor).toBe(1);
+    expect(cmp.pass).toBe(true);
+  });
+
+  it('widens the tolerance for a noisy run instead of crying wolf', () => {
+    const base = toBaseline(result(30, 45, 55, 0, 0.05), 'smoke', 4, currentEnvironment());
+    const noisy = result(36, 54, 66, 0, 0.6);
+    expect(compareWithBaseline(noisy, base, 4).pass).toBe(true);
+    expect(compareWithBaseline(result(36, 54, 66, 0, 0.05), base, 4).pass).toBe(false);
+  });
+
+  it('fails on a higher error rate', () => {
+    const base = toBaseline(result(30, 45, 55, 0), 'smoke', 4, currentEnvironment());
+    expect(compareWithBaseline(result(30, 45, 55, 0.02), base, 4).pass).toBe(false);
+  });
+});
