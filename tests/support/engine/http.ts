@@ -10,27 +10,26 @@ export interface PoolOptions {
   connectTimeoutMs?: number;
 }
 
-/** A keep-alive connection pool to one origin. Close it when the run is over. */
-export function createPool(origin: string, options: PoolOptions = {}): Pool {
-  return new Pool(origin, {
+function dispatcherOptions(options: PoolOptions) {
+  return {
     connections: options.connections ?? 64,
     pipelining: options.pipelining ?? 1,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+    // Timeouts belong to the engine (per iteration), not to the connection.
     headersTimeout: 0,
     bodyTimeout: 0,
-  });
+  };
 }
 
+/** A keep-alive connection pool to one origin. Close it when the run is over. */
+export function createPool(origin: string, options: PoolOptions = {}): Pool {
+  return new Pool(origin, dispatcherOptions(options));
+}
+
+/** Keep-alive pools for any origin. Close it when the run is over. */
 export function createAgent(options: PoolOptions = {}): Agent {
-  return new Agent({
-    connections: options.connections ?? 64,
-    pipelining: options.pipelining ?? 1,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
+  return new Agent(dispatcherOptions(options));
 }
 
 export interface HttpResponse {

@@ -39,6 +39,20 @@ export class PendingResponses {
     waiter.resolve(response, bytes);
   }
 
+  /** Registers for the answer, sends, and waits: the round trip of a transport whose answers share one stream. */
+  async roundTrip(id: number, body: string, send: () => void | Promise<void>, signal?: AbortSignal): Promise<{ response: JsonRpcResponse; bytesIn: number; bytesOut: number }> {
+    const answer = this.wait(id, signal);
+    try {
+      await send();
+    } catch (error) {
+      this.cancel(id);
+      answer.catch(() => undefined);
+      throw error;
+    }
+    const { response, bytesIn } = await answer;
+    return { response, bytesIn, bytesOut: Buffer.byteLength(body) };
+  }
+
   cancel(id: number): void {
     this.waiters.delete(id);
   }

@@ -84,19 +84,10 @@ export class SseClient extends McpClient {
     return this.messageUrl !== undefined && !this.closed;
   }
 
-  protected async exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange> {
+  protected exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange> {
     const target = this.requireEndpoint();
     const body = bodyOf(method, params, id);
-    const answer = this.pending.wait(id, opts.signal);
-    try {
-      await this.post(target, body, opts);
-    } catch (error) {
-      this.pending.cancel(id);
-      answer.catch(() => undefined);
-      throw error;
-    }
-    const { response, bytesIn } = await answer;
-    return { response, bytesIn, bytesOut: Buffer.byteLength(body) };
+    return this.pending.roundTrip(id, body, () => this.post(target, body, opts), opts.signal);
   }
 
   protected async notify(method: string, params: Record<string, unknown> | undefined, opts: CallOptions): Promise<void> {

@@ -59,18 +59,9 @@ export class WsClient extends McpClient {
     this.socket!.send(text);
   }
 
-  protected async exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange> {
+  protected exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange> {
     const body = bodyOf(method, params, id);
-    const answer = this.pending.wait(id, opts.signal);
-    try {
-      this.send(body);
-    } catch (error) {
-      this.pending.cancel(id);
-      answer.catch(() => undefined);
-      throw error;
-    }
-    const { response, bytesIn } = await answer;
-    return { response, bytesIn, bytesOut: Buffer.byteLength(body) };
+    return this.pending.roundTrip(id, body, () => this.send(body), opts.signal);
   }
 
   protected async notify(method: string, params: Record<string, unknown> | undefined): Promise<void> {
