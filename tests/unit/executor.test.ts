@@ -142,6 +142,18 @@ describe('closed model', () => {
   });
 });
 
+describe('ramping-vus gracefulRampDown', () => {
+  it('interrupts an iteration that outlives gracefulRampDown after its VU was ramped down', async () => {
+    const t0 = performance.now();
+    const result = await runScenario(
+      { name: 'rd', executor: 'ramping-vus', startVUs: 4, stages: [{ duration: '200ms', target: 4 }, { duration: '1ms', target: 1 }, { duration: '2s', target: 1 }], gracefulRampDown: '300ms' },
+      async ({ vu, signal }) => sleep(vu.id === 0 ? 20 : 5000, signal),
+    );
+    expect(result.counts.interrupted).toBe(3);
+    expect(performance.now() - t0).toBeLessThan(4000);
+  });
+});
+
 describe('errors are counted, never thrown', () => {
   it('classifies thrown errors and returned failures', async () => {
     let i = 0;

@@ -222,9 +222,26 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       let wakeParked: () => void = () => undefined;
       let parked = new Promise<void>((resolve) => (wakeParked = resolve));
       const target = () => vusAt(scenario.startVUs, scenario.stages, now() - start);
+      const slots = new Map<number, Slot>();
+      const rampDownSince = new Map<number, number>();
       const controller = setInterval(() => {
         const t = target();
+        const at = now();
         recorder.vus = ids.filter((id) => id < t).length;
+        // A VU above the target may finish its iteration within gracefulRampDown; after that it is interrupted.
+        for (const id of ids) {
+          if (id < t) {
+            rampDownSince.delete(id);
+            continue;
+          }
+          if (!rampDownSince.has(id)) rampDownSince.set(id, at);
+          const slot = slots.get(id);
+          if (slot && running.has(slot) && !slot.settled && at - rampDownSince.get(id)! > scenario.gracefulRampDownMs) {
+            slot.settled = true;
+            interrupted++;
+            slot.abort(Object.assign(new Error('interrupted: ramped down'), { name: 'AbortError' }));
+          }
+        }
         const old = wakeParked;
         parked = new Promise<void>((resolve) => (wakeParked = resolve));
         old();
@@ -232,6 +249,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       try {
         await Promise.all(ids.map(async (id) => {
           const slot = newSlot(id);
+          slots.set(id, slot);
           while (!opts.signal?.aborted && now() < end) {
             if (id >= target()) {
               await Promise.race([parked, sleep(end - now(), opts.signal)]);
