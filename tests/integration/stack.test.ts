@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { findLocalTools } from '../support/stack/local.ts';
 import { probeRuntime } from '../support/stack/runtime.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -93,6 +94,49 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     expect(await labelledContainers()).toBe(before);
   }, 300_000);
 
+  it('a database the gateway cannot reach fails within the start-up bound, saying so, and leaves nothing behind', async () => {
+    const exit = await run(['scripts/stack.ts'], {
+      PERF_STACK: 'containers', PERF_STARTUP_TIMEOUT_S: '45',
+      PERF_GATEWAY_ENV: 'DATABASE_URL=postgresql+psycopg://perf:nope@no-such-db:5432/mcpgateway',
+    });
+    expect(exit.code).toBe(1);
+    expect(exit.output).toMatch(/the stack did not start/);
+    expect(exit.output).toMatch(/no-such-db|database|Database/);
+    expect(exit.ms).toBeLessThan(150_000);
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('PERF_STACK=external uses a gateway that is already running, starting nothing', async () => {
+    const holder = spawn(process.execPath, ['scripts/stack.ts', '--hold'], { cwd: root, env: { ...process.env, PERF_STACK: 'containers' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    holder.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    holder.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    try {
+      const deadline = Date.now() + 240_000;
+      while (!/stack is up/.test(err) && Date.now() < deadline && holder.exitCode === null) await new Promise((r) => setTimeout(r, 500));
+      expect(err, err.slice(-2000)).toMatch(/stack is up/);
+      const held = JSON.parse(out);
+      const running = await labelledContainers();
+      const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: held.gateway.baseUrl, PERF_GATEWAY_TOKEN: held.gateway.token });
+      expect(exit.code, exit.output.slice(-2000)).toBe(0);
+      const info = JSON.parse(exit.output.slice(exit.output.indexOf('{\n'), exit.output.lastIndexOf('}') + 1));
+      expect(info.provider).toBe('external');
+      expect(info.gateway.virtualServer.id).toBe(held.gateway.virtualServer.id);
+      expect(info.gateway.tools['fast_time/get_system_time']).toBe('fast-time-get-system-time');
+      expect(await labelledContainers()).toBe(running);
+      const noUrl = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: '' });
+      expect(noUrl.code).toBe(1);
+      expect(noUrl.output).toMatch(/PERF_STACK=external needs PERF_GATEWAY_URL/);
+    } finally {
+      holder.kill('SIGINT');
+      await new Promise((r) => holder.once('exit', r));
+    }
+    const deadline = Date.now() + 60_000;
+    while ((await labelledContainers()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await labelledContainers()).toBe(before);
+  }, 400_000);
+
   it('an image that is not there is named, with what to run', async () => {
     const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'containers', MCP_PERF_GATEWAY_IMAGE: 'local/no-such-gateway:0' });
     expect(exit.code).toBe(1);
@@ -100,6 +144,25 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     expect(exit.output).toMatch(/npm run images/);
     expect(await labelledContainers()).toBe(before);
   }, 120_000);
+});
+
+const localTools = findLocalTools();
+describe.skipIf(localTools.missing.length > 0)(`local-process stack${localTools.missing.length ? ` (skipped: needs ${localTools.missing.join('; ')}; npm run setup:local)` : ''}`, () => {
+  it('starts Postgres, Redis, the MCP servers and ContextForge as processes, and stops them all', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'local' });
+    expect(exit.code, exit.output.slice(-3000)).toBe(0);
+    const info = JSON.parse(exit.output.slice(exit.output.indexOf('{\n'), exit.output.lastIndexOf('}') + 1));
+    expect(info.provider).toBe('local');
+    expect(info.gateway.tools['perf_load/fast_compute']).toBe('perf-load-fast-compute');
+    expect(info.gateway.pid).toBeGreaterThan(0);
+    let alive = true;
+    try {
+      process.kill(info.gateway.pid, 0);
+    } catch {
+      alive = false;
+    }
+    expect(alive).toBe(false);
+  }, 300_000);
 });
 
 describe('stack selection without a runtime', () => {

@@ -16,10 +16,29 @@ export interface Baseline {
   environment: Environment;
   /** Latency p50 (ms) of the calibration target in the same run, or null when none was measured. */
   calibrationP50: number | null;
+  /** Medians over the recorded runs (the reference a comparison uses). */
   metrics: { p50: number; p95: number; p99: number; errorRate: number; achievedRate: number; completed: number };
-  /** Relative standard error of each percentile, from the per-second series. */
+  /** Relative standard error of each percentile within a run, from the per-second series (the largest of the runs). */
+  noise: { p50: number; p95: number; p99: number };
+  /** Relative standard deviation of each percentile between the recorded runs; null with fewer than 3 runs. */
+  spread: { p50: number; p95: number; p99: number } | null;
+  /** Every recorded run (latest 10), so the spread between runs is measured, not assumed. */
+  runs: RecordedRun[];
+}
+
+export interface RecordedRun {
+  recordedAt: string;
+  calibrationP50: number | null;
+  p50: number;
+  p95: number;
+  p99: number;
+  errorRate: number;
+  achievedRate: number;
+  completed: number;
   noise: { p50: number; p95: number; p99: number };
 }
+
+const MAX_RUNS = 10;
 
 export interface Environment {
   cpus: number;
@@ -77,21 +96,45 @@ export function seriesNoise(result: RunResult): Baseline['noise'] {
   return { p50: rse('p50'), p95: rse('p95'), p99: rse('p99') };
 }
 
-export function toBaseline(result: RunResult, profile: string, calibrationP50: number | null, environment: Environment): Baseline {
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+
+const relSd = (xs: number[]) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return mean > 0 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) / mean : 0;
+};
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** A baseline from this run alone, or (with `previous`) this run added to the recorded ones. */
+export function toBaseline(result: RunResult, profile: string, calibrationP50: number | null, environment: Environment, previous?: Baseline): Baseline {
   const noise = seriesNoise(result);
+  const run: RecordedRun = {
+    recordedAt: new Date().toISOString(), calibrationP50,
+    p50: result.latency.p50, p95: result.latency.p95, p99: result.latency.p99, errorRate: round3(result.errorRate),
+    achievedRate: result.rate.achieved, completed: result.counts.completed,
+    noise: { p50: round3(noise.p50), p95: round3(noise.p95), p99: round3(noise.p99) },
+  };
+  const runs = [...(previous?.runs ?? []), run].slice(-MAX_RUNS);
+  const cals = runs.map((r) => r.calibrationP50).filter((c): c is number => c !== null);
+  const pick = (k: 'p50' | 'p95' | 'p99') => runs.map((r) => r[k]);
   return {
     schema: 1,
     case: result.scenario,
     profile,
-    recordedAt: new Date().toISOString(),
+    recordedAt: run.recordedAt,
     environment,
-    calibrationP50,
+    calibrationP50: cals.length ? round3(median(cals)) : null,
     metrics: {
-      p50: result.latency.p50, p95: result.latency.p95, p99: result.latency.p99, errorRate: round(result.errorRate),
-      achievedRate: result.rate.achieved, completed: result.counts.completed,
+      p50: round3(median(pick('p50'))), p95: round3(median(pick('p95'))), p99: round3(median(pick('p99'))),
+      errorRate: round3(median(runs.map((r) => r.errorRate))), achievedRate: round3(median(runs.map((r) => r.achievedRate))), completed: Math.round(median(runs.map((r) => r.completed))),
     },
-    noise: { p50: round(noise.p50), p95: round(noise.p95), p99: round(noise.p99) },
+    noise: { p50: Math.max(...runs.map((r) => r.noise.p50)), p95: Math.max(...runs.map((r) => r.noise.p95)), p99: Math.max(...runs.map((r) => r.noise.p99)) },
+    spread: runs.length >= 3 ? { p50: round3(relSd(pick('p50'))), p95: round3(relSd(pick('p95'))), p99: round3(relSd(pick('p99'))) } : null,
+    runs,
   };
 }
 
@@ -107,6 +150,10 @@ export interface CompareOptions {
   minTolerance?: number;
   /** How many combined standard errors a change must exceed to count (default 3). */
   z?: number;
+  /** How many between-run standard deviations a change must exceed to count (default 2.5). */
+  zBetween?: number;
+  /** Tolerance while the baseline has fewer than 3 runs, so the spread between runs is unknown (default 0.5). */
+  unknownSpreadTolerance?: number;
   /** Largest tolerated increase of the error rate, absolute (default 0.005 = 0.5 points). */
   errorRateSlack?: number;
 }
@@ -121,11 +168,14 @@ export interface Comparison {
 /**
  * Compares a run with its baseline. Latency percentiles are first scaled by the speed factor (how much
  * slower the calibration target answered in this run than when the baseline was taken), then a rise
- * fails only when it exceeds both the floor and z standard errors of the difference.
+ * fails only when it exceeds the floor, z standard errors within the runs, and zBetween standard
+ * deviations between the baseline's recorded runs (a wide default while fewer than 3 are recorded).
  */
 export function compareWithBaseline(result: RunResult, base: Baseline, calibrationP50: number | null, o: CompareOptions = {}): Comparison {
   const minTolerance = o.minTolerance ?? 0.1;
   const z = o.z ?? 3;
+  const zBetween = o.zBetween ?? 2.5;
+  const unknownSpread = o.unknownSpreadTolerance ?? 0.5;
   const slack = o.errorRateSlack ?? 0.005;
   const raw = calibrationP50 && base.calibrationP50 ? calibrationP50 / base.calibrationP50 : 1;
   // One-sided on purpose: a slower machine raises the expectation, but a faster calibration does not
@@ -136,11 +186,13 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
   for (const key of ['p50', 'p95', 'p99'] as const) {
     const expected = base.metrics[key] * speedFactor;
     const measured = result.latency[key];
-    const tolerance = Math.max(minTolerance, z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2));
+    const within = z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2);
+    const between = base.spread ? zBetween * base.spread[key] : unknownSpread;
+    const tolerance = Math.max(minTolerance, within, between);
     const change = expected > 0 ? measured / expected - 1 : 0;
     rows.push({
       metric: `latency ${key}`,
-      target: `<= ${(expected * (1 + tolerance)).toFixed(2)} ms (baseline ${base.metrics[key]} ms x ${speedFactor.toFixed(2)} speed, +${(tolerance * 100).toFixed(1)}%)`,
+      target: `<= ${(expected * (1 + tolerance)).toFixed(2)} ms (baseline ${base.metrics[key]} ms x ${speedFactor.toFixed(2)} speed, +${(tolerance * 100).toFixed(1)}%${base.spread ? '' : ', spread unknown'})`,
       measured: `${measured} ms (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
       margin: `${((tolerance - change) * 100).toFixed(1)} points`,
       pass: change <= tolerance,

@@ -1,9 +1,10 @@
 import { expect, inject } from 'vitest';
 import type { RunResult } from '../engine/result.ts';
-import { caseRecord } from '../report/case-record.ts';
+import { caseRecord, type MonitorRecord } from '../report/case-record.ts';
+import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../profile.ts';
-import { compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, type CompareOptions } from './baseline.ts';
-import { checkSlo, formatChecks, type Slo } from './slo.ts';
+import { compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, type Baseline, type CompareOptions } from './baseline.ts';
+import { checkSlo, formatChecks, parseRatio, type Slo } from './slo.ts';
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must repeat Vitest's type parameters to merge
@@ -15,10 +16,26 @@ declare module 'vitest' {
      * No baseline yet: records one and passes, saying so. PERF_BASELINE=record: always records.
      */
     toMatchBaseline(options?: CompareOptions): R;
+    /**
+     * Judges a monitor record's memory for `target` (default the gateway) by the slope of a least-squares
+     * fit and its 95% interval: fails when growth is established above maxPerHour ("10%" of the mean per hour);
+     * an inconclusive verdict passes only with allowInconclusive.
+     */
+    toHaveBoundedMemoryGrowth(budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean }): R;
   }
 }
 
 expect.extend({
+  toHaveBoundedMemoryGrowth(received: MonitorRecord | undefined, budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean }) {
+    const target = budget.target ?? 'gateway';
+    const points = (received?.samples ?? []).filter((s) => s.target === target).map((s) => ({ t: s.t, memoryMB: s.memoryMB }));
+    const g = memoryGrowth(points, parseRatio(budget.maxPerHour, 'maxPerHour'));
+    const text = `${target} memory over ${g.seconds} s (${g.samples} samples, mean ${g.meanMB.toFixed(1)} MB): slope ${g.slopeMBPerHour.toFixed(1)} MB/h, ` +
+      `95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)} MB/h; verdict ${g.verdict}: ${g.reason}`;
+    console.log(`   memory: ${text}`);
+    const pass = g.verdict === 'stable' || (g.verdict === 'inconclusive' && budget.allowInconclusive === true);
+    return { pass, message: () => (pass ? `expected memory growth, but ${text}` : `memory growth budget (${budget.maxPerHour}/h) not met: ${text}`) };
+  },
   toMatchBaseline(received: RunResult, options: CompareOptions = {}) {
     const calibration = inject('calibration');
     const info = inject('stack');
@@ -27,19 +44,23 @@ expect.extend({
       gateway: info.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
       images: info.images,
     });
-    const record = (why: string) => {
-      const path = writeBaseline(toBaseline(received, PROFILE, calibration, env));
+    const record = (why: string, previous?: Baseline) => {
+      const path = writeBaseline(toBaseline(received, PROFILE, calibration, env, previous));
       caseRecord().notes.push(`${why}: recorded ${path}`);
       console.log(`   baseline: ${why}: recorded ${path}`);
       return { pass: true, message: () => `expected a baseline comparison for "${received.scenario}", but ${why}` };
     };
     if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
+    if (process.env.PERF_BASELINE === 'add') {
+      const previous = readBaseline(received.scenario, PROFILE);
+      return record(`PERF_BASELINE=add (run ${(previous?.runs?.length ?? 0) + 1})`, previous);
+    }
     const base = readBaseline(received.scenario, PROFILE);
     if (!base) return record('no baseline');
     const cmp = compareWithBaseline(received, base, calibration, options);
     caseRecord().checks.push({ scenario: received.scenario, kind: 'baseline', pass: cmp.pass, rows: cmp.rows });
     const table = formatChecks(cmp.rows);
-    const header = `baseline of ${base.recordedAt.slice(0, 10)} (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''}); speed factor ${cmp.speedFactor.toFixed(2)} (calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then)`;
+    const header = `baseline of ${base.recordedAt.slice(0, 10)}, ${base.runs?.length ?? 1} run(s) (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''}); speed factor ${cmp.speedFactor.toFixed(2)} (calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then)`;
     console.log(`   ${header}\n${table.replace(/^/gm, '   ')}`);
     return {
       pass: cmp.pass,

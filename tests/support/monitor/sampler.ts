@@ -89,6 +89,7 @@ export class StackMonitor {
   private redis: Redis | undefined;
   private busy = false;
   private metricsBefore: Map<string, number> | undefined;
+  private statementsBefore: Map<string, { calls: number; total: number }> | undefined;
   private metricsSource: { url: string; token: string } | undefined;
 
   constructor(scenario: string) {
@@ -132,6 +133,7 @@ export class StackMonitor {
         this.pg = new pg.Client({ connectionString: stack.postgres.connectionString, connectionTimeoutMillis: 5000 });
         await this.pg.connect();
         this.record.postgres = [];
+        this.statementsBefore = await this.statements();
       } catch (error) {
         this.pg = undefined;
         this.record.errors.push(`postgres monitoring unavailable: ${(error as Error).message}`);
@@ -196,9 +198,39 @@ export class StackMonitor {
     if (this.record.errors.length < 20 && !this.record.errors.includes(message)) this.record.errors.push(message);
   }
 
+  /** Totals per statement from pg_stat_statements; undefined where the extension is not loaded. */
+  private async statements(): Promise<Map<string, { calls: number; total: number }> | undefined> {
+    if (!this.pg) return undefined;
+    try {
+      await this.pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      const res = await this.pg.query<{ query: string; calls: string; total: number }>(
+        'SELECT query, calls, total_exec_time AS total FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())',
+      );
+      return new Map(res.rows.map((r) => [r.query, { calls: Number(r.calls), total: Number(r.total) }]));
+    } catch (error) {
+      this.noteError(`pg_stat_statements unavailable: ${(error as Error).message.split('\n')[0]}`);
+      return undefined;
+    }
+  }
+
   async stop(): Promise<MonitorRecord> {
     clearInterval(this.timer);
     await this.tick();
+    if (this.statementsBefore) {
+      const after = await this.statements();
+      if (after) {
+        this.record.topStatements = [...after]
+          .map(([query, a]) => {
+            const b = this.statementsBefore!.get(query) ?? { calls: 0, total: 0 };
+            const calls = a.calls - b.calls;
+            const totalMs = a.total - b.total;
+            return { query: query.replace(/\s+/g, ' ').slice(0, 300), calls, totalMs: Math.round(totalMs * 10) / 10, meanMs: calls ? Math.round((totalMs / calls) * 1000) / 1000 : 0 };
+          })
+          .filter((x) => x.calls > 0 && !x.query.includes('pg_stat_statements') && !x.query.includes('pg_stat_activity'))
+          .sort((x, y) => y.totalMs - x.totalMs)
+          .slice(0, 10);
+      }
+    }
     if (this.metricsSource && this.metricsBefore) {
       const after = await scrape(this.metricsSource.url, this.metricsSource.token);
       if (after.metrics) this.record.gatewayMetrics = diffMetrics(this.metricsBefore, after.metrics);

@@ -17,6 +17,8 @@ export interface MonitorRecord {
   samples: { t: number; target: string; cpuPercent: number; memoryMB: number }[];
   postgres?: { t: number; byState: Record<string, number>; total: number }[];
   redis?: { t: number; clients: number; usedMemoryMB: number; opsPerSec: number }[];
+  /** The statements that took the most database time during the phase (pg_stat_statements, where available). */
+  topStatements?: { query: string; calls: number; totalMs: number; meanMs: number }[];
   /** The gateway's Prometheus metrics: counters that moved during the phase, gauges after it. */
   gatewayMetrics?: MetricsDelta;
   /** What sampling cost: how many samples, and the time spent taking them. */

@@ -50,7 +50,13 @@ function caseSection(c: CaseReport): string {
       parts.push(`<table class="checks ${check.kind}"><caption>${check.kind === 'slo' ? 'SLO' : 'Baseline comparison'}: ${check.pass ? 'pass' : 'FAIL'}</caption><tr><th>metric</th><th>target</th><th>measured</th><th>margin</th><th></th></tr>` +
         check.rows.map((row) => `<tr class="${row.pass ? 'pass' : 'fail'}"><td>${esc(row.metric)}</td><td>${esc(row.target)}</td><td>${esc(row.measured)}</td><td>${esc(row.margin)}</td><td>${row.pass ? 'ok' : 'FAIL'}</td></tr>`).join('') + '</table>');
     }
-    parts.push(`<div class="charts">${resultCharts(r, rec!.monitors.find((m) => m.scenario === r.scenario))}</div>`);
+    const monitor = rec!.monitors.find((m) => m.scenario === r.scenario);
+    parts.push(`<div class="charts">${resultCharts(r, monitor)}</div>`);
+    if (monitor?.topStatements?.length) {
+      parts.push(`<table class="statements"><caption>Database time by statement during this phase (pg_stat_statements)</caption><tr><th>calls</th><th>total ms</th><th>mean ms</th><th>statement</th></tr>` +
+        monitor.topStatements.map((st) => `<tr><td>${st.calls}</td><td>${st.totalMs}</td><td>${st.meanMs}</td><td><code>${esc(st.query)}</code></td></tr>`).join('') + '</table>');
+    }
+    if (monitor) parts.push(`<p class="note">Sampling: ${monitor.cost.samples} samples, ${monitor.cost.samples ? (monitor.cost.ms / monitor.cost.samples).toFixed(0) : 0} ms each${monitor.errors.length ? `; ${esc(monitor.errors.join('; '))}` : ''}.</p>`);
   }
   for (const note of rec?.notes ?? []) parts.push(`<p class="note">${esc(note)}</p>`);
   parts.push('</section>');

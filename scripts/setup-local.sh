@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Prepares the local-process stack (PERF_STACK=local) for machines without a container runtime:
+# PostgreSQL and Redis servers from Debian's packages (as root), and ContextForge in a Python >= 3.12
+# virtualenv at .venv-contextforge (PERF_CONTEXTFORGE_VENV to put it elsewhere).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+log() { printf '[setup-local] %s\n' "$*" >&2; }
+die() { printf '[setup-local] error: %s\n' "$*" >&2; exit 1; }
+version=$(node -p "require('./fixtures/images/images.json').contextforgeVersion")
+venv=${PERF_CONTEXTFORGE_VENV:-$root/.venv-contextforge}
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || die "install ${need[*]} (Debian: apt-get install ${need[*]}), then rerun"
+  log "installing ${need[*]} from Debian's packages"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # Debian starts the packaged services; the suite runs its own instances on free ports.
+  systemctl stop redis-server postgresql >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true
+fi
+
+if [ ! -x "$venv/bin/gunicorn" ]; then
+  python=""
+  for candidate in python3.13 python3.12 python3; do
+    p=$(command -v "$candidate" || true)
+    [ -n "$p" ] && "$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { python=$p; break; }
+  done
+  if [ -z "$python" ] && command -v pyenv >/dev/null; then
+    for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[2-9]' | sort -rV); do python="$(pyenv root)/versions/$v/bin/python"; break; done
+  fi
+  [ -n "$python" ] || die "ContextForge $version needs Python >= 3.12 and none was found (python3.13, python3.12, pyenv); install one, then rerun"
+  log "creating $venv with $("$python" --version) and installing mcp-contextforge-gateway==$version"
+  "$python" -m venv "$venv"
+  "$venv/bin/pip" install -q "mcp-contextforge-gateway==$version" "psycopg[binary]>=3.2"
+fi
+"$venv/bin/python" -c "import mcpgateway, gunicorn, psycopg" || die "$venv is incomplete; delete it and rerun"
+log "ready: PERF_STACK=local npm run perf"
