@@ -8,6 +8,13 @@ const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-baselines-'));
 vi.stubEnv('PERF_BASELINE_DIR', dir);
 const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
 
+/** A baseline of three recorded runs: the spread between runs is then measured. */
+function baseOf(...runs: RunResult[]) {
+  let b: ReturnType<typeof toBaseline> | undefined;
+  for (const r of runs) b = toBaseline(r, 'smoke', 4, currentEnvironment(), b);
+  return b!;
+}
+
 function result(p50: number, p95: number, p99: number, errorRate = 0, jitter = 0.05): RunResult {
   const series = Array.from({ length: 20 }, (_, i) => {
     const f = 1 + (i % 2 ? jitter : -jitter);
@@ -43,8 +50,22 @@ describe('baselines', () => {
     expect(() => readBaseline('case A', 'pr')).toThrow(/recorded for profile "smoke", this run is "pr"/);
   });
 
+  it('keeps every recorded run and measures the spread between them', () => {
+    const base = baseOf(result(30, 45, 55), result(33, 47, 58), result(27, 44, 52));
+    expect(base.runs).toHaveLength(3);
+    expect(base.metrics.p50).toBe(30);
+    expect(base.spread!.p50).toBeCloseTo(0.1, 3);
+    expect(toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment()).spread).toBeNull();
+  });
+
+  it('holds a one-run baseline only to a wide band until the spread between runs is known', () => {
+    const one = toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment());
+    expect(compareWithBaseline(result(37.5, 56.25, 68.75), one, 4).pass).toBe(true);
+    expect(compareWithBaseline(result(60, 90, 110), one, 4).pass).toBe(false);
+  });
+
   it('passes an unchanged run and fails a 25% slower one', () => {
-    const base = toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment());
+    const base = baseOf(result(30, 45, 55), result(30.5, 45.5, 55.5), result(29.5, 44.5, 54.5));
     expect(compareWithBaseline(result(31, 46, 56), base, 4).pass).toBe(true);
     const slower = compareWithBaseline(result(37.5, 56.25, 68.75), base, 4);
     expect(slower.pass).toBe(false);
@@ -52,28 +73,28 @@ describe('baselines', () => {
   });
 
   it('scales by the calibration: a machine 1.3x slower everywhere is not a regression', () => {
-    const base = toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment());
+    const base = baseOf(result(30, 45, 55), result(30, 45, 55), result(30, 45, 55));
     const cmp = compareWithBaseline(result(39, 58.5, 71.5), base, 5.2);
     expect(cmp.speedFactor).toBeCloseTo(1.3, 6);
     expect(cmp.pass).toBe(true);
   });
 
   it('never tightens the bound when the calibration comes out faster', () => {
-    const base = toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment());
+    const base = baseOf(result(30, 45, 55), result(30, 45, 55), result(30, 45, 55));
     const cmp = compareWithBaseline(result(32, 48, 58), base, 3.4);
     expect(cmp.speedFactor).toBe(1);
     expect(cmp.pass).toBe(true);
   });
 
   it('widens the tolerance for a noisy run instead of crying wolf', () => {
-    const base = toBaseline(result(30, 45, 55, 0, 0.05), 'smoke', 4, currentEnvironment());
+    const base = baseOf(result(30, 45, 55, 0, 0.05), result(30, 45, 55, 0, 0.05), result(30, 45, 55, 0, 0.05));
     const noisy = result(36, 54, 66, 0, 0.6);
     expect(compareWithBaseline(noisy, base, 4).pass).toBe(true);
     expect(compareWithBaseline(result(36, 54, 66, 0, 0.05), base, 4).pass).toBe(false);
   });
 
   it('fails on a higher error rate', () => {
-    const base = toBaseline(result(30, 45, 55, 0), 'smoke', 4, currentEnvironment());
+    const base = baseOf(result(30, 45, 55, 0), result(30, 45, 55, 0), result(30, 45, 55, 0));
     expect(compareWithBaseline(result(30, 45, 55, 0.02), base, 4).pass).toBe(false);
   });
 });
