@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'fixtures/servers/node_modules/**', 'reports/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'fixtures/servers/node_modules/**', 'reports/**', 'coverage/**', '.venv-contextforge/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,8 +11,8 @@ img() { node -e "const j=require('./fixtures/images/images.json');console.log($1
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
 
-command -v docker >/dev/null || die "no docker client on PATH. Install Docker (Debian: apt-get install docker.io) or run scripts/start-docker.sh."
-timeout 20 docker info >/dev/null 2>&1 || die "the Docker engine does not answer. Start it (scripts/start-docker.sh on a machine without one) and retry."
+command -v docker >/dev/null || die "no docker client on PATH. Install Docker (Debian: apt-get install docker.io) or run npm run setup."
+timeout 20 docker info >/dev/null 2>&1 || die "the Docker engine does not answer. Start it (npm run setup does it on Debian as root) and retry."
 
 build() { # name dockerfile [build args...]
   local name=$1 file=$2; shift 2

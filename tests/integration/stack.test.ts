@@ -101,7 +101,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     });
     expect(exit.code).toBe(1);
     expect(exit.output).toMatch(/the stack did not start/);
-    expect(exit.output).toMatch(/no-such-db|database|Database/);
+    expect(exit.output).toMatch(/database no-such-db:5432\/mcpgateway, redis redis:6379\/0/);
     expect(exit.ms).toBeLessThan(150_000);
     expect(await labelledContainers()).toBe(before);
   }, 300_000);
@@ -173,10 +173,11 @@ describe('stack selection without a runtime', () => {
     expect(exit.output).toMatch(/Install and start Docker/);
   }, 120_000);
 
-  it('auto falls back to the direct target and says so', async () => {
-    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'auto', DOCKER_HOST: 'tcp://127.0.0.1:1' }, { timeoutMs: 120_000 });
+  it('auto falls back to the direct target and says so, when the local stack lacks a piece too', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'auto', DOCKER_HOST: 'tcp://127.0.0.1:1', PERF_CONTEXTFORGE_VENV: '/nonexistent' }, { timeoutMs: 120_000 });
     expect(exit.code, exit.output).toBe(0);
     expect(exit.output).toMatch(/stack: direct/);
+    expect(exit.output).toMatch(/the local stack lacks 1 piece\(s\) \(ContextForge in a Python >= 3.12 virtualenv/);
     expect(exit.output).toMatch(/"provider": "direct"/);
   }, 120_000);
 

@@ -37,6 +37,20 @@ export interface ContextForgeConfig {
   extra?: Record<string, string>;
 }
 
+/** "database postgres:5432/mcpgateway, redis redis:6379/0": where the gateway connects, without credentials. */
+export function describeDependencies(env: Record<string, string>): string {
+  const hostOf = (url: string | undefined) => {
+    if (!url) return 'unset';
+    try {
+      const u = new URL(url.replace(/^postgresql\+\w+:/, 'postgresql:'));
+      return `${u.host}${u.pathname}`;
+    } catch {
+      return 'unparseable URL';
+    }
+  };
+  return `database ${hostOf(env.DATABASE_URL)}, redis ${hostOf(env.REDIS_URL)}`;
+}
+
 /** The environment a load test needs (see shared/reference/contextforge.md), checked against 1.1.0's settings. */
 export function contextforgeEnv(c: ContextForgeConfig): Record<string, string> {
   return {
@@ -131,8 +145,11 @@ export class ContextForgeAdmin {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** Polls GET /ready (503 while the database or Redis is not reachable) until 200. */
-  async waitReady(timeoutMs: number, isAlive: () => Promise<boolean> = async () => true): Promise<void> {
+  /**
+   * Polls GET /ready (503 while the database or Redis is not reachable) until 200. `dependsOn` names the
+   * database and Redis the gateway was given, for the error when it never gets ready.
+   */
+  async waitReady(timeoutMs: number, isAlive: () => Promise<boolean> = async () => true, dependsOn?: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer yet';
     while (Date.now() < deadline) {
@@ -146,7 +163,10 @@ export class ContextForgeAdmin {
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    throw new Error(`the gateway was not ready within ${Math.round(timeoutMs / 1000)} s (last /ready: ${last})`);
+    throw new Error(
+      `the gateway was not ready within ${Math.round(timeoutMs / 1000)} s (last /ready: ${last}). ` +
+        `It connects to its database and Redis during start-up and answers nothing until both do${dependsOn ? ` (${dependsOn})` : ''}: check that they are reachable from the gateway`,
+    );
   }
 
   async listTools(): Promise<ToolRow[]> {
@@ -197,6 +217,8 @@ export interface BootstrapOptions {
   version: string;
   timeoutMs?: number;
   isAlive?: () => Promise<boolean>;
+  /** The database and Redis the gateway was given (no passwords), for error messages. */
+  dependsOn?: string;
 }
 
 /** Waits for /ready, registers the upstreams, waits for their tools, creates one virtual server with all of them. */
@@ -204,7 +226,7 @@ export async function bootstrapContextForge(o: BootstrapOptions): Promise<Gatewa
   const timeoutMs = o.timeoutMs ?? 120_000;
   const token = await mintAdminToken(o.secrets.jwtSecret, o.secrets.adminEmail);
   const admin = new ContextForgeAdmin(o.baseUrl, token);
-  await admin.waitReady(timeoutMs, o.isAlive);
+  await admin.waitReady(timeoutMs, o.isAlive, o.dependsOn);
   const tools: Record<string, string> = {};
   const toolIds: string[] = [];
   const upstreams: GatewayEndpoints['upstreams'] = [];

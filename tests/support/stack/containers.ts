@@ -3,7 +3,7 @@ import type Dockerode from 'dockerode';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { bootstrapContextForge, CONTEXTFORGE_PORT, contextforgeEnv, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
+import { bootstrapContextForge, CONTEXTFORGE_PORT, contextforgeEnv, describeDependencies, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
@@ -101,18 +101,19 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const r = redis as StartedRedisContainer;
 
     const secrets = generateSecrets();
+    const gatewayEnv = contextforgeEnv({
+      databaseUrl: `postgresql+psycopg://perf:${pgPassword}@postgres:5432/mcpgateway`,
+      redisUrl: 'redis://redis:6379/0',
+      workers: opts.gatewayWorkers,
+      secrets,
+      extra: opts.gatewayEnv,
+    });
     const gatewayLog = new LogTail();
     let gateway: StartedTestContainer;
     try {
       gateway = track(await new GenericContainer(gwImage.name)
         .withNetwork(network).withNetworkAliases('gateway').withLabels(labels)
-        .withEnvironment(contextforgeEnv({
-          databaseUrl: `postgresql+psycopg://perf:${pgPassword}@postgres:5432/mcpgateway`,
-          redisUrl: 'redis://redis:6379/0',
-          workers: opts.gatewayWorkers,
-          secrets,
-          extra: opts.gatewayEnv,
-        }))
+        .withEnvironment(gatewayEnv)
         .withExposedPorts(CONTEXTFORGE_PORT)
         .withLogConsumer(gatewayLog.consume)
         .withWaitStrategy(Wait.forListeningPorts())
@@ -138,7 +139,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       endpoints = await bootstrapContextForge({
         baseUrl: `http://${gateway.getHost()}:${gateway.getMappedPort(CONTEXTFORGE_PORT)}`,
         secrets, upstreams, workers: opts.gatewayWorkers, version: gwImage.name.split(':').pop() ?? IMAGES.contextforgeVersion,
-        timeoutMs: opts.startupTimeoutMs, isAlive,
+        timeoutMs: opts.startupTimeoutMs, isAlive, dependsOn: describeDependencies(gatewayEnv),
       });
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });

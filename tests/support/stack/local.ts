@@ -4,7 +4,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
-import { bootstrapContextForge, contextforgeEnv, generateSecrets } from '../gateway/contextforge.ts';
+import { bootstrapContextForge, contextforgeEnv, describeDependencies, generateSecrets } from '../gateway/contextforge.ts';
 import { onCleanup } from './cleanup.ts';
 import { upstreamSpecs } from './containers.ts';
 import { IMAGES } from './images.ts';
@@ -151,7 +151,7 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
       endpoints = await bootstrapContextForge({
         baseUrl: `http://127.0.0.1:${gwPort}`, secrets, workers: opts.gatewayWorkers, version: `${IMAGES.contextforgeVersion} (local)`,
         upstreams: specs.map((s, i) => ({ name: s.gatewayName, url: `${servers[i]!.baseUrl}/mcp`, expectTools: s.expectTools })),
-        timeoutMs: opts.startupTimeoutMs, isAlive: async () => gateway.child.exitCode === null,
+        timeoutMs: opts.startupTimeoutMs, isAlive: async () => gateway.child.exitCode === null, dependsOn: describeDependencies(env),
       });
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gateway.logTail()}`, { cause: error });

@@ -40,7 +40,7 @@ async function doProbe(timeoutMs: number): Promise<RuntimeProbe> {
   } catch (error) {
     return {
       ok: false, adjustments,
-      detail: `no container runtime answered (${(error as Error).message.split('\n')[0]}). Install and start Docker (on Debian: scripts/start-docker.sh), or set DOCKER_HOST`,
+      detail: `no container runtime answered (${(error as Error).message.split('\n')[0]}). Install and start Docker (on Debian as root: npm run setup), or set DOCKER_HOST`,
     };
   }
   if (process.env.TESTCONTAINERS_RYUK_DISABLED === undefined) {
