@@ -153,7 +153,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       direct,
       postgres: { connectionString: p.getConnectionUri(), containerId: p.getId() },
       redis: { url: r.getConnectionUrl(), containerId: r.getId() },
-      images: Object.fromEntries([pgImage, redisImage, gwImage, serversImage].map((i) => [i.role, `${i.name} (${i.source})`])),
+      images: Object.fromEntries([pgImage, redisImage, gwImage, serversImage].map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),
       startedInMs: Date.now() - t0,
     };
     return { info, stop };

@@ -24,6 +24,13 @@ export interface ResolvedImage {
   role: ImageRole;
   name: string;
   source: string;
+  /** The image's content id (sha256:...), so a baseline says exactly what it was measured on. */
+  id?: string;
+}
+
+async function withId(client: ContainerRuntimeClient, image: ResolvedImage): Promise<ResolvedImage> {
+  const info = await client.image.inspect(ImageName.fromString(image.name)).catch(() => undefined);
+  return info?.Id ? { ...image, id: info.Id } : image;
 }
 
 export class ImageUnavailableError extends Error {
@@ -49,14 +56,14 @@ export async function resolveImage(client: ContainerRuntimeClient, role: ImageRo
           { name: IMAGES.local[role], source: 'local equivalent built by npm run images' },
         ];
   for (const c of candidates) {
-    if (await client.image.exists(ImageName.fromString(c.name)).catch(() => false)) return { role, ...c };
+    if (await client.image.exists(ImageName.fromString(c.name)).catch(() => false)) return withId(client, { role, ...c });
   }
   const problems: string[] = [];
   for (const c of candidates) {
     if (c.source.startsWith('local') || role === 'servers') continue;
     try {
       await withTimeout(client.image.pull(ImageName.fromString(c.name)), pullTimeoutMs, `pulling ${c.name}`);
-      return { role, ...c, source: `${c.source}, pulled` };
+      return withId(client, { role, ...c, source: `${c.source}, pulled` });
     } catch (error) {
       problems.push(`${c.name}: ${(error as Error).message.split('\n')[0]}`);
     }
