@@ -93,6 +93,19 @@ describe('baselines', () => {
     expect(compareWithBaseline(result(36, 54, 66, 0, 0.05), base, 4).pass).toBe(false);
   });
 
+  it('does not judge a percentile that too few samples lie beyond, and says so', () => {
+    const base = baseOf(result(30, 45, 55), result(30, 45, 55), result(30, 45, 55));
+    const spike = result(30, 45, 300);
+    expect(spike.latency.count).toBe(400);
+    const cmp = compareWithBaseline(spike, base, 4);
+    const p99 = cmp.rows.find((r) => r.metric === 'latency p99')!;
+    expect(p99.pass).toBe(true);
+    expect(p99.target).toMatch(/not judged: 4 sample\(s\) beyond it, 10 needed/);
+    expect(cmp.pass).toBe(true);
+    const longer = { ...spike, latency: { ...spike.latency, count: 2000 } };
+    expect(compareWithBaseline(longer, base, 4).pass).toBe(false);
+  });
+
   it('fails on a higher error rate', () => {
     const base = baseOf(result(30, 45, 55, 0), result(30, 45, 55, 0), result(30, 45, 55, 0));
     expect(compareWithBaseline(result(30, 45, 55, 0.02), base, 4).pass).toBe(false);

@@ -39,6 +39,8 @@ export interface RecordedRun {
 }
 
 const MAX_RUNS = 10;
+/** Samples that must lie beyond a percentile before a change in it is judged. */
+export const MIN_TAIL = 10;
 
 export interface Environment {
   cpus: number;
@@ -183,9 +185,19 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
   const speedFactor = Math.min(2, Math.max(1, raw));
   const noise = seriesNoise(result);
   const rows: SloCheck[] = [];
+  const beyond = { p50: 0.5, p95: 0.05, p99: 0.01 } as const;
   for (const key of ['p50', 'p95', 'p99'] as const) {
     const expected = base.metrics[key] * speedFactor;
     const measured = result.latency[key];
+    // A percentile with fewer than MIN_TAIL samples beyond it moves with one stall: report it, do not judge it.
+    const tail = Math.floor(result.latency.count * beyond[key]);
+    if (tail < MIN_TAIL) {
+      rows.push({
+        metric: `latency ${key}`, target: `not judged: ${tail} sample(s) beyond it, ${MIN_TAIL} needed (run longer)`,
+        measured: `${measured} ms (baseline ${base.metrics[key]} ms)`, margin: 'statistically weak', pass: true,
+      });
+      continue;
+    }
     const within = z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2);
     const between = base.spread ? zBetween * base.spread[key] : unknownSpread;
     const tolerance = Math.max(minTolerance, within, between);
