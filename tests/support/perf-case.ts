@@ -14,11 +14,6 @@ export function stack(): StackInfo {
   return inject('stack');
 }
 
-/** The gateway, or undefined with the reason a gateway case must skip. */
-export function gatewayOf(info: StackInfo): GatewayEndpoints | undefined {
-  return info.gateway;
-}
-
 export const NO_GATEWAY = (info: StackInfo) => `no gateway in this stack (${info.provider}: ${info.reason})`;
 
 export function authHeaders(gateway: GatewayEndpoints): Record<string, string> {
@@ -94,14 +89,11 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
       ? await runScenarioInWorkers(run.scenario, { module: new URL('./mcp/operation-module.ts', import.meta.url), params: run.operation, workers: run.workers }, { onSecond })
       : await runScenario(run.scenario, createOperation(run.operation), { onSecond });
   } finally {
-    const record = await monitor?.stop();
-    if (record) {
-      caseRecord().monitors.push(record);
-      lastMonitor = record;
-    }
+    lastMonitor = await monitor?.stop();
+    if (lastMonitor) caseRecord().monitors.push(lastMonitor);
   }
   console.log(summarizeResult(result));
-  if (lastMonitor && monitor) console.log(summarizeMonitor(lastMonitor));
+  if (lastMonitor) console.log(summarizeMonitor(lastMonitor));
   caseRecord().results.push(result);
   return result;
 }

@@ -33,5 +33,3 @@ export interface LoadOperation {
 export interface OperationModule<P = unknown> {
   createOperation(params: P): LoadOperation | Promise<LoadOperation>;
 }
-
-export const OK: Outcome = { ok: true };

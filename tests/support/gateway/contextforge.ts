@@ -209,6 +209,15 @@ export class ContextForgeAdmin {
   }
 }
 
+/** ContextForge's endpoints at base, with virtual server serverId. */
+export function contextforgeUrls(base: string, serverId: string): Pick<GatewayEndpoints, 'rpcUrl' | 'healthUrl' | 'readyUrl' | 'metricsUrl' | 'wsUrl' | 'virtualServer'> {
+  return {
+    rpcUrl: `${base}/rpc`, healthUrl: `${base}/health`, readyUrl: `${base}/ready`, metricsUrl: `${base}/metrics/prometheus`,
+    wsUrl: `${base.replace(/^http/, 'ws')}/ws`,
+    virtualServer: { id: serverId, mcpUrl: `${base}/servers/${serverId}/mcp`, sseUrl: `${base}/servers/${serverId}/sse` },
+  };
+}
+
 export interface BootstrapOptions {
   baseUrl: string;
   secrets: ContextForgeSecrets;
@@ -242,10 +251,7 @@ export async function bootstrapContextForge(o: BootstrapOptions): Promise<Gatewa
   const serverId = await admin.createVirtualServer(`mcp-perf-${Date.now()}`, toolIds);
   const base = admin.baseUrl;
   return {
-    kind: 'contextforge', version: o.version, baseUrl: base, token,
-    rpcUrl: `${base}/rpc`, healthUrl: `${base}/health`, readyUrl: `${base}/ready`, metricsUrl: `${base}/metrics/prometheus`,
-    wsUrl: `${base.replace(/^http/, 'ws')}/ws`,
-    virtualServer: { id: serverId, mcpUrl: `${base}/servers/${serverId}/mcp`, sseUrl: `${base}/servers/${serverId}/sse` },
+    kind: 'contextforge', version: o.version, baseUrl: base, token, ...contextforgeUrls(base, serverId),
     tools, upstreams, workers: o.workers,
   };
 }

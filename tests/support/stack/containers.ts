@@ -9,7 +9,7 @@ import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
 import type { StackOptions } from './options.ts';
-import type { DirectServer, StartedStack, StackInfo } from './types.ts';
+import { directServer, type DirectServer, type StartedStack, type StackInfo } from './types.ts';
 
 export const RUN_LABEL = 'mcp-perf.run';
 const SERVER_PORT = 8000;
@@ -127,11 +127,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
 
     const direct: DirectServer[] = specs.map((spec, i) => {
       const c = servers[i]!;
-      const baseUrl = `http://${c.getHost()}:${c.getMappedPort(SERVER_PORT)}`;
-      return {
-        name: spec.gatewayName, profile: spec.profile, baseUrl, mcpUrl: `${baseUrl}/mcp`, sseUrl: `${baseUrl}/sse`,
-        wsUrl: `${baseUrl.replace(/^http/, 'ws')}/ws`, healthUrl: `${baseUrl}/health`, containerId: c.getId(),
-      };
+      return directServer(spec.gatewayName, spec.profile, `http://${c.getHost()}:${c.getMappedPort(SERVER_PORT)}`, { containerId: c.getId() });
     });
     const upstreams: Upstream[] = specs.map((s) => ({ name: s.gatewayName, url: `http://${s.alias}:${SERVER_PORT}/mcp`, expectTools: s.expectTools }));
     let endpoints;

@@ -1,4 +1,4 @@
-import { ContextForgeAdmin, mintAdminToken } from '../gateway/contextforge.ts';
+import { ContextForgeAdmin, contextforgeUrls, mintAdminToken } from '../gateway/contextforge.ts';
 import type { StartedStack } from './types.ts';
 
 /**
@@ -26,9 +26,7 @@ export async function startExternalStack(reason: string, env: NodeJS.ProcessEnv 
     info: {
       provider: 'external', reason, direct: [], startedInMs: Date.now() - t0,
       gateway: {
-        kind: 'contextforge', version: env.PERF_GATEWAY_VERSION ?? 'external', baseUrl: base, token,
-        rpcUrl: `${base}/rpc`, healthUrl: `${base}/health`, readyUrl: `${base}/ready`, metricsUrl: `${base}/metrics/prometheus`, wsUrl: `${base.replace(/^http/, 'ws')}/ws`,
-        virtualServer: { id: serverId, mcpUrl: `${base}/servers/${serverId}/mcp`, sseUrl: `${base}/servers/${serverId}/sse` },
+        kind: 'contextforge', version: env.PERF_GATEWAY_VERSION ?? 'external', baseUrl: base, token, ...contextforgeUrls(base, serverId),
         tools: Object.fromEntries(tools.map((t) => [`${nameOf.get(t.gatewayId ?? '') ?? 'unknown'}/${t.originalName ?? t.name}`, t.name])),
         upstreams: gateways.map((g) => ({ name: g.name, gatewayId: g.id, url: g.url })),
         workers: Number(env.PERF_GATEWAY_WORKERS ?? 0),

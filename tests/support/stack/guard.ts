@@ -31,24 +31,24 @@ function ensureWatchdog(): void {
   });
 }
 
-/** Containers and networks labelled with this run id are removed if this process dies. */
-export function guardRun(runId: string): () => void {
+function guard(key: keyof GuardState, value: string | number): () => void {
   ensureWatchdog();
-  state!.runIds.push(runId);
+  const list = state![key] as (string | number)[];
+  list.push(value);
   save();
   return () => {
-    state!.runIds = state!.runIds.filter((id) => id !== runId);
+    const i = list.indexOf(value);
+    if (i >= 0) list.splice(i, 1);
     save();
   };
 }
 
+/** Containers and networks labelled with this run id are removed if this process dies. */
+export function guardRun(runId: string): () => void {
+  return guard('runIds', runId);
+}
+
 /** This process group is killed if this process dies. */
 export function guardProcessGroup(pgid: number): () => void {
-  ensureWatchdog();
-  state!.pgids.push(pgid);
-  save();
-  return () => {
-    state!.pgids = state!.pgids.filter((p) => p !== pgid);
-    save();
-  };
+  return guard('pgids', pgid);
 }

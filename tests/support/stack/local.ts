@@ -11,7 +11,7 @@ import { IMAGES } from './images.ts';
 import type { StackOptions } from './options.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
 import { startShippedServer } from './shipped-servers.ts';
-import type { DirectServer, StartedStack } from './types.ts';
+import { directServer, type DirectServer, type StartedStack } from './types.ts';
 
 export interface LocalTools {
   initdb?: string;
@@ -127,10 +127,7 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
     const specs = upstreamSpecs(opts.extraLoadServers);
     const servers = await Promise.all(specs.map((s) => startShippedServer({ profile: s.profile, name: s.gatewayName })));
     procs.push(...servers.map((s) => s.process));
-    const direct: DirectServer[] = specs.map((s, i) => {
-      const b = servers[i]!.baseUrl;
-      return { name: s.gatewayName, profile: s.profile, baseUrl: b, mcpUrl: `${b}/mcp`, sseUrl: `${b}/sse`, wsUrl: `${b.replace(/^http/, 'ws')}/ws`, healthUrl: `${b}/health`, pid: servers[i]!.process.pid };
-    });
+    const direct: DirectServer[] = specs.map((s, i) => directServer(s.gatewayName, s.profile, servers[i]!.baseUrl, { pid: servers[i]!.process.pid }));
 
     const gwPort = await freePort();
     const secrets = generateSecrets();

@@ -12,6 +12,13 @@ export interface DirectServer {
   pid?: number;
 }
 
+/** The endpoints of one of our MCP servers at baseUrl (it serves /mcp, /sse, /ws and /health). */
+export function directServer(name: string, profile: DirectServer['profile'], baseUrl: string, where: { containerId?: string; pid?: number }): DirectServer {
+  return {
+    name, profile, baseUrl, mcpUrl: `${baseUrl}/mcp`, sseUrl: `${baseUrl}/sse`, wsUrl: `${baseUrl.replace(/^http/, 'ws')}/ws`, healthUrl: `${baseUrl}/health`, ...where,
+  };
+}
+
 export interface GatewayEndpoints {
   kind: 'contextforge';
   version: string;
