@@ -106,6 +106,14 @@ describe('baselines', () => {
     expect(compareWithBaseline(longer, base, 4).pass).toBe(false);
   });
 
+  it('does not judge a rise below the machine\'s noise floor (the calibration round trip), but does a larger one', () => {
+    const base = baseOf(result(3.6, 6.7, 11), result(3.6, 6.7, 11), result(3.6, 6.7, 11));
+    const jitter = compareWithBaseline(result(4.2, 10.5, 14), base, 4.4);
+    expect(jitter.pass).toBe(true);
+    expect(jitter.rows.find((r) => r.metric === 'latency p95')!.target).toMatch(/\+4\.40 ms noise floor/);
+    expect(compareWithBaseline(result(3.6, 13, 11), base, 4.4).pass).toBe(false);
+  });
+
   it('fails on a higher error rate', () => {
     const base = baseOf(result(30, 45, 55, 0), result(30, 45, 55, 0), result(30, 45, 55, 0));
     expect(compareWithBaseline(result(30, 45, 55, 0.02), base, 4).pass).toBe(false);

@@ -156,6 +156,8 @@ export interface CompareOptions {
   zBetween?: number;
   /** Tolerance while the baseline has fewer than 3 runs, so the spread between runs is unknown (default 0.5). */
   unknownSpreadTolerance?: number;
+  /** A rise of at most this many ms is never a regression (default: this run's calibration p50). */
+  noiseFloorMs?: number;
   /** Largest tolerated increase of the error rate, absolute (default 0.005 = 0.5 points). */
   errorRateSlack?: number;
 }
@@ -178,6 +180,7 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
   const z = o.z ?? 3;
   const zBetween = o.zBetween ?? 2.5;
   const unknownSpread = o.unknownSpreadTolerance ?? 0.5;
+  const floorMs = o.noiseFloorMs ?? calibrationP50 ?? 0;
   const slack = o.errorRateSlack ?? 0.005;
   const raw = calibrationP50 && base.calibrationP50 ? calibrationP50 / base.calibrationP50 : 1;
   // One-sided on purpose: a slower machine raises the expectation, but a faster calibration does not
@@ -201,13 +204,18 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
     const within = z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2);
     const between = base.spread ? zBetween * base.spread[key] : unknownSpread;
     const tolerance = Math.max(minTolerance, within, between);
+    // Near the machine's own timing noise a relative band is too narrow: a rise smaller than the
+    // calibration's round trip (this machine's fastest MCP call, this run) is not judged a regression.
+    const allowed = Math.max(expected * (1 + tolerance), expected + floorMs);
     const change = expected > 0 ? measured / expected - 1 : 0;
+    const byFloor = expected + floorMs > expected * (1 + tolerance);
     rows.push({
       metric: `latency ${key}`,
-      target: `<= ${(expected * (1 + tolerance)).toFixed(2)} ms (baseline ${base.metrics[key]} ms x ${speedFactor.toFixed(2)} speed, +${(tolerance * 100).toFixed(1)}%${base.spread ? '' : ', spread unknown'})`,
+      target: `<= ${allowed.toFixed(2)} ms (baseline ${base.metrics[key]} ms x ${speedFactor.toFixed(2)} speed, ` +
+        `${byFloor ? `+${floorMs.toFixed(2)} ms noise floor` : `+${(tolerance * 100).toFixed(1)}%`}${base.spread ? '' : ', spread unknown'})`,
       measured: `${measured} ms (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
-      margin: `${((tolerance - change) * 100).toFixed(1)} points`,
-      pass: change <= tolerance,
+      margin: `${(allowed - measured).toFixed(2)} ms`,
+      pass: measured <= allowed,
     });
   }
   const er = result.errorRate;
