@@ -78,3 +78,42 @@ describe('http helper', () => {
     await agent.close();
   });
 });
+
+describe('operations as data: HTTP with a body, and a weighted mix', () => {
+  it('"{{uuid}}" in a body is new on every iteration', async () => {
+    const r = await runScenario(
+      { name: 'unique writes', executor: 'shared-iterations', vus: 4, iterations: 200 },
+      createOperation({ kind: 'http', method: 'POST', url: `${target.baseUrl}/unique`, body: '{"name":"server-{{uuid}}"}', expect: [201] }),
+    );
+    expect(r.counts.ok).toBe(200);
+    const fixed = await runScenario(
+      { name: 'repeated writes', executor: 'shared-iterations', vus: 1, iterations: 3 },
+      createOperation({ kind: 'http', method: 'POST', url: `${target.baseUrl}/unique`, body: '{"name":"same"}', expect: [201] }),
+    );
+    expect(fixed.errors).toEqual({ 'http_status:409': 2 });
+  });
+
+  it('a mix runs each item its exact share, recorded under its own name, failures included', async () => {
+    const r = await runScenario(
+      { name: 'mix', executor: 'shared-iterations', vus: 5, iterations: 600 },
+      createOperation({
+        kind: 'mix',
+        items: [
+          { name: 'ok', weight: 3, op: { kind: 'http-get', url: `${target.baseUrl}/ok` } },
+          { name: 'slow', weight: 2, op: { kind: 'http-get', url: `${target.baseUrl}/delay?ms=5` } },
+          { name: 'broken', weight: 1, op: { kind: 'http', url: `${target.baseUrl}/status?code=503` } },
+        ],
+      }),
+    );
+    expect(r.operations.ok!.count).toBe(300);
+    expect(r.operations.slow!.count).toBe(200);
+    expect(r.operations.broken!.count).toBe(100);
+    expect(r.operations.broken!.errors).toEqual({ 'http_status:503': 100 });
+    expect(r.operations.slow!.latency.p50).toBeGreaterThan(4);
+    expect(r.errorRate).toBeCloseTo(1 / 6, 5);
+  });
+
+  it('a mix refuses a weight that is not positive', () => {
+    expect(() => createOperation({ kind: 'mix', items: [{ name: 'x', weight: 0, op: { kind: 'http-get', url: `${target.baseUrl}/ok` } }] })).toThrow(/mix item "x": weight must be a positive number/);
+  });
+});

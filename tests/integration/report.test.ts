@@ -28,6 +28,7 @@ async function sampleReport(): Promise<RunReport> {
       cost: { samples: 4, ms: 1000 }, errors: [],
     }],
     notes: ['no baseline: recorded baselines/smoke/sample-case.json'],
+    tables: [{ title: 'Load levels', columns: ['rate/s', 'p95 ms'], rows: [[10, 31.5], [20, 48.25]] }],
   };
   const cases = [
     { name: 'family > sample case <script>alert(1)</script>', file: 'tests/perf/x.perf.ts', state: 'failed' as const, durationMs: 3100, errors: ['"sample case" missed its SLO'], record },
@@ -48,6 +49,8 @@ describe('reports', () => {
     expect(md).toMatch(/\| sample case \| failed \| 50 \|/);
     expect(md).toMatch(/\*\*FAIL\*\*/);
     expect(md).toMatch(/database pool exhaustion/);
+    expect(md).toContain('### sample case: Load levels');
+    expect(md).toContain('| 20 | 48.25 |');
     const term = toTerminal(report, 'reports/test-run');
     expect(term).toMatch(/1 case\(s\) FAILED/);
     expect(term).toMatch(/FAIL\s+sample case/);
@@ -59,6 +62,7 @@ describe('reports', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']https?:/);
     expect((html.match(/<svg class="chart"/g) ?? []).length).toBe(5);
+    expect(html).toContain('<caption>Load levels</caption>');
   });
 
   it.skipIf(!CHROMIUM)(`renders in a real browser with no console errors${CHROMIUM ? '' : ' (skipped: no Chromium; apt-get install chromium)'}`, async () => {

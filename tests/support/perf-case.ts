@@ -4,9 +4,11 @@ import { classifyError, failureKey } from './engine/errors.ts';
 import type { RunResult, SeriesPoint } from './engine/result.ts';
 import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
-import { createOperation, type OperationSpec } from './mcp/operations.ts';
+import type { LoadOperation } from './engine/operation.ts';
+import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
 import { PROFILE } from './profile.ts';
-import { caseRecord, type MonitorRecord } from './report/case-record.ts';
+import { caseRecord, type CaseTable, type MonitorRecord } from './report/case-record.ts';
+import { textTable } from './report/text-table.ts';
 import { StackMonitor } from './monitor/sampler.ts';
 import type { GatewayEndpoints, StackInfo } from './stack/types.ts';
 
@@ -29,7 +31,11 @@ export function gatewayTool(gateway: GatewayEndpoints, upstream: string, tool: s
 
 export interface CaseRun {
   scenario: ScenarioInput;
-  operation: OperationSpec;
+  /**
+   * The operation as data (preflighted, and can run in worker threads), or a ready LoadOperation for what
+   * data cannot say (held streams, state across iterations): no preflight, one thread, closed after the phase.
+   */
+  operation: OperationSpec | LoadOperation;
   /** Load threads (default 1: this process). */
   workers?: number;
   /** Seconds of unrecorded traffic first, at the scenario's rate or 10 VUs (default 3; 0 for none). */
@@ -49,6 +55,10 @@ function progressLine(name: string, p: SeriesPoint): string {
  * what came back and where to look, instead of a run full of connection errors.
  */
 export async function preflight(name: string, operation: OperationSpec, timeoutMs = 15_000): Promise<void> {
+  if (operation.kind === 'mix') {
+    for (const item of operation.items) await preflight(`${name}: ${item.name}`, item.op, timeoutMs);
+    return;
+  }
   const op = createOperation(operation);
   const vu = { id: -1, iteration: 0, data: {} };
   try {
@@ -69,13 +79,15 @@ export async function preflight(name: string, operation: OperationSpec, timeoutM
 /** Runs one load phase of a case: preflight, warm-up, the measured scenario with progress lines, and a summary. */
 export async function runLoad(run: CaseRun): Promise<RunResult> {
   const name = run.scenario.name;
-  await preflight(name, run.operation);
+  const spec = isSpec(run.operation) ? run.operation : undefined;
+  if (spec) await preflight(name, spec);
+  if (!spec && run.workers && run.workers > 1) throw new Error(`[${name}] only an operation given as data (OperationSpec) can run in worker threads`);
   const warmup = run.warmupSeconds ?? 3;
   if (warmup > 0) {
     const rate = run.scenario.rate ?? 10;
     await runScenario(
       { name: `${name} warm-up`, executor: 'constant-arrival-rate', rate, duration: `${warmup}s`, preAllocatedVUs: run.scenario.preAllocatedVUs ?? 10, maxVUs: run.scenario.maxVUs ?? 50, gracefulStop: '5s' },
-      createOperation(run.operation),
+      spec ? createOperation(spec) : withoutClose(run.operation as LoadOperation),
     );
   }
   const every = run.progressEverySeconds ?? 5;
@@ -85,9 +97,9 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   const monitor = run.monitor === false ? undefined : await StackMonitor.start(name, stack());
   let result: RunResult;
   try {
-    result = run.workers && run.workers > 1
-      ? await runScenarioInWorkers(run.scenario, { module: new URL('./mcp/operation-module.ts', import.meta.url), params: run.operation, workers: run.workers }, { onSecond })
-      : await runScenario(run.scenario, createOperation(run.operation), { onSecond });
+    result = spec && run.workers && run.workers > 1
+      ? await runScenarioInWorkers(run.scenario, { module: new URL('./mcp/operation-module.ts', import.meta.url), params: spec, workers: run.workers }, { onSecond })
+      : await runScenario(run.scenario, spec ? createOperation(spec) : (run.operation as LoadOperation), { onSecond });
   } finally {
     lastMonitor = await monitor?.stop();
     if (lastMonitor) caseRecord().monitors.push(lastMonitor);
@@ -96,6 +108,10 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   if (lastMonitor) console.log(summarizeMonitor(lastMonitor));
   caseRecord().results.push(result);
   return result;
+}
+
+function isSpec(op: OperationSpec | LoadOperation): op is OperationSpec {
+  return typeof (op as OperationSpec).kind === 'string';
 }
 
 let lastMonitor: MonitorRecord | undefined;
@@ -133,4 +149,17 @@ export function summarizeResult(r: RunResult): string {
   ];
   if (Object.keys(r.errors).length) lines.push(`   errors: ${JSON.stringify(r.errors)}`, ...Object.entries(r.errorSamples).slice(0, 3).map(([k, v]) => `     ${k}: ${v}`));
   return lines.join('\n');
+}
+
+/** A table the case derived (levels, sizing, per-server figures): printed now, and shown in summary.md and report.html. */
+export function reportTable(table: CaseTable): void {
+  caseRecord().tables.push(table);
+  const right = new Set(table.columns.map((_, i) => i).filter((i) => table.rows.every((r) => typeof r[i] === 'number')));
+  console.log(`   ${table.title}\n${textTable([table.columns, ...table.rows.map((r) => r.map(String))], right).replace(/^/gm, '   ')}`);
+}
+
+/** A finding in words, printed now and kept in the report. */
+export function reportNote(note: string): void {
+  caseRecord().notes.push(note);
+  console.log(`   ${note}`);
 }

@@ -1,3 +1,4 @@
+import { textTable } from '../report/text-table.ts';
 import { parseDuration } from '../engine/duration.ts';
 import type { RunResult } from '../engine/result.ts';
 
@@ -69,7 +70,5 @@ export function checkSlo(result: RunResult, slo: Slo): SloCheck[] {
 }
 
 export function formatChecks(checks: SloCheck[]): string {
-  const rows = [['metric', 'target', 'measured', 'margin', ''], ...checks.map((c) => [c.metric, c.target, c.measured, c.margin, c.pass ? 'ok' : 'FAIL'])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return textTable([['metric', 'target', 'measured', 'margin', ''], ...checks.map((c) => [c.metric, c.target, c.measured, c.margin, c.pass ? 'ok' : 'FAIL'])]);
 }

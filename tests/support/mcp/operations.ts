@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
+import { classifyError } from '../engine/errors.ts';
 import { createAgent, httpRequest } from '../engine/http.ts';
 import type { LoadOperation, Outcome } from '../engine/operation.ts';
 import type { McpClient, McpReply } from './client.ts';
@@ -18,6 +20,27 @@ export type McpCall =
 /** A load operation, as data. */
 export type OperationSpec =
   | { kind: 'http-get'; url: string; headers?: Record<string, string>; expect?: number[]; connections?: number; pipelining?: number }
+  | {
+      kind: 'http';
+      url: string;
+      method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      headers?: Record<string, string>;
+      /** Request body; every "{{uuid}}" in it becomes a new random UUID on each iteration (unique names for write paths). */
+      body?: string;
+      expect?: number[];
+      connections?: number;
+      pipelining?: number;
+    }
+  | {
+      kind: 'mix';
+      /**
+       * Weighted operations, like user classes: each iteration runs one of them, chosen by smooth weighted
+       * round-robin (so the shares hold exactly in every second, not just on average), recorded under its name.
+       */
+      items: MixItem[];
+      connections?: number;
+      pipelining?: number;
+    }
   | { kind: 'rpc'; url: string; headers?: Record<string, string>; call: McpCall; connections?: number; pipelining?: number }
   | {
       kind: 'streamable';
@@ -29,6 +52,12 @@ export type OperationSpec =
       connections?: number;
       pipelining?: number;
     };
+
+export interface MixItem {
+  name: string;
+  weight: number;
+  op: Exclude<OperationSpec, { kind: 'mix' }>;
+}
 
 export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): Promise<McpReply<unknown>> {
   const opts = { signal };
@@ -58,6 +87,39 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
       return {
         iterate: async ({ signal }) => ok(await httpRequest(agent, url.origin, { path, headers: spec.headers, signal, expect: spec.expect, discardBody: true })),
         close,
+      };
+    }
+    case 'http': {
+      const url = new URL(spec.url);
+      const path = url.pathname + url.search;
+      const templated = spec.body?.includes('{{uuid}}') ?? false;
+      const headers = spec.body === undefined ? spec.headers : { 'content-type': 'application/json', ...spec.headers };
+      return {
+        iterate: async ({ signal }) => {
+          const body = templated ? spec.body!.replaceAll('{{uuid}}', randomUUID()) : spec.body;
+          return ok(await httpRequest(agent, url.origin, { method: spec.method, path, headers, body, signal, expect: spec.expect, discardBody: true }));
+        },
+        close,
+      };
+    }
+    case 'mix': {
+      const ops = spec.items.map((item) => ({ item, op: createOperation(item.op, agent) }));
+      const next = weightedRoundRobin(spec.items.map((i) => i.weight), spec.items.map((i) => i.name));
+      return {
+        iterate: async (ctx) => {
+          const chosen = ops[next()]!;
+          const name = chosen.item.name;
+          try {
+            const outcome = await chosen.op.iterate(ctx);
+            return outcome ? { ...outcome, name } : { ok: true, name };
+          } catch (error) {
+            return { ok: false, failure: classifyError(error), name };
+          }
+        },
+        close: async () => {
+          await Promise.allSettled(ops.map((o) => o.op.close?.()));
+          await close();
+        },
       };
     }
     case 'rpc': {
@@ -92,4 +154,31 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
       };
     }
   }
+}
+
+/**
+ * Smooth weighted round-robin (nginx's): returns the index of the next item. Over any window of
+ * sum(weights) picks each item comes up exactly weight times, evenly spread.
+ */
+export function weightedRoundRobin(weights: number[], names: string[] = []): () => number {
+  if (weights.length === 0) throw new Error('a mix needs at least one item');
+  weights.forEach((w, i) => {
+    if (!Number.isFinite(w) || w <= 0) throw new Error(`mix item "${names[i] ?? i}": weight must be a positive number, got ${w}`);
+  });
+  const total = weights.reduce((a, b) => a + b, 0);
+  const current = weights.map(() => 0);
+  return () => {
+    let best = 0;
+    for (let i = 0; i < weights.length; i++) {
+      current[i]! += weights[i]!;
+      if (current[i]! > current[best]!) best = i;
+    }
+    current[best]! -= total;
+    return best;
+  };
+}
+
+/** Leaves an operation ready for reuse: warm-up and measured phases can share it, only the last closes it. */
+export function withoutClose(op: LoadOperation): LoadOperation {
+  return { iterate: op.iterate };
 }

@@ -8,6 +8,14 @@ export interface CaseRecord {
   checks: { scenario: string; kind: 'slo' | 'baseline'; pass: boolean; rows: SloCheck[] }[];
   monitors: MonitorRecord[];
   notes: string[];
+  /** Tables a case derives from its phases (stress levels, sizing, per-server latency), shown in the report. */
+  tables: CaseTable[];
+}
+
+export interface CaseTable {
+  title: string;
+  columns: string[];
+  rows: (string | number)[][];
 }
 
 /** Samples of the system under test taken during one load phase. */
@@ -35,7 +43,7 @@ declare module 'vitest' {
 let current: CaseRecord = fresh();
 
 function fresh(): CaseRecord {
-  return { results: [], checks: [], monitors: [], notes: [] };
+  return { results: [], checks: [], monitors: [], notes: [], tables: [] };
 }
 
 /** The record of the running case (reset before each test by the perf setup file). */

@@ -58,6 +58,10 @@ function caseSection(c: CaseReport): string {
     }
     if (monitor) parts.push(`<p class="note">Sampling: ${monitor.cost.samples} samples, ${monitor.cost.samples ? (monitor.cost.ms / monitor.cost.samples).toFixed(0) : 0} ms each${monitor.errors.length ? `; ${esc(monitor.errors.join('; '))}` : ''}.</p>`);
   }
+  for (const t of rec?.tables ?? []) {
+    parts.push(`<table class="derived"><caption>${esc(t.title)}</caption><tr>${t.columns.map((col) => `<th>${esc(col)}</th>`).join('')}</tr>` +
+      t.rows.map((row) => `<tr>${row.map((cell) => `<td>${esc(String(cell))}</td>`).join('')}</tr>`).join('') + '</table>');
+  }
   for (const note of rec?.notes ?? []) parts.push(`<p class="note">${esc(note)}</p>`);
   parts.push('</section>');
   return parts.join('\n');

@@ -1,3 +1,4 @@
+import { textTable } from './text-table.ts';
 import type { RunReport } from './run-report.ts';
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);
@@ -29,6 +30,12 @@ export function toMarkdown(report: RunReport): string {
       lines.push(`| ${c.name} | ${res.scenario} | ${c.state} | ${res.rate.achieved} | ${ms(res.latency.p50)} | ${ms(res.latency.p95)} | ${ms(res.latency.p99)} | ${(res.errorRate * 100).toFixed(2)}% | ${mark(slo)} | ${mark(base)} |`);
     }
   }
+  for (const c of report.cases) {
+    for (const t of c.record?.tables ?? []) {
+      lines.push('', `### ${c.name}: ${t.title}`, '', `| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`);
+      for (const row of t.rows) lines.push(`| ${row.join(' | ')} |`);
+    }
+  }
   if (failed.length) {
     lines.push('', '### Failures', '');
     for (const c of failed) lines.push(`<details><summary>${c.name}</summary>\n\n\`\`\`\n${c.errors.join('\n\n').slice(0, 4000)}\n\`\`\`\n</details>`);
@@ -53,8 +60,7 @@ export function toTerminal(report: RunReport, dir: string): string {
     }
     if (!c.record?.results.length && c.state !== 'passed') rows.push([c.state === 'failed' ? 'FAIL' : c.state, c.name.slice(0, 48), '', '', '', '', '', '']);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const table = rows.map((r) => r.map((cell, i) => (i >= 2 && i <= 6 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  const table = textTable(rows, new Set([2, 3, 4, 5, 6]));
   const failed = report.cases.filter((c) => c.state === 'failed').length;
   const recs = report.recommendations.map((r) => `  ! ${r.symptom} (${r.case}): ${r.evidence}`).join('\n');
   return `\nmcp-perf ${report.run.profile}: ${failed ? `${failed} case(s) FAILED` : 'all cases passed'} — latencies in ms\n${table}\n${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
