@@ -23,6 +23,8 @@ export class SseClient extends McpClient {
   /** Events received on the stream (responses and notifications). */
   eventsReceived = 0;
   private closed = false;
+  /** The stream ended or broke after it was connected (a drop, unless close() was called). */
+  private ended = false;
 
   constructor(options: SseClientOptions) {
     super();
@@ -71,8 +73,10 @@ export class SseClient extends McpClient {
             if (isResponse(msg)) this.pending.deliver(msg, Buffer.byteLength(event.data));
           }
         }
+        this.ended = true;
         this.pending.failAll('the SSE stream ended');
       } catch (error) {
+        this.ended = true;
         this.pending.failAll(this.closed ? 'client closed' : `the SSE stream broke: ${(error as Error).message}`);
       }
       onFail(new OperationFailure({ class: 'connection_reset', code: 'sse_closed', message: 'the SSE stream ended before the endpoint event' }));
@@ -81,7 +85,7 @@ export class SseClient extends McpClient {
   }
 
   get connected(): boolean {
-    return this.messageUrl !== undefined && !this.closed;
+    return this.messageUrl !== undefined && !this.closed && !this.ended;
   }
 
   protected exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange> {
@@ -95,7 +99,7 @@ export class SseClient extends McpClient {
   }
 
   private requireEndpoint(): URL {
-    if (!this.messageUrl || this.closed) throw new OperationFailure({ class: 'connection_reset', code: 'sse_not_connected', message: 'SSE client is not connected (call connect first)' });
+    if (!this.connected || !this.messageUrl) throw new OperationFailure({ class: 'connection_reset', code: 'sse_not_connected', message: 'SSE client is not connected (call connect first)' });
     return this.messageUrl;
   }
 
