@@ -3,7 +3,8 @@
 #  1. a Docker engine that answers (on Debian as root without one: installs docker.io and starts
 #     dockerd with --iptables=false --ip-masq=false, so containers stay on a bridge inside this machine);
 #  2. the images: official ones when present or pullable, otherwise built locally (npm run images).
-#  3. with --with-browser: Chromium, for the test that opens report.html in a real browser.
+#  3. with --with-browser: Chromium, for the test that opens report.html in a real browser;
+#  4. with --with-k6: k6 at .tools/k6, for the test that runs exported k6 scripts (built with Go if needed).
 # Safe to rerun: each step is skipped when already done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,7 +48,9 @@ if [ "$need_local" = 1 ]; then
 else
   bash scripts/build-images.sh --servers-only
 fi
-if [ "${1:-}" = "--with-browser" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+with() { case " $* " in *" --with-$1 "*) return 0;; *) return 1;; esac; }
+if with k6 "$@"; then bash scripts/install-k6.sh || log "k6 unavailable: the k6 export test will skip and say why"; fi
+if with browser "$@" && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing Chromium from Debian's packages (the report test opens report.html in it)"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null

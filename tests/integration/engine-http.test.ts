@@ -113,6 +113,14 @@ describe('operations as data: HTTP with a body, and a weighted mix', () => {
     expect(r.errorRate).toBeCloseTo(1 / 6, 5);
   });
 
+  it('a paged list follows nextCursor to the end, and a list that never ends fails as malformed', async () => {
+    const r = await runScenario({ name: 'paged', executor: 'shared-iterations', vus: 2, iterations: 10 }, createOperation({ kind: 'http-paged', url: `${target.baseUrl}/pages?n=4` }));
+    expect(r.counts.ok).toBe(10);
+    expect(r.bytes.in).toBe(10 * (JSON.stringify({ items: [0], nextCursor: '1' }).length * 3 + JSON.stringify({ items: [3], nextCursor: null }).length));
+    const loop = await runScenario({ name: 'loop', executor: 'shared-iterations', vus: 1, iterations: 1 }, createOperation({ kind: 'http-paged', url: `${target.baseUrl}/pages?n=-1`, maxPages: 5 }));
+    expect(loop.errors).toEqual({ 'malformed_response:cursor_loop': 1 });
+  });
+
   it('a mix refuses a weight that is not positive', () => {
     expect(() => createOperation({ kind: 'mix', items: [{ name: 'x', weight: 0, op: { kind: 'http-get', url: `${target.baseUrl}/ok` } }] })).toThrow(/mix item "x": weight must be a positive number/);
   });

@@ -19,6 +19,8 @@ describe('held streams with messages flowing on each', () => {
         expect(r.counts.ok).toBe(120);
         const s = pool.status();
         expect(s).toMatchObject({ wanted: 30, opened: 30, open: 30, dropped: 0, silent: 0, openFailures: {} });
+        pool.mark();
+        expect(pool.status().silent).toBe(30);
         // 120 pings over 30 streams in turn: 4 answers each, plus the initialize answer.
         expect(s.messages).toEqual({ min: 5, max: 5, total: 150 });
         expect(s.connect.count).toBe(30);

@@ -6,10 +6,12 @@ import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
+import { exportPhase } from './k6/run-export.ts';
 import { PROFILE } from './profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './report/case-record.ts';
 import { textTable } from './report/text-table.ts';
 import { StackMonitor } from './monitor/sampler.ts';
+import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
 import type { GatewayEndpoints, StackInfo } from './stack/types.ts';
 
 export function stack(): StackInfo {
@@ -80,7 +82,10 @@ export async function preflight(name: string, operation: OperationSpec, timeoutM
 export async function runLoad(run: CaseRun): Promise<RunResult> {
   const name = run.scenario.name;
   const spec = isSpec(run.operation) ? run.operation : undefined;
-  if (spec) await preflight(name, spec);
+  if (spec) {
+    await preflight(name, spec);
+    exportPhase(run.scenario, spec, stack().gateway?.token);
+  }
   if (!spec && run.workers && run.workers > 1) throw new Error(`[${name}] only an operation given as data (OperationSpec) can run in worker threads`);
   const warmup = run.warmupSeconds ?? 3;
   if (warmup > 0) {
@@ -162,4 +167,65 @@ export function reportTable(table: CaseTable): void {
 export function reportNote(note: string): void {
   caseRecord().notes.push(note);
   console.log(`   ${note}`);
+}
+
+/**
+ * Host preflight before a heavy case: warns (with the fix) when this machine's limits, not the gateway,
+ * would decide the result. Returns the warnings, also kept in the report.
+ */
+export function hostCheck(need: { connections: number; connectionsPerSecond?: number }): HostWarning[] {
+  const warnings = checkHost(readHostLimits(), need);
+  if (warnings.length) reportNote(formatHostWarnings(warnings));
+  return warnings;
+}
+
+/** Waits until the gateway's /health answers 200 with status "healthy"; returns the seconds it took, or null at the timeout. */
+export async function waitHealthy(gateway: GatewayEndpoints, timeoutMs = 30_000): Promise<number | null> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    try {
+      const res = await fetch(gateway.healthUrl, { signal: AbortSignal.timeout(3000) });
+      const body = (await res.json().catch(() => ({}))) as { status?: string };
+      if (res.status === 200 && body.status === 'healthy') return +((performance.now() - t0) / 1000).toFixed(1);
+    } catch {
+      /* not answering yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return null;
+}
+
+/** Mean CPU % and peak memory MB of one monitored target, and peak Postgres connections, over a load phase. */
+export function monitorFigures(m: MonitorRecord | undefined, target = 'gateway'): { cpuPercent: number; memoryMB: number; pgConnections: number } {
+  const samples = m?.samples.filter((s) => s.target === target) ?? [];
+  const cpu = samples.map((s) => s.cpuPercent).filter(Number.isFinite);
+  return {
+    cpuPercent: cpu.length ? +(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(1) : Number.NaN,
+    memoryMB: samples.length ? Math.max(...samples.map((s) => s.memoryMB)) : Number.NaN,
+    pgConnections: m?.postgres?.length ? Math.max(...m.postgres.map((p) => p.total)) : Number.NaN,
+  };
+}
+
+/**
+ * Waits until the target has drained what an overload queued: `calls` probe requests in a row each
+ * faster than `fastMs`. Returns the seconds it took, or null at the timeout.
+ */
+export async function waitSettled(operation: OperationSpec, fastMs: number, timeoutMs = 30_000, calls = 3): Promise<number | null> {
+  const op = createOperation(operation);
+  const vu = { id: -1, iteration: 0, data: {} };
+  const t0 = performance.now();
+  try {
+    let fastInARow = 0;
+    while (performance.now() - t0 < timeoutMs) {
+      const started = performance.now();
+      const outcome = await op.iterate({ vu, signal: AbortSignal.timeout(10_000), intendedAt: started }).catch(() => ({ ok: false }));
+      const fast = (outcome === undefined || outcome.ok) && performance.now() - started < fastMs;
+      fastInARow = fast ? fastInARow + 1 : 0;
+      if (fastInARow >= calls) return +((performance.now() - t0) / 1000).toFixed(1);
+      if (!fast) await new Promise((r) => setTimeout(r, 500));
+    }
+    return null;
+  } finally {
+    await op.close?.();
+  }
 }

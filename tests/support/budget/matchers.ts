@@ -1,5 +1,6 @@
 import { expect, inject } from 'vitest';
 import type { RunResult } from '../engine/result.ts';
+import { addThresholds } from '../k6/run-export.ts';
 import { caseRecord, type MonitorRecord } from '../report/case-record.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../profile.ts';
@@ -74,6 +75,7 @@ expect.extend({
     const pass = checks.length > 0 && checks.every((c) => c.pass);
     const table = formatChecks(checks);
     caseRecord().checks.push({ scenario: received.scenario, kind: 'slo', pass, rows: checks });
+    addThresholds(received.scenario, slo);
     return {
       pass,
       message: () => pass

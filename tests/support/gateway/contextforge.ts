@@ -228,6 +228,15 @@ export interface BootstrapOptions {
   isAlive?: () => Promise<boolean>;
   /** The database and Redis the gateway was given (no passwords), for error messages. */
   dependsOn?: string;
+  /** The gateway's environment, to report the pool sizes it was given. */
+  env?: Record<string, string>;
+}
+
+/** The pool sizes in a gateway environment, when both are set. */
+export function dbPoolOf(env: Record<string, string> | undefined): GatewayEndpoints['dbPool'] {
+  const size = Number(env?.DB_POOL_SIZE);
+  const maxOverflow = Number(env?.DB_MAX_OVERFLOW);
+  return Number.isFinite(size) && Number.isFinite(maxOverflow) && env?.DB_POOL_SIZE && env.DB_MAX_OVERFLOW ? { size, maxOverflow } : undefined;
 }
 
 /** Waits for /ready, registers the upstreams, waits for their tools, creates one virtual server with all of them. */
@@ -252,6 +261,6 @@ export async function bootstrapContextForge(o: BootstrapOptions): Promise<Gatewa
   const base = admin.baseUrl;
   return {
     kind: 'contextforge', version: o.version, baseUrl: base, token, ...contextforgeUrls(base, serverId),
-    tools, upstreams, workers: o.workers,
+    tools, upstreams, workers: o.workers, dbPool: dbPoolOf(o.env),
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { classifyError } from '../engine/errors.ts';
+import { classifyError, OperationFailure } from '../engine/errors.ts';
 import { createAgent, httpRequest } from '../engine/http.ts';
 import type { LoadOperation, Outcome } from '../engine/operation.ts';
 import type { McpClient, McpReply } from './client.ts';
@@ -32,6 +32,20 @@ export type OperationSpec =
       pipelining?: number;
     }
   | {
+      /** A REST list read page by page: GET url, then url + cursor=<nextCursor> until the answer has none. */
+      kind: 'http-paged';
+      url: string;
+      headers?: Record<string, string>;
+      /** Field of the answer that holds the next cursor (default nextCursor). */
+      cursorField?: string;
+      /** Query parameter that takes it (default cursor). */
+      cursorParam?: string;
+      /** Fail when the list is still paging after this many pages (default 100). */
+      maxPages?: number;
+      connections?: number;
+      pipelining?: number;
+    }
+  | {
       kind: 'mix';
       /**
        * Weighted operations, like user classes: each iteration runs one of them, chosen by smooth weighted
@@ -53,10 +67,13 @@ export type OperationSpec =
       pipelining?: number;
     };
 
+/** Any operation but a mix: what a mix is made of. */
+export type SingleOperationSpec = Exclude<OperationSpec, { kind: 'mix' }>;
+
 export interface MixItem {
   name: string;
   weight: number;
-  op: Exclude<OperationSpec, { kind: 'mix' }>;
+  op: SingleOperationSpec;
 }
 
 export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): Promise<McpReply<unknown>> {
@@ -98,6 +115,34 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
         iterate: async ({ signal }) => {
           const body = templated ? spec.body!.replaceAll('{{uuid}}', randomUUID()) : spec.body;
           return ok(await httpRequest(agent, url.origin, { method: spec.method, path, headers, body, signal, expect: spec.expect, discardBody: true }));
+        },
+        close,
+      };
+    }
+    case 'http-paged': {
+      const url = new URL(spec.url);
+      const field = spec.cursorField ?? 'nextCursor';
+      const param = spec.cursorParam ?? 'cursor';
+      const maxPages = spec.maxPages ?? 100;
+      return {
+        iterate: async ({ signal }) => {
+          let bytesIn = 0;
+          let cursor: string | undefined;
+          for (let page = 0; page < maxPages; page++) {
+            const pageUrl = new URL(url);
+            if (cursor) pageUrl.searchParams.set(param, cursor);
+            const res = await httpRequest(agent, url.origin, { path: pageUrl.pathname + pageUrl.search, headers: spec.headers, signal });
+            bytesIn += res.bytesIn;
+            let next: unknown;
+            try {
+              next = (JSON.parse(res.body) as Record<string, unknown>)[field];
+            } catch (error) {
+              throw new OperationFailure({ class: 'malformed_response', code: 'json', message: `GET ${pageUrl.pathname}: ${(error as Error).message}` });
+            }
+            if (typeof next !== 'string' || next === '') return { ok: true, bytesIn };
+            cursor = next;
+          }
+          throw new OperationFailure({ class: 'malformed_response', code: 'cursor_loop', message: `${url.pathname} still paging after ${maxPages} pages` });
         },
         close,
       };

@@ -31,7 +31,7 @@ export interface StreamPoolStatus {
   open: number;
   /** Streams that were open and closed without being asked to. */
   dropped: number;
-  /** Open streams that have not carried a single message since they opened. */
+  /** Open streams that have not carried a single message since the last mark() (or since they opened). */
   silent: number;
   /** Fewest and most messages one stream carried. */
   messages: { min: number; max: number; total: number };
@@ -53,6 +53,7 @@ export class StreamPool {
   private readonly openFailures: Record<string, number> = {};
   private readonly connectTimes = newHistogram();
   private next = 0;
+  private marks = new Map<Stream, number>();
 
   private constructor(o: StreamPoolOptions) {
     this.o = o;
@@ -71,6 +72,7 @@ export class StreamPool {
       }
     };
     await Promise.all(Array.from({ length: Math.min(o.count, o.connectConcurrency ?? 25) }, worker));
+    pool.mark();
     return pool;
   }
 
@@ -104,6 +106,11 @@ export class StreamPool {
     };
   }
 
+  /** From now on, a stream that carries no message counts as silent (call it as a load phase starts). */
+  mark(): void {
+    this.marks = new Map(this.streams.map((s) => [s, received(s)]));
+  }
+
   status(): StreamPoolStatus {
     const counts = this.streams.map(received);
     const open = this.streams.filter((s) => s.connected);
@@ -115,8 +122,7 @@ export class StreamPool {
       connect: summarize(this.connectTimes),
       open: open.length,
       dropped: this.streams.length - open.length,
-      // The initialize answer arrives on the stream, so a stream that carried nothing else has count <= 1.
-      silent: open.filter((s) => received(s) <= (this.o.initialize === false ? 0 : 1)).length,
+      silent: open.filter((s) => received(s) <= (this.marks.get(s) ?? 0)).length,
       messages: { min: counts.length ? Math.min(...counts) : 0, max: counts.length ? Math.max(...counts) : 0, total: counts.reduce((a, b) => a + b, 0) },
     };
   }

@@ -135,7 +135,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       endpoints = await bootstrapContextForge({
         baseUrl: `http://${gateway.getHost()}:${gateway.getMappedPort(CONTEXTFORGE_PORT)}`,
         secrets, upstreams, workers: opts.gatewayWorkers, version: gwImage.name.split(':').pop() ?? IMAGES.contextforgeVersion,
-        timeoutMs: opts.startupTimeoutMs, isAlive, dependsOn: describeDependencies(gatewayEnv),
+        timeoutMs: opts.startupTimeoutMs, isAlive, dependsOn: describeDependencies(gatewayEnv), env: gatewayEnv,
       });
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });

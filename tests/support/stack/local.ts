@@ -148,7 +148,7 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
       endpoints = await bootstrapContextForge({
         baseUrl: `http://127.0.0.1:${gwPort}`, secrets, workers: opts.gatewayWorkers, version: `${IMAGES.contextforgeVersion} (local)`,
         upstreams: specs.map((s, i) => ({ name: s.gatewayName, url: `${servers[i]!.baseUrl}/mcp`, expectTools: s.expectTools })),
-        timeoutMs: opts.startupTimeoutMs, isAlive: async () => gateway.child.exitCode === null, dependsOn: describeDependencies(env),
+        timeoutMs: opts.startupTimeoutMs, isAlive: async () => gateway.child.exitCode === null, dependsOn: describeDependencies(env), env,
       });
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gateway.logTail()}`, { cause: error });

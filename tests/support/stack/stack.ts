@@ -3,6 +3,7 @@ import { startDirectStack } from './direct.ts';
 import { startExternalStack } from './external.ts';
 import { findLocalTools, startLocalStack } from './local.ts';
 import type { StackOptions } from './options.ts';
+import { reuseHeldStack } from './reuse.ts';
 import { probeRuntime } from './runtime.ts';
 import type { StartedStack } from './types.ts';
 
@@ -12,6 +13,10 @@ import type { StartedStack } from './types.ts';
  * (gateway cases then skip, saying why).
  */
 export async function startStack(opts: StackOptions, log: (line: string) => void = console.log): Promise<StartedStack> {
+  if (process.env.PERF_STACK_INFO) {
+    log(`[mcp-perf] stack: reusing the one described in ${process.env.PERF_STACK_INFO}`);
+    return reuseHeldStack(process.env.PERF_STACK_INFO);
+  }
   if (opts.provider === 'external') return startExternalStack('PERF_STACK=external: using the gateway at PERF_GATEWAY_URL');
   if (opts.provider === 'direct') return startDirectStack('PERF_STACK=direct: the shipped MCP servers without any gateway');
   if (opts.provider === 'local') {

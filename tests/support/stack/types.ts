@@ -35,6 +35,8 @@ export interface GatewayEndpoints {
   tools: Record<string, string>;
   upstreams: { name: string; gatewayId: string; url: string }[];
   workers: number;
+  /** SQLAlchemy pool of each worker (DB_POOL_SIZE, DB_MAX_OVERFLOW), where the suite configured it. */
+  dbPool?: { size: number; maxOverflow: number };
   containerId?: string;
   pid?: number;
 }

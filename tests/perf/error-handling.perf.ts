@@ -1,0 +1,81 @@
+// Error handling: upstream tools that fail on purpose, and an upstream that is killed mid-run. Errors must
+// be classified and counted (never "other"), calls to healthy upstreams must not suffer, and the gateway
+// must stay up and pick the upstream up again once it is back.
+import { describe, expect, it } from 'vitest';
+import type { SingleOperationSpec } from '../support/mcp/operations.ts';
+import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitSettled } from '../support/perf-case.ts';
+import { byProfile } from '../support/profile.ts';
+import { controlContainer } from '../support/stack/container-control.ts';
+
+const info = stack();
+const gateway = info.gateway;
+const loadServer = info.direct.find((d) => d.name === 'perf_load');
+
+describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  const rpc = (upstream: string, tool: string, args: Record<string, unknown>): SingleOperationSpec => ({
+    kind: 'rpc', url: gateway!.rpcUrl, headers: authHeaders(gateway!), call: { method: 'tools/call', name: gatewayTool(gateway!, upstream, tool), arguments: args },
+  });
+
+  for (const kind of ['tool', 'protocol'] as const) {
+    it(`upstream error_simulation (${kind} errors, 20%): classified, counted at the rate they happen`, async () => {
+      const share = 0.2;
+      const result = await runLoad({
+        scenario: { name: `errors: error_simulation ${kind} 20%`, executor: 'constant-arrival-rate', rate: byProfile({ smoke: 10, nightly: 50 }), duration: byProfile({ smoke: '20s', nightly: '2m' }), preAllocatedVUs: 20, maxVUs: 200, timeout: '30s' },
+        operation: rpc('perf_load', 'error_simulation', { rate: share, kind }),
+        warmupSeconds: 0,
+      });
+      const n = result.counts.completed;
+      const failed = result.counts.failed;
+      reportNote(`error_simulation ${kind}: ${failed} of ${n} failed (${((failed / n) * 100).toFixed(1)}%), as ${JSON.stringify(result.errors)}; sample: ${Object.values(result.errorSamples)[0] ?? '-'}`);
+      // Every failure is a classified JSON-RPC failure, none is a broken or unexplained answer.
+      expect(Object.keys(result.errorsByClass), `error classes: ${JSON.stringify(result.errorsByClass)}`).toEqual(['jsonrpc']);
+      // A binomial count: within 4 standard deviations of n x 20%.
+      const sd = Math.sqrt(n * share * (1 - share));
+      expect(Math.abs(failed - n * share), `${failed} failures of ${n} calls, expected ${n * share} +- ${(4 * sd).toFixed(0)}`).toBeLessThanOrEqual(4 * sd);
+    });
+  }
+
+  it.skipIf(!loadServer?.containerId)(`a killed upstream: its calls fail cleanly, others are unaffected, it is picked up again${loadServer?.containerId ? '' : ' (skipped: needs the containers stack to kill an upstream)'}`, async () => {
+    const gw = gateway!;
+    const victim = await controlContainer(loadServer!.containerId!);
+    const killAt = 8;
+    const downFor = 10;
+    const healthFailures: string[] = [];
+    const healthPoller = setInterval(() => {
+      fetch(gw.healthUrl, { signal: AbortSignal.timeout(2000) }).then((r) => (r.status === 200 ? undefined : healthFailures.push(`status ${r.status}`)), (e: Error) => healthFailures.push(e.message));
+    }, 500);
+    const killer = setTimeout(() => void victim.kill().then(() => setTimeout(() => void victim.start(), downFor * 1000)), killAt * 1000);
+    let result;
+    try {
+      result = await runLoad({
+        scenario: { name: 'errors: perf_load killed for 10 s', executor: 'constant-arrival-rate', rate: 10, duration: `${killAt + downFor + 12}s`, preAllocatedVUs: 20, maxVUs: 300, timeout: '15s' },
+        operation: {
+          kind: 'mix',
+          items: [
+            { name: 'healthy upstream (fast_time)', weight: 1, op: rpc('fast_time', 'get_system_time', { timezone: 'UTC' }) },
+            { name: 'killed upstream (perf_load)', weight: 1, op: rpc('perf_load', 'fast_compute', { a: 1, b: 1 }) },
+          ],
+        },
+        warmupSeconds: 0,
+      });
+    } finally {
+      clearTimeout(killer);
+      clearInterval(healthPoller);
+      if (!(await victim.running())) await victim.start();
+    }
+    const back = await waitSettled(rpc('perf_load', 'fast_compute', { a: 1, b: 1 }), 1000, 60_000);
+    const healthy = result.operations['healthy upstream (fast_time)']!;
+    const killed = result.operations['killed upstream (perf_load)']!;
+    reportTable({
+      title: `perf_load killed at ${killAt} s for ${downFor} s`,
+      columns: ['calls to', 'count', 'errors', 'error kinds', 'p95 ms'],
+      rows: [['fast_time (healthy)', healthy.count, healthy.count - healthy.ok, JSON.stringify(healthy.errors), healthy.latency.p95], ['perf_load (killed)', killed.count, killed.count - killed.ok, JSON.stringify(killed.errors), killed.latency.p95]],
+    });
+    reportNote(`gateway /health: ${healthFailures.length} failed polls during the phase; perf_load answered again ${back === null ? 'not within 60 s' : `${back} s after the phase`}`);
+    expect(killed.count - killed.ok, 'killing the upstream caused no failed call: was it killed?').toBeGreaterThan(0);
+    expect(Object.keys(killed.errors).filter((k) => /^(other|malformed_response)/.test(k)), 'unclassified failures of the killed upstream').toEqual([]);
+    expect(healthy.errorRate, `calls to the healthy upstream failed: ${JSON.stringify(healthy.errors)}`).toBe(0);
+    expect(healthFailures, 'the gateway itself stopped answering /health').toEqual([]);
+    expect(back, 'the gateway did not route to the upstream again within 60 s of its restart').not.toBeNull();
+  });
+});

@@ -1,0 +1,68 @@
+// Multi-server: the same tool call with 2 MCP servers registered, then with 5-10; per-server latency,
+// fairness between servers, and no degradation with the count. The added servers are registered by this
+// case and removed again; they reach the same load-server process under distinct URLs, so what varies is
+// what the gateway holds and routes, not the upstream's capacity.
+import { afterAll, describe, expect, it } from 'vitest';
+import { ContextForgeAdmin } from '../support/gateway/contextforge.ts';
+import type { MixItem } from '../support/mcp/operations.ts';
+import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { byProfile } from '../support/profile.ts';
+
+const info = stack();
+const gateway = info.gateway;
+const loadUpstream = gateway?.upstreams.find((u) => u.name === 'perf_load');
+const added: string[] = [];
+
+describe.skipIf(!gateway || !loadUpstream)(`multi-server${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  afterAll(async () => {
+    const admin = new ContextForgeAdmin(gateway!.baseUrl, gateway!.token);
+    await Promise.allSettled(added.map((id) => admin.call('DELETE', `/v1/gateways/${id}`)));
+  });
+
+  it('tools/call latency with 2 servers vs many: per server, fairness, degradation', async () => {
+    const gw = gateway!;
+    const admin = new ContextForgeAdmin(gw.baseUrl, gw.token);
+    const rate = byProfile({ smoke: 10, nightly: 100 });
+    const duration = byProfile({ smoke: '20s', nightly: '5m' });
+    const extra = byProfile({ smoke: 5, nightly: 8 });
+    const call = (toolName: string) => ({ kind: 'rpc' as const, url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call' as const, name: toolName, arguments: { a: 1, b: 2 } } });
+    const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 20, maxVUs: 200, timeout: '30s' });
+
+    const before = await runLoad({ scenario: scenario('multi-server: 2 servers, one target'), operation: call(gatewayTool(gw, 'perf_load', 'fast_compute')) });
+    const listBefore = await runLoad({ scenario: { ...scenario('multi-server: tools/list with 2 servers'), rate: 5 }, operation: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/list' } }, warmupSeconds: 0 });
+
+    const names: string[] = [];
+    for (let i = 1; i <= extra; i++) {
+      const name = `perf_load_multi_${i}`;
+      const url = new URL(loadUpstream!.url);
+      url.searchParams.set('instance', String(i));
+      const id = await admin.registerUpstream({ name, url: url.href, expectTools: 7 }, 60_000);
+      added.push(id);
+      const tools = await admin.waitForTools(id, 7, 60_000);
+      const fast = tools.find((t) => (t.originalName ?? t.name) === 'fast_compute');
+      if (!fast) throw new Error(`server ${name} registered without a fast_compute tool`);
+      names.push(fast.name);
+    }
+    const servers = [gatewayTool(gw, 'perf_load', 'fast_compute'), ...names];
+    const items: MixItem[] = servers.map((tool) => ({ name: tool, weight: 1, op: call(tool) }));
+    const after = await runLoad({ scenario: scenario(`multi-server: ${servers.length + 1} servers, spread evenly`), operation: { kind: 'mix', items } });
+    const listAfter = await runLoad({ scenario: { ...scenario(`multi-server: tools/list with ${servers.length + 1} servers`), rate: 5 }, operation: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/list' } }, warmupSeconds: 0 });
+
+    const perServer = servers.map((tool) => ({ tool, op: after.operations[tool]! }));
+    const p95s = perServer.map((s) => s.op.latency.p95);
+    const fairness = +(Math.max(...p95s) / Math.min(...p95s)).toFixed(2);
+    const degradation = +(after.latency.p50 / before.latency.p50).toFixed(2);
+    reportTable({
+      title: `tools/call per server with ${servers.length + 1} servers registered (${rate}/s in total)`,
+      columns: ['server tool', 'calls', 'p50 ms', 'p95 ms', 'errors %'],
+      rows: perServer.map((s) => [s.tool, s.op.count, s.op.latency.p50, s.op.latency.p95, +(s.op.errorRate * 100).toFixed(2)]),
+    });
+    reportNote(`fairness: slowest/fastest server p95 = ${fairness}; degradation: p50 ${before.latency.p50} ms with 2 servers -> ${after.latency.p50} ms with ${servers.length + 1} (x${degradation}); ` +
+      `tools/list p50 ${listBefore.latency.p50} -> ${listAfter.latency.p50} ms (${Object.keys(gw.tools).length} -> ${Object.keys(gw.tools).length + 7 * extra} tools)`);
+
+    for (const r of [before, after]) expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+    // Each server gets rate/N calls: the smoke profile has a few dozen per server, so p95s are coarse.
+    expect(fairness, `per-server p95 differs by x${fairness}`).toBeLessThanOrEqual(byProfile({ smoke: 2.5, nightly: 1.5 }));
+    expect(degradation, `tools/call p50 grew x${degradation} with ${servers.length + 1} servers registered`).toBeLessThanOrEqual(byProfile({ smoke: 1.5, nightly: 1.2 }));
+  });
+});

@@ -1,0 +1,44 @@
+// PERF-06 saturation: far more concurrent connections than the gateway has workers. It may refuse work,
+// but gracefully (429/503 or slow answers), not with resets or a crash; afterwards it serves normally again.
+import { describe, expect, it } from 'vitest';
+import { authHeaders, hostCheck, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitHealthy } from '../support/perf-case.ts';
+import { byProfile } from '../support/profile.ts';
+
+const info = stack();
+const gateway = info.gateway;
+
+describe.skipIf(!gateway)(`saturation${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  it('PERF-06: thousands of concurrent connections; graceful rejection, recovery, and the engine survives', async () => {
+    const gw = gateway!;
+    const connections = byProfile({ smoke: 500, pr: 2000, nightly: 10_000 });
+    hostCheck({ connections });
+    const flood = await runLoad({
+      scenario: { name: `PERF-06 saturation ${connections} connections GET /health`, executor: 'constant-vus', vus: connections, duration: byProfile({ smoke: '20s', nightly: '2m' }), timeout: '15s', gracefulStop: '20s' },
+      // One connection per VU: every VU holds its own socket to the gateway for the whole phase.
+      operation: { kind: 'http-get', url: gw.healthUrl, connections },
+      warmupSeconds: 0,
+    });
+    const total = flood.counts.completed + flood.counts.interrupted;
+    const byClass = flood.errorsByClass;
+    const ungraceful = (byClass.connection_reset ?? 0) + (byClass.connection_refused ?? 0) + (byClass.malformed_response ?? 0) + (byClass.other ?? 0);
+    const refusedPolitely = Object.entries(flood.errors).filter(([k]) => /^http_status:(429|503)$/.test(k)).reduce((n, [, v]) => n + v, 0);
+    const healthyAfter = await waitHealthy(gw, 60_000);
+    const after = await runLoad({
+      scenario: { name: 'PERF-06 after saturation tools/list /rpc', executor: 'constant-arrival-rate', rate: 5, duration: '10s', preAllocatedVUs: 5, maxVUs: 50, timeout: '10s' },
+      operation: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/list' } },
+      warmupSeconds: 0,
+    });
+    reportTable({
+      title: `${connections} concurrent connections`,
+      columns: ['requests', 'ok', '429/503', 'timeouts', 'resets/refused/other', 'p50 ms', 'p99 ms', 'peak in flight', 'healthy again after s'],
+      rows: [[total, flood.counts.ok, refusedPolitely, byClass.timeout ?? 0, ungraceful, flood.latency.p50, flood.latency.p99, flood.vus.peakInFlight, healthyAfter ?? 'not within 60 s']],
+    });
+    if (ungraceful) reportNote(`PERF-06: ungraceful failures: ${JSON.stringify(Object.fromEntries(Object.entries(flood.errors).filter(([k]) => !/^(http_status|timeout)/.test(k))))}`);
+
+    expect(flood.vus.peakInFlight, 'the engine did not hold the connections it was asked to').toBeGreaterThanOrEqual(Math.floor(connections * 0.9));
+    expect(flood.counts.ok, 'nothing succeeded under saturation').toBeGreaterThan(0);
+    expect(ungraceful / Math.max(1, total), `${ungraceful} of ${total} requests ended in resets, refusals or broken answers`).toBeLessThanOrEqual(0.001);
+    expect(healthyAfter, 'the gateway was not healthy within 60 s after the flood').not.toBeNull();
+    expect(after).toMeetSlo({ errorRate: '0%', p95: '1s', minRateShare: '95%' });
+  });
+});

@@ -1,0 +1,44 @@
+// Streamable HTTP sessions: what initialize costs, and what a client that opens a new session for every
+// call (session churn, like ContextForge's MCPSessionChurnUser) costs the gateway against one that reuses it.
+import { describe, expect, it } from 'vitest';
+import { memoryGrowth } from '../support/monitor/memory-growth.ts';
+import type { OperationSpec } from '../support/mcp/operations.ts';
+import { authHeaders, gatewayTool, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { byProfile } from '../support/profile.ts';
+
+const info = stack();
+const gateway = info.gateway;
+
+describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  it('session reuse vs churn on /servers/{id}/mcp: initialize cost and gateway cost', async () => {
+    const gw = gateway!;
+    const rate = byProfile({ smoke: 6, pr: 10, nightly: 50 });
+    const duration = byProfile({ smoke: '25s', pr: '2m', nightly: '10m' });
+    const spec = (session: 'per-vu' | 'per-iteration'): OperationSpec => ({
+      kind: 'streamable', url: gw.virtualServer.mcpUrl, headers: authHeaders(gw), session,
+      call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } },
+    });
+    const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' });
+    const reuse = await runLoad({ scenario: scenario('sessions: reuse (one session per VU)'), operation: spec('per-vu') });
+    const reuseCost = monitorFigures(lastMonitorRecord());
+    const churn = await runLoad({ scenario: scenario('sessions: churn (initialize, call, DELETE each time)'), operation: spec('per-iteration') });
+    const churnMonitor = lastMonitorRecord();
+    const churnCost = monitorFigures(churnMonitor);
+    const initP50 = +(churn.latency.p50 - reuse.latency.p50).toFixed(3);
+    reportTable({
+      title: `Session reuse vs churn at ${rate}/s`,
+      columns: ['mode', 'p50 ms', 'p95 ms', 'p99 ms', 'errors %', 'gateway CPU %', 'gateway CPU ms per call'],
+      rows: [[reuse, reuseCost] as const, [churn, churnCost] as const].map(([r, c]) => [r.scenario, r.latency.p50, r.latency.p95, r.latency.p99, +(r.errorRate * 100).toFixed(2), c.cpuPercent, +((c.cpuPercent * 10) / r.rate.achieved).toFixed(1)]),
+    });
+    reportNote(`initialize + notifications/initialized + DELETE add ${initP50} ms at p50 to every churned call`);
+    const gwMemory = (churnMonitor?.samples ?? []).filter((s) => s.target === 'gateway');
+    if (gwMemory.length >= 10) {
+      const g = memoryGrowth(gwMemory.map((s) => ({ t: s.t, memoryMB: s.memoryMB })), 0.1);
+      reportNote(`gateway memory during churn: ${g.slopeMBPerHour.toFixed(1)} MB/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}); ${g.verdict} (session re-initialisation is a known source of slow growth: run the soak profile to judge it)`);
+    }
+    for (const r of [reuse, churn]) {
+      expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%', p95: byProfile({ smoke: '1s', nightly: '500ms' }) });
+      expect(r).toMatchBaseline();
+    }
+  });
+});

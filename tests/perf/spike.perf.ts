@@ -1,0 +1,50 @@
+// PERF-04 spike: calm, a sudden burst well past the knee, calm again. The recovery time is read off the
+// per-second series: from the end of the burst until p95 is back near the calm level, with no errors, for 5 s.
+import { describe, expect, it } from 'vitest';
+import { recoveryAfterSpike } from '../support/analysis/recovery.ts';
+import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitHealthy } from '../support/perf-case.ts';
+import { byProfile } from '../support/profile.ts';
+
+const info = stack();
+const gateway = info.gateway;
+
+describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  it('PERF-04: low -> high -> low; the gateway recovers within 30 s', async () => {
+    const gw = gateway!;
+    const calm = byProfile({ smoke: 8, nightly: 100 });
+    const peak = byProfile({ smoke: 40, nightly: 1000 });
+    const calmFor = byProfile({ smoke: 15, nightly: 60 });
+    const peakFor = byProfile({ smoke: 8, nightly: 60 });
+    const after = byProfile({ smoke: 35, nightly: 120 });
+    const result = await runLoad({
+      scenario: {
+        name: 'PERF-04 spike tools/call /rpc',
+        executor: 'ramping-arrival-rate',
+        startRate: calm,
+        stages: [
+          { duration: `${calmFor}s`, target: calm },
+          { duration: '1s', target: peak },
+          { duration: `${peakFor}s`, target: peak },
+          { duration: '1s', target: calm },
+          { duration: `${after}s`, target: calm },
+        ],
+        preAllocatedVUs: 50,
+        maxVUs: byProfile({ smoke: 400, nightly: 5000 }),
+        timeout: '20s',
+      },
+      operation: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } } },
+      progressEverySeconds: 5,
+    });
+    const spikeEnd = calmFor + 1 + peakFor + 1;
+    const rec = recoveryAfterSpike(result.series, { spikeStart: calmFor, spikeEnd, holdSeconds: 5 });
+    reportTable({
+      title: `Spike ${calm}/s -> ${peak}/s for ${peakFor} s -> ${calm}/s`,
+      columns: ['calm p95 ms', 'healthy below ms', 'peak p95 ms', 'errors in spike', 'dropped in spike', 'recovery s'],
+      rows: [[rec.calmP95, rec.thresholdMs, rec.peakP95, rec.errorsDuringSpike, rec.droppedDuringSpike, rec.recoverySeconds ?? 'not recovered']],
+    });
+    reportNote(`PERF-04: ${rec.recoverySeconds === null ? `p95 did not come back under ${rec.thresholdMs} ms for 5 s in a row within ${after} s` : `recovered ${rec.recoverySeconds} s after the spike ended`}`);
+    expect(await waitHealthy(gw, 30_000), 'the gateway did not report healthy after the spike').not.toBeNull();
+    expect(rec.recoverySeconds, `no recovery within ${after} s after the spike (healthy = p95 <= ${rec.thresholdMs} ms, no errors, 5 s in a row)`).not.toBeNull();
+    expect(rec.recoverySeconds!, `recovery took ${rec.recoverySeconds} s`).toBeLessThan(30);
+  });
+});

@@ -1,0 +1,48 @@
+// SSE and WebSocket: N streams held open through the gateway for the whole phase, with calls flowing on
+// every one of them. No stream may drop, none may go silent, every call must be answered.
+import { describe, expect, it } from 'vitest';
+import { StreamPool } from '../support/mcp/stream-pool.ts';
+import { authHeaders, gatewayTool, hostCheck, NO_GATEWAY, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { byProfile } from '../support/profile.ts';
+
+const info = stack();
+const gateway = info.gateway;
+
+describe.skipIf(!gateway)(`SSE and WebSocket streams${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  const cases = [
+    { kind: 'sse' as const, count: byProfile({ smoke: 20, pr: 100, nightly: 1000 }), url: () => gateway!.virtualServer.sseUrl },
+    { kind: 'ws' as const, count: byProfile({ smoke: 20, pr: 100, nightly: 500 }), url: () => gateway!.wsUrl },
+  ];
+  for (const c of cases) {
+    it(`${c.count} ${c.kind.toUpperCase()} streams held with messages flowing on each`, async () => {
+      const gw = gateway!;
+      hostCheck({ connections: c.count * 2 });
+      const pool = await StreamPool.open({ kind: c.kind, url: c.url(), headers: authHeaders(gw), count: c.count, connectTimeoutMs: 30_000 });
+      try {
+        const opened = pool.status();
+        const seconds = byProfile({ smoke: 20, pr: 60, nightly: 300 });
+        // Every stream gets one call every 2 s.
+        const rate = Math.max(1, Math.round(c.count / 2));
+        pool.mark();
+        const result = await runLoad({
+          scenario: { name: `${c.kind.toUpperCase()}: ${c.count} streams, tools/call on each`, executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(rate, 50), maxVUs: rate * 10, timeout: '30s' },
+          operation: pool.operation({ method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } }),
+          warmupSeconds: 0,
+        });
+        const held = pool.status();
+        reportTable({
+          title: `${c.kind.toUpperCase()} streams through the gateway`,
+          columns: ['wanted', 'opened', 'open failures', 'connect p50 ms', 'connect p95 ms', 'open at the end', 'dropped', 'silent', 'messages per stream (min-max)'],
+          rows: [[c.count, opened.opened, JSON.stringify(opened.openFailures), opened.connect.p50, opened.connect.p95, held.open, held.dropped, held.silent, `${held.messages.min}-${held.messages.max}`]],
+        });
+        expect(opened.openFailures, `streams that could not be opened: ${JSON.stringify(opened.openFailures)}`).toEqual({});
+        expect(held.dropped, `${held.dropped} of ${held.opened} streams dropped during the phase`).toBe(0);
+        expect(held.silent, `${held.silent} open streams carried no message during the phase`).toBe(0);
+        expect(result).toMeetSlo({ errorRate: '0%', minRateShare: '98%', p95: byProfile({ smoke: '1s', nightly: '500ms' }) });
+        expect(result).toMatchBaseline();
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,249 @@
+import type { Slo } from '../budget/slo.ts';
+import { parseRatio } from '../budget/slo.ts';
+import { parseDuration } from '../engine/duration.ts';
+import { normalizeScenario, type ScenarioInput } from '../engine/scenario.ts';
+import { MCP_PROTOCOL_VERSION } from '../mcp/jsonrpc.ts';
+import type { McpCall, OperationSpec, SingleOperationSpec } from '../mcp/operations.ts';
+
+export interface K6ExportOptions {
+  scenario: ScenarioInput;
+  operation: OperationSpec;
+  /** Budgets to carry over as k6 thresholds (a failed one makes k6 exit 99). */
+  slos?: Slo[];
+  /** Header values to leave out of the file: each becomes __ENV[name] (e.g. the gateway's token). */
+  secrets?: Record<string, string>;
+}
+
+const q = (s: string) => JSON.stringify(s);
+const ms = (v: string | number | undefined) => (v === undefined ? undefined : `${parseDuration(v)}ms`);
+
+/** k6 options.scenarios entry with the same executor, rates, stages and limits as ours. */
+function k6Scenario(input: ScenarioInput): Record<string, unknown> {
+  normalizeScenario(input);
+  const out: Record<string, unknown> = { executor: input.executor };
+  const copy = ['rate', 'preAllocatedVUs', 'maxVUs', 'startRate', 'vus', 'startVUs', 'iterations'] as const;
+  for (const k of copy) if (input[k] !== undefined) out[k] = input[k];
+  for (const k of ['timeUnit', 'duration', 'maxDuration', 'gracefulStop', 'gracefulRampDown'] as const) if (input[k] !== undefined) out[k] = ms(input[k]);
+  if (input.stages) out.stages = input.stages.map((s) => ({ duration: ms(s.duration), target: s.target }));
+  return out;
+}
+
+/** Our SLO as k6 thresholds on the script's own trend of whole operations (mcp_op_duration) and its error rate. */
+function thresholds(slos: Slo[]): Record<string, string[]> {
+  const t: Record<string, string[]> = {};
+  for (const slo of slos) Object.assign(t, thresholdsOf(slo));
+  return t;
+}
+
+function thresholdsOf(slo: Slo): Record<string, string[]> {
+  const t: Record<string, string[]> = {};
+  const metric = slo.operation ? `mcp_op_duration{op:${slo.operation}}` : 'mcp_op_duration';
+  const latency: string[] = [];
+  for (const [key, k6] of [['p50', 'med'], ['p90', 'p(90)'], ['p95', 'p(95)'], ['p99', 'p(99)'], ['max', 'max']] as const) {
+    const v = slo[key];
+    if (v !== undefined) latency.push(`${k6}<${parseDuration(v)}`);
+  }
+  if (latency.length) t[metric] = latency;
+  if (slo.errorRate !== undefined) t[slo.operation ? `mcp_op_failed{op:${slo.operation}}` : 'mcp_op_failed'] = [`rate<=${parseRatio(slo.errorRate, 'errorRate')}`];
+  return t;
+}
+
+function mcpParams(call: McpCall): [string, Record<string, unknown> | undefined] {
+  switch (call.method) {
+    case 'ping': return ['ping', undefined];
+    case 'tools/list': return ['tools/list', undefined];
+    case 'tools/call': return ['tools/call', { name: call.name, arguments: call.arguments ?? {} }];
+    case 'resources/list': return ['resources/list', undefined];
+    case 'resources/read': return ['resources/read', { uri: call.uri }];
+    case 'prompts/list': return ['prompts/list', undefined];
+    case 'prompts/get': return ['prompts/get', { name: call.name, arguments: call.arguments ?? {} }];
+  }
+}
+
+/** The headers as a JS object literal, with secret values replaced by __ENV lookups. */
+function headersExpr(headers: Record<string, string> | undefined, secrets: Record<string, string>): string {
+  const entries = Object.entries(headers ?? {}).map(([k, v]) => {
+    let expr = q(v);
+    for (const [name, secret] of Object.entries(secrets)) {
+      if (secret && v.includes(secret)) expr = v.split(secret).map(q).join(` + __ENV.${name} + `);
+    }
+    return `${q(k)}: ${expr}`;
+  });
+  return `{ ${entries.join(', ')} }`;
+}
+
+/** A JS function expression `(vu) => boolean` that runs one operation and returns whether it succeeded. */
+function opFunction(op: SingleOperationSpec, secrets: Record<string, string>, tag: string): string {
+  const h = headersExpr(op.headers, secrets);
+  switch (op.kind) {
+    case 'http-get':
+      return `(vu) => okStatus(send('GET', ${q(op.url)}, null, ${h}, ${q(tag)}), ${JSON.stringify(op.expect ?? null)})`;
+    case 'http':
+      return `(vu) => okStatus(send(${q(op.method ?? (op.body === undefined ? 'GET' : 'POST'))}, ${q(op.url)}, ${op.body === undefined ? 'null' : `${q(op.body)}.split('{{uuid}}').join(uuid())`}, ` +
+        `Object.assign(${op.body === undefined ? '{}' : "{ 'content-type': 'application/json' }"}, ${h}), ${q(tag)}), ${JSON.stringify(op.expect ?? null)})`;
+    case 'http-paged':
+      return `(vu) => pagedList(${q(op.url)}, ${h}, ${q(op.cursorField ?? 'nextCursor')}, ${q(op.cursorParam ?? 'cursor')}, ${op.maxPages ?? 100}, ${q(tag)})`;
+    case 'rpc': {
+      const [method, params] = mcpParams(op.call);
+      return `(vu) => rpcCall(${q(op.url)}, ${h}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(tag)})`;
+    }
+    case 'streamable': {
+      const [method, params] = mcpParams(op.call);
+      return `(vu) => streamableCall(vu, ${q(op.url)}, ${h}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(op.session)}, ${q(tag)})`;
+    }
+  }
+}
+
+const RUNTIME = `
+function uuid() {
+  return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
+    const r = (Math.random() * 16) | 0;
+    return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16);
+  });
+}
+
+function send(method, url, body, headers, tag) {
+  return http.request(method, url, body, { headers: headers, tags: { op: tag }, timeout: TIMEOUT });
+}
+
+function okStatus(res, expected) {
+  return expected ? expected.indexOf(res.status) >= 0 : res.status >= 200 && res.status < 300;
+}
+
+// A JSON-RPC answer from a JSON body or from the first data line of an event stream.
+function parseReply(res) {
+  if (!res.body) return null;
+  const type = String(res.headers['Content-Type'] || '');
+  let text = String(res.body);
+  if (type.indexOf('text/event-stream') >= 0) {
+    const line = text.split('\\n').find((l) => l.indexOf('data:') === 0);
+    text = line ? line.slice(5).trim() : '';
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return null;
+  }
+}
+
+function rpcOk(res, method) {
+  if (res.status < 200 || res.status >= 300) return false;
+  const reply = parseReply(res);
+  if (!reply || reply.error) return false;
+  return !(method === 'tools/call' && reply.result && reply.result.isError);
+}
+
+let rpcId = 0;
+function rpcBody(method, params) {
+  rpcId += 1;
+  return JSON.stringify(params ? { jsonrpc: '2.0', id: rpcId, method: method, params: params } : { jsonrpc: '2.0', id: rpcId, method: method });
+}
+
+function rpcCall(url, headers, method, params, tag) {
+  return rpcOk(send('POST', url, rpcBody(method, params), Object.assign({ 'content-type': 'application/json' }, headers), tag), method);
+}
+
+const MCP_ACCEPT = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+function initialize(url, headers, tag) {
+  const res = send('POST', url, rpcBody('initialize', { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-perf-k6', version: '0.1.0' } }),
+    Object.assign({}, MCP_ACCEPT, headers), tag);
+  if (!rpcOk(res, 'initialize')) return null;
+  const session = res.headers['Mcp-Session-Id'] || null;
+  const withSession = Object.assign({}, MCP_ACCEPT, headers, session ? { 'mcp-session-id': session } : {});
+  send('POST', url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), withSession, tag);
+  return { session: session, headers: withSession };
+}
+
+// Streamable HTTP: one session per VU (reused), or initialize, call and DELETE on every iteration.
+function streamableCall(vu, url, headers, method, params, mode, tag) {
+  let s = mode === 'per-vu' ? vu.sessions[url] : null;
+  if (!s) {
+    s = initialize(url, headers, tag);
+    if (!s) return false;
+    if (mode === 'per-vu') vu.sessions[url] = s;
+  }
+  const ok = rpcOk(send('POST', url, rpcBody(method, params), s.headers, tag), method);
+  if (mode === 'per-iteration' && s.session) send('DELETE', url, null, s.headers, tag);
+  return ok;
+}
+
+function pagedList(url, headers, field, param, maxPages, tag) {
+  let cursor = null;
+  for (let page = 0; page < maxPages; page++) {
+    const res = send('GET', cursor ? url + (url.indexOf('?') >= 0 ? '&' : '?') + param + '=' + encodeURIComponent(cursor) : url, null, headers, tag);
+    if (res.status < 200 || res.status >= 300) return false;
+    let next;
+    try {
+      next = JSON.parse(String(res.body))[field];
+    } catch (e) {
+      return false;
+    }
+    if (typeof next !== 'string' || next === '') return true;
+    cursor = next;
+  }
+  return false;
+}
+
+// Smooth weighted round-robin, as the suite's engine picks mix items.
+function pickWeighted(vu, weights) {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let best = 0;
+  for (let i = 0; i < weights.length; i++) {
+    vu.current[i] = (vu.current[i] || 0) + weights[i];
+    if (vu.current[i] > vu.current[best]) best = i;
+  }
+  vu.current[best] -= total;
+  return best;
+}
+`;
+
+/**
+ * The scenario as an equivalent k6 script: the same executor and options, the same MCP payloads, the
+ * suite's SLO as thresholds. Whole operations (an MCP session's initialize + call, every page of a list)
+ * are timed as one sample of mcp_op_duration, as the suite times an iteration; note that k6, like any
+ * closed-loop timer, measures from the actual send, not from the intended start.
+ */
+export function toK6Script(o: K6ExportOptions): string {
+  const secrets = o.secrets ?? {};
+  const items = o.operation.kind === 'mix' ? o.operation.items : [{ name: o.scenario.name, weight: 1, op: o.operation }];
+  const options = {
+    scenarios: { [o.scenario.name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'main']: k6Scenario(o.scenario) },
+    thresholds: thresholds(o.slos ?? []),
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'],
+    discardResponseBodies: false,
+  };
+  const need = Object.keys(secrets).map((name) => `if (!__ENV.${name}) throw new Error('set ${name} (k6 run -e ${name}=...)');`).join('\n');
+  return `// k6 script exported by mcp-perf from scenario ${q(o.scenario.name)}.
+// Run: k6 run${Object.keys(secrets).map((n) => ` -e ${n}=...`).join('')} --summary-export=summary.json this-file.js
+// then compare with the suite's baseline: npm run compare:k6 -- summary.json --case ${q(o.scenario.name)}
+import http from 'k6/http';
+import { Rate, Trend } from 'k6/metrics';
+${need}
+
+export const options = ${JSON.stringify(options, null, 2)};
+
+const TIMEOUT = ${q(`${parseDuration(o.scenario.timeout ?? '60s')}ms`)};
+const PROTOCOL_VERSION = ${q(MCP_PROTOCOL_VERSION)};
+const opDuration = new Trend('mcp_op_duration', true);
+const opFailed = new Rate('mcp_op_failed');
+${RUNTIME}
+const OPS = [
+${items.map((i) => `  { name: ${q(i.name)}, weight: ${i.weight}, run: ${opFunction(i.op, secrets, i.name)} },`).join('\n')}
+];
+const WEIGHTS = OPS.map((op) => op.weight);
+const vu = { sessions: {}, current: [] };
+
+export default function () {
+  const op = OPS[OPS.length === 1 ? 0 : pickWeighted(vu, WEIGHTS)];
+  const started = Date.now();
+  let ok = false;
+  try {
+    ok = op.run(vu);
+  } finally {
+    opDuration.add(Date.now() - started, { op: op.name });
+    opFailed.add(!ok, { op: op.name });
+  }
+}
+`;
+}

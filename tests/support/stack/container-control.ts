@@ -1,0 +1,24 @@
+import type Dockerode from 'dockerode';
+
+/** Kill and start one of the stack's containers (fault injection). Its network alias survives a restart. */
+export interface ContainerControl {
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  running(): Promise<boolean>;
+}
+
+export async function controlContainer(id: string): Promise<ContainerControl> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const client = await getContainerRuntimeClient();
+  const dockerode = (client.container as unknown as { dockerode: Dockerode }).dockerode;
+  const container = dockerode.getContainer(id);
+  return {
+    kill: async () => {
+      await container.kill({ signal: 'SIGKILL' });
+    },
+    start: async () => {
+      await container.start();
+    },
+    running: async () => (await container.inspect()).State.Running,
+  };
+}

@@ -1,0 +1,30 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import type { StackInfo, StartedStack } from './types.ts';
+
+/** Where `npm run stack -- --hold` leaves the held stack's endpoints (admin token included: mode 0600). */
+export const HELD_STACK_FILE = 'reports/held-stack.json';
+
+export function writeHeldStack(info: StackInfo, path = HELD_STACK_FILE): void {
+  writeFileSync(path, JSON.stringify(info, null, 2), { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+/**
+ * Reuses a stack another process holds (PERF_STACK_INFO=reports/held-stack.json): nothing is started or
+ * stopped here. Fails at once when the file is unreadable or the gateway in it no longer answers.
+ */
+export async function reuseHeldStack(path: string): Promise<StartedStack> {
+  let info: StackInfo;
+  try {
+    info = JSON.parse(readFileSync(path, 'utf8')) as StackInfo;
+  } catch (error) {
+    throw new Error(`PERF_STACK_INFO=${path} cannot be read (${(error as Error).message}). Start a stack with "npm run stack -- --hold", which writes ${HELD_STACK_FILE}.`);
+  }
+  const probe = info.gateway?.readyUrl ?? info.direct[0]?.healthUrl;
+  if (!probe) throw new Error(`PERF_STACK_INFO=${path} describes no gateway and no MCP server`);
+  const res = await fetch(probe, { signal: AbortSignal.timeout(5000) }).catch((error: Error) => error);
+  if (res instanceof Error || res.status !== 200) {
+    throw new Error(`PERF_STACK_INFO=${path}: the held stack does not answer at ${probe} (${res instanceof Error ? res.message : res.status}). Is "npm run stack -- --hold" still running?`);
+  }
+  return { info: { ...info, reason: `reusing the stack held by another process (PERF_STACK_INFO=${path}; it was: ${info.reason})`, startedInMs: 0 }, stop: async () => undefined };
+}
