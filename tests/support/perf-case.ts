@@ -46,6 +46,8 @@ export interface CaseRun {
   progressEverySeconds?: number;
   /** Sample the system under test during the measured phase (default true). */
   monitor?: boolean;
+  /** One request before the load that must succeed (default true; off for operations that fail on purpose). */
+  preflight?: boolean;
 }
 
 function progressLine(name: string, p: SeriesPoint): string {
@@ -83,7 +85,7 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   const name = run.scenario.name;
   const spec = isSpec(run.operation) ? run.operation : undefined;
   if (spec) {
-    await preflight(name, spec);
+    if (run.preflight !== false) await preflight(name, spec);
     exportPhase(run.scenario, spec, stack().gateway?.token);
   }
   if (!spec && run.workers && run.workers > 1) throw new Error(`[${name}] only an operation given as data (OperationSpec) can run in worker threads`);
@@ -227,5 +229,22 @@ export async function waitSettled(operation: OperationSpec, fastMs: number, time
     return null;
   } finally {
     await op.close?.();
+  }
+}
+
+/** Postgres connections of the gateway's database by state, now (undefined when the stack exposes no database). */
+export async function postgresStates(): Promise<Record<string, number> | undefined> {
+  const pgInfo = stack().postgres;
+  if (!pgInfo) return undefined;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: pgInfo.connectionString, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const res = await client.query<{ state: string; n: string }>(
+      "SELECT coalesce(state, 'background') AS state, count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1",
+    );
+    return Object.fromEntries(res.rows.map((r) => [r.state, Number(r.n)]));
+  } finally {
+    await client.end();
   }
 }

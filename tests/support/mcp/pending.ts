@@ -42,11 +42,13 @@ export class PendingResponses {
   /** Registers for the answer, sends, and waits: the round trip of a transport whose answers share one stream. */
   async roundTrip(id: number, body: string, send: () => void | Promise<void>, signal?: AbortSignal): Promise<{ response: JsonRpcResponse; bytesIn: number; bytesOut: number }> {
     const answer = this.wait(id, signal);
+    // The signal can fire while send() is still pending (a server that does not read the POST): the answer
+    // rejects then, before anything awaits it. Handled here so it is not an unhandled rejection; awaited below.
+    answer.catch(() => undefined);
     try {
       await send();
     } catch (error) {
       this.cancel(id);
-      answer.catch(() => undefined);
       throw error;
     }
     const { response, bytesIn } = await answer;

@@ -16,10 +16,12 @@ export interface RunInfoFile {
   calibrationP50: number | null;
 }
 
-export type RunInfoStack = Omit<StackInfo, 'gateway'> & { gateway?: Omit<NonNullable<StackInfo['gateway']>, 'token'> };
+export type RunInfoStack = Omit<StackInfo, 'gateway' | 'scaleOut'> & { gateway?: Omit<NonNullable<StackInfo['gateway']>, 'token'> };
 
+/** The stack without its secrets (token, the gateway environment): what reports may show. */
 export function redactStack(info: StackInfo): RunInfoStack {
-  if (!info.gateway) return info;
-  const { token: _token, ...gateway } = info.gateway;
-  return { ...info, gateway };
+  const { scaleOut: _scaleOut, ...rest } = info;
+  if (!rest.gateway) return rest;
+  const { token: _token, ...gateway } = rest.gateway;
+  return { ...rest, gateway };
 }

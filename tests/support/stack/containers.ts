@@ -149,6 +149,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       direct,
       postgres: { connectionString: p.getConnectionUri(), containerId: p.getId() },
       redis: { url: r.getConnectionUrl(), containerId: r.getId() },
+      scaleOut: { network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv, gatewayPort: CONTEXTFORGE_PORT, labels },
       images: Object.fromEntries([pgImage, redisImage, gwImage, serversImage].map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),
       startedInMs: Date.now() - t0,
     };

@@ -15,7 +15,10 @@ import type { StartedStack } from './types.ts';
 export async function startStack(opts: StackOptions, log: (line: string) => void = console.log): Promise<StartedStack> {
   if (process.env.PERF_STACK_INFO) {
     log(`[mcp-perf] stack: reusing the one described in ${process.env.PERF_STACK_INFO}`);
-    return reuseHeldStack(process.env.PERF_STACK_INFO);
+    const held = await reuseHeldStack(process.env.PERF_STACK_INFO);
+    // Cases may start containers of their own (scaling) and sample the held ones: same runtime settings.
+    if (held.info.provider === 'containers') for (const a of (await probeRuntime()).adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
+    return held;
   }
   if (opts.provider === 'external') return startExternalStack('PERF_STACK=external: using the gateway at PERF_GATEWAY_URL');
   if (opts.provider === 'direct') return startDirectStack('PERF_STACK=direct: the shipped MCP servers without any gateway');

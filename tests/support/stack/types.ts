@@ -53,7 +53,21 @@ export interface StackInfo {
   postgres?: { connectionString: string; containerId?: string };
   redis?: { url: string; containerId?: string };
   images?: Record<string, string>;
+  /** What it takes to start more gateway instances beside this one (containers stack only; holds secrets). */
+  scaleOut?: ScaleOut;
   startedInMs: number;
+}
+
+export interface ScaleOut {
+  /** The Docker network the stack's containers share (aliases: gateway, postgres, redis, upstreams). */
+  network: string;
+  gatewayImage: string;
+  serversImage: string;
+  /** The first instance's environment: same database, Redis and secrets. */
+  gatewayEnv: Record<string, string>;
+  gatewayPort: number;
+  /** Labels that put new containers under the run's teardown. */
+  labels: Record<string, string>;
 }
 
 export interface StartedStack {

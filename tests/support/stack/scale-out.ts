@@ -1,0 +1,59 @@
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
+import { ContextForgeAdmin } from '../gateway/contextforge.ts';
+import { withTimeout } from './cleanup.ts';
+import { LogTail } from './log-tail.ts';
+import type { ScaleOut } from './types.ts';
+
+const LB_PORT = 8080;
+
+export interface Balancer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A round-robin TCP balancer (fixtures/servers/lb.ts in the servers image) on the stack's network. */
+export async function startBalancer(s: ScaleOut, backends: string[]): Promise<Balancer> {
+  const c = await new GenericContainer(s.serversImage)
+    .withNetworkMode(s.network).withNetworkAliases(`lb-${backends.length}`).withLabels(s.labels)
+    .withCommand(['node', 'lb.ts', '--port', String(LB_PORT), '--backends', backends.join(',')])
+    .withExposedPorts(LB_PORT).withWaitStrategy(Wait.forLogMessage(/lb listening/)).withStartupTimeout(60_000)
+    .start()
+    .catch((error: Error) => {
+      throw new Error(`the load balancer (${s.serversImage}, node lb.ts) did not start: ${error.message}. Is the image current? npm run images rebuilds it.`, { cause: error });
+    });
+  return { url: `http://${c.getHost()}:${c.getMappedPort(LB_PORT)}`, stop: () => stopQuietly(c) };
+}
+
+export interface ExtraGateway {
+  /** Address of the instance on the stack's network, for a balancer. */
+  backend: string;
+  container: StartedTestContainer;
+  stop(): Promise<void>;
+}
+
+/**
+ * One more gateway instance with the first one's settings (same Postgres, Redis and secrets), ready when
+ * its /ready answers. A start-up failure names the instance and ends with its log tail.
+ */
+export async function startExtraGateway(s: ScaleOut, index: number, token: string, timeoutMs = 240_000): Promise<ExtraGateway> {
+  const alias = `gateway-${index}`;
+  const log = new LogTail();
+  let c: StartedTestContainer | undefined;
+  try {
+    c = await new GenericContainer(s.gatewayImage)
+      .withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels).withEnvironment(s.gatewayEnv)
+      .withExposedPorts(s.gatewayPort).withLogConsumer(log.consume).withWaitStrategy(Wait.forListeningPorts()).withStartupTimeout(timeoutMs)
+      .start();
+    const admin = new ContextForgeAdmin(`http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}`, token);
+    await admin.waitReady(timeoutMs);
+    const started = c;
+    return { backend: `${alias}:${s.gatewayPort}`, container: started, stop: () => stopQuietly(started) };
+  } catch (error) {
+    if (c) await stopQuietly(c);
+    throw new Error(`gateway instance ${alias} did not start: ${(error as Error).message}\n--- last lines of its log ---\n${log.tail()}`, { cause: error });
+  }
+}
+
+async function stopQuietly(c: StartedTestContainer): Promise<void> {
+  await withTimeout(c.stop({ remove: true, timeout: 5000 }), 60_000, 'stopping a scale-out container').catch(() => undefined);
+}
