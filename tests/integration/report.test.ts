@@ -49,7 +49,7 @@ describe('reports', () => {
     expect(md).toMatch(/\| sample case \| failed \| 50 \|/);
     expect(md).toMatch(/\*\*FAIL\*\*/);
     expect(md).toMatch(/database pool exhaustion/);
-    expect(md).toContain('### sample case: Load levels');
+    expect(md).toMatch(/### family > sample case .*: Load levels/);
     expect(md).toContain('| 20 | 48.25 |');
     const term = toTerminal(report, 'reports/test-run');
     expect(term).toMatch(/1 case\(s\) FAILED/);

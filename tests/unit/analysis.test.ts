@@ -60,7 +60,7 @@ describe('sizing from the stress table', () => {
     expect(s.cpuPercentPer100).toBeCloseTo(90, 5);
     expect(s.memoryMBPer100).toBeCloseTo(20, 5);
     expect(s.memoryBaseMB).toBe(300);
-    expect(s.text).toMatch(/0\.90 cores\) per 100 req\/s/);
+    expect(s.text).toMatch(/0\.90 cores\) per 100 req\/s; memory 300 MB \+ 20 MB per 100 req\/s/);
   });
 
   it('needs two sustainable levels', () => {

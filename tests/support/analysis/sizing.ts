@@ -42,6 +42,6 @@ export function sizingFromLevels(levels: Level[]): Sizing | undefined {
   return {
     cpuPercentPer100, memoryMBPer100, memoryBaseMB, levels: usable.length,
     text: `gateway sizing from ${usable.length} sustainable levels: ${cpuPercentPer100}% of a core (${(cpuPercentPer100 / 100).toFixed(2)} cores) per 100 req/s; ` +
-      `memory ${memoryBaseMB} MB + ${memoryMBPer100} MB per 100 req/s`,
+      `memory ${memoryBaseMB} MB ${memoryMBPer100 < 0 ? '-' : '+'} ${Math.abs(memoryMBPer100)} MB per 100 req/s`,
   };
 }
