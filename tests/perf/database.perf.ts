@@ -12,9 +12,8 @@ const WRITE_PREFIX = 'mcp-perf-db-';
 
 describe.skipIf(!gateway)(`database${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   afterAll(async () => {
-    const admin = new ContextForgeAdmin(gateway!.baseUrl, gateway!.token);
-    const servers = await admin.call<{ id: string; name: string }[]>('GET', '/v1/servers');
-    await Promise.all(servers.filter((s) => s.name.startsWith(WRITE_PREFIX)).map((s) => admin.call('DELETE', `/v1/servers/${s.id}`)));
+    // The write cases created virtual servers; remove them so later cases see the stack as it was.
+    await new ContextForgeAdmin(gateway!.baseUrl, gateway!.token).deleteServersNamed(WRITE_PREFIX);
   });
 
   it('read paths: tools listed page by page, gateways and servers', async () => {

@@ -14,9 +14,7 @@ const WRITE_PREFIX = 'mcp-perf-mixed-';
 describe.skipIf(!gateway)(`mixed workload${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   afterAll(async () => {
     // The write class created virtual servers; remove them so later cases see the stack as it was.
-    const admin = new ContextForgeAdmin(gateway!.baseUrl, gateway!.token);
-    const servers = await admin.call<{ id: string; name: string }[]>('GET', '/v1/servers');
-    await Promise.all(servers.filter((s) => s.name.startsWith(WRITE_PREFIX)).map((s) => admin.call('DELETE', `/v1/servers/${s.id}`)));
+    await new ContextForgeAdmin(gateway!.baseUrl, gateway!.token).deleteServersNamed(WRITE_PREFIX);
   });
 
   it('weighted user classes: health, REST reads, JSON-RPC, tool callers, session churn, writes', async () => {

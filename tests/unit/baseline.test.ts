@@ -119,3 +119,15 @@ describe('baselines', () => {
     expect(compareWithBaseline(result(30, 45, 55, 0.02), base, 4).pass).toBe(false);
   });
 });
+
+describe('SLO checks on a short run', () => {
+  it('judge every budget, and mark a percentile with fewer than 10 samples beyond it as weak', async () => {
+    const { checkSlo } = await import('../support/budget/slo.ts');
+    const checks = checkSlo(result(10, 20, 30), { p50: '50ms', p95: '25ms', p99: '25ms' });
+    expect(checks.map((c) => [c.metric, c.measured, c.pass])).toEqual([
+      ['latency p50', '10 ms', true],
+      ['latency p95', '20 ms', true],
+      ['latency p99', '30 ms (weak: 4 sample(s) beyond p99)', false],
+    ]);
+  });
+});

@@ -203,6 +203,14 @@ export class ContextForgeAdmin {
     throw new Error(`gateway ${gatewayId}: ${seen.length} of ${expected} tools discovered within ${Math.round(timeoutMs / 1000)} s`);
   }
 
+  /** Deletes the virtual servers whose names start with `prefix` (what a write-path case created); returns how many. */
+  async deleteServersNamed(prefix: string): Promise<number> {
+    const servers = await this.call<{ id: string; name: string }[]>('GET', '/v1/servers');
+    const mine = servers.filter((s) => s.name.startsWith(prefix));
+    await Promise.all(mine.map((s) => this.call('DELETE', `/v1/servers/${s.id}`)));
+    return mine.length;
+  }
+
   async createVirtualServer(name: string, toolIds: string[]): Promise<string> {
     const server = await this.call<{ id: string }>('POST', '/v1/servers', { server: { name, associated_tools: toolIds }, visibility: 'public' });
     return server.id;

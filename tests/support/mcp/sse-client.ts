@@ -31,57 +31,73 @@ export class SseClient extends McpClient {
     this.options = options;
   }
 
-  /** Opens the stream and waits for the endpoint event. */
+  /**
+   * Opens the stream and waits for the endpoint event, all within connectTimeoutMs: a server that never
+   * answers the GET, or answers without an endpoint event, fails as a timeout and the stream is closed.
+   */
   async connect(opts: CallOptions = {}): Promise<void> {
     const url = new URL(this.options.url);
-    const timeout = AbortSignal.timeout(this.options.connectTimeoutMs ?? 10_000);
-    const signal = AbortSignal.any([this.stream.signal, timeout, ...(opts.signal ? [opts.signal] : [])]);
-    const res = await this.options.dispatcher.request({
-      origin: url.origin, path: url.pathname + url.search, method: 'GET',
-      headers: { accept: 'text/event-stream', ...this.options.headers }, signal: this.stream.signal,
-    });
-    if (res.statusCode !== 200) {
-      const text = await res.body.text();
-      throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `GET ${url.pathname} -> ${res.statusCode}: ${text.slice(0, 200)}` });
-    }
-    let onEndpoint: () => void = () => undefined;
-    let onFail: (e: unknown) => void = () => undefined;
-    const endpoint = new Promise<void>((resolve, reject) => {
-      onEndpoint = resolve;
-      onFail = reject;
-    });
-    signal.addEventListener('abort', () => onFail(new OperationFailure({ class: 'timeout', code: 'sse_endpoint', message: 'no endpoint event on the SSE stream' })), { once: true });
-    const parser = new SseParser();
-    res.body.setEncoding('utf8');
-    void (async () => {
-      try {
-        for await (const chunk of res.body as AsyncIterable<string>) {
-          for (const event of parser.push(chunk)) {
-            if (event.event === 'endpoint') {
-              this.messageUrl = new URL(event.data, url);
-              onEndpoint();
-              continue;
-            }
-            if (event.event !== 'message') continue;
-            this.eventsReceived++;
-            let msg: unknown;
-            try {
-              msg = JSON.parse(event.data);
-            } catch {
-              continue;
-            }
-            if (isResponse(msg)) this.pending.deliver(msg, Buffer.byteLength(event.data));
-          }
-        }
-        this.ended = true;
-        this.pending.failAll('the SSE stream ended');
-      } catch (error) {
-        this.ended = true;
-        this.pending.failAll(this.closed ? 'client closed' : `the SSE stream broke: ${(error as Error).message}`);
+    const ms = this.options.connectTimeoutMs ?? 10_000;
+    const timer = setTimeout(() => this.stream.abort(new OperationFailure({ class: 'timeout', code: 'sse_connect', message: `no endpoint event on the SSE stream within ${ms} ms` })), ms);
+    const onCallerAbort = () => this.stream.abort(opts.signal?.reason);
+    if (opts.signal?.aborted) onCallerAbort();
+    opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      const res = await this.options.dispatcher.request({
+        origin: url.origin, path: url.pathname + url.search, method: 'GET',
+        headers: { accept: 'text/event-stream', ...this.options.headers }, signal: this.stream.signal,
+      });
+      if (res.statusCode !== 200) {
+        const text = await res.body.text();
+        throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `GET ${url.pathname} -> ${res.statusCode}: ${text.slice(0, 200)}` });
       }
-      onFail(new OperationFailure({ class: 'connection_reset', code: 'sse_closed', message: 'the SSE stream ended before the endpoint event' }));
-    })();
-    await endpoint;
+      let onEndpoint: () => void = () => undefined;
+      let onFail: (e: unknown) => void = () => undefined;
+      const endpoint = new Promise<void>((resolve, reject) => {
+        onEndpoint = resolve;
+        onFail = reject;
+      });
+      const onStreamAbort = () => onFail(this.stream.signal.reason);
+      this.stream.signal.addEventListener('abort', onStreamAbort, { once: true });
+      const parser = new SseParser();
+      res.body.setEncoding('utf8');
+      void (async () => {
+        try {
+          for await (const chunk of res.body as AsyncIterable<string>) {
+            for (const event of parser.push(chunk)) {
+              if (event.event === 'endpoint') {
+                this.messageUrl = new URL(event.data, url);
+                onEndpoint();
+                continue;
+              }
+              if (event.event !== 'message') continue;
+              this.eventsReceived++;
+              let msg: unknown;
+              try {
+                msg = JSON.parse(event.data);
+              } catch {
+                continue;
+              }
+              if (isResponse(msg)) this.pending.deliver(msg, Buffer.byteLength(event.data));
+            }
+          }
+          this.ended = true;
+          this.pending.failAll('the SSE stream ended');
+        } catch (error) {
+          this.ended = true;
+          this.pending.failAll(this.closed ? 'client closed' : `the SSE stream broke: ${(error as Error).message}`);
+        }
+        onFail(new OperationFailure({ class: 'connection_reset', code: 'sse_closed', message: 'the SSE stream ended before the endpoint event' }));
+      })();
+      try {
+        await endpoint;
+      } finally {
+        this.stream.signal.removeEventListener('abort', onStreamAbort);
+      }
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onCallerAbort);
+    }
   }
 
   get connected(): boolean {

@@ -78,13 +78,13 @@ export class StreamPool {
 
   private async openOne(): Promise<void> {
     const started = performance.now();
-    const signal = AbortSignal.timeout(this.o.connectTimeoutMs ?? 10_000);
     const stream: Stream = this.o.kind === 'sse'
       ? new SseClient({ url: this.o.url, dispatcher: this.agent, headers: this.o.headers, connectTimeoutMs: this.o.connectTimeoutMs })
       : new WsClient({ url: this.o.url, headers: this.o.headers, connectTimeoutMs: this.o.connectTimeoutMs });
     try {
-      await (stream instanceof SseClient ? stream.connect({ signal }) : stream.connect());
-      if (this.o.initialize !== false) await stream.initialize({ signal });
+      // Each client bounds its own connect (connectTimeoutMs); the initialize gets the same bound.
+      await stream.connect();
+      if (this.o.initialize !== false) await stream.initialize({ signal: AbortSignal.timeout(this.o.connectTimeoutMs ?? 10_000) });
       recordMs(this.connectTimes, performance.now() - started);
       this.streams.push(stream);
     } catch (error) {
