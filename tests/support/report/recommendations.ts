@@ -5,7 +5,7 @@ import type { CaseReport, Recommendation } from './run-report.ts';
  * Symptoms read off the data, each with its evidence and what to look at: pool exhaustion, a CPU-bound
  * code path, memory growth, lock contention or synchronous waits, overload and refused connections.
  */
-export function recommend(cases: CaseReport[], gatewayWorkers: number): Recommendation[] {
+export function recommend(cases: CaseReport[], gatewayWorkers: number, poolCapacity?: number): Recommendation[] {
   const out: Recommendation[] = [];
   for (const c of cases) {
     const rec = c.record;
@@ -35,7 +35,10 @@ export function recommend(cases: CaseReport[], gatewayWorkers: number): Recommen
         say('CPU-bound code path', `gateway CPU averaged ${avgCpu.toFixed(0)}% with ${gatewayWorkers} workers`,
           'the gateway is saturating its CPUs: add workers or instances, and profile the hot path (serialization, validation, plugins) before raising the rate');
       }
-      if (stuckShare >= 0.5 || (pgMax !== undefined && r.latency.p95 > 200 && Number.isFinite(avgCpu) && avgCpu < 50)) {
+      // Evidence of pool pressure, not just a slow phase: connections sustained idle in a transaction, or
+      // connections at the pools' capacity while the gateway waits with idle CPUs.
+      const atCapacity = poolCapacity !== undefined && pgMax !== undefined && pgMax >= 0.9 * poolCapacity;
+      if (stuckShare >= 0.5 || (atCapacity && r.latency.p95 > 200 && Number.isFinite(avgCpu) && avgCpu < 50)) {
         say('database pool exhaustion', `Postgres connections up to ${pgMax ?? 'n/a'}, up to ${idleInTx} idle in transaction (in ${(stuckShare * 100).toFixed(0)}% of samples); p95 ${r.latency.p95} ms at gateway CPU ${Number.isFinite(avgCpu) ? avgCpu.toFixed(0) : 'n/a'}%`,
           'requests wait for database connections: look for sessions left idle in transaction, and size DB_POOL_SIZE/DB_MAX_OVERFLOW against Postgres max_connections');
       }

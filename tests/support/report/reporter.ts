@@ -48,7 +48,7 @@ export default class PerfReporter implements Reporter {
         environment: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}` },
       },
       cases,
-      recommendations: recommend(cases, info?.stack?.gateway?.workers ?? 1),
+      recommendations: recommend(cases, info?.stack?.gateway?.workers ?? 1, poolCapacityOf(info?.stack?.gateway)),
     };
     writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(dir, 'summary.md'), toMarkdown(report));
@@ -56,4 +56,9 @@ export default class PerfReporter implements Reporter {
     if (process.env.GITHUB_STEP_SUMMARY) writeFileSync(process.env.GITHUB_STEP_SUMMARY, toMarkdown(report), { flag: 'a' });
     console.log(toTerminal(report, relative(process.cwd(), dir)));
   }
+}
+
+/** Postgres connections the gateway's pools can open in all: workers x (size + overflow), when known. */
+function poolCapacityOf(gw: { workers: number; dbPool?: { size: number; maxOverflow: number } } | undefined): number | undefined {
+  return gw?.dbPool ? gw.workers * (gw.dbPool.size + gw.dbPool.maxOverflow) : undefined;
 }
