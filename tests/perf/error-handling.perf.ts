@@ -47,6 +47,7 @@ describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEW
     const killAt = 8;
     const downFor = 10;
     // The gateway stays up: /health polled one request at a time, each allowed 15 s; the slowest answer is reported.
+    // Calls get 30 s: while the upstream is dead, healthy-upstream calls have waited up to 12.7 s here.
     const healthFailures: string[] = [];
     let slowestHealthMs = 0;
     let polling = true;
@@ -68,7 +69,7 @@ describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEW
     let result;
     try {
       result = await runLoad({
-        scenario: { name: 'errors: perf_load killed for 10 s', executor: 'constant-arrival-rate', rate: 10, duration: `${killAt + downFor + 12}s`, preAllocatedVUs: 20, maxVUs: 300, timeout: '15s' },
+        scenario: { name: 'errors: perf_load killed for 10 s', executor: 'constant-arrival-rate', rate: 10, duration: `${killAt + downFor + 12}s`, preAllocatedVUs: 20, maxVUs: 300, timeout: '30s', gracefulStop: '30s' },
         operation: {
           kind: 'mix',
           items: [
