@@ -2,7 +2,7 @@
 // its Postgres pool under a burst of concurrent reads: peak connections against what the pools allow, no
 // requests failing for want of a connection, no connections left idle in a transaction.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContextForgeAdmin } from '../support/gateway/contextforge.ts';
+import { ContextForgeAdmin, poolCapacity } from '../support/gateway/contextforge.ts';
 import { authHeaders, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
 import { byProfile } from '../support/profile.ts';
 
@@ -56,7 +56,7 @@ describe.skipIf(!gateway)(`database${gateway ? '' : ` (skipped: ${NO_GATEWAY(inf
     });
     const monitor = lastMonitorRecord();
     const pg = monitor?.postgres ?? [];
-    const pool = gw.dbPool ? gw.workers * (gw.dbPool.size + gw.dbPool.maxOverflow) : undefined;
+    const pool = poolCapacity(gw);
     const peak = monitorFigures(monitor).pgConnections;
     const idleInTx = pg.map((p) => p.byState['idle in transaction'] ?? 0);
     const stuck = pg.filter((p) => (p.byState['idle in transaction'] ?? 0) >= Math.max(2, p.total / 4)).length;

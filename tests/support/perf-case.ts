@@ -10,7 +10,7 @@ import { exportPhase } from './k6/run-export.ts';
 import { PROFILE } from './profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './report/case-record.ts';
 import { textTable } from './report/text-table.ts';
-import { StackMonitor } from './monitor/sampler.ts';
+import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
 import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
 import type { GatewayEndpoints, StackInfo } from './stack/types.ts';
 
@@ -240,10 +240,7 @@ export async function postgresStates(): Promise<Record<string, number> | undefin
   const client = new pg.Client({ connectionString: pgInfo.connectionString, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    const res = await client.query<{ state: string; n: string }>(
-      "SELECT coalesce(state, 'background') AS state, count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() GROUP BY 1",
-    );
-    return Object.fromEntries(res.rows.map((r) => [r.state, Number(r.n)]));
+    return await connectionsByState(client, true);
   } finally {
     await client.end();
   }

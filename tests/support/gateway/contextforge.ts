@@ -240,6 +240,11 @@ export interface BootstrapOptions {
   env?: Record<string, string>;
 }
 
+/** Postgres connections the gateway's pools can open in all: workers x (size + overflow), when known. */
+export function poolCapacity(gw: Pick<GatewayEndpoints, 'workers' | 'dbPool'> | undefined): number | undefined {
+  return gw?.dbPool ? gw.workers * (gw.dbPool.size + gw.dbPool.maxOverflow) : undefined;
+}
+
 /** The pool sizes in a gateway environment, when both are set. */
 export function dbPoolOf(env: Record<string, string> | undefined): GatewayEndpoints['dbPool'] {
   const size = Number(env?.DB_POOL_SIZE);

@@ -36,6 +36,17 @@ class ContainerProbe {
   }
 }
 
+/**
+ * Connections to the client's current database by state, from pg_stat_activity. `excludeSelf` leaves out the
+ * asking connection (a one-off look); the sampler keeps counting its own, as its records always have.
+ */
+export async function connectionsByState(client: PgClient, excludeSelf = false): Promise<Record<string, number>> {
+  const res = await client.query<{ state: string | null; n: string }>(
+    `SELECT coalesce(state, 'background') AS state, count(*) AS n FROM pg_stat_activity WHERE datname = current_database()${excludeSelf ? ' AND pid <> pg_backend_pid()' : ''} GROUP BY 1`,
+  );
+  return Object.fromEntries(res.rows.map((r) => [r.state ?? 'unknown', Number(r.n)]));
+}
+
 const CLK_TCK = 100;
 const PAGE = 4096;
 
@@ -118,9 +129,9 @@ export class StackMonitor {
     ];
     if (containers.some(([, id]) => id)) {
       try {
-        const { getContainerRuntimeClient } = await import('testcontainers');
-        const client = await getContainerRuntimeClient();
-        const dockerode = (client.container as unknown as { dockerode: Dockerode }).dockerode;
+        const [{ getContainerRuntimeClient }, { dockerodeOf }] = await Promise.all([import('testcontainers'), import('../stack/runtime.ts')]);
+        const dockerode = dockerodeOf(await getContainerRuntimeClient());
+        if (!dockerode) throw new Error('the container runtime exposes no Docker API');
         for (const [name, id] of containers) if (id) this.probes.push(new ContainerProbe(name, dockerode.getContainer(id)));
       } catch (error) {
         this.record.errors.push(`container stats unavailable: ${(error as Error).message}`);
@@ -169,10 +180,7 @@ export class StackMonitor {
       }));
       if (this.pg) {
         try {
-          const res = await this.pg.query<{ state: string | null; n: string }>(
-            "SELECT coalesce(state, 'background') AS state, count(*) AS n FROM pg_stat_activity WHERE datname = current_database() GROUP BY 1",
-          );
-          const byState = Object.fromEntries(res.rows.map((r) => [r.state ?? 'unknown', Number(r.n)]));
+          const byState = await connectionsByState(this.pg);
           this.record.postgres!.push({ t, byState, total: Object.values(byState).reduce((a, b) => a + b, 0) });
         } catch (error) {
           this.noteError(`postgres: ${(error as Error).message}`);

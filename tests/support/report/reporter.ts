@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { poolCapacity } from '../gateway/contextforge.ts';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, TestCase } from 'vitest/node';
@@ -48,7 +49,7 @@ export default class PerfReporter implements Reporter {
         environment: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}` },
       },
       cases,
-      recommendations: recommend(cases, info?.stack?.gateway?.workers ?? 1, poolCapacityOf(info?.stack?.gateway)),
+      recommendations: recommend(cases, info?.stack?.gateway?.workers ?? 1, poolCapacity(info?.stack?.gateway)),
     };
     writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(dir, 'summary.md'), toMarkdown(report));
@@ -58,7 +59,3 @@ export default class PerfReporter implements Reporter {
   }
 }
 
-/** Postgres connections the gateway's pools can open in all: workers x (size + overflow), when known. */
-function poolCapacityOf(gw: { workers: number; dbPool?: { size: number; maxOverflow: number } } | undefined): number | undefined {
-  return gw?.dbPool ? gw.workers * (gw.dbPool.size + gw.dbPool.maxOverflow) : undefined;
-}

@@ -1,4 +1,4 @@
-import type Dockerode from 'dockerode';
+import { dockerodeOf } from './runtime.ts';
 
 /** Kill and start one of the stack's containers (fault injection). Its network alias survives a restart. */
 export interface ContainerControl {
@@ -9,8 +9,8 @@ export interface ContainerControl {
 
 export async function controlContainer(id: string): Promise<ContainerControl> {
   const { getContainerRuntimeClient } = await import('testcontainers');
-  const client = await getContainerRuntimeClient();
-  const dockerode = (client.container as unknown as { dockerode: Dockerode }).dockerode;
+  const dockerode = dockerodeOf(await getContainerRuntimeClient());
+  if (!dockerode) throw new Error('the container runtime exposes no Docker API: cannot kill or start a container');
   const container = dockerode.getContainer(id);
   return {
     kill: async () => {

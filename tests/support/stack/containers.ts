@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type Dockerode from 'dockerode';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
@@ -8,6 +7,7 @@ import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
+import { dockerodeOf } from './runtime.ts';
 import type { StackOptions } from './options.ts';
 import { directServer, type DirectServer, type StartedStack, type StackInfo } from './types.ts';
 
@@ -32,8 +32,7 @@ export function upstreamSpecs(extraLoadServers: number): UpstreamSpec[] {
 
 /** Removes every container and network labelled with this run, whatever state it was left in. */
 export async function sweepRun(client: ContainerRuntimeClient, runId: string): Promise<number> {
-  const docker = client.container as unknown as { dockerode?: Dockerode };
-  const dockerode = docker.dockerode;
+  const dockerode = dockerodeOf(client);
   if (!dockerode) return 0;
   const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
   const containers = await dockerode.listContainers({ all: true, filters });

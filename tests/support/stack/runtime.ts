@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type Dockerode from 'dockerode';
 import { getContainerRuntimeClient, ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { withTimeout } from './cleanup.ts';
 
@@ -9,6 +10,11 @@ export interface RuntimeProbe {
   detail: string;
   /** Settings applied by detection, each with its reason. */
   adjustments: string[];
+}
+
+/** The Docker API client behind Testcontainers' runtime client (undefined for a runtime without one). */
+export function dockerodeOf(client: ContainerRuntimeClient): Dockerode | undefined {
+  return (client.container as unknown as { dockerode?: Dockerode }).dockerode;
 }
 
 const RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
