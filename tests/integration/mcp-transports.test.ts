@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OperationFailure } from '../support/engine/errors.ts';
+import { H1Dispatcher } from '../support/engine/h1-dispatcher.ts';
 import type { McpClient } from '../support/mcp/client.ts';
 import { RpcClient } from '../support/mcp/rpc-client.ts';
 import { SseClient } from '../support/mcp/sse-client.ts';
@@ -10,14 +11,15 @@ import { startShippedServer, type LocalMcpServer } from '../support/stack/shippe
 
 let server: LocalMcpServer;
 let jsonServer: LocalMcpServer;
-const agent = new Agent({ connections: null, keepAliveTimeout: 10_000 });
+const undiciAgent = new Agent({ connections: null, keepAliveTimeout: 10_000 });
+const h1 = new H1Dispatcher();
 
 beforeAll(async () => {
   [server, jsonServer] = await Promise.all([startShippedServer({ profile: 'all' }), startShippedServer({ profile: 'all', json: true, name: 'json' })]);
 });
 afterAll(async () => {
   await Promise.all([server?.process.stop(), jsonServer?.process.stop()]);
-  await agent.close();
+  await Promise.all([undiciAgent.close(), h1.close()]);
 });
 
 const failureOf = async (p: Promise<unknown>) => {
@@ -57,7 +59,7 @@ async function exerciseAllOperations(client: McpClient) {
   expect(await failureOf(client.request('no/such/method'))).toMatchObject({ class: 'jsonrpc', code: -32601 });
 }
 
-describe('MCP client against the shipped servers over loopback', () => {
+describe.each([['undici Agent', undiciAgent], ['the h1 dispatcher', h1]] as const)('MCP client against the shipped servers over loopback, on %s', (_name, agent) => {
   it('Streamable HTTP with event-stream answers: session, every operation, DELETE', async () => {
     const client = new StreamableHttpClient({ url: `${server.baseUrl}/mcp`, dispatcher: agent });
     await exerciseAllOperations(client);
@@ -96,14 +98,6 @@ describe('MCP client against the shipped servers over loopback', () => {
     expect(await failureOf(client.ping())).toMatchObject({ class: 'connection_reset' });
   });
 
-  it('WebSocket', async () => {
-    const client = new WsClient({ url: `${server.baseUrl.replace('http', 'ws')}/ws` });
-    await client.connect();
-    await exerciseAllOperations(client);
-    await client.close();
-    expect(await failureOf(client.ping())).toMatchObject({ class: 'connection_reset', code: 'ws_closed' });
-  });
-
   it('classifies HTTP errors, refused connections and malformed bodies', async () => {
     const notFound = new RpcClient({ url: `${server.baseUrl}/nope`, dispatcher: agent });
     expect(await failureOf(notFound.ping())).toMatchObject({ class: 'http_status', code: 404 });
@@ -113,6 +107,16 @@ describe('MCP client against the shipped servers over loopback', () => {
     const err = await refused.ping().catch((e: unknown) => e);
     const { classifyError } = await import('../support/engine/errors.ts');
     expect(classifyError(err).class).toBe('connection_refused');
+  });
+});
+
+describe('MCP client over WebSocket', () => {
+  it('every operation, and a closed socket classified', async () => {
+    const client = new WsClient({ url: `${server.baseUrl.replace('http', 'ws')}/ws` });
+    await client.connect();
+    await exerciseAllOperations(client);
+    await client.close();
+    expect(await failureOf(client.ping())).toMatchObject({ class: 'connection_reset', code: 'ws_closed' });
   });
 });
 

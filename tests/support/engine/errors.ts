@@ -63,6 +63,8 @@ export function classifyError(error: unknown): Failure {
   if (code && RESET.has(code)) return { class: 'connection_reset', code, message };
   if (name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED') return { class: 'interrupted', message };
   if (error instanceof SyntaxError) return { class: 'malformed_response', message };
+  // llhttp (undici) and http-parser-js (the h1 dispatcher) name their parse errors HPE_*.
+  if (code?.startsWith('HPE_')) return { class: 'malformed_response', code, message };
   if (/other side closed|socket hang up|reset/i.test(message)) return { class: 'connection_reset', message };
   return { class: 'other', ...(code ? { code } : name && name !== 'Error' ? { code: name } : {}), message };
 }

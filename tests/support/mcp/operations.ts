@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { classifyError, OperationFailure } from '../engine/errors.ts';
-import { createAgent, httpRequest } from '../engine/http.ts';
+import { createDispatcher, httpRequest } from '../engine/http.ts';
 import type { LoadOperation, Outcome } from '../engine/operation.ts';
 import type { McpClient, McpReply } from './client.ts';
 import { RpcClient } from './rpc-client.ts';
@@ -17,9 +17,16 @@ export type McpCall =
   | { method: 'prompts/list' }
   | { method: 'prompts/get'; name: string; arguments?: Record<string, string> };
 
+/** How an operation's requests go out: connections per origin, pipelining, and the HTTP client (see PoolOptions.client). */
+export interface TransportSpec {
+  connections?: number;
+  pipelining?: number;
+  client?: 'h1' | 'undici';
+}
+
 /** A load operation, as data. */
-export type OperationSpec =
-  | { kind: 'http-get'; url: string; headers?: Record<string, string>; expect?: number[]; connections?: number; pipelining?: number }
+export type OperationSpec = TransportSpec & (
+  | { kind: 'http-get'; url: string; headers?: Record<string, string>; expect?: number[] }
   | {
       kind: 'http';
       url: string;
@@ -28,8 +35,6 @@ export type OperationSpec =
       /** Request body; every "{{uuid}}" in it becomes a new random UUID on each iteration (unique names for write paths). */
       body?: string;
       expect?: number[];
-      connections?: number;
-      pipelining?: number;
     }
   | {
       /** A REST list read page by page: GET url, then url + cursor=<nextCursor> until the answer has none. */
@@ -42,8 +47,6 @@ export type OperationSpec =
       cursorParam?: string;
       /** Fail when the list is still paging after this many pages (default 100). */
       maxPages?: number;
-      connections?: number;
-      pipelining?: number;
     }
   | {
       kind: 'mix';
@@ -52,10 +55,8 @@ export type OperationSpec =
        * round-robin (so the shares hold exactly in every second, not just on average), recorded under its name.
        */
       items: MixItem[];
-      connections?: number;
-      pipelining?: number;
     }
-  | { kind: 'rpc'; url: string; headers?: Record<string, string>; call: McpCall; connections?: number; pipelining?: number }
+  | { kind: 'rpc'; url: string; headers?: Record<string, string>; call: McpCall }
   | {
       kind: 'streamable';
       url: string;
@@ -63,9 +64,8 @@ export type OperationSpec =
       call: McpCall;
       /** per-vu: initialize once per VU and reuse the session; per-iteration: initialize, call, DELETE every time. */
       session: 'per-vu' | 'per-iteration';
-      connections?: number;
-      pipelining?: number;
-    };
+    }
+);
 
 /** Any operation but a mix: what a mix is made of. */
 export type SingleOperationSpec = Exclude<OperationSpec, { kind: 'mix' }>;
@@ -93,7 +93,7 @@ const ok = (reply: { bytesIn: number; bytesOut: number }): Outcome => ({ ok: tru
 
 /** Builds the engine operation for a spec; one keep-alive agent is shared by all VUs of the thread. */
 export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): LoadOperation {
-  const agent = dispatcher ?? createAgent({ connections: spec.connections ?? 256, pipelining: spec.pipelining ?? 1 });
+  const agent = dispatcher ?? createDispatcher({ connections: spec.connections ?? 256, pipelining: spec.pipelining ?? 1, client: spec.client });
   const close = async () => {
     if (!dispatcher) await agent.close();
   };

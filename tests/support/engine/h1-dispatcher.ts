@@ -1,0 +1,404 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { HTTPParser } from 'http-parser-js';
+import { Dispatcher } from 'undici';
+import { parseWholeResponse } from './h1-whole-response.ts';
+
+/**
+ * A lean HTTP/1.1 keep-alive dispatcher for load generation, behind undici's Dispatcher interface (so
+ * httpRequest, RpcClient and dispatcher.request() work on it unchanged). It does what a load generator
+ * needs and no more: one request per connection at a time, string or Buffer bodies, responses parsed
+ * by http-parser-js (the parser autocannon uses), and no per-request timers (timeouts belong to the
+ * engine). Per request it costs about half of undici's Pool (npm run bench:engine). Pipelining,
+ * streamed bodies, upgrades and CONNECT are left to undici: createDispatcher picks undici for those.
+ */
+export interface H1DispatcherOptions {
+  /** Connections per origin (default 64); requests beyond them wait in a queue. */
+  connections?: number;
+  /** Idle connections are closed after this (default 4 s, or the server's Keep-Alive timeout less 1 s). */
+  keepAliveTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+type Handler = Dispatcher.DispatchHandler;
+type Headers = Record<string, string | string[] | undefined>;
+
+const codeError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
+
+/** A request, from dispatch to its end; it is also the controller undici's handlers receive. */
+class PendingRequest {
+  readonly pool: OriginPool;
+  readonly handler: Handler;
+  readonly wire: string;
+  readonly body: Uint8Array | undefined;
+  readonly head: boolean;
+  connection: Connection | undefined;
+  done = false;
+  aborted = false;
+  paused = false;
+  reason: Error | null = null;
+
+  constructor(pool: OriginPool, handler: Handler, wire: string, body: Uint8Array | undefined, head: boolean) {
+    this.pool = pool;
+    this.handler = handler;
+    this.wire = wire;
+    this.body = body;
+    this.head = head;
+  }
+
+  /** The controller's abort: the handler asked (its signal fired). */
+  abort(reason?: Error): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason ?? Object.assign(new Error('Request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+    if (this.done) return;
+    this.done = true;
+    if (this.connection) {
+      // The connection is mid-exchange: it cannot carry another request.
+      this.connection.current = undefined;
+      this.connection.destroy();
+    } else {
+      this.pool.unqueue(this);
+    }
+    this.handler.onResponseError?.(this as never, this.reason);
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.connection?.socket.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.connection?.socket.resume();
+  }
+
+  fail(error: Error): void {
+    if (this.done) return;
+    this.done = true;
+    this.handler.onResponseError?.(this as never, error);
+  }
+}
+
+class Connection {
+  readonly pool: OriginPool;
+  readonly socket: Socket;
+  current: PendingRequest | undefined;
+  lastUsed = 0;
+  keepAliveMs: number;
+  private closed = false;
+  private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
+  private keepAlive = true;
+  /** http-parser-js is reading the current response (it came in pieces, or is not the simple kind). */
+  private viaParser = false;
+
+  constructor(pool: OriginPool) {
+    this.pool = pool;
+    const { url, options } = pool;
+    this.keepAliveMs = options.keepAliveTimeoutMs;
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    this.socket = url.protocol === 'https:'
+      ? tlsConnect({ host, port, servername: host, ALPNProtocols: ['http/1.1'] })
+      : netConnect({ host, port, noDelay: true });
+    const connected = url.protocol === 'https:' ? 'secureConnect' : 'connect';
+    this.socket.setTimeout(options.connectTimeoutMs, () => {
+      this.failWith(codeError(`connect to ${url.host} timed out after ${options.connectTimeoutMs} ms`, 'UND_ERR_CONNECT_TIMEOUT'));
+    });
+    this.socket.once(connected, () => this.socket.setTimeout(0));
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('end', () => this.onEnd());
+    this.socket.on('error', (error: Error) => this.failWith(error));
+    this.socket.on('close', () => this.failWith(codeError('other side closed', 'UND_ERR_SOCKET')));
+    this.parser[HTTPParser.kOnHeadersComplete] = (info) => this.onHeaders(info.statusCode, info.statusMessage, info.headers, info.shouldKeepAlive);
+    this.parser[HTTPParser.kOnBody] = (chunk, offset, length) => {
+      const request = this.current;
+      if (request && !request.done) request.handler.onResponseData?.(request as never, offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length));
+    };
+    this.parser[HTTPParser.kOnMessageComplete] = () => this.onComplete();
+  }
+
+  send(request: PendingRequest): void {
+    this.current = request;
+    request.connection = this;
+    if (request.body) {
+      this.socket.cork();
+      this.socket.write(request.wire);
+      this.socket.write(request.body);
+      this.socket.uncork();
+    } else {
+      this.socket.write(request.wire);
+    }
+  }
+
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pool.forget(this);
+    this.socket.destroy();
+  }
+
+  private onHeaders(status: number, statusMessage: string, raw: string[], shouldKeepAlive: boolean): number | void {
+    if (status < 200) return;
+    const request = this.current;
+    const headers: Headers = {};
+    let hint: number | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!.toLowerCase();
+      const value = raw[i + 1]!;
+      const seen = headers[name];
+      if (seen === undefined) headers[name] = value;
+      else if (Array.isArray(seen)) seen.push(value);
+      else headers[name] = [seen, value];
+      if (name === 'keep-alive') {
+        const match = /timeout=(\d+)/i.exec(value);
+        if (match) hint = Number(match[1]);
+      }
+    }
+    this.keepAliveFrom(shouldKeepAlive, hint);
+    if (request && !request.done) request.handler.onResponseStart?.(request as never, status, headers, statusMessage);
+    // A HEAD answer announces a body length it does not send.
+    return request?.head ? 1 : undefined;
+  }
+
+  private keepAliveFrom(keepAlive: boolean, hintSeconds: number | undefined): void {
+    this.keepAlive = keepAlive;
+    if (hintSeconds !== undefined) this.keepAliveMs = Math.min(this.pool.options.keepAliveTimeoutMs, Math.max(0, hintSeconds * 1000 - 1000));
+  }
+
+  private onComplete(): void {
+    this.viaParser = false;
+    const request = this.current;
+    if (!request) return;
+    this.current = undefined;
+    request.connection = undefined;
+    if (this.keepAlive) this.pool.release(this);
+    else this.destroy();
+    if (request.done) return;
+    request.done = true;
+    request.handler.onResponseEnd?.(request as never, {});
+  }
+
+  private onData(chunk: Buffer): void {
+    const request = this.current;
+    if (!this.viaParser && request) {
+      const whole = parseWholeResponse(chunk, request.head);
+      if (whole) {
+        this.keepAliveFrom(whole.keepAlive, whole.keepAliveHint);
+        if (!request.done) request.handler.onResponseStart?.(request as never, whole.status, whole.headers, whole.statusMessage);
+        if (whole.bodyLength > 0 && !request.done) request.handler.onResponseData?.(request as never, chunk.subarray(whole.bodyStart));
+        this.onComplete();
+        return;
+      }
+    }
+    this.viaParser = true;
+    const result = this.parser.execute(chunk);
+    if (result instanceof Error) this.failWith(codeError(`malformed HTTP response from ${this.pool.url.host}: ${result.message}`, 'HPE_INVALID'));
+  }
+
+  private onEnd(): void {
+    // A body delimited by the connection's end completes here.
+    if (this.current) this.parser.finish();
+    this.failWith(codeError('other side closed', 'UND_ERR_SOCKET'));
+  }
+
+  private failWith(error: Error): void {
+    const request = this.current;
+    this.current = undefined;
+    this.destroy();
+    if (request) {
+      request.connection = undefined;
+      request.fail(error);
+    }
+  }
+}
+
+/** The connections to one origin: idle ones reused last-in first-out, requests queued when all are busy. */
+class OriginPool {
+  private readonly idle: Connection[] = [];
+  private readonly all = new Set<Connection>();
+  private queue: PendingRequest[] = [];
+  private queueHead = 0;
+  readonly url: URL;
+  readonly options: Required<H1DispatcherOptions>;
+  readonly hostHeader: string;
+
+  constructor(url: URL, options: Required<H1DispatcherOptions>) {
+    this.url = url;
+    this.options = options;
+    this.hostHeader = url.host;
+  }
+
+  get busy(): number {
+    return this.all.size - this.idle.length + this.queue.length - this.queueHead;
+  }
+
+  enqueue(request: PendingRequest): void {
+    const connection = this.takeIdle() ?? (this.all.size < this.options.connections ? this.open() : undefined);
+    if (connection) connection.send(request);
+    else this.queue.push(request);
+  }
+
+  unqueue(request: PendingRequest): void {
+    const at = this.queue.indexOf(request, this.queueHead);
+    if (at >= 0) this.queue.splice(at, 1);
+  }
+
+  release(connection: Connection): void {
+    if (this.queueHead < this.queue.length) {
+      const next = this.queue[this.queueHead++]!;
+      if (this.queueHead === this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      }
+      connection.send(next);
+      return;
+    }
+    connection.lastUsed = performance.now();
+    this.idle.push(connection);
+  }
+
+  forget(connection: Connection): void {
+    this.all.delete(connection);
+    const at = this.idle.lastIndexOf(connection);
+    if (at >= 0) this.idle.splice(at, 1);
+    // A request that waited for a connection gets a new one.
+    if (this.queueHead < this.queue.length && this.all.size < this.options.connections) this.release(this.open());
+  }
+
+  closeIdleOlderThan(now: number): void {
+    for (const connection of [...this.idle]) if (now - connection.lastUsed > connection.keepAliveMs) connection.destroy();
+  }
+
+  destroyAll(error: Error): void {
+    const waiting = this.queue.slice(this.queueHead);
+    this.queue = [];
+    this.queueHead = 0;
+    for (const request of waiting) request.fail(error);
+    for (const connection of [...this.all]) {
+      const request = connection.current;
+      connection.current = undefined;
+      connection.destroy();
+      request?.fail(error);
+    }
+  }
+
+  private takeIdle(): Connection | undefined {
+    const now = performance.now();
+    for (let connection = this.idle.pop(); connection; connection = this.idle.pop()) {
+      if (now - connection.lastUsed <= connection.keepAliveMs) return connection;
+      connection.destroy();
+    }
+    return undefined;
+  }
+
+  private open(): Connection {
+    const connection = new Connection(this);
+    this.all.add(connection);
+    return connection;
+  }
+}
+
+interface HeaderLines {
+  lines: string;
+  host: boolean;
+}
+const NO_HEADERS: HeaderLines = { lines: '', host: false };
+const headerCache = new WeakMap<object, HeaderLines>();
+
+/** Request header lines without content-length (which the dispatcher writes), cached per headers object. */
+function headerLines(headers: Dispatcher.DispatchOptions['headers']): HeaderLines {
+  if (!headers) return NO_HEADERS;
+  const cached = headerCache.get(headers);
+  if (cached !== undefined) return cached;
+  const pairs: [string, string][] = [];
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i += 2) pairs.push([String(headers[i]), String(headers[i + 1])]);
+  } else if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [k, v] of headers as Iterable<[string, string]>) pairs.push([k, v]);
+  } else {
+    for (const [k, v] of Object.entries(headers)) {
+      if (v === undefined) continue;
+      for (const one of Array.isArray(v) ? v : [v]) pairs.push([k, String(one)]);
+    }
+  }
+  let lines = '';
+  for (const [k, v] of pairs) {
+    if (/[\r\n]/.test(k) || /[\r\n]/.test(v)) throw new TypeError(`invalid header ${k}: a header may not contain CR or LF`);
+    if (k.toLowerCase() === 'content-length' || k.toLowerCase() === 'transfer-encoding') continue;
+    lines += `${k}: ${v}\r\n`;
+  }
+  const result = { lines, host: /(^|\n)host:/i.test(lines) };
+  headerCache.set(headers, result);
+  return result;
+}
+
+export class H1Dispatcher extends Dispatcher {
+  private readonly pools = new Map<string, OriginPool>();
+  private readonly options: Required<H1DispatcherOptions>;
+  private readonly sweeper: NodeJS.Timeout;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: H1DispatcherOptions = {}) {
+    super();
+    this.options = {
+      connections: options.connections ?? 64,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 4_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    };
+    this.sweeper = setInterval(() => {
+      const now = performance.now();
+      for (const pool of this.pools.values()) pool.closeIdleOlderThan(now);
+    }, 1_000).unref();
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Handler): boolean {
+    const origin = opts.origin === undefined ? undefined : String(opts.origin);
+    if (!origin) throw new TypeError('H1Dispatcher: every request needs an origin');
+    if (this.closing) throw codeError('H1Dispatcher: dispatch after close', 'UND_ERR_CLOSED');
+    if (opts.upgrade || opts.method === 'CONNECT' || opts.query || opts.expectContinue) {
+      throw new TypeError('H1Dispatcher does not do upgrades, CONNECT, query objects or Expect: 100-continue: use undici (PoolOptions.client "undici")');
+    }
+    const body = opts.body;
+    if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      throw new TypeError('H1Dispatcher sends string or Buffer bodies only: use undici (PoolOptions.client "undici") for streamed bodies');
+    }
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      const url = new URL(origin);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`H1Dispatcher: unsupported origin ${origin}`);
+      pool = new OriginPool(url, this.options);
+      this.pools.set(origin, pool);
+    }
+    const method = opts.method;
+    const { lines, host } = headerLines(opts.headers);
+    let wire = `${method} ${opts.path} HTTP/1.1\r\n${host ? '' : `host: ${pool.hostHeader}\r\n`}${lines}`;
+    let bytes: Uint8Array | undefined;
+    if (typeof body === 'string') wire += `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    else if (body) {
+      wire += `content-length: ${body.byteLength}\r\n\r\n`;
+      bytes = body;
+    } else wire += method === 'POST' || method === 'PUT' || method === 'PATCH' ? 'content-length: 0\r\n\r\n' : '\r\n';
+    const request = new PendingRequest(pool, handler, wire, bytes, method === 'HEAD');
+    handler.onRequestStart?.(request as never, {});
+    if (!request.done) pool.enqueue(request);
+    return true;
+  }
+
+  override close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.sweeper);
+      const deadline = performance.now() + 10_000;
+      while ([...this.pools.values()].some((p) => p.busy > 0) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const pool of this.pools.values()) pool.destroyAll(codeError('the dispatcher was closed', 'UND_ERR_CLOSED'));
+    })();
+    return this.closing;
+  }
+
+  override destroy(): Promise<void> {
+    this.closing ??= Promise.resolve();
+    clearInterval(this.sweeper);
+    for (const pool of this.pools.values()) pool.destroyAll(codeError('the dispatcher was destroyed', 'UND_ERR_DESTROYED'));
+    return Promise.resolve();
+  }
+}
