@@ -8,11 +8,14 @@ export interface OpCounters {
   bytesOut: number;
 }
 
-/** One thread's measurements over one interval; histograms encoded so they cross threads exactly. */
+/** A histogram as recorded, or hdr-encoded to cross a thread boundary exactly. */
+export type HistogramData = Histogram | string;
+
+/** One thread's measurements over one interval. */
 export interface IntervalSnapshot {
   index: number;
-  ops: Record<string, OpCounters & { latency: string; service: string }>;
-  lag: string;
+  ops: Record<string, OpCounters & { latency: HistogramData; service: HistogramData }>;
+  lag: HistogramData;
   started: number;
   dropped: number;
   inFlight: number;
@@ -84,26 +87,34 @@ export class MetricsRecorder {
     }
   }
 
-  /** Hands over what was measured since the last flush and starts a new interval. */
+  /**
+   * Hands over what was measured since the last flush and starts a new interval. The histograms are handed
+   * over, not copied or encoded: a flush must not stall the thread that schedules iterations.
+   */
   flush(): IntervalSnapshot {
     const ops: IntervalSnapshot['ops'] = {};
     for (const [name, op] of this.ops) {
-      ops[name] = {
-        count: op.count, ok: op.ok, errors: op.errors, bytesIn: op.bytesIn, bytesOut: op.bytesOut,
-        latency: encodeHistogram(op.latency), service: encodeHistogram(op.service),
-      };
-      op.latency.reset();
-      op.service.reset();
+      ops[name] = { count: op.count, ok: op.ok, errors: op.errors, bytesIn: op.bytesIn, bytesOut: op.bytesOut, latency: op.latency, service: op.service };
+      op.latency = newHistogram();
+      op.service = newHistogram();
       op.count = op.ok = op.bytesIn = op.bytesOut = 0;
       op.errors = {};
     }
     const snapshot: IntervalSnapshot = {
-      index: this.index++, ops, lag: encodeHistogram(this.lag), started: this.started, dropped: this.dropped,
+      index: this.index++, ops, lag: this.lag, started: this.started, dropped: this.dropped,
       inFlight: this.inFlight, vus: this.vus, errorSamples: this.errorSamples,
     };
-    this.lag.reset();
+    this.lag = newHistogram();
     this.started = this.dropped = 0;
     this.errorSamples = {};
     return snapshot;
   }
+}
+
+/** The snapshot with its histograms encoded, to post to another thread. */
+export function encodeSnapshot(snap: IntervalSnapshot): IntervalSnapshot {
+  const encode = (h: HistogramData) => (typeof h === 'string' ? h : encodeHistogram(h));
+  const ops: IntervalSnapshot['ops'] = {};
+  for (const [name, op] of Object.entries(snap.ops)) ops[name] = { ...op, latency: encode(op.latency), service: encode(op.service) };
+  return { ...snap, ops, lag: encode(snap.lag) };
 }

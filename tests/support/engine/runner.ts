@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Aggregator } from './aggregator.ts';
+import { Aggregator, warmUpAggregation } from './aggregator.ts';
 import { execute, type ExecutionSummary } from './executor.ts';
 import { MetricsRecorder, type IntervalSnapshot } from './metrics.ts';
 import type { LoadOperation, Operation } from './operation.ts';
@@ -30,6 +30,7 @@ const START_DELAY_MS = 50;
 export async function runScenario(input: ScenarioInput, operation: Operation | LoadOperation, options: RunOptions = {}): Promise<RunResult> {
   const scenario = normalizeScenario(input);
   const op: LoadOperation = typeof operation === 'function' ? { iterate: operation } : operation;
+  warmUpAggregation(scenario);
   const recorder = new MetricsRecorder();
   const aggregator = new Aggregator(1, options.onSecond);
   const startedAt = new Date();

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { execute } from './executor.ts';
-import { MetricsRecorder } from './metrics.ts';
+import { warmUpAggregation } from './aggregator.ts';
+import { encodeSnapshot, MetricsRecorder } from './metrics.ts';
 import type { LoadOperation, OperationModule } from './operation.ts';
 import type { WorkerInit, WorkerMessage } from './runner.ts';
 
@@ -12,6 +13,7 @@ try {
   const mod = (await import(init.module)) as Partial<OperationModule>;
   if (typeof mod.createOperation !== 'function') throw new Error(`${init.module} does not export createOperation(params)`);
   const op: LoadOperation = await mod.createOperation(init.params);
+  warmUpAggregation(init.scenario, true);
   const recorder = new MetricsRecorder();
   const abort = new AbortController();
   port.on('message', (msg: { type: string; startAtEpoch?: number }) => {
@@ -20,14 +22,14 @@ try {
     const startAt = msg.startAtEpoch - performance.timeOrigin;
     let flusher: NodeJS.Timeout | undefined;
     const first = setTimeout(() => {
-      flusher = setInterval(() => post({ type: 'interval', snapshot: recorder.flush() }), 1000);
+      flusher = setInterval(() => post({ type: 'interval', snapshot: encodeSnapshot(recorder.flush()) }), 1000);
     }, Math.max(0, startAt - performance.now()));
     execute({ scenario: init.scenario, operation: op.iterate, recorder, segment: init.segment, startAt, operationName: init.operationName, signal: abort.signal })
       .then(async (summary) => {
         clearTimeout(first);
         clearInterval(flusher);
         await op.close?.();
-        post({ type: 'done', summary, snapshot: recorder.flush() });
+        post({ type: 'done', summary, snapshot: encodeSnapshot(recorder.flush()) });
         port.close();
       })
       .catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) }));
