@@ -56,6 +56,11 @@ class Slot {
   deadline = 0;
   /** The iteration was settled by the engine (timeout or hard stop); its late outcome is ignored. */
   settled = false;
+  /** The settle callbacks of this VU's iterations, made once: an iteration allocates no closures of the engine's. */
+  onOutcome: (outcome: Outcome | void) => void = () => undefined;
+  onError: (error: unknown) => void = () => undefined;
+  /** Called when an iteration on this slot has settled (arrival-rate executors put the VU back in the free list). */
+  release: (() => void) | undefined;
   private controller: AbortController | undefined;
 
   constructor(vu: VuState) {
@@ -109,6 +114,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
         recorder.recordSuccess(name, end - slot.intendedAt, end - slot.startedAt, outcome?.bytesIn, outcome?.bytesOut);
       }
     }
+    slot.release?.();
     if (running.size === 0) onIdle?.();
   };
 
@@ -129,7 +135,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return pending.then((outcome) => complete(slot, outcome, undefined), (error: unknown) => complete(slot, undefined, error));
+    return pending.then(slot.onOutcome, slot.onError);
   };
 
   // One sweep for every timeout instead of a timer per iteration.
@@ -157,7 +163,12 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     });
   };
 
-  const newSlot = (id: number): Slot => new Slot({ id, iteration: 0, data: {} });
+  const newSlot = (id: number): Slot => {
+    const slot = new Slot({ id, iteration: 0, data: {} });
+    slot.onOutcome = (outcome) => complete(slot, outcome, undefined);
+    slot.onError = (error) => complete(slot, undefined, error);
+    return slot;
+  };
   const waitStart = opts.startAt - now();
   if (waitStart > 0) await sleep(waitStart, opts.signal);
   const start = opts.startAt;
@@ -170,10 +181,13 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       const shareOf = (n: number) => Math.floor(n / segment.count) + (segment.index < n % segment.count ? 1 : 0);
       const maxVUs = Math.max(1, shareOf(scenario.maxVUs));
       const free: Slot[] = [];
+      const freeable = (slot: Slot): Slot => {
+        slot.release = () => void free.push(slot);
+        return slot;
+      };
       let allocated = 0;
-      for (; allocated < Math.max(1, shareOf(scenario.preAllocatedVUs)); allocated++) free.push(newSlot(allocated * segment.count + segment.index));
+      for (; allocated < Math.max(1, shareOf(scenario.preAllocatedVUs)); allocated++) free.push(freeable(newSlot(allocated * segment.count + segment.index)));
       recorder.vus = allocated;
-      const release = (slot: Slot) => () => void free.push(slot);
       const launch = (intendedAt: number) => {
         let slot = free.pop();
         if (!slot) {
@@ -181,11 +195,11 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
             recorder.recordDropped();
             return;
           }
-          slot = newSlot(allocated * segment.count + segment.index);
+          slot = freeable(newSlot(allocated * segment.count + segment.index));
           allocated++;
           recorder.vus = allocated;
         }
-        void runIteration(slot, intendedAt).then(release(slot));
+        void runIteration(slot, intendedAt);
       };
       for (let i = segment.index; i < schedule.total && !opts.signal?.aborted; i += segment.count) {
         const due = start + schedule.timeOf(i);
