@@ -1,7 +1,7 @@
 // Engine benchmark: the engine against autocannon (npm) and wrk / hey (Debian packages) on one trivial
 // loopback target, in the same run, each generator in its own process. Prints figures and ratios; it
 // judges nothing (this machine is noisy: compare ratios, rerun before concluding).
-//   npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000 --rounds 3 --skip-heap]
+//   npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000 --rounds 5 --skip-heap]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ const { values: o } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' },
     rate: { type: 'string', default: '5000' }, requests: { type: 'string', default: '1000000' },
-    'skip-heap': { type: 'boolean', default: false }, rounds: { type: 'string', default: '3' },
+    'skip-heap': { type: 'boolean', default: false }, rounds: { type: 'string', default: '5' },
   },
 });
 const seconds = Number(o.seconds);
@@ -73,8 +73,22 @@ const autocannon = async (args: string[]) => {
   return { rps: j.requests.total / j.duration, p50: j.latency.p50, total: j.requests.total, errors: j.errors + j.non2xx, cpuSeconds: run.cpuSeconds };
 };
 
-const wrk = async (url: string) => {
-  const run = await measured('wrk', ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', url]);
+const bareSocket = async (args: string[]) => {
+  const run = await measured(process.execPath, [`${root}scripts/bare-socket-load.ts`, ...args]);
+  const json = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { completed: number };
+  return { ...json, cpuSeconds: run.cpuSeconds };
+};
+
+interface Arrivals {
+  requests: number;
+  busiest: number;
+  mean: number;
+  emptyShare: number;
+}
+const arrivals = async (): Promise<Arrivals> => (await fetch(`${target.baseUrl}/arrivals`)).json() as Promise<Arrivals>;
+
+const wrk = async (url: string, connections = conns, secs = seconds) => {
+  const run = await measured('wrk', ['-t1', `-c${connections}`, `-d${secs}s`, '--latency', url]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]);
   const p50text = /50%\s+([\d.]+)(us|ms|s)/.exec(run.stdout);
   const p50 = p50text ? Number(p50text[1]) * ({ us: 0.001, ms: 1, s: 1000 }[p50text[2] as 'us' | 'ms' | 's']) : Number.NaN;
@@ -104,51 +118,72 @@ try {
   console.log(`target ${url} (Node http, own process); ${conns} connections; ${seconds}s per run; ${rounds} alternating rounds, medians; node ${process.version}\n`);
 
   console.log(`1. maximum throughput, closed model (${conns} connections)`);
-  const t: Record<'engine' | 'autocannon' | 'wrk' | 'hey', { rps: number; p50: number }[]> = { engine: [], autocannon: [], wrk: [], hey: [] };
+  const t: Record<'engine' | 'autocannon' | 'wrk' | 'hey', { rps: number; p50: number; cpuSeconds: number }[]> = { engine: [], autocannon: [], wrk: [], hey: [] };
   for (let r = 0; r < rounds; r++) {
     const e = await engine(['--url', url, '--vus', String(conns), '--connections', String(conns), '--duration', `${seconds}s`]);
-    t.engine.push({ rps: e.achieved, p50: e.latency.p50 });
+    t.engine.push({ rps: e.achieved, p50: e.latency.p50, cpuSeconds: e.cpuSeconds });
     const a = await autocannon(['-c', String(conns), '-d', String(seconds), url]);
-    t.autocannon.push({ rps: a.rps, p50: a.p50 });
+    t.autocannon.push({ rps: a.rps, p50: a.p50, cpuSeconds: a.cpuSeconds });
     if (peers.wrk) t.wrk.push(await wrk(url));
     if (peers.hey) t.hey.push(await hey(url));
   }
   const pairRatio = (a: { rps: number }[], b: { rps: number }[]) => median(a.map((x, i) => x.rps / (b[i]?.rps ?? Number.NaN)));
   for (const [name, runs] of Object.entries(t)) {
-    if (runs.length) console.log(`   ${name.padEnd(11)} ${runs.map((x) => fmt(x.rps, 0)).join(' / ')} req/s (median ${fmt(median(runs.map((x) => x.rps)), 0)}), p50 median ${fmt(median(runs.map((x) => x.p50)), 3)} ms`);
+    if (!runs.length) continue;
+    const cpuPerRequest = median(runs.map((x) => (x.cpuSeconds * 1e6) / (x.rps * seconds)));
+    console.log(`   ${name.padEnd(11)} ${runs.map((x) => fmt(x.rps, 0)).join(' / ')} req/s (median ${fmt(median(runs.map((x) => x.rps)), 0)}), p50 median ${fmt(median(runs.map((x) => x.p50)), 3)} ms, CPU ${fmt(cpuPerRequest, 1)} us/request`);
   }
-  console.log(`   ratio engine/autocannon ${fmt(pairRatio(t.engine, t.autocannon), 3)}x (goal >= 1.0)   engine/wrk ${t.wrk.length ? `${fmt(pairRatio(t.engine, t.wrk), 3)}x` : 'n/a'} (goal >= 0.9)\n`);
+  console.log(`   ratio engine/autocannon ${fmt(pairRatio(t.engine, t.autocannon), 3)}x (goal >= 1.0)   engine/wrk ${t.wrk.length ? `${fmt(pairRatio(t.engine, t.wrk), 3)}x` : 'n/a'} (goal >= 0.9)`);
+  console.log('   (CPU: the whole process, start-up included, over its requests; the target and the generator share this machine\'s cores, so a generator\'s CPU per request caps what the target gets)\n');
 
   console.log(`2. fixed rate ${rate} req/s (CPU per request = extra CPU of a ${seconds}s run over a ${shortSeconds}s run, per extra request)`);
   const lag: number[] = [];
   const achieved: number[] = [];
   const dropped: number[] = [];
-  const cpuRatio: number[] = [];
-  const eCpus: number[] = [];
-  const aCpus: number[] = [];
+  const cpu: Record<'engine' | 'autocannon' | 'bare', number[]> = { engine: [], autocannon: [], bare: [] };
+  const spread: Record<'engine' | 'autocannon', Arrivals[]> = { engine: [], autocannon: [] };
   for (let r = 0; r < rounds; r++) {
     const eArgs = (d: number) => ['--url', url, '--rate', String(rate), '--connections', String(conns), '--duration', `${d}s`];
     const eShort = await engine(eArgs(shortSeconds));
+    await arrivals();
     const eLong = await engine(eArgs(seconds));
+    spread.engine.push(await arrivals());
     const aShort = await autocannon(['-c', String(conns), '-d', String(shortSeconds), '-R', String(rate), url]);
+    await arrivals();
     const aLong = await autocannon(['-c', String(conns), '-d', String(seconds), '-R', String(rate), url]);
-    const eCpu = ((eLong.cpuSeconds - eShort.cpuSeconds) * 1e6) / (eLong.completed - eShort.completed);
-    const aCpu = ((aLong.cpuSeconds - aShort.cpuSeconds) * 1e6) / (aLong.total - aShort.total);
+    spread.autocannon.push(await arrivals());
+    const bShort = await bareSocket(eArgs(shortSeconds));
+    const bLong = await bareSocket(eArgs(seconds));
+    cpu.engine.push(((eLong.cpuSeconds - eShort.cpuSeconds) * 1e6) / (eLong.completed - eShort.completed));
+    cpu.autocannon.push(((aLong.cpuSeconds - aShort.cpuSeconds) * 1e6) / (aLong.total - aShort.total));
+    cpu.bare.push(((bLong.cpuSeconds - bShort.cpuSeconds) * 1e6) / (bLong.completed - bShort.completed));
     lag.push(eLong.lag.p99);
     achieved.push(eLong.achieved);
     dropped.push(eLong.dropped);
-    eCpus.push(eCpu);
-    aCpus.push(aCpu);
-    cpuRatio.push(eCpu / aCpu);
   }
+  const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
+  const spreadText = (runs: Arrivals[]) =>
+    `busiest 50 ms window ${fmt(median(runs.map((x) => x.busiest)), 0)} requests (even spacing: ${fmt(rate / 20, 0)}), ${fmt(100 * median(runs.map((x) => x.emptyShare)), 0)}% of windows empty`;
   console.log(`   engine      achieved ${achieved.map((x) => fmt(x)).join(' / ')} req/s (median ${fmt(median(achieved) / rate, 4)}x of target, goal within 1%), dropped ${dropped.join(' / ')}`);
-  console.log(`               scheduler lag p99 ${lag.map((x) => fmt(x, 3)).join(' / ')} ms (median ${fmt(median(lag), 3)}, goal < 2 ms); CPU ${eCpus.map((x) => fmt(x, 1)).join(' / ')} us/request`);
-  console.log(`   autocannon  CPU ${aCpus.map((x) => fmt(x, 1)).join(' / ')} us/request`);
-  console.log(`   ratio CPU per request engine/autocannon ${fmt(median(cpuRatio), 3)}x (goal <= 1.0)\n`);
+  console.log(`               scheduler lag p99 ${lag.map((x) => fmt(x, 3)).join(' / ')} ms (median ${fmt(median(lag), 3)}, goal < 2 ms)`);
+  console.log(`               CPU ${cpu.engine.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.engine)}`);
+  console.log(`   autocannon  CPU ${cpu.autocannon.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.autocannon)}`);
+  console.log(`   bare socket CPU ${cpu.bare.map((x) => fmt(x, 1)).join(' / ')} us/request (scripts/bare-socket-load.ts: even spacing, no parsing, no timing: the floor for an open model in Node)`);
+  console.log(`   ratio CPU per request engine/autocannon ${fmt(ratio(cpu.engine, cpu.autocannon), 3)}x (goal <= 1.0)   engine/bare socket ${fmt(ratio(cpu.engine, cpu.bare), 3)}x   autocannon/bare socket ${fmt(ratio(cpu.autocannon, cpu.bare), 3)}x`);
+  console.log('   (autocannon -R sends each connection\'s quota for the second as fast as it can and then waits for the next second: its requests come in bursts, see the windows)\n');
 
-  console.log('3. p50 agreement at the same closed load (median of rounds)');
+  console.log('3. p50 agreement (median of rounds)');
   const p50 = (runs: { p50: number }[]) => median(runs.map((x) => x.p50));
-  console.log(`   engine/wrk ${t.wrk.length ? `${fmt(p50(t.engine) / p50(t.wrk), 3)}x` : 'n/a'}   engine/hey ${t.hey.length ? `${fmt(p50(t.engine) / p50(t.hey), 3)}x` : 'n/a'} (goal within 10%: 0.9x to 1.1x; autocannon reports whole milliseconds only)\n`);
+  console.log(`   at ${conns} connections, saturating (p50 follows each tool's throughput there): engine/wrk ${t.wrk.length ? `${fmt(p50(t.engine) / p50(t.wrk), 3)}x` : 'n/a'}   engine/hey ${t.hey.length ? `${fmt(p50(t.engine) / p50(t.hey), 3)}x` : 'n/a'} (goal within 10%: 0.9x to 1.1x; autocannon reports whole milliseconds only)`);
+  if (peers.wrk) {
+    const light: Record<'engine' | 'wrk', number[]> = { engine: [], wrk: [] };
+    for (let r = 0; r < rounds; r++) {
+      light.engine.push((await engine(['--url', url, '--vus', '1', '--connections', '1', '--duration', `${shortSeconds * 2}s`])).latency.p50);
+      light.wrk.push((await wrk(url, 1, shortSeconds * 2)).p50);
+    }
+    console.log(`   at 1 connection (round-trip time): engine ${light.engine.map((x) => fmt(x, 3)).join(' / ')} ms, wrk ${light.wrk.map((x) => fmt(x, 3)).join(' / ')} ms: engine/wrk ${fmt(median(light.engine) / median(light.wrk), 3)}x (hey prints 0.1 ms steps: too coarse here)`);
+  }
+  console.log('');
 
   if (!o['skip-heap']) {
     console.log(`4. engine heap growth over ${o.requests} requests`);
