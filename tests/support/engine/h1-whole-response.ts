@@ -18,18 +18,41 @@ export interface WholeResponse {
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const HTTP11 = Buffer.from('HTTP/1.1 ');
-const lowerCase = new Map<string, string>();
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const tokens = new Set<string>();
 
-/** Lower-cased header name, cached: a run sees the same few names millions of times. */
-function lower(name: string): string | undefined {
-  let low = lowerCase.get(name);
-  if (low === undefined) {
-    if (!TOKEN.test(name)) return undefined;
-    low = name.toLowerCase();
-    if (lowerCase.size < 1000) lowerCase.set(name, low);
+/** A header name http-parser-js would read the same way (checked once per distinct name). */
+function isToken(name: string): boolean {
+  if (tokens.has(name)) return true;
+  if (!TOKEN.test(name)) return false;
+  if (tokens.size < 1000) tokens.add(name);
+  return true;
+}
+
+const isBlank = (c: number) => c === 0x20 || c === 0x09;
+
+/** A Content-Length value: 1 to 15 digits, else -1. */
+function lengthOf(value: string): number {
+  if (value.length === 0 || value.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
   }
-  return low;
+  return n;
+}
+
+let lastKeepAlive = '';
+let lastHint: number | undefined;
+
+function hintOf(value: string): number | undefined {
+  if (value !== lastKeepAlive) {
+    const match = /timeout=(\d+)/i.exec(value);
+    lastKeepAlive = value;
+    lastHint = match ? Number(match[1]) : undefined;
+  }
+  return lastHint;
 }
 
 export function parseWholeResponse(chunk: Buffer, head: boolean): WholeResponse | undefined {
@@ -41,28 +64,34 @@ export function parseWholeResponse(chunk: Buffer, head: boolean): WholeResponse 
   const d2 = chunk[11]! - 48;
   if (d0 < 2 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || (chunk[12] !== 0x20 && chunk[12] !== 0x0d)) return undefined;
   const status = d0 * 100 + d1 * 10 + d2;
-  const lines = chunk.toString('latin1', 0, headEnd).split('\r\n');
-  const statusMessage = lines[0]!.slice(13);
+  const text = chunk.toString('latin1', 0, headEnd);
+  let lineEnd = text.indexOf('\r\n');
+  if (lineEnd < 0) lineEnd = text.length;
+  const statusMessage = text.slice(13, lineEnd);
   const headers: Record<string, string | string[]> = {};
   let contentLength = -1;
   let keepAlive = true;
   let keepAliveHint: number | undefined;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = lower(line.slice(0, colon));
-    if (name === undefined) return undefined;
-    const value = line.slice(colon + 1).trim();
+  for (let at = lineEnd + 2; at < text.length; at = lineEnd + 2) {
+    lineEnd = text.indexOf('\r\n', at);
+    if (lineEnd < 0) lineEnd = text.length;
+    const colon = text.indexOf(':', at);
+    if (colon <= at || colon > lineEnd) return undefined;
+    const raw = text.slice(at, colon);
+    if (!isToken(raw)) return undefined;
+    const name = raw.toLowerCase();
+    let from = colon + 1;
+    let to = lineEnd;
+    while (from < to && isBlank(text.charCodeAt(from))) from++;
+    while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+    const value = text.slice(from, to);
     if (name === 'content-length') {
-      if (contentLength >= 0 || !/^\d{1,15}$/.test(value)) return undefined;
-      contentLength = Number(value);
+      if (contentLength >= 0) return undefined;
+      contentLength = lengthOf(value);
+      if (contentLength < 0) return undefined;
     } else if (name === 'transfer-encoding') return undefined;
-    else if (name === 'connection') keepAlive = !/(^|,)\s*close\s*(,|$)/i.test(value);
-    else if (name === 'keep-alive') {
-      const hint = /timeout=(\d+)/i.exec(value);
-      if (hint) keepAliveHint = Number(hint[1]);
-    }
+    else if (name === 'connection') keepAlive = value === 'keep-alive' || !/(^|,)\s*close\s*(,|$)/i.test(value);
+    else if (name === 'keep-alive') keepAliveHint = hintOf(value);
     const seen = headers[name];
     if (seen === undefined) headers[name] = value;
     else if (Array.isArray(seen)) seen.push(value);

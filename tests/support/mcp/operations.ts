@@ -102,7 +102,8 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
       const url = new URL(spec.url);
       const path = url.pathname + url.search;
       return {
-        iterate: async ({ signal }) => ok(await httpRequest(agent, url.origin, { path, headers: spec.headers, signal, expect: spec.expect, discardBody: true })),
+        // No async wrapper: the benchmark's operation, one promise hop fewer per request.
+        iterate: ({ signal }) => httpRequest(agent, url.origin, { path, headers: spec.headers, signal, expect: spec.expect, discardBody: true }).then(ok),
         close,
       };
     }
