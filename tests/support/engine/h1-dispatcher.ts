@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { HTTPParser } from 'http-parser-js';
 import { Dispatcher } from 'undici';
-import { parseWholeResponse } from './h1-whole-response.ts';
+import { addHeader, keepAliveHintOf, parseWholeResponse } from './h1-whole-response.ts';
 
 /**
  * A lean HTTP/1.1 keep-alive dispatcher for load generation, behind undici's Dispatcher interface (so
@@ -145,15 +145,8 @@ class Connection {
     let hint: number | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!.toLowerCase();
-      const value = raw[i + 1]!;
-      const seen = headers[name];
-      if (seen === undefined) headers[name] = value;
-      else if (Array.isArray(seen)) seen.push(value);
-      else headers[name] = [seen, value];
-      if (name === 'keep-alive') {
-        const match = /timeout=(\d+)/i.exec(value);
-        if (match) hint = Number(match[1]);
-      }
+      addHeader(headers, name, raw[i + 1]!);
+      if (name === 'keep-alive') hint = keepAliveHintOf(raw[i + 1]!);
     }
     this.keepAliveFrom(shouldKeepAlive, hint);
     if (request && !request.done) request.handler.onResponseStart?.(request as never, status, headers, statusMessage);

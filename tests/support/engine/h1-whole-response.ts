@@ -29,6 +29,14 @@ function isToken(name: string): boolean {
   return true;
 }
 
+/** Adds a header under its lower-case name; a repeated name collects its values in an array, as undici does. */
+export function addHeader(headers: Record<string, string | string[] | undefined>, name: string, value: string): void {
+  const seen = headers[name];
+  if (seen === undefined) headers[name] = value;
+  else if (Array.isArray(seen)) seen.push(value);
+  else headers[name] = [seen, value];
+}
+
 const isBlank = (c: number) => c === 0x20 || c === 0x09;
 
 /** A Content-Length value: 1 to 15 digits, else -1. */
@@ -46,7 +54,8 @@ function lengthOf(value: string): number {
 let lastKeepAlive = '';
 let lastHint: number | undefined;
 
-function hintOf(value: string): number | undefined {
+/** The timeout in seconds a Keep-Alive header announces (parsed once per distinct value). */
+export function keepAliveHintOf(value: string): number | undefined {
   if (value !== lastKeepAlive) {
     const match = /timeout=(\d+)/i.exec(value);
     lastKeepAlive = value;
@@ -91,11 +100,8 @@ export function parseWholeResponse(chunk: Buffer, head: boolean): WholeResponse 
       if (contentLength < 0) return undefined;
     } else if (name === 'transfer-encoding') return undefined;
     else if (name === 'connection') keepAlive = value === 'keep-alive' || !/(^|,)\s*close\s*(,|$)/i.test(value);
-    else if (name === 'keep-alive') keepAliveHint = hintOf(value);
-    const seen = headers[name];
-    if (seen === undefined) headers[name] = value;
-    else if (Array.isArray(seen)) seen.push(value);
-    else headers[name] = [seen, value];
+    else if (name === 'keep-alive') keepAliveHint = keepAliveHintOf(value);
+    addHeader(headers, name, value);
   }
   const bodyStart = headEnd + 4;
   let bodyLength: number;
