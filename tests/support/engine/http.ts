@@ -10,7 +10,7 @@ export interface PoolOptions {
   keepAliveTimeoutMs?: number;
   connectTimeoutMs?: number;
   /**
-   * h1 (default): the engine's lean HTTP/1.1 dispatcher, about half undici's CPU per request; undici: undici's
+   * h1 (default): the engine's lean HTTP/1.1 dispatcher (H1Dispatcher), cheaper per request; undici: undici's
    * Agent, for what h1 does not do (pipelining, streamed request bodies). Pipelining > 1 always uses undici.
    */
   client?: 'h1' | 'undici';
