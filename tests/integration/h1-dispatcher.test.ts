@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from '../support/engine/errors.ts';
@@ -178,6 +180,25 @@ describe('H1Dispatcher', () => {
     const pipelined = createDispatcher({ pipelining: 4 });
     expect(pipelined).not.toBeInstanceOf(H1Dispatcher);
     await pipelined.close();
+  });
+
+  it('speaks TLS to an https origin, trusting a private CA only when told to', async () => {
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = fixture('localhost-cert.pem');
+    const tlsServer = createHttpsServer({ key: fixture('localhost-key.pem'), cert }, (_req, res) => res.end('{"tls":true}'));
+    await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+    const port = (tlsServer.address() as AddressInfo).port;
+    const trusting = new H1Dispatcher({ tls: { ca: cert } });
+    const strict = new H1Dispatcher();
+    try {
+      for (const host of ['localhost', '127.0.0.1']) expect((await httpRequest(trusting, `https://${host}:${port}`, { path: '/' })).body).toBe('{"tls":true}');
+      const error = await httpRequest(strict, `https://localhost:${port}`, { path: '/' }).catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/);
+    } finally {
+      await Promise.all([trusting.close(), strict.close()]);
+      tlsServer.closeAllConnections();
+      await new Promise((resolve) => tlsServer.close(resolve));
+    }
   });
 
   it('closes every connection it opened', async () => {

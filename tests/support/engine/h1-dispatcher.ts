@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { HTTPParser } from 'http-parser-js';
 import { Dispatcher } from 'undici';
 import { addHeader, keepAliveHintOf, parseWholeResponse } from './h1-whole-response.ts';
@@ -19,6 +19,8 @@ export interface H1DispatcherOptions {
   /** Idle connections are closed after this (default 4 s, or the server's Keep-Alive timeout less 1 s). */
   keepAliveTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** For https origins: a private CA (or NODE_EXTRA_CA_CERTS), or rejectUnauthorized: false for a self-signed gateway. */
+  tls?: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized'>;
 }
 
 type Handler = Dispatcher.DispatchHandler;
@@ -100,7 +102,7 @@ class Connection {
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     this.socket = url.protocol === 'https:'
-      ? tlsConnect({ host, port, servername: host, ALPNProtocols: ['http/1.1'] })
+      ? tlsConnect({ host, port, servername: /^[\d.]+$|:/.test(host) ? undefined : host, ALPNProtocols: ['http/1.1'], ...options.tls })
       : netConnect({ host, port, noDelay: true });
     const connected = url.protocol === 'https:' ? 'secureConnect' : 'connect';
     this.socket.setTimeout(options.connectTimeoutMs, () => {
@@ -339,6 +341,7 @@ export class H1Dispatcher extends Dispatcher {
       connections: options.connections ?? 64,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 4_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      tls: options.tls ?? {},
     };
     this.sweeper = setInterval(() => {
       const now = performance.now();
