@@ -103,13 +103,21 @@ class Connection {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     this.socket = url.protocol === 'https:'
       ? tlsConnect({ host, port, servername: /^[\d.]+$|:/.test(host) ? undefined : host, ALPNProtocols: ['http/1.1'], ...options.tls })
-      : netConnect({ host, port, noDelay: true });
+      : netConnect({
+          host, port, noDelay: true,
+          // Reads go to one buffer per connection instead of through the stream machinery. Its bytes are
+          // reused by the next read, so what is handed on is copied.
+          onread: { buffer: Buffer.allocUnsafe(65_536), callback: (n: number, buffer: Uint8Array) => {
+            this.onData(Buffer.from(buffer.subarray(0, n)));
+            return true;
+          } },
+        });
     const connected = url.protocol === 'https:' ? 'secureConnect' : 'connect';
     this.socket.setTimeout(options.connectTimeoutMs, () => {
       this.failWith(codeError(`connect to ${url.host} timed out after ${options.connectTimeoutMs} ms`, 'UND_ERR_CONNECT_TIMEOUT'));
     });
     this.socket.once(connected, () => this.socket.setTimeout(0));
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (url.protocol === 'https:') this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (error: Error) => this.failWith(error));
     this.socket.on('close', () => this.failWith(codeError('other side closed', 'UND_ERR_SOCKET')));
