@@ -108,6 +108,8 @@ const median = (xs: number[]) => {
   const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
   return v.length ? v[Math.floor((v.length - 1) / 2)]! : Number.NaN;
 };
+/** Median of the same-round ratios a[i] / b[i] (rounds are paired because the machine drifts between them). */
+const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] ?? Number.NaN)));
 const rounds = Number(o.rounds);
 const shortSeconds = Math.max(1, Math.round(seconds / 5));
 
@@ -127,7 +129,7 @@ try {
     if (peers.wrk) t.wrk.push(await wrk(url));
     if (peers.hey) t.hey.push(await hey(url));
   }
-  const pairRatio = (a: { rps: number }[], b: { rps: number }[]) => median(a.map((x, i) => x.rps / (b[i]?.rps ?? Number.NaN)));
+  const pairRatio = (a: { rps: number }[], b: { rps: number }[]) => ratio(a.map((x) => x.rps), b.map((x) => x.rps));
   for (const [name, runs] of Object.entries(t)) {
     if (!runs.length) continue;
     const cpuPerRequest = median(runs.map((x) => (x.cpuSeconds * 1e6) / (x.rps * seconds)));
@@ -161,7 +163,6 @@ try {
     achieved.push(eLong.achieved);
     dropped.push(eLong.dropped);
   }
-  const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
   const spreadText = (runs: Arrivals[]) =>
     `busiest 50 ms window ${fmt(median(runs.map((x) => x.busiest)), 0)} requests (even spacing: ${fmt(rate / 20, 0)}), ${fmt(100 * median(runs.map((x) => x.emptyShare)), 0)}% of windows empty`;
   console.log(`   engine      achieved ${achieved.map((x) => fmt(x)).join(' / ')} req/s (median ${fmt(median(achieved) / rate, 4)}x of target, goal within 1%), dropped ${dropped.join(' / ')}`);

@@ -142,6 +142,11 @@ class Connection {
     }
   }
 
+  /** Idle for longer than its keep-alive: the server may close it under a request. */
+  staleAt(now: number): boolean {
+    return now - this.lastUsed > this.keepAliveMs;
+  }
+
   destroy(): void {
     if (this.closed) return;
     this.closed = true;
@@ -271,7 +276,7 @@ class OriginPool {
   }
 
   closeIdleOlderThan(now: number): void {
-    for (const connection of [...this.idle]) if (now - connection.lastUsed > connection.keepAliveMs) connection.destroy();
+    for (const connection of [...this.idle]) if (connection.staleAt(now)) connection.destroy();
   }
 
   destroyAll(error: Error): void {
@@ -290,7 +295,7 @@ class OriginPool {
   private takeIdle(): Connection | undefined {
     const now = performance.now();
     for (let connection = this.idle.pop(); connection; connection = this.idle.pop()) {
-      if (now - connection.lastUsed <= connection.keepAliveMs) return connection;
+      if (!connection.staleAt(now)) return connection;
       connection.destroy();
     }
     return undefined;
