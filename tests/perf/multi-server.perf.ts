@@ -49,20 +49,24 @@ describe.skipIf(!gateway || !loadUpstream)(`multi-server${gateway ? '' : ` (skip
     const listAfter = await runLoad({ scenario: { ...scenario(`multi-server: tools/list with ${servers.length + 1} servers`), rate: 5 }, operation: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/list' } }, warmupSeconds: 0 });
 
     const perServer = servers.map((tool) => ({ tool, op: after.operations[tool]! }));
-    const p95s = perServer.map((s) => s.op.latency.p95);
-    const fairness = +(Math.max(...p95s) / Math.min(...p95s)).toFixed(2);
+    // A p95 of a few dozen calls is a server's second-slowest call: one gateway pause decides it. Fairness is
+    // judged on p95 where each server has enough calls to give it a tail, on p50 otherwise.
+    const fewest = Math.min(...perServer.map((s) => s.op.count));
+    const fairnessAt = fewest >= 200 ? 'p95' : 'p50';
+    const spread = perServer.map((s) => s.op.latency[fairnessAt]);
+    const fairness = +(Math.max(...spread) / Math.min(...spread)).toFixed(2);
     const degradation = +(after.latency.p50 / before.latency.p50).toFixed(2);
     reportTable({
       title: `tools/call per server with ${servers.length + 1} servers registered (${rate}/s in total)`,
       columns: ['server tool', 'calls', 'p50 ms', 'p95 ms', 'errors %'],
       rows: perServer.map((s) => [s.tool, s.op.count, s.op.latency.p50, s.op.latency.p95, +(s.op.errorRate * 100).toFixed(2)]),
     });
-    reportNote(`fairness: slowest/fastest server p95 = ${fairness}; degradation: p50 ${before.latency.p50} ms with 2 servers -> ${after.latency.p50} ms with ${servers.length + 1} (x${degradation}); ` +
+    reportNote(`fairness: slowest/fastest server ${fairnessAt} = ${fairness} (fewest calls on one server: ${fewest}); degradation: p50 ${before.latency.p50} ms with 2 servers -> ${after.latency.p50} ms with ${servers.length + 1} (x${degradation}); ` +
       `tools/list p50 ${listBefore.latency.p50} -> ${listAfter.latency.p50} ms (${Object.keys(gw.tools).length} -> ${Object.keys(gw.tools).length + 7 * extra} tools)`);
 
     for (const r of [before, after]) expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
-    // Each server gets rate/N calls: the smoke profile has a few dozen per server, so p95s are coarse.
-    expect(fairness, `per-server p95 differs by x${fairness}`).toBeLessThanOrEqual(byProfile({ smoke: 2.5, nightly: 1.5 }));
+    expect(fairness, `per-server ${fairnessAt} differs by x${fairness}: ${perServer.map((s) => `${s.tool} ${s.op.latency[fairnessAt]} ms`).join(', ')}`)
+      .toBeLessThanOrEqual(fairnessAt === 'p95' ? 1.5 : 1.3);
     expect(degradation, `tools/call p50 grew x${degradation} with ${servers.length + 1} servers registered`).toBeLessThanOrEqual(byProfile({ smoke: 1.5, nightly: 1.2 }));
   });
 });
