@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { getEventListeners } from 'node:events';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from '../support/engine/errors.ts';
@@ -153,6 +154,29 @@ describe('H1Dispatcher', () => {
     inFlight.abort(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' }));
     expect(await failureOf(first)).toMatchObject({ class: 'timeout' });
     expect((await third).body).toBe('{"ok":true}');
+    await d.close();
+  });
+
+  it('one signal over many requests: one listener on it, and its abort ends every request still using it', async () => {
+    const d = new H1Dispatcher({ connections: 2 });
+    const vu = new AbortController();
+    for (let i = 0; i < 20; i++) await httpRequest(d, origin, { path: '/ok', signal: vu.signal });
+    expect(getEventListeners(vu.signal, 'abort')).toHaveLength(1);
+    const pending = [1, 2, 3].map(() => failureOf(httpRequest(d, origin, { path: '/slow?ms=300', signal: vu.signal })));
+    vu.abort(Object.assign(new Error('iteration timed out'), { name: 'TimeoutError' }));
+    expect(await Promise.all(pending)).toMatchObject([{ class: 'timeout' }, { class: 'timeout' }, { class: 'timeout' }]);
+    expect((await httpRequest(d, origin, { path: '/ok' })).body).toBe('{"ok":true}');
+    await d.close();
+  });
+
+  it('skips the headers of a request that discards them, and still reads the message right', async () => {
+    const d = new H1Dispatcher({ connections: 1 });
+    const lean = await httpRequest(d, origin, { path: '/multi', discardHeaders: true, discardBody: true });
+    expect(lean.headers).toEqual({});
+    expect((await httpRequest(d, origin, { path: '/multi' })).headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    const closing = await httpRequest(d, origin, { path: '/close', discardHeaders: true });
+    expect(closing.body).toBe('bye');
+    expect((await httpRequest(d, origin, { path: '/ok', discardHeaders: true })).body).toBe('{"ok":true}');
     await d.close();
   });
 

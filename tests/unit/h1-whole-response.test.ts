@@ -72,6 +72,14 @@ describe('parseWholeResponse (the h1 fast path)', () => {
     expect(taken).toEqual(['small JSON', 'Node http defaults', 'uvicorn-like', 'multi-valued', 'connection close', 'no reason phrase', 'spaces around values', '204', '304 without length', 'HEAD with announced length']);
   });
 
+  it.each(cases)('%s: without headers, frames it as with them', (_name, chunk, head) => {
+    const full = parseWholeResponse(chunk, head);
+    const lean = parseWholeResponse(chunk, head, false);
+    expect(lean === undefined).toBe(full === undefined);
+    if (!full || !lean) return;
+    expect(lean).toEqual({ ...full, headers: {}, statusMessage: '' });
+  });
+
   it('reads the keep-alive hint', () => {
     expect(parseWholeResponse(cases[1]![1], false)?.keepAliveHint).toBe(5);
   });

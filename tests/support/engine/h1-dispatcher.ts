@@ -28,6 +28,15 @@ type Headers = Record<string, string | string[] | undefined>;
 
 const codeError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
+/**
+ * A handler with this property set to true will not look at the response's headers: a whole small
+ * response is then read without building them (onResponseStart gets an empty object and status message).
+ */
+export const HEADERS_UNUSED: unique symbol = Symbol('h1.headersUnused');
+const withHeadersFor = (handler: Handler): boolean => (handler as { [HEADERS_UNUSED]?: boolean })[HEADERS_UNUSED] !== true;
+/** The trailers of every response: the dispatcher reads none. */
+const NO_TRAILERS = Object.freeze({});
+
 /** A request, from dispatch to its end; it is also the controller undici's handlers receive. */
 class PendingRequest {
   readonly pool: OriginPool;
@@ -35,6 +44,7 @@ class PendingRequest {
   readonly wire: string;
   readonly body: Uint8Array | undefined;
   readonly head: boolean;
+  readonly withHeaders: boolean;
   connection: Connection | undefined;
   done = false;
   aborted = false;
@@ -47,6 +57,7 @@ class PendingRequest {
     this.wire = wire;
     this.body = body;
     this.head = head;
+    this.withHeaders = withHeadersFor(handler);
   }
 
   /** The controller's abort: the handler asked (its signal fired). */
@@ -106,9 +117,9 @@ class Connection {
       : netConnect({
           host, port, noDelay: true,
           // Reads go to one buffer per connection instead of through the stream machinery. Its bytes are
-          // reused by the next read, so what is handed on is copied.
+          // reused by the next read, so what is handed on is copied (onData's borrowed).
           onread: { buffer: Buffer.allocUnsafe(65_536), callback: (n: number, buffer: Uint8Array) => {
-            this.onData(Buffer.from(buffer.subarray(0, n)));
+            this.onData(buffer.subarray(0, n) as Buffer, true);
             return true;
           } },
         });
@@ -117,7 +128,7 @@ class Connection {
       this.failWith(codeError(`connect to ${url.host} timed out after ${options.connectTimeoutMs} ms`, 'UND_ERR_CONNECT_TIMEOUT'));
     });
     this.socket.once(connected, () => this.socket.setTimeout(0));
-    if (url.protocol === 'https:') this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (url.protocol === 'https:') this.socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (error: Error) => this.failWith(error));
     this.socket.on('close', () => this.failWith(codeError('other side closed', 'UND_ERR_SOCKET')));
@@ -185,23 +196,27 @@ class Connection {
     else this.destroy();
     if (request.done) return;
     request.done = true;
-    request.handler.onResponseEnd?.(request as never, {});
+    request.handler.onResponseEnd?.(request as never, NO_TRAILERS);
   }
 
-  private onData(chunk: Buffer): void {
+  /** borrowed: the chunk's bytes are overwritten by the next read, so what is handed on is copied first. */
+  private onData(chunk: Buffer, borrowed: boolean): void {
     const request = this.current;
     if (!this.viaParser && request) {
-      const whole = parseWholeResponse(chunk, request.head);
+      const whole = parseWholeResponse(chunk, request.head, request.withHeaders);
       if (whole) {
         this.keepAliveFrom(whole.keepAlive, whole.keepAliveHint);
         if (!request.done) request.handler.onResponseStart?.(request as never, whole.status, whole.headers, whole.statusMessage);
-        if (whole.bodyLength > 0 && !request.done) request.handler.onResponseData?.(request as never, chunk.subarray(whole.bodyStart));
+        if (whole.bodyLength > 0 && !request.done) {
+          const body = chunk.subarray(whole.bodyStart);
+          request.handler.onResponseData?.(request as never, borrowed ? Buffer.from(body) : body);
+        }
         this.onComplete();
         return;
       }
     }
     this.viaParser = true;
-    const result = this.parser.execute(chunk);
+    const result = this.parser.execute(borrowed ? Buffer.from(chunk) : chunk);
     if (result instanceof Error) this.failWith(codeError(`malformed HTTP response from ${this.pool.url.host}: ${result.message}`, 'HPE_INVALID'));
   }
 

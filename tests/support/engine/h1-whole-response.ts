@@ -18,16 +18,23 @@ export interface WholeResponse {
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const HTTP11 = Buffer.from('HTTP/1.1 ');
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const tokens = new Set<string>();
+/** Characters of a header name (RFC 9110 token), by char code. */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHAR[c.charCodeAt(0)] = 1;
 
-/** A header name http-parser-js would read the same way (checked once per distinct name). */
-function isToken(name: string): boolean {
-  if (tokens.has(name)) return true;
-  if (!TOKEN.test(name)) return false;
-  if (tokens.size < 1000) tokens.add(name);
-  return true;
+/** text[from, to) is a header name http-parser-js would read the same way. */
+function isTokenAt(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || TOKEN_CHAR[c] === 0) return false;
+  }
+  return to > from;
 }
+
+/** A name as long as one the fast path reads itself: connection and keep-alive (10), content-length (14), transfer-encoding (17). */
+const mayFrame = (nameLength: number) => nameLength === 10 || nameLength === 14 || nameLength === 17;
+
+const NO_HEADERS: Record<string, string | string[]> = Object.freeze({}) as Record<string, string | string[]>;
 
 /** Adds a header under its lower-case name; a repeated name collects its values in an array, as undici does. */
 export function addHeader(headers: Record<string, string | string[] | undefined>, name: string, value: string): void {
@@ -64,7 +71,11 @@ export function keepAliveHintOf(value: string): number | undefined {
   return lastHint;
 }
 
-export function parseWholeResponse(chunk: Buffer, head: boolean): WholeResponse | undefined {
+/**
+ * withHeaders false: the caller will not look at the headers (a load request that discards the answer);
+ * headers and statusMessage come back empty, and only the names that frame the message are read.
+ */
+export function parseWholeResponse(chunk: Buffer, head: boolean, withHeaders = true): WholeResponse | undefined {
   if (chunk.length < 16 || chunk.compare(HTTP11, 0, 9, 0, 9) !== 0) return undefined;
   const headEnd = chunk.indexOf(CRLFCRLF);
   if (headEnd < 12) return undefined;
@@ -76,37 +87,36 @@ export function parseWholeResponse(chunk: Buffer, head: boolean): WholeResponse 
   const text = chunk.toString('latin1', 0, headEnd);
   let lineEnd = text.indexOf('\r\n');
   if (lineEnd < 0) lineEnd = text.length;
-  const statusMessage = text.slice(13, lineEnd);
-  const headers: Record<string, string | string[]> = {};
-  let contentLength = -1;
+  const statusMessage = withHeaders ? text.slice(13, lineEnd) : '';
+  const headers = withHeaders ? {} : NO_HEADERS;
+  let length = -1;
   let keepAlive = true;
   let keepAliveHint: number | undefined;
   for (let at = lineEnd + 2; at < text.length; at = lineEnd + 2) {
     lineEnd = text.indexOf('\r\n', at);
     if (lineEnd < 0) lineEnd = text.length;
     const colon = text.indexOf(':', at);
-    if (colon <= at || colon > lineEnd) return undefined;
-    const raw = text.slice(at, colon);
-    if (!isToken(raw)) return undefined;
-    const name = raw.toLowerCase();
+    if (colon <= at || colon > lineEnd || !isTokenAt(text, at, colon)) return undefined;
+    if (!withHeaders && !mayFrame(colon - at)) continue;
+    const name = text.slice(at, colon).toLowerCase();
     let from = colon + 1;
     let to = lineEnd;
     while (from < to && isBlank(text.charCodeAt(from))) from++;
     while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
     const value = text.slice(from, to);
     if (name === 'content-length') {
-      if (contentLength >= 0) return undefined;
-      contentLength = lengthOf(value);
-      if (contentLength < 0) return undefined;
+      if (length >= 0) return undefined;
+      length = lengthOf(value);
+      if (length < 0) return undefined;
     } else if (name === 'transfer-encoding') return undefined;
     else if (name === 'connection') keepAlive = value === 'keep-alive' || !/(^|,)\s*close\s*(,|$)/i.test(value);
     else if (name === 'keep-alive') keepAliveHint = keepAliveHintOf(value);
-    addHeader(headers, name, value);
+    if (withHeaders) addHeader(headers, name, value);
   }
   const bodyStart = headEnd + 4;
   let bodyLength: number;
   if (head || status === 204 || status === 304) bodyLength = 0;
-  else if (contentLength >= 0) bodyLength = contentLength;
+  else if (length >= 0) bodyLength = length;
   else return undefined;
   if (chunk.length !== bodyStart + bodyLength) return undefined;
   return { status, statusMessage, headers, keepAlive, keepAliveHint, bodyStart, bodyLength };

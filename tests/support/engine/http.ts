@@ -1,6 +1,6 @@
 import { Agent, Pool, type Dispatcher } from 'undici';
 import { OperationFailure } from './errors.ts';
-import { H1Dispatcher } from './h1-dispatcher.ts';
+import { H1Dispatcher, HEADERS_UNUSED } from './h1-dispatcher.ts';
 
 export interface PoolOptions {
   /** Connections per origin (default 64). */
@@ -63,6 +63,39 @@ export interface HttpRequest {
   expect?: number[];
   /** Count the body's bytes without keeping it (the connection is still read to the end). */
   discardBody?: boolean;
+  /** The caller does not look at the response's headers: HttpResponse.headers may come back empty. */
+  discardHeaders?: boolean;
+}
+
+/**
+ * One abort listener per signal, however many requests it covers: a VU's signal lives for many
+ * iterations, and adding and removing an EventTarget listener per request cost more than the rest of
+ * a request's handling.
+ */
+class AbortWatch {
+  readonly active = new Set<ResponseCollector>();
+  private readonly signal: AbortSignal;
+
+  constructor(signal: AbortSignal) {
+    this.signal = signal;
+    signal.addEventListener('abort', this, { once: true });
+  }
+
+  handleEvent(): void {
+    const reason: unknown = this.signal.reason;
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    for (const collector of [...this.active]) collector.abort(error);
+  }
+}
+const watches = new WeakMap<AbortSignal, AbortWatch>();
+
+function watchOf(signal: AbortSignal): AbortWatch {
+  let watch = watches.get(signal);
+  if (!watch) {
+    watch = new AbortWatch(signal);
+    watches.set(signal, watch);
+  }
+  return watch;
 }
 
 /**
@@ -75,6 +108,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   bytesIn = 0;
   private chunks: Buffer[] | undefined;
   private controller: Dispatcher.DispatchController | undefined;
+  private readonly watch: AbortWatch | undefined;
   private readonly req: HttpRequest;
   private readonly method: string;
   private readonly resolve: (res: HttpResponse) => void;
@@ -85,18 +119,24 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     this.method = method;
     this.resolve = resolve;
     this.reject = reject;
-    if (req.signal) req.signal.addEventListener('abort', this, { once: true });
+    if (req.signal) {
+      this.watch = watchOf(req.signal);
+      this.watch.active.add(this);
+    }
   }
 
-  /** The abort signal's listener (an object listener: no closure). */
-  handleEvent(): void {
-    const reason: unknown = this.req.signal!.reason;
-    this.controller?.abort(reason instanceof Error ? reason : new Error(String(reason)));
+  get [HEADERS_UNUSED](): boolean {
+    return this.req.discardHeaders === true;
+  }
+
+  abort(error: Error): void {
+    this.controller?.abort(error);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.req.signal?.aborted) this.handleEvent();
+    const signal = this.req.signal;
+    if (signal?.aborted) this.abort(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -111,7 +151,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     const req = this.req;
-    req.signal?.removeEventListener('abort', this);
+    this.watch?.active.delete(this);
     const chunks = this.chunks;
     const body = !chunks ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     const status = this.status;
@@ -125,7 +165,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     const signal = this.req.signal;
-    signal?.removeEventListener('abort', this);
+    this.watch?.active.delete(this);
     this.reject(signal?.aborted ? signal.reason : error);
   }
 }
