@@ -100,22 +100,24 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
   switch (spec.kind) {
     case 'http-get': {
       const url = new URL(spec.url);
+      const { origin } = url;
       const path = url.pathname + url.search;
       return {
         // No async wrapper: the benchmark's operation, one promise hop fewer per request.
-        iterate: ({ signal }) => httpRequest(agent, url.origin, { path, headers: spec.headers, signal, expect: spec.expect, discardBody: true, discardHeaders: true }).then(ok),
+        iterate: ({ signal }) => httpRequest(agent, origin, { path, headers: spec.headers, signal, expect: spec.expect, discardBody: true, discardHeaders: true }).then(ok),
         close,
       };
     }
     case 'http': {
       const url = new URL(spec.url);
+      const { origin } = url;
       const path = url.pathname + url.search;
       const templated = spec.body?.includes('{{uuid}}') ?? false;
       const headers = spec.body === undefined ? spec.headers : { 'content-type': 'application/json', ...spec.headers };
       return {
         iterate: async ({ signal }) => {
           const body = templated ? spec.body!.replaceAll('{{uuid}}', randomUUID()) : spec.body;
-          return ok(await httpRequest(agent, url.origin, { method: spec.method, path, headers, body, signal, expect: spec.expect, discardBody: true, discardHeaders: true }));
+          return ok(await httpRequest(agent, origin, { method: spec.method, path, headers, body, signal, expect: spec.expect, discardBody: true, discardHeaders: true }));
         },
         close,
       };
