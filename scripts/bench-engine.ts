@@ -3,7 +3,7 @@
 // judges nothing (this machine is noisy: compare ratios, rerun before concluding).
 //   npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000 --rounds 5 --skip-heap]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startHttpTarget } from '../tests/support/stack/http-target.ts';
@@ -79,6 +79,20 @@ const bareSocket = async (args: string[]) => {
   return { ...json, cpuSeconds: run.cpuSeconds };
 };
 
+const k6Bin = `${root}.tools/k6`;
+/** k6's constant-arrival-rate: a peer that spaces requests evenly, as the engine does (installed by setup --with-k6). */
+const k6Rate = async (secs: number) => {
+  const script = '/tmp/mcp-perf-bench-k6.js';
+  const summary = '/tmp/mcp-perf-bench-k6.json';
+  writeFileSync(script, `import http from 'k6/http';
+export const options = { discardResponseBodies: true, scenarios: { s: { executor: 'constant-arrival-rate', rate: ${rate}, timeUnit: '1s', duration: '${secs}s', preAllocatedVUs: ${conns}, maxVUs: ${conns * 4} } } };
+export default function () { http.get('${url}'); }
+`);
+  const run = await measured(k6Bin, ['run', '-q', '--no-usage-report', '--summary-export', summary, script]);
+  const j = JSON.parse(execFileSync('cat', [summary]).toString()) as { metrics: { http_reqs: { count: number } } };
+  return { total: j.metrics.http_reqs.count, cpuSeconds: run.cpuSeconds };
+};
+
 interface Arrivals {
   requests: number;
   busiest: number;
@@ -142,8 +156,9 @@ try {
   const lag: number[] = [];
   const achieved: number[] = [];
   const dropped: number[] = [];
-  const cpu: Record<'engine' | 'autocannon' | 'bare', number[]> = { engine: [], autocannon: [], bare: [] };
-  const spread: Record<'engine' | 'autocannon', Arrivals[]> = { engine: [], autocannon: [] };
+  const cpu: Record<'engine' | 'autocannon' | 'bare' | 'k6', number[]> = { engine: [], autocannon: [], bare: [], k6: [] };
+  const spread: Record<'engine' | 'autocannon' | 'k6', Arrivals[]> = { engine: [], autocannon: [], k6: [] };
+  const withK6 = existsSync(k6Bin);
   for (let r = 0; r < rounds; r++) {
     const eArgs = (d: number) => ['--url', url, '--rate', String(rate), '--connections', String(conns), '--duration', `${d}s`];
     const eShort = await engine(eArgs(shortSeconds));
@@ -154,6 +169,13 @@ try {
     await arrivals();
     const aLong = await autocannon(['-c', String(conns), '-d', String(seconds), '-R', String(rate), url]);
     spread.autocannon.push(await arrivals());
+    if (withK6) {
+      const kShort = await k6Rate(shortSeconds);
+      await arrivals();
+      const kLong = await k6Rate(seconds);
+      spread.k6.push(await arrivals());
+      cpu.k6.push(((kLong.cpuSeconds - kShort.cpuSeconds) * 1e6) / (kLong.total - kShort.total));
+    }
     const bShort = await bareSocket(eArgs(shortSeconds));
     const bLong = await bareSocket(eArgs(seconds));
     cpu.engine.push(((eLong.cpuSeconds - eShort.cpuSeconds) * 1e6) / (eLong.completed - eShort.completed));
@@ -169,8 +191,10 @@ try {
   console.log(`               scheduler lag p99 ${lag.map((x) => fmt(x, 3)).join(' / ')} ms (median ${fmt(median(lag), 3)}, goal < 2 ms)`);
   console.log(`               CPU ${cpu.engine.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.engine)}`);
   console.log(`   autocannon  CPU ${cpu.autocannon.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.autocannon)}`);
+  if (!withK6) console.log('   k6          not installed (npm run setup -- --with-k6): no evenly spacing peer in this run');
+  if (withK6) console.log(`   k6          CPU ${cpu.k6.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.k6)} (constant-arrival-rate: spaces requests evenly, as the engine does)`);
   console.log(`   bare socket CPU ${cpu.bare.map((x) => fmt(x, 1)).join(' / ')} us/request (scripts/bare-socket-load.ts: even spacing, no parsing, no timing: the floor for an open model in Node)`);
-  console.log(`   ratio CPU per request engine/autocannon ${fmt(ratio(cpu.engine, cpu.autocannon), 3)}x (goal <= 1.0)   engine/bare socket ${fmt(ratio(cpu.engine, cpu.bare), 3)}x   autocannon/bare socket ${fmt(ratio(cpu.autocannon, cpu.bare), 3)}x`);
+  console.log(`   ratio CPU per request engine/autocannon ${fmt(ratio(cpu.engine, cpu.autocannon), 3)}x (goal <= 1.0)   engine/bare socket ${fmt(ratio(cpu.engine, cpu.bare), 3)}x   autocannon/bare socket ${fmt(ratio(cpu.autocannon, cpu.bare), 3)}x${withK6 ? `   engine/k6 ${fmt(ratio(cpu.engine, cpu.k6), 3)}x` : ''}`);
   console.log('   (autocannon -R sends each connection\'s quota for the second as fast as it can and then waits for the next second: its requests come in bursts, see the windows)\n');
 
   console.log('3. p50 agreement (median of rounds)');
