@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OperationFailure } from '../support/engine/errors.ts';
-import type { IterationContext } from '../support/engine/operation.ts';
+import type { IterationContext, LoadOperation, Operation } from '../support/engine/operation.ts';
 import { runScenario } from '../support/engine/runner.ts';
 
 const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
@@ -11,6 +11,18 @@ const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, 
   }, { once: true });
 });
 
+/** Each case runs an operation in both forms: as a promise (iterate), and in the callback form (start) the engine prefers. */
+const forms: [string, (op: Operation) => Operation | LoadOperation][] = [
+  ['promise form', (op) => op],
+  ['callback form', (op) => ({
+    iterate: () => Promise.reject(new Error('iterate called although start was given')),
+    start: (ctx, done) => {
+      op(ctx).then((outcome) => done(outcome), (error: unknown) => done(undefined, error));
+    },
+  })],
+];
+
+describe.each(forms)('%s', (_form, form) => {
 describe('open model on a fake clock', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -22,10 +34,10 @@ describe('open model on a fake clock', () => {
     const starts: number[] = [];
     const run = runScenario(
       { name: 'cr', executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 5 },
-      async () => {
+      form(async () => {
         starts.push(performance.now() - t0);
         await sleep(30);
-      },
+      }),
     );
     await vi.advanceTimersByTimeAsync(3000);
     const result = await run;
@@ -40,7 +52,7 @@ describe('open model on a fake clock', () => {
     fake();
     const run = runScenario(
       { name: 'drop', executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 2, gracefulStop: '10s' },
-      () => sleep(1000),
+      form(() => sleep(1000)),
     );
     await vi.advanceTimersByTimeAsync(5000);
     const result = await run;
@@ -54,7 +66,7 @@ describe('open model on a fake clock', () => {
     fake();
     const run = runScenario(
       { name: 'grow', executor: 'constant-arrival-rate', rate: 10, duration: '1s', preAllocatedVUs: 1, maxVUs: 4, gracefulStop: '10s' },
-      () => sleep(350),
+      form(() => sleep(350)),
     );
     await vi.advanceTimersByTimeAsync(5000);
     const result = await run;
@@ -67,10 +79,10 @@ describe('open model on a fake clock', () => {
     let n = 0;
     const run = runScenario(
       { name: 'slow', executor: 'constant-arrival-rate', rate: 2, duration: '1s', preAllocatedVUs: 2, timeout: '200ms', gracefulStop: '1s' },
-      async ({ signal }: IterationContext) => {
+      form(async ({ signal }: IterationContext) => {
         if (n++ === 0) return sleep(50, signal);
         await new Promise<void>(() => undefined); // never answers, ignores the signal
-      },
+      }),
     );
     await vi.advanceTimersByTimeAsync(5000);
     const result = await run;
@@ -85,9 +97,9 @@ describe('open model on a fake clock', () => {
     const t0 = performance.now() + 50;
     const run = runScenario(
       { name: 'ramp', executor: 'ramping-arrival-rate', startRate: 0, stages: [{ duration: '2s', target: 20 }, { duration: '2s', target: 20 }], preAllocatedVUs: 5 },
-      async () => {
+      form(async () => {
         perSecond[Math.floor((performance.now() - t0) / 1000)]!++;
-      },
+      }),
     );
     await vi.advanceTimersByTimeAsync(6000);
     const result = await run;
@@ -101,11 +113,11 @@ describe('closed model', () => {
   it('constant-vus keeps N iterations in flight for the duration', async () => {
     let inFlight = 0;
     let peak = 0;
-    const result = await runScenario({ name: 'cv', executor: 'constant-vus', vus: 4, duration: '300ms' }, async () => {
+    const result = await runScenario({ name: 'cv', executor: 'constant-vus', vus: 4, duration: '300ms' }, form(async () => {
       peak = Math.max(peak, ++inFlight);
       await sleep(10);
       inFlight--;
-    });
+    }));
     expect(peak).toBe(4);
     expect(result.counts.completed).toBeGreaterThan(40);
     expect(result.latencyTiming).toBe('send');
@@ -113,15 +125,15 @@ describe('closed model', () => {
 
   it('per-vu-iterations runs exactly vus x iterations', async () => {
     const seen = new Map<number, number>();
-    const result = await runScenario({ name: 'pvi', executor: 'per-vu-iterations', vus: 3, iterations: 7 }, async ({ vu }) => {
+    const result = await runScenario({ name: 'pvi', executor: 'per-vu-iterations', vus: 3, iterations: 7 }, form(async ({ vu }) => {
       seen.set(vu.id, (seen.get(vu.id) ?? 0) + 1);
-    });
+    }));
     expect(result.counts.completed).toBe(21);
     expect([...seen.values()]).toEqual([7, 7, 7]);
   });
 
   it('shared-iterations shares the count between VUs', async () => {
-    const result = await runScenario({ name: 'si', executor: 'shared-iterations', vus: 4, iterations: 25 }, async () => sleep(1));
+    const result = await runScenario({ name: 'si', executor: 'shared-iterations', vus: 4, iterations: 25 }, form(async () => sleep(1)));
     expect(result.counts.completed).toBe(25);
   });
 
@@ -130,12 +142,12 @@ describe('closed model', () => {
     let peak = 0;
     const result = await runScenario(
       { name: 'rv', executor: 'ramping-vus', startVUs: 1, stages: [{ duration: '300ms', target: 6 }, { duration: '300ms', target: 6 }, { duration: '200ms', target: 0 }], gracefulRampDown: '1s' },
-      async ({ vu }) => {
+      form(async ({ vu }) => {
         active.add(vu.id);
         peak = Math.max(peak, active.size);
         await sleep(10);
         active.delete(vu.id);
-      },
+      }),
     );
     expect(peak).toBe(6);
     expect(result.counts.completed).toBeGreaterThan(100);
@@ -147,7 +159,7 @@ describe('ramping-vus gracefulRampDown', () => {
     const t0 = performance.now();
     const result = await runScenario(
       { name: 'rd', executor: 'ramping-vus', startVUs: 4, stages: [{ duration: '200ms', target: 4 }, { duration: '1ms', target: 1 }, { duration: '2s', target: 1 }], gracefulRampDown: '300ms' },
-      async ({ vu, signal }) => sleep(vu.id === 0 ? 20 : 5000, signal),
+      form(async ({ vu, signal }) => sleep(vu.id === 0 ? 20 : 5000, signal)),
     );
     expect(result.counts.interrupted).toBe(3);
     expect(performance.now() - t0).toBeLessThan(4000);
@@ -157,7 +169,7 @@ describe('ramping-vus gracefulRampDown', () => {
 describe('errors are counted, never thrown', () => {
   it('classifies thrown errors and returned failures', async () => {
     let i = 0;
-    const result = await runScenario({ name: 'err', executor: 'per-vu-iterations', vus: 1, iterations: 6 }, async () => {
+    const result = await runScenario({ name: 'err', executor: 'per-vu-iterations', vus: 1, iterations: 6 }, form(async () => {
       switch (i++ % 6) {
         case 0: throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
         case 1: throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
@@ -166,7 +178,7 @@ describe('errors are counted, never thrown', () => {
         case 4: throw new SyntaxError('Unexpected token < in JSON');
         default: return { ok: false, failure: { class: 'check_failed', code: 'body' } };
       }
-    });
+    }));
     expect(result.errors).toEqual({
       'connection_refused:ECONNREFUSED': 1, 'connection_reset:ECONNRESET': 1, 'http_status:503': 1, 'jsonrpc:-32603': 1, malformed_response: 1, 'check_failed:body': 1,
     });
@@ -175,11 +187,38 @@ describe('errors are counted, never thrown', () => {
   });
 });
 
+});
+
 describe('open model on the real clock', () => {
   it('never starts an iteration before its intended time, so latency >= service time at every percentile', async () => {
     const result = await runScenario({ name: 'real', executor: 'constant-arrival-rate', rate: 400, duration: '1s', preAllocatedVUs: 20 }, () => sleep(2));
     expect(result.counts.completed).toBe(400);
     for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const) expect(result.latency[key]).toBeGreaterThanOrEqual(result.service[key]);
     expect(result.schedulerLag.min).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('the callback form', () => {
+  it('takes an iteration that reports before start() returns, many times over, without growing the stack', async () => {
+    const result = await runScenario({ name: 'sync', executor: 'per-vu-iterations', vus: 2, iterations: 50_000, maxDuration: '1m' }, {
+      iterate: () => Promise.reject(new Error('not used')),
+      start: (_ctx, done) => done({ ok: true, bytesIn: 1 }),
+    });
+    expect(result.counts).toMatchObject({ completed: 100_000, ok: 100_000 });
+    expect(result.bytes.in).toBe(100_000);
+  });
+
+  it('counts a start() that throws, or reports an error, as a classified failure', async () => {
+    let i = 0;
+    const result = await runScenario({ name: 'cb-err', executor: 'per-vu-iterations', vus: 1, iterations: 3 }, {
+      iterate: () => Promise.reject(new Error('not used')),
+      start: (_ctx, done) => {
+        const n = i++;
+        if (n === 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+        if (n === 1) return done(undefined, new OperationFailure({ class: 'http_status', code: 502, message: 'bad gateway' }));
+        setTimeout(() => done({ ok: false, failure: { class: 'check_failed', code: 'body' } }), 1);
+      },
+    });
+    expect(result.errors).toEqual({ 'connection_refused:ECONNREFUSED': 1, 'http_status:502': 1, 'check_failed:body': 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { classifyError, failureKey, type Failure } from './errors.ts';
 import type { MetricsRecorder } from './metrics.ts';
-import type { IterationContext, Operation, Outcome, VuState } from './operation.ts';
+import type { IterationContext, IterationDone, Operation, OperationStart, Outcome, VuState } from './operation.ts';
 import { ArrivalSchedule, vusAt } from './schedule.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -13,6 +13,8 @@ export interface Segment {
 export interface ExecutionOptions {
   scenario: Scenario;
   operation: Operation;
+  /** The operation's callback form, used instead of `operation` when given (LoadOperation.start). */
+  start?: OperationStart;
   recorder: MetricsRecorder;
   segment: Segment;
   /** performance.now() value at which the load phase starts (may be slightly in the future). */
@@ -59,6 +61,10 @@ class Slot {
   /** The settle callbacks of this VU's iterations, made once: an iteration allocates no closures of the engine's. */
   onOutcome: (outcome: Outcome | void) => void = () => undefined;
   onError: (error: unknown) => void = () => undefined;
+  /** The same two in the callback form's shape. */
+  done: IterationDone = () => undefined;
+  /** The callback form reported before start() returned: the next iteration must not start on this stack. */
+  starting = false;
   /** Called when an iteration on this slot has settled (arrival-rate executors put the VU back in the free list). */
   release: (() => void) | undefined;
   private controller: AbortController | undefined;
@@ -118,8 +124,8 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     if (running.size === 0) onIdle?.();
   };
 
-  /** Starts an iteration on a slot; the promise settles when the operation itself has settled. */
-  const runIteration = (slot: Slot, intendedAt: number): Promise<void> => {
+  const startOperation = opts.start;
+  const markStart = (slot: Slot, intendedAt: number): void => {
     const startedAt = now();
     slot.intendedAt = intendedAt;
     slot.startedAt = startedAt;
@@ -129,6 +135,9 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     recorder.recordStart(startedAt - intendedAt);
     recorder.inFlight++;
     running.add(slot);
+  };
+
+  const runOperation = (slot: Slot): Promise<void> => {
     let pending: Promise<Outcome | void>;
     try {
       pending = operation(slot.ctx);
@@ -137,6 +146,49 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     }
     return pending.then(slot.onOutcome, slot.onError);
   };
+
+  /** Starts an iteration on a slot and returns at once; the slot's release runs when it has settled. */
+  const beginIteration = (slot: Slot, intendedAt: number): void => {
+    markStart(slot, intendedAt);
+    if (!startOperation) {
+      void runOperation(slot);
+      return;
+    }
+    slot.starting = true;
+    try {
+      startOperation(slot.ctx, slot.done);
+    } catch (error) {
+      slot.done(undefined, error);
+    }
+    slot.starting = false;
+  };
+
+  /** Starts an iteration on a slot; the promise settles when the operation itself has settled. */
+  const runIteration = (slot: Slot, intendedAt: number): Promise<void> => {
+    if (startOperation) {
+      return new Promise<void>((resolve) => {
+        slot.release = resolve;
+        beginIteration(slot, intendedAt);
+      });
+    }
+    markStart(slot, intendedAt);
+    return runOperation(slot);
+  };
+
+  /**
+   * A closed-model VU in the callback form: each settled iteration starts the next from its release, with
+   * no promise per iteration. Resolves when more() says the VU is done.
+   */
+  const runVuLoop = (slot: Slot, more: (vu: VuState) => boolean): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const next = (): void => {
+        if (more(slot.vu)) beginIteration(slot, now());
+        else resolve();
+      };
+      // An iteration that settled inside start() must not start the next one on the same stack.
+      slot.release = () => (slot.starting ? queueMicrotask(next) : next());
+      next();
+    });
 
   // One sweep for every timeout instead of a timer per iteration.
   const sweepEvery = Math.min(100, Math.max(5, scenario.timeoutMs / 20));
@@ -167,6 +219,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     const slot = new Slot({ id, iteration: 0, data: {} });
     slot.onOutcome = (outcome) => complete(slot, outcome, undefined);
     slot.onError = (error) => complete(slot, undefined, error);
+    slot.done = (outcome, error) => complete(slot, outcome, error);
     return slot;
   };
   const waitStart = opts.startAt - now();
@@ -199,7 +252,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
           allocated++;
           recorder.vus = allocated;
         }
-        void runIteration(slot, intendedAt);
+        beginIteration(slot, intendedAt);
       };
       for (let i = segment.index; i < schedule.total && !opts.signal?.aborted; i += segment.count) {
         const due = start + schedule.timeOf(i);
@@ -226,6 +279,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       };
       await Promise.all(ids.map(async (id) => {
         const slot = newSlot(id);
+        if (startOperation) return runVuLoop(slot, more);
         while (more(slot.vu)) await runIteration(slot, now());
       }));
       break;

@@ -1,5 +1,6 @@
 import { Agent, Pool, type Dispatcher } from 'undici';
 import { OperationFailure } from './errors.ts';
+import type { IterationDone, Outcome } from './operation.ts';
 import { H1Dispatcher, HEADERS_UNUSED } from './h1-dispatcher.ts';
 
 export interface PoolOptions {
@@ -101,24 +102,21 @@ function watchOf(signal: AbortSignal): AbortWatch {
 /**
  * The handler of one request: one object with its methods on the prototype, so a request allocates no
  * closures (this runs once per request, and the engine's CPU per request is what its benchmark measures).
+ * Subclasses deliver the answer: as a promise's HttpResponse, or as an engine outcome.
  */
-class ResponseCollector implements Dispatcher.DispatchHandler {
+abstract class ResponseCollector implements Dispatcher.DispatchHandler {
   status = 0;
   headers: HttpResponse['headers'] = {};
   bytesIn = 0;
   private chunks: Buffer[] | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   private readonly watch: AbortWatch | undefined;
-  private readonly req: HttpRequest;
+  protected readonly req: HttpRequest;
   private readonly method: string;
-  private readonly resolve: (res: HttpResponse) => void;
-  private readonly reject: (error: unknown) => void;
 
-  constructor(req: HttpRequest, method: string, resolve: (res: HttpResponse) => void, reject: (error: unknown) => void) {
+  constructor(req: HttpRequest, method: string) {
     this.req = req;
     this.method = method;
-    this.resolve = resolve;
-    this.reject = reject;
     if (req.signal) {
       this.watch = watchOf(req.signal);
       this.watch.active.add(this);
@@ -160,13 +158,49 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
       this.reject(new OperationFailure({ class: 'http_status', code: status, message: `${this.method} ${req.path} -> ${status}: ${body.slice(0, 200)}` }));
       return;
     }
-    this.resolve({ status, headers: this.headers, body, bytesIn: this.bytesIn, bytesOut: req.body ? Buffer.byteLength(req.body) : 0 });
+    this.succeed(status, body);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     const signal = this.req.signal;
     this.watch?.active.delete(this);
     this.reject(signal?.aborted ? signal.reason : error);
+  }
+
+  protected abstract succeed(status: number, body: string): void;
+  protected abstract reject(error: unknown): void;
+}
+
+class PromisedResponse extends ResponseCollector {
+  private readonly resolve: (res: HttpResponse) => void;
+  protected readonly reject: (error: unknown) => void;
+
+  constructor(req: HttpRequest, method: string, resolve: (res: HttpResponse) => void, reject: (error: unknown) => void) {
+    super(req, method);
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  protected succeed(status: number, body: string): void {
+    this.resolve({ status, headers: this.headers, body, bytesIn: this.bytesIn, bytesOut: this.req.body ? Buffer.byteLength(this.req.body) : 0 });
+  }
+}
+
+class OutcomeResponse extends ResponseCollector {
+  private readonly done: IterationDone;
+
+  constructor(req: HttpRequest, method: string, done: IterationDone) {
+    super(req, method);
+    this.done = done;
+  }
+
+  protected succeed(): void {
+    const outcome: Outcome = { ok: true, bytesIn: this.bytesIn, bytesOut: this.req.body ? Buffer.byteLength(this.req.body) : 0 };
+    this.done(outcome);
+  }
+
+  protected reject(error: unknown): void {
+    this.done(undefined, error);
   }
 }
 
@@ -178,6 +212,20 @@ export function httpRequest(dispatcher: Dispatcher, origin: string, req: HttpReq
   const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
   return new Promise<HttpResponse>((resolve, reject) => {
     if (req.signal?.aborted) return reject(req.signal.reason);
-    dispatcher.dispatch({ origin, path: req.path, method, headers: req.headers, body: req.body }, new ResponseCollector(req, method, resolve, reject));
+    dispatcher.dispatch({ origin, path: req.path, method, headers: req.headers, body: req.body }, new PromisedResponse(req, method, resolve, reject));
   });
+}
+
+/**
+ * httpRequest in the engine's callback form (OperationStart): the answer is reported to `done` as an
+ * outcome with its byte counts, a failure as an error; no promise per request.
+ */
+export function httpIteration(dispatcher: Dispatcher, origin: string, req: HttpRequest, done: IterationDone): void {
+  const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
+  if (req.signal?.aborted) return done(undefined, req.signal.reason);
+  try {
+    dispatcher.dispatch({ origin, path: req.path, method, headers: req.headers, body: req.body }, new OutcomeResponse(req, method, done));
+  } catch (error) {
+    done(undefined, error);
+  }
 }

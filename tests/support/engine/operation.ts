@@ -23,8 +23,19 @@ export type Outcome =
 /** One iteration. Return an outcome, or nothing for success; a throw is classified, never fatal. */
 export type Operation = (ctx: IterationContext) => Promise<Outcome | void>;
 
+/** How a callback-form iteration reports: an outcome (nothing for success), or an error to classify. Called once. */
+export type IterationDone = (outcome: Outcome | void, error?: unknown) => void;
+
+/**
+ * The callback form of an iteration, for built-in operations on the engine's hot path: no promise and no
+ * microtask per iteration. It must call done exactly once, and not throw (a throw counts as a failure).
+ */
+export type OperationStart = (ctx: IterationContext, done: IterationDone) => void;
+
 export interface LoadOperation {
   iterate: Operation;
+  /** The same iteration in callback form; the engine uses it instead of iterate when present. */
+  start?: OperationStart;
   /** Called once after the run, to close pools or sessions. */
   close?: () => Promise<void>;
 }

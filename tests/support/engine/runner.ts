@@ -40,7 +40,7 @@ export async function runScenario(input: ScenarioInput, operation: Operation | L
   let summary: ExecutionSummary;
   try {
     summary = await execute({
-      scenario, operation: op.iterate, recorder, segment: { index: 0, count: 1 }, startAt,
+      scenario, operation: op.iterate, start: op.start, recorder, segment: { index: 0, count: 1 }, startAt,
       operationName: options.operationName ?? scenario.name, signal: options.signal,
     });
   } finally {

@@ -24,7 +24,7 @@ try {
     const first = setTimeout(() => {
       flusher = setInterval(() => post({ type: 'interval', snapshot: encodeSnapshot(recorder.flush()) }), 1000);
     }, Math.max(0, startAt - performance.now()));
-    execute({ scenario: init.scenario, operation: op.iterate, recorder, segment: init.segment, startAt, operationName: init.operationName, signal: abort.signal })
+    execute({ scenario: init.scenario, operation: op.iterate, start: op.start, recorder, segment: init.segment, startAt, operationName: init.operationName, signal: abort.signal })
       .then(async (summary) => {
         clearTimeout(first);
         clearInterval(flusher);
