@@ -56,7 +56,7 @@ export function recoveryAfterSpike(series: SeriesPoint[], o: RecoveryOptions): R
     }
   }
   return {
-    calmP95, thresholdMs: +thresholdMs.toFixed(3), peakP95: Math.max(0, ...after.map((p) => p.p95)), recoverySeconds,
+    calmP95: +calmP95.toFixed(3), thresholdMs: +thresholdMs.toFixed(3), peakP95: Math.max(0, ...after.map((p) => p.p95)), recoverySeconds,
     errorsDuringSpike: during.reduce((n, p) => n + p.errors, 0), droppedDuringSpike: during.reduce((n, p) => n + p.dropped, 0),
   };
 }
