@@ -62,7 +62,7 @@ function ensurePeers(): { wrk: boolean; hey: boolean } {
 const engine = async (args: string[]) => {
   const run = await measured(process.execPath, ['--expose-gc', `${root}scripts/engine-load.ts`, ...args]);
   const json = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {
-    completed: number; achieved: number; latency: { p50: number; p99: number }; lag: { p99: number }; heapAfterWarmup?: number; heapEnd?: number; dropped: number; errors: Record<string, number>;
+    completed: number; achieved: number; latency: { p50: number; p99: number }; service: { p50: number }; lag: { p99: number }; heapAfterWarmup?: number; heapEnd?: number; dropped: number; errors: Record<string, number>;
   };
   return { ...json, cpuSeconds: run.cpuSeconds };
 };
@@ -89,8 +89,8 @@ export const options = { discardResponseBodies: true, scenarios: { s: { executor
 export default function () { http.get('${url}'); }
 `);
   const run = await measured(k6Bin, ['run', '-q', '--no-usage-report', '--summary-export', summary, script]);
-  const j = JSON.parse(execFileSync('cat', [summary]).toString()) as { metrics: { http_reqs: { count: number } } };
-  return { total: j.metrics.http_reqs.count, cpuSeconds: run.cpuSeconds };
+  const j = JSON.parse(execFileSync('cat', [summary]).toString()) as { metrics: { http_reqs: { count: number }; http_req_duration: { med: number } } };
+  return { total: j.metrics.http_reqs.count, p50: j.metrics.http_req_duration.med, cpuSeconds: run.cpuSeconds };
 };
 
 interface Arrivals {
@@ -159,6 +159,8 @@ try {
   const cpu: Record<'engine' | 'autocannon' | 'bare' | 'k6', number[]> = { engine: [], autocannon: [], bare: [], k6: [] };
   const spread: Record<'engine' | 'autocannon' | 'k6', Arrivals[]> = { engine: [], autocannon: [], k6: [] };
   const withK6 = existsSync(k6Bin);
+  /** p50 at the same evenly spaced load: the engine's service time (from its send) and k6's http_req_duration. */
+  const sameLoadP50: Record<'engine' | 'k6', number[]> = { engine: [], k6: [] };
   for (let r = 0; r < rounds; r++) {
     const eArgs = (d: number) => ['--url', url, '--rate', String(rate), '--connections', String(conns), '--duration', `${d}s`];
     const eShort = await engine(eArgs(shortSeconds));
@@ -175,6 +177,8 @@ try {
       const kLong = await k6Rate(seconds);
       spread.k6.push(await arrivals());
       cpu.k6.push(((kLong.cpuSeconds - kShort.cpuSeconds) * 1e6) / (kLong.total - kShort.total));
+      sameLoadP50.k6.push(kLong.p50);
+      sameLoadP50.engine.push(eLong.service.p50);
     }
     const bShort = await bareSocket(eArgs(shortSeconds));
     const bLong = await bareSocket(eArgs(seconds));
@@ -207,6 +211,9 @@ try {
       light.wrk.push((await wrk(url, 1, shortSeconds * 2)).p50);
     }
     console.log(`   at 1 connection (round-trip time): engine ${light.engine.map((x) => fmt(x, 3)).join(' / ')} ms, wrk ${light.wrk.map((x) => fmt(x, 3)).join(' / ')} ms: engine/wrk ${fmt(median(light.engine) / median(light.wrk), 3)}x (hey prints 0.1 ms steps: too coarse here)`);
+  }
+  if (withK6) {
+    console.log(`   at ${rate} req/s evenly spaced (same load, not saturating): engine service time ${sameLoadP50.engine.map((x) => fmt(x, 3)).join(' / ')} ms, k6 http_req_duration ${sameLoadP50.k6.map((x) => fmt(x, 3)).join(' / ')} ms: engine/k6 ${fmt(ratio(sameLoadP50.engine, sameLoadP50.k6), 3)}x`);
   }
   console.log('');
 

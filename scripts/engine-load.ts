@@ -42,7 +42,7 @@ const result = workers > 1
 const cpu = process.cpuUsage(cpu0);
 console.log(JSON.stringify({
   completed: result.counts.completed, ok: result.counts.ok, dropped: result.counts.dropped, errors: result.errors,
-  achieved: result.rate.achieved, durationMs: result.durationMs, latency: result.latency, lag: result.schedulerLag,
+  achieved: result.rate.achieved, durationMs: result.durationMs, latency: result.latency, service: result.service, lag: result.schedulerLag,
   cpuMicros: cpu.user + cpu.system,
   heapAfterWarmup: a.heap ? heapAfterWarmup ?? null : undefined, heapEnd: a.heap ? heapNow() : undefined, rss: process.memoryUsage().rss,
 }));
