@@ -109,8 +109,8 @@ const wrk = async (url: string, connections = conns, secs = seconds) => {
   return { rps, p50, cpuSeconds: run.cpuSeconds };
 };
 
-const hey = async (url: string) => {
-  const run = await measured('hey', ['-z', `${seconds}s`, '-c', String(conns), url]);
+const hey = async (url: string, connections = conns, secs = seconds) => {
+  const run = await measured('hey', ['-z', `${secs}s`, '-c', String(connections), url]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]);
   const p50 = Number(/50%\s+in\s+([\d.]+)\s+secs/.exec(run.stdout)?.[1]) * 1000;
   return { rps, p50, cpuSeconds: run.cpuSeconds };
@@ -203,7 +203,7 @@ try {
 
   console.log('3. p50 agreement (median of rounds)');
   const p50 = (runs: { p50: number }[]) => median(runs.map((x) => x.p50));
-  console.log(`   at ${conns} connections, saturating (p50 follows each tool's throughput there): engine/wrk ${t.wrk.length ? `${fmt(p50(t.engine) / p50(t.wrk), 3)}x` : 'n/a'}   engine/hey ${t.hey.length ? `${fmt(p50(t.engine) / p50(t.hey), 3)}x` : 'n/a'} (goal within 10%: 0.9x to 1.1x; autocannon reports whole milliseconds only)`);
+  console.log(`   at ${conns} connections, saturating: engine/wrk ${t.wrk.length ? `${fmt(p50(t.engine) / p50(t.wrk), 3)}x` : 'n/a'}   engine/hey ${t.hey.length ? `${fmt(p50(t.engine) / p50(t.hey), 3)}x` : 'n/a'} (there p50 = connections / each tool's own throughput: not a test of agreement; autocannon reports whole milliseconds only)`);
   if (peers.wrk) {
     const light: Record<'engine' | 'wrk', number[]> = { engine: [], wrk: [] };
     for (let r = 0; r < rounds; r++) {
@@ -211,6 +211,21 @@ try {
       light.wrk.push((await wrk(url, 1, shortSeconds * 2)).p50);
     }
     console.log(`   at 1 connection (round-trip time): engine ${light.engine.map((x) => fmt(x, 3)).join(' / ')} ms, wrk ${light.wrk.map((x) => fmt(x, 3)).join(' / ')} ms: engine/wrk ${fmt(median(light.engine) / median(light.wrk), 3)}x (hey prints 0.1 ms steps: too coarse here)`);
+  }
+  {
+    // The target answers after a fixed wait, so every tool gets the same throughput and the same latency to
+    // measure; what differs is each tool's own overhead and clock. hey's 0.1 ms steps are 2% of this.
+    const delayed = `${target.baseUrl}/delay?ms=5`;
+    const few = 16;
+    const same: Record<'engine' | 'wrk' | 'hey', number[]> = { engine: [], wrk: [], hey: [] };
+    for (let r = 0; r < rounds; r++) {
+      same.engine.push((await engine(['--url', delayed, '--vus', String(few), '--connections', String(few), '--duration', `${shortSeconds * 2}s`])).latency.p50);
+      if (peers.wrk) same.wrk.push((await wrk(delayed, few, shortSeconds * 2)).p50);
+      if (peers.hey) same.hey.push((await hey(delayed, few, shortSeconds * 2)).p50);
+    }
+    const list = (xs: number[]) => xs.map((x) => fmt(x, 3)).join(' / ');
+    console.log(`   at ${few} connections to a 5 ms answer (same load for every tool): engine ${list(same.engine)} ms, wrk ${list(same.wrk)} ms, hey ${list(same.hey)} ms: ` +
+      `engine/wrk ${fmt(ratio(same.engine, same.wrk), 3)}x   engine/hey ${fmt(ratio(same.engine, same.hey), 3)}x (goal within 10%)`);
   }
   if (withK6) {
     console.log(`   at ${rate} req/s evenly spaced (same load, not saturating): engine service time ${sameLoadP50.engine.map((x) => fmt(x, 3)).join(' / ')} ms, k6 http_req_duration ${sameLoadP50.k6.map((x) => fmt(x, 3)).join(' / ')} ms: engine/k6 ${fmt(ratio(sameLoadP50.engine, sameLoadP50.k6), 3)}x`);
