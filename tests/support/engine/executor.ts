@@ -58,11 +58,12 @@ class Slot {
   deadline = 0;
   /** The iteration was settled by the engine (timeout or hard stop); its late outcome is ignored. */
   settled = false;
-  /** The settle callbacks of this VU's iterations, made once: an iteration allocates no closures of the engine's. */
-  onOutcome: (outcome: Outcome | void) => void = () => undefined;
-  onError: (error: unknown) => void = () => undefined;
-  /** The same two in the callback form's shape. */
+  /**
+   * The settle callbacks of this VU's iterations, made once: an iteration allocates no closures of the
+   * engine's. done takes an outcome (a promise's fulfilment too) or an error; onError a promise's rejection.
+   */
   done: IterationDone = () => undefined;
+  onError: (error: unknown) => void = () => undefined;
   /** The callback form reported before start() returned: the next iteration must not start on this stack. */
   starting = false;
   /** Called when an iteration on this slot has settled (arrival-rate executors put the VU back in the free list). */
@@ -144,7 +145,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return pending.then(slot.onOutcome, slot.onError);
+    return pending.then(slot.done, slot.onError);
   };
 
   /** Starts an iteration on a slot and returns at once; the slot's release runs when it has settled. */
@@ -217,9 +218,8 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
 
   const newSlot = (id: number): Slot => {
     const slot = new Slot({ id, iteration: 0, data: {} });
-    slot.onOutcome = (outcome) => complete(slot, outcome, undefined);
-    slot.onError = (error) => complete(slot, undefined, error);
     slot.done = (outcome, error) => complete(slot, outcome, error);
+    slot.onError = (error) => complete(slot, undefined, error);
     return slot;
   };
   const waitStart = opts.startAt - now();

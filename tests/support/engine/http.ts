@@ -167,6 +167,11 @@ abstract class ResponseCollector implements Dispatcher.DispatchHandler {
     this.reject(signal?.aborted ? signal.reason : error);
   }
 
+  /** What the request sent as its body, in bytes. */
+  protected get bytesOut(): number {
+    return this.req.body ? Buffer.byteLength(this.req.body) : 0;
+  }
+
   protected abstract succeed(status: number, body: string): void;
   protected abstract reject(error: unknown): void;
 }
@@ -182,7 +187,7 @@ class PromisedResponse extends ResponseCollector {
   }
 
   protected succeed(status: number, body: string): void {
-    this.resolve({ status, headers: this.headers, body, bytesIn: this.bytesIn, bytesOut: this.req.body ? Buffer.byteLength(this.req.body) : 0 });
+    this.resolve({ status, headers: this.headers, body, bytesIn: this.bytesIn, bytesOut: this.bytesOut });
   }
 }
 
@@ -195,7 +200,7 @@ class OutcomeResponse extends ResponseCollector {
   }
 
   protected succeed(): void {
-    const outcome: Outcome = { ok: true, bytesIn: this.bytesIn, bytesOut: this.req.body ? Buffer.byteLength(this.req.body) : 0 };
+    const outcome: Outcome = { ok: true, bytesIn: this.bytesIn, bytesOut: this.bytesOut };
     this.done(outcome);
   }
 
