@@ -70,7 +70,7 @@ const engine = async (args: string[]) => {
 const autocannon = async (args: string[]) => {
   const run = await measured(bin('autocannon'), ['-j', ...args]);
   const j = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { requests: { total: number; average: number }; latency: { p50: number }; duration: number; errors: number; non2xx: number };
-  return { rps: j.requests.total / j.duration, p50: j.latency.p50, total: j.requests.total, errors: j.errors + j.non2xx, cpuSeconds: run.cpuSeconds };
+  return { rps: j.requests.total / j.duration, p50: j.latency.p50, completed: j.requests.total, errors: j.errors + j.non2xx, cpuSeconds: run.cpuSeconds };
 };
 
 const bareSocket = async (args: string[]) => {
@@ -90,7 +90,7 @@ export default function () { http.get('${url}'); }
 `);
   const run = await measured(k6Bin, ['run', '-q', '--no-usage-report', '--summary-export', summary, script]);
   const j = JSON.parse(execFileSync('cat', [summary]).toString()) as { metrics: { http_reqs: { count: number }; http_req_duration: { med: number } } };
-  return { total: j.metrics.http_reqs.count, p50: j.metrics.http_req_duration.med, cpuSeconds: run.cpuSeconds };
+  return { completed: j.metrics.http_reqs.count, p50: j.metrics.http_req_duration.med, cpuSeconds: run.cpuSeconds };
 };
 
 interface Arrivals {
@@ -124,6 +124,9 @@ const median = (xs: number[]) => {
 };
 /** Median of the same-round ratios a[i] / b[i] (rounds are paired because the machine drifts between them). */
 const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] ?? Number.NaN)));
+/** CPU microseconds per request of the longer run's extra requests: start-up and warm-up cancel out. */
+const marginalCpu = (short: { cpuSeconds: number; completed: number }, long: { cpuSeconds: number; completed: number }) =>
+  ((long.cpuSeconds - short.cpuSeconds) * 1e6) / (long.completed - short.completed);
 const rounds = Number(o.rounds);
 const shortSeconds = Math.max(1, Math.round(seconds / 5));
 
@@ -176,15 +179,15 @@ try {
       await arrivals();
       const kLong = await k6Rate(seconds);
       spread.k6.push(await arrivals());
-      cpu.k6.push(((kLong.cpuSeconds - kShort.cpuSeconds) * 1e6) / (kLong.total - kShort.total));
+      cpu.k6.push(marginalCpu(kShort, kLong));
       sameLoadP50.k6.push(kLong.p50);
       sameLoadP50.engine.push(eLong.service.p50);
     }
     const bShort = await bareSocket(eArgs(shortSeconds));
     const bLong = await bareSocket(eArgs(seconds));
-    cpu.engine.push(((eLong.cpuSeconds - eShort.cpuSeconds) * 1e6) / (eLong.completed - eShort.completed));
-    cpu.autocannon.push(((aLong.cpuSeconds - aShort.cpuSeconds) * 1e6) / (aLong.total - aShort.total));
-    cpu.bare.push(((bLong.cpuSeconds - bShort.cpuSeconds) * 1e6) / (bLong.completed - bShort.completed));
+    cpu.engine.push(marginalCpu(eShort, eLong));
+    cpu.autocannon.push(marginalCpu(aShort, aLong));
+    cpu.bare.push(marginalCpu(bShort, bLong));
     lag.push(eLong.lag.p99);
     achieved.push(eLong.achieved);
     dropped.push(eLong.dropped);

@@ -83,12 +83,14 @@ class AbortWatch {
   }
 
   handleEvent(): void {
-    const reason: unknown = this.signal.reason;
-    const error = reason instanceof Error ? reason : new Error(String(reason));
+    const error = errorOf(this.signal.reason);
     for (const collector of [...this.active]) collector.abort(error);
   }
 }
 const watches = new WeakMap<AbortSignal, AbortWatch>();
+
+/** A signal's abort reason as the Error a dispatcher controller takes. */
+const errorOf = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
 
 function watchOf(signal: AbortSignal): AbortWatch {
   let watch = watches.get(signal);
@@ -134,7 +136,7 @@ abstract class ResponseCollector implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     const signal = this.req.signal;
-    if (signal?.aborted) this.abort(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    if (signal?.aborted) this.abort(errorOf(signal.reason));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -209,15 +211,21 @@ class OutcomeResponse extends ResponseCollector {
   }
 }
 
+const methodOf = (req: HttpRequest): Dispatcher.HttpMethod => req.method ?? (req.body === undefined ? 'GET' : 'POST');
+
+function dispatchTo(dispatcher: Dispatcher, origin: string, req: HttpRequest, method: Dispatcher.HttpMethod, collector: ResponseCollector): void {
+  dispatcher.dispatch({ origin, path: req.path, method, headers: req.headers, body: req.body }, collector);
+}
+
 /**
  * One request on undici's dispatch API: no stream objects, the body always read to the end so the
  * connection goes back to the pool, and an abort signal honoured at any point.
  */
 export function httpRequest(dispatcher: Dispatcher, origin: string, req: HttpRequest): Promise<HttpResponse> {
-  const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
+  const method = methodOf(req);
   return new Promise<HttpResponse>((resolve, reject) => {
     if (req.signal?.aborted) return reject(req.signal.reason);
-    dispatcher.dispatch({ origin, path: req.path, method, headers: req.headers, body: req.body }, new PromisedResponse(req, method, resolve, reject));
+    dispatchTo(dispatcher, origin, req, method, new PromisedResponse(req, method, resolve, reject));
   });
 }
 
@@ -226,10 +234,10 @@ export function httpRequest(dispatcher: Dispatcher, origin: string, req: HttpReq
  * outcome with its byte counts, a failure as an error; no promise per request.
  */
 export function httpIteration(dispatcher: Dispatcher, origin: string, req: HttpRequest, done: IterationDone): void {
-  const method = req.method ?? (req.body === undefined ? 'GET' : 'POST');
+  const method = methodOf(req);
   if (req.signal?.aborted) return done(undefined, req.signal.reason);
   try {
-    dispatcher.dispatch({ origin, path: req.path, method, headers: req.headers, body: req.body }, new OutcomeResponse(req, method, done));
+    dispatchTo(dispatcher, origin, req, method, new OutcomeResponse(req, method, done));
   } catch (error) {
     done(undefined, error);
   }
