@@ -2,12 +2,14 @@
 // GET at evenly spaced moments (a timer each millisecond, like the engine's scheduler) and count the
 // answers, with no parsing, no timing and no histograms. The engine benchmark compares the engine's CPU
 // per request with it. Prints one JSON line: completed answers and this process's CPU time.
-//   node scripts/bare-socket-load.ts --url URL --rate R --duration 10s [--connections 64]
+// With --clock-only it opens no socket and sends nothing: the timer alone, which is what spacing requests
+// evenly costs before any request is made ("completed" then counts the moments a request was due).
+//   node scripts/bare-socket-load.ts --url URL --rate R --duration 10s [--connections 64] [--clock-only]
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../tests/support/engine/duration.ts';
 
-const { values: a } = parseArgs({ options: { url: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string', default: '10s' }, connections: { type: 'string', default: '64' } } });
+const { values: a } = parseArgs({ options: { url: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string', default: '10s' }, connections: { type: 'string', default: '64' }, 'clock-only': { type: 'boolean', default: false } } });
 if (!a.url || !a.rate) throw new Error('--url and --rate are required');
 const url = new URL(a.url);
 const rate = Number(a.rate);
@@ -19,7 +21,8 @@ let completed = 0;
 let unanswered = 0;
 const free: Socket[] = [];
 const sockets: Socket[] = [];
-for (let i = 0; i < Number(a.connections); i++) {
+const clockOnly = a['clock-only'];
+for (let i = 0; i < (clockOnly ? 0 : Number(a.connections)); i++) {
   const socket = connect({ host: url.hostname, port: Number(url.port), noDelay: true });
   socket.on('data', (chunk: Buffer) => {
     for (let at = chunk.indexOf(STATUS_LINE); at >= 0; at = chunk.indexOf(STATUS_LINE, at + 1)) completed++;
@@ -41,6 +44,10 @@ await new Promise<void>((resolve) => {
   const tick = () => {
     const elapsed = performance.now() - start;
     const due = Math.min(Math.floor((elapsed * rate) / 1000), Math.floor((durationMs * rate) / 1000));
+    if (clockOnly) {
+      completed += due - sent;
+      sent = due;
+    }
     for (; sent < due; sent++) {
       const socket = free.pop();
       if (socket) socket.write(request);

@@ -1,12 +1,14 @@
-// Engine benchmark: the engine against autocannon (npm) and wrk / hey (Debian packages) on one trivial
-// loopback target, in the same run, each generator in its own process. Prints figures and ratios; it
-// judges nothing (this machine is noisy: compare ratios, rerun before concluding).
+// Engine benchmark: the engine against autocannon (npm), wrk and hey (Debian packages) on a trivial loopback
+// target (Node http), and on nginx where the target must not be the bottleneck; each generator in its own
+// process, in the same run. Prints figures and ratios; it judges nothing (this machine is noisy: compare
+// ratios, rerun before concluding).
 //   npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000 --rounds 5 --skip-heap]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startHttpTarget } from '../tests/support/stack/http-target.ts';
+import { findNginx, startNginxTarget } from '../tests/support/stack/nginx-target.ts';
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
 
 const { values: o } = parseArgs({
@@ -46,17 +48,20 @@ function measured(cmd: string, args: string[]): Promise<Run> {
   });
 }
 
-function ensurePeers(): { wrk: boolean; hey: boolean } {
+function ensurePeers(): { wrk: boolean; hey: boolean; nginx: boolean } {
   const has = (b: string) => ['/usr/bin/', '/usr/local/bin/'].some((d) => existsSync(d + b));
-  if ((!has('wrk') || !has('hey')) && process.getuid?.() === 0) {
+  if ((!has('wrk') || !has('hey') || !findNginx()) && process.getuid?.() === 0) {
     try {
-      console.log('installing wrk and hey from Debian packages...');
-      execFileSync('bash', ['-c', 'apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hey >/dev/null 2>&1'], { stdio: 'inherit', timeout: 300_000 });
+      console.log('installing wrk, hey and nginx from Debian packages...');
+      // policy-rc.d 101: the package must not start nginx as a service; the benchmark starts its own.
+      execFileSync('bash', ['-c', `policy=/usr/sbin/policy-rc.d; made=; [ -e $policy ] || { printf '#!/bin/sh\\nexit 101\\n' > $policy; chmod +x $policy; made=1; }
+apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hey nginx >/dev/null 2>&1; status=$?
+[ -n "$made" ] && rm -f $policy; exit $status`], { stdio: 'inherit', timeout: 300_000 });
     } catch {
-      console.log('could not install wrk/hey; those comparisons are left out');
+      console.log('could not install wrk/hey/nginx; those comparisons are left out');
     }
   }
-  return { wrk: has('wrk'), hey: has('hey') };
+  return { wrk: has('wrk'), hey: has('hey'), nginx: findNginx() !== undefined };
 }
 
 const engine = async (args: string[]) => {
@@ -130,21 +135,18 @@ const marginalCpu = (short: { cpuSeconds: number; completed: number }, long: { c
 const rounds = Number(o.rounds);
 const shortSeconds = Math.max(1, Math.round(seconds / 5));
 
-const peers = ensurePeers();
-const target = await startHttpTarget();
-const url = `${target.baseUrl}/ok`;
-try {
-  console.log(`target ${url} (Node http, own process); ${conns} connections; ${seconds}s per run; ${rounds} alternating rounds, medians; node ${process.version}\n`);
-
-  console.log(`1. maximum throughput, closed model (${conns} connections)`);
-  const t: Record<'engine' | 'autocannon' | 'wrk' | 'hey', { rps: number; p50: number; cpuSeconds: number }[]> = { engine: [], autocannon: [], wrk: [], hey: [] };
+type Closed = Record<'engine' | 'autocannon' | 'wrk' | 'hey', { rps: number; p50: number; cpuSeconds: number }[]>;
+/** Closed-model maximum throughput of every generator on one URL, alternating over the rounds; prints the figures. */
+async function maxThroughput(target: string, title: string): Promise<Closed> {
+  console.log(title);
+  const t: Closed = { engine: [], autocannon: [], wrk: [], hey: [] };
   for (let r = 0; r < rounds; r++) {
-    const e = await engine(['--url', url, '--vus', String(conns), '--connections', String(conns), '--duration', `${seconds}s`]);
+    const e = await engine(['--url', target, '--vus', String(conns), '--connections', String(conns), '--duration', `${seconds}s`]);
     t.engine.push({ rps: e.achieved, p50: e.latency.p50, cpuSeconds: e.cpuSeconds });
-    const a = await autocannon(['-c', String(conns), '-d', String(seconds), url]);
+    const a = await autocannon(['-c', String(conns), '-d', String(seconds), target]);
     t.autocannon.push({ rps: a.rps, p50: a.p50, cpuSeconds: a.cpuSeconds });
-    if (peers.wrk) t.wrk.push(await wrk(url));
-    if (peers.hey) t.hey.push(await hey(url));
+    if (peers.wrk) t.wrk.push(await wrk(target));
+    if (peers.hey) t.hey.push(await hey(target));
   }
   const pairRatio = (a: { rps: number }[], b: { rps: number }[]) => ratio(a.map((x) => x.rps), b.map((x) => x.rps));
   for (const [name, runs] of Object.entries(t)) {
@@ -154,6 +156,24 @@ try {
   }
   console.log(`   ratio engine/autocannon ${fmt(pairRatio(t.engine, t.autocannon), 3)}x (goal >= 1.0)   engine/wrk ${t.wrk.length ? `${fmt(pairRatio(t.engine, t.wrk), 3)}x` : 'n/a'} (goal >= 0.9)`);
   console.log('   (CPU: the whole process, start-up included, over its requests; the target and the generator share this machine\'s cores, so a generator\'s CPU per request caps what the target gets)\n');
+  return t;
+}
+
+const peers = ensurePeers();
+const target = await startHttpTarget();
+const url = `${target.baseUrl}/ok`;
+try {
+  console.log(`target ${url} (Node http, own process); ${conns} connections; ${seconds}s per run; ${rounds} alternating rounds, medians; node ${process.version}\n`);
+
+  const t = await maxThroughput(url, `1. maximum throughput, closed model (${conns} connections), against the Node target: whoever leaves it more CPU gets more`);
+  if (peers.nginx) {
+    const nginx = await startNginxTarget();
+    try {
+      await maxThroughput(`${nginx.baseUrl}/ok`, `1b. maximum throughput, closed model (${conns} connections), against nginx (one worker, a few us per request): each generator is bound by its own CPU`);
+    } finally {
+      await nginx.process.stop();
+    }
+  } else console.log('1b. nginx not installed (apt-get install nginx): no generator-bound throughput in this run\n');
 
   console.log(`2. fixed rate ${rate} req/s (CPU per request = extra CPU of a ${seconds}s run over a ${shortSeconds}s run, per extra request)`);
   const lag: number[] = [];
@@ -203,6 +223,43 @@ try {
   console.log(`   bare socket CPU ${cpu.bare.map((x) => fmt(x, 1)).join(' / ')} us/request (scripts/bare-socket-load.ts: even spacing, no parsing, no timing: the floor for an open model in Node)`);
   console.log(`   ratio CPU per request engine/autocannon ${fmt(ratio(cpu.engine, cpu.autocannon), 3)}x (goal <= 1.0)   engine/bare socket ${fmt(ratio(cpu.engine, cpu.bare), 3)}x   autocannon/bare socket ${fmt(ratio(cpu.autocannon, cpu.bare), 3)}x${withK6 ? `   engine/k6 ${fmt(ratio(cpu.engine, cpu.k6), 3)}x` : ''}`);
   console.log('   (autocannon -R sends each connection\'s quota for the second as fast as it can and then waits for the next second: its requests come in bursts, see the windows)\n');
+
+  {
+    // autocannon -R bursts against an instant answer; against a 10 ms answer with just enough connections its
+    // closed loop cannot run ahead, so it sends evenly too and both generators wake for every answer.
+    const paced = `${target.baseUrl}/delay?ms=10`;
+    const pacedConns = Math.ceil((rate * 12) / 1000);
+    const runs = {
+      engine: (d: number) => engine(['--url', paced, '--rate', String(rate), '--connections', String(conns), '--duration', `${d}s`]).then((x) => ({ ...x, rps: x.achieved })),
+      autocannon: (d: number) => autocannon(['-c', String(pacedConns), '-d', String(d), '-R', String(rate), paced]),
+      engineClosed: (d: number) => engine(['--url', paced, '--vus', String(pacedConns), '--connections', String(pacedConns), '--duration', `${d}s`]).then((x) => ({ ...x, rps: x.achieved })),
+      autocannonClosed: (d: number) => autocannon(['-c', String(pacedConns), '-d', String(d), paced]),
+      clock: (d: number) => bareSocket(['--url', paced, '--rate', String(rate), '--duration', `${d}s`, '--clock-only']).then((x) => ({ ...x, rps: x.completed / d })),
+    };
+    type Name = keyof typeof runs;
+    const pc = { engine: [], autocannon: [], engineClosed: [], autocannonClosed: [], clock: [] } as Record<Name, number[]>;
+    const rps = { engine: [], autocannon: [], engineClosed: [], autocannonClosed: [], clock: [] } as Record<Name, number[]>;
+    const ps = { engine: [], autocannon: [] } as Record<'engine' | 'autocannon', Arrivals[]>;
+    for (let r = 0; r < rounds; r++) {
+      for (const name of Object.keys(runs) as Name[]) {
+        const short = await runs[name](shortSeconds);
+        await arrivals();
+        const long = await runs[name](seconds);
+        const spread = await arrivals();
+        if (name === 'engine' || name === 'autocannon') ps[name].push(spread);
+        pc[name].push(marginalCpu(short, long));
+        rps[name].push(long.rps);
+      }
+    }
+    const list = (xs: number[]) => xs.map((x) => fmt(x, 1)).join(' / ');
+    const at = (name: Name) => `CPU ${list(pc[name])} us/request at ${fmt(median(rps[name]), 0)} req/s`;
+    console.log(`   same rate, both evenly spaced: ${paced.replace(target.baseUrl, '')} (answers after 10 ms; ${pacedConns} connections let a closed loop run at about ${rate} req/s and no faster)`);
+    console.log(`   engine      ${at('engine')} (constant-arrival-rate); ${spreadText(ps.engine)}`);
+    console.log(`   autocannon  ${at('autocannon')} (-R ${rate}, paced by the answer); ${spreadText(ps.autocannon)}`);
+    console.log(`   clock alone CPU ${list(pc.clock)} us per due request (scripts/bare-socket-load.ts --clock-only: the 1 ms timer that even spacing needs, nothing sent; a closed loop needs none, it sends when an answer arrives)`);
+    console.log(`   ratio CPU per request engine/autocannon ${fmt(ratio(pc.engine, pc.autocannon), 3)}x (goal <= 1.0)`);
+    console.log(`   both closed (${pacedConns} VUs / connections, no rate cap): engine ${at('engineClosed')}, autocannon ${at('autocannonClosed')}: engine/autocannon ${fmt(ratio(pc.engineClosed, pc.autocannonClosed), 3)}x (the generators' own cost per request at this load, without the open model's clock)\n`);
+  }
 
   console.log('3. p50 agreement (median of rounds)');
   const p50 = (runs: { p50: number }[]) => median(runs.map((x) => x.p50));
