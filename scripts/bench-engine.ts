@@ -237,11 +237,13 @@ try {
       clock: (d: number) => bareSocket(['--url', paced, '--rate', String(rate), '--duration', `${d}s`, '--clock-only']).then((x) => ({ ...x, rps: x.completed / d })),
     };
     type Name = keyof typeof runs;
-    const pc = { engine: [], autocannon: [], engineClosed: [], autocannonClosed: [], clock: [] } as Record<Name, number[]>;
-    const rps = { engine: [], autocannon: [], engineClosed: [], autocannonClosed: [], clock: [] } as Record<Name, number[]>;
+    const names = Object.keys(runs) as Name[];
+    const perName = () => Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+    const pc = perName();
+    const rps = perName();
     const ps = { engine: [], autocannon: [] } as Record<'engine' | 'autocannon', Arrivals[]>;
     for (let r = 0; r < rounds; r++) {
-      for (const name of Object.keys(runs) as Name[]) {
+      for (const name of names) {
         const short = await runs[name](shortSeconds);
         await arrivals();
         const long = await runs[name](seconds);
