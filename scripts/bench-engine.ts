@@ -122,6 +122,8 @@ const hey = async (url: string, connections = conns, secs = seconds) => {
 };
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+/** Each round's figure, in order: "1.2 / 1.4 / 1.3". */
+const list = (xs: number[], d = 1) => xs.map((x) => fmt(x, d)).join(' / ');
 
 const median = (xs: number[]) => {
   const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
@@ -134,6 +136,17 @@ const marginalCpu = (short: { cpuSeconds: number; completed: number }, long: { c
   ((long.cpuSeconds - short.cpuSeconds) * 1e6) / (long.completed - short.completed);
 const rounds = Number(o.rounds);
 const shortSeconds = Math.max(1, Math.round(seconds / 5));
+
+/**
+ * A generator's short and long run at the same settings: CPU per extra request, the long run's figures and how
+ * evenly the long run's requests arrived at the target (its counters are reset after the short run).
+ */
+async function shortAndLong<T extends { cpuSeconds: number; completed: number }>(run: (secs: number) => Promise<T>) {
+  const short = await run(shortSeconds);
+  await arrivals();
+  const long = await run(seconds);
+  return { cpu: marginalCpu(short, long), long, spread: await arrivals() };
+}
 
 type Closed = Record<'engine' | 'autocannon' | 'wrk' | 'hey', { rps: number; p50: number; cpuSeconds: number }[]>;
 /** Closed-model maximum throughput of every generator on one URL, alternating over the rounds; prints the figures. */
@@ -186,41 +199,34 @@ try {
   const sameLoadP50: Record<'engine' | 'k6', number[]> = { engine: [], k6: [] };
   for (let r = 0; r < rounds; r++) {
     const eArgs = (d: number) => ['--url', url, '--rate', String(rate), '--connections', String(conns), '--duration', `${d}s`];
-    const eShort = await engine(eArgs(shortSeconds));
-    await arrivals();
-    const eLong = await engine(eArgs(seconds));
-    spread.engine.push(await arrivals());
-    const aShort = await autocannon(['-c', String(conns), '-d', String(shortSeconds), '-R', String(rate), url]);
-    await arrivals();
-    const aLong = await autocannon(['-c', String(conns), '-d', String(seconds), '-R', String(rate), url]);
-    spread.autocannon.push(await arrivals());
+    const e = await shortAndLong((d) => engine(eArgs(d)));
+    const a = await shortAndLong((d) => autocannon(['-c', String(conns), '-d', String(d), '-R', String(rate), url]));
     if (withK6) {
-      const kShort = await k6Rate(shortSeconds);
-      await arrivals();
-      const kLong = await k6Rate(seconds);
-      spread.k6.push(await arrivals());
-      cpu.k6.push(marginalCpu(kShort, kLong));
-      sameLoadP50.k6.push(kLong.p50);
-      sameLoadP50.engine.push(eLong.service.p50);
+      const k = await shortAndLong(k6Rate);
+      cpu.k6.push(k.cpu);
+      spread.k6.push(k.spread);
+      sameLoadP50.k6.push(k.long.p50);
+      sameLoadP50.engine.push(e.long.service.p50);
     }
-    const bShort = await bareSocket(eArgs(shortSeconds));
-    const bLong = await bareSocket(eArgs(seconds));
-    cpu.engine.push(marginalCpu(eShort, eLong));
-    cpu.autocannon.push(marginalCpu(aShort, aLong));
-    cpu.bare.push(marginalCpu(bShort, bLong));
-    lag.push(eLong.lag.p99);
-    achieved.push(eLong.achieved);
-    dropped.push(eLong.dropped);
+    const b = await shortAndLong((d) => bareSocket(eArgs(d)));
+    cpu.engine.push(e.cpu);
+    cpu.autocannon.push(a.cpu);
+    cpu.bare.push(b.cpu);
+    spread.engine.push(e.spread);
+    spread.autocannon.push(a.spread);
+    lag.push(e.long.lag.p99);
+    achieved.push(e.long.achieved);
+    dropped.push(e.long.dropped);
   }
   const spreadText = (runs: Arrivals[]) =>
     `busiest 50 ms window ${fmt(median(runs.map((x) => x.busiest)), 0)} requests (even spacing: ${fmt(rate / 20, 0)}), ${fmt(100 * median(runs.map((x) => x.emptyShare)), 0)}% of windows empty`;
-  console.log(`   engine      achieved ${achieved.map((x) => fmt(x)).join(' / ')} req/s (median ${fmt(median(achieved) / rate, 4)}x of target, goal within 1%), dropped ${dropped.join(' / ')}`);
-  console.log(`               scheduler lag p99 ${lag.map((x) => fmt(x, 3)).join(' / ')} ms (median ${fmt(median(lag), 3)}, goal < 2 ms)`);
-  console.log(`               CPU ${cpu.engine.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.engine)}`);
-  console.log(`   autocannon  CPU ${cpu.autocannon.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.autocannon)}`);
+  console.log(`   engine      achieved ${list(achieved)} req/s (median ${fmt(median(achieved) / rate, 4)}x of target, goal within 1%), dropped ${dropped.join(' / ')}`);
+  console.log(`               scheduler lag p99 ${list(lag, 3)} ms (median ${fmt(median(lag), 3)}, goal < 2 ms)`);
+  console.log(`               CPU ${list(cpu.engine)} us/request; ${spreadText(spread.engine)}`);
+  console.log(`   autocannon  CPU ${list(cpu.autocannon)} us/request; ${spreadText(spread.autocannon)}`);
   if (!withK6) console.log('   k6          not installed (npm run setup -- --with-k6): no evenly spacing peer in this run');
-  if (withK6) console.log(`   k6          CPU ${cpu.k6.map((x) => fmt(x, 1)).join(' / ')} us/request; ${spreadText(spread.k6)} (constant-arrival-rate: spaces requests evenly, as the engine does)`);
-  console.log(`   bare socket CPU ${cpu.bare.map((x) => fmt(x, 1)).join(' / ')} us/request (scripts/bare-socket-load.ts: even spacing, no parsing, no timing: the floor for an open model in Node)`);
+  if (withK6) console.log(`   k6          CPU ${list(cpu.k6)} us/request; ${spreadText(spread.k6)} (constant-arrival-rate: spaces requests evenly, as the engine does)`);
+  console.log(`   bare socket CPU ${list(cpu.bare)} us/request (scripts/bare-socket-load.ts: even spacing, no parsing, no timing: the floor for an open model in Node)`);
   console.log(`   ratio CPU per request engine/autocannon ${fmt(ratio(cpu.engine, cpu.autocannon), 3)}x (goal <= 1.0)   engine/bare socket ${fmt(ratio(cpu.engine, cpu.bare), 3)}x   autocannon/bare socket ${fmt(ratio(cpu.autocannon, cpu.bare), 3)}x${withK6 ? `   engine/k6 ${fmt(ratio(cpu.engine, cpu.k6), 3)}x` : ''}`);
   console.log('   (autocannon -R sends each connection\'s quota for the second as fast as it can and then waits for the next second: its requests come in bursts, see the windows)\n');
 
@@ -244,16 +250,12 @@ try {
     const ps = { engine: [], autocannon: [] } as Record<'engine' | 'autocannon', Arrivals[]>;
     for (let r = 0; r < rounds; r++) {
       for (const name of names) {
-        const short = await runs[name](shortSeconds);
-        await arrivals();
-        const long = await runs[name](seconds);
-        const spread = await arrivals();
-        if (name === 'engine' || name === 'autocannon') ps[name].push(spread);
-        pc[name].push(marginalCpu(short, long));
+        const { cpu: perRequest, long, spread: even } = await shortAndLong(runs[name]);
+        if (name === 'engine' || name === 'autocannon') ps[name].push(even);
+        pc[name].push(perRequest);
         rps[name].push(long.rps);
       }
     }
-    const list = (xs: number[]) => xs.map((x) => fmt(x, 1)).join(' / ');
     const at = (name: Name) => `CPU ${list(pc[name])} us/request at ${fmt(median(rps[name]), 0)} req/s`;
     console.log(`   same rate, both evenly spaced: ${paced.replace(target.baseUrl, '')} (answers after 10 ms; ${pacedConns} connections let a closed loop run at about ${rate} req/s and no faster)`);
     console.log(`   engine      ${at('engine')} (constant-arrival-rate); ${spreadText(ps.engine)}`);
@@ -272,7 +274,7 @@ try {
       light.engine.push((await engine(['--url', url, '--vus', '1', '--connections', '1', '--duration', `${shortSeconds * 2}s`])).latency.p50);
       light.wrk.push((await wrk(url, 1, shortSeconds * 2)).p50);
     }
-    console.log(`   at 1 connection (round-trip time): engine ${light.engine.map((x) => fmt(x, 3)).join(' / ')} ms, wrk ${light.wrk.map((x) => fmt(x, 3)).join(' / ')} ms: engine/wrk ${fmt(median(light.engine) / median(light.wrk), 3)}x (hey prints 0.1 ms steps: too coarse here)`);
+    console.log(`   at 1 connection (round-trip time): engine ${list(light.engine, 3)} ms, wrk ${list(light.wrk, 3)} ms: engine/wrk ${fmt(median(light.engine) / median(light.wrk), 3)}x (hey prints 0.1 ms steps: too coarse here)`);
   }
   {
     // The target answers after a fixed wait, so every tool gets the same throughput and the same latency to
@@ -285,12 +287,11 @@ try {
       if (peers.wrk) same.wrk.push((await wrk(delayed, few, shortSeconds * 2)).p50);
       if (peers.hey) same.hey.push((await hey(delayed, few, shortSeconds * 2)).p50);
     }
-    const list = (xs: number[]) => xs.map((x) => fmt(x, 3)).join(' / ');
-    console.log(`   at ${few} connections to a 5 ms answer (same load for every tool): engine ${list(same.engine)} ms, wrk ${list(same.wrk)} ms, hey ${list(same.hey)} ms: ` +
+    console.log(`   at ${few} connections to a 5 ms answer (same load for every tool): engine ${list(same.engine, 3)} ms, wrk ${list(same.wrk, 3)} ms, hey ${list(same.hey, 3)} ms: ` +
       `engine/wrk ${fmt(ratio(same.engine, same.wrk), 3)}x   engine/hey ${fmt(ratio(same.engine, same.hey), 3)}x (goal within 10%)`);
   }
   if (withK6) {
-    console.log(`   at ${rate} req/s evenly spaced (same load, not saturating): engine service time ${sameLoadP50.engine.map((x) => fmt(x, 3)).join(' / ')} ms, k6 http_req_duration ${sameLoadP50.k6.map((x) => fmt(x, 3)).join(' / ')} ms: engine/k6 ${fmt(ratio(sameLoadP50.engine, sameLoadP50.k6), 3)}x`);
+    console.log(`   at ${rate} req/s evenly spaced (same load, not saturating): engine service time ${list(sameLoadP50.engine, 3)} ms, k6 http_req_duration ${list(sameLoadP50.k6, 3)} ms: engine/k6 ${fmt(ratio(sameLoadP50.engine, sameLoadP50.k6), 3)}x`);
   }
   console.log('');
 
