@@ -2,6 +2,7 @@ import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainer
 import { ContextForgeAdmin } from '../gateway/contextforge.ts';
 import { withTimeout } from './cleanup.ts';
 import { LogTail } from './log-tail.ts';
+import { bindPorts } from './loopback.ts';
 import type { ScaleOut } from './types.ts';
 
 const LB_PORT = 8080;
@@ -13,10 +14,10 @@ export interface Balancer {
 
 /** A round-robin TCP balancer (fixtures/servers/lb.ts in the servers image) on the stack's network. */
 export async function startBalancer(s: ScaleOut, backends: string[]): Promise<Balancer> {
-  const c = await new GenericContainer(s.serversImage)
+  const c = await bindPorts(new GenericContainer(s.serversImage)
     .withNetworkMode(s.network).withNetworkAliases(`lb-${backends.length}`).withLabels(s.labels)
     .withCommand(['node', 'lb.ts', '--port', String(LB_PORT), '--backends', backends.join(',')])
-    .withExposedPorts(LB_PORT).withWaitStrategy(Wait.forLogMessage(/lb listening/)).withStartupTimeout(60_000)
+    .withExposedPorts(LB_PORT).withWaitStrategy(Wait.forLogMessage(/lb listening/)).withStartupTimeout(60_000), s.bindHost)
     .start()
     .catch((error: Error) => {
       throw new Error(`the load balancer (${s.serversImage}, node lb.ts) did not start: ${error.message}. Is the image current? npm run images rebuilds it.`, { cause: error });
@@ -40,9 +41,9 @@ export async function startExtraGateway(s: ScaleOut, index: number, token: strin
   const log = new LogTail();
   let c: StartedTestContainer | undefined;
   try {
-    c = await new GenericContainer(s.gatewayImage)
+    c = await bindPorts(new GenericContainer(s.gatewayImage)
       .withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels).withEnvironment(s.gatewayEnv)
-      .withExposedPorts(s.gatewayPort).withLogConsumer(log.consume).withWaitStrategy(Wait.forListeningPorts()).withStartupTimeout(timeoutMs)
+      .withExposedPorts(s.gatewayPort).withLogConsumer(log.consume).withWaitStrategy(Wait.forListeningPorts()).withStartupTimeout(timeoutMs), s.bindHost)
       .start();
     const admin = new ContextForgeAdmin(`http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}`, token);
     await admin.waitReady(timeoutMs);
