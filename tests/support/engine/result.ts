@@ -52,4 +52,14 @@ export interface RunResult {
   bytes: { in: number; out: number };
   vus: { peakInFlight: number; max: number };
   series: SeriesPoint[];
+  /** What the load generator itself used, to tell a generator-bound run from a gateway-bound one. */
+  generator?: GeneratorLoad;
+}
+
+export interface GeneratorLoad {
+  threads: number;
+  /** CPU of the whole load process (all threads) over the phase, % of one core. */
+  cpuPercent: number;
+  /** Busiest load thread's event-loop utilization (0..1): near 1, the thread, not the target, set the pace. */
+  eventLoopUtilization: number;
 }

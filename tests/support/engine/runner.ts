@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Aggregator, warmUpAggregation } from './aggregator.ts';
 import { execute, type ExecutionSummary } from './executor.ts';
 import { MetricsRecorder, type IntervalSnapshot } from './metrics.ts';
 import type { LoadOperation, Operation } from './operation.ts';
-import type { RunResult, SeriesPoint } from './result.ts';
+import type { GeneratorLoad, RunResult, SeriesPoint } from './result.ts';
 import { normalizeScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 
 export interface RunOptions {
@@ -26,6 +27,19 @@ export interface WorkerOperation {
 
 const START_DELAY_MS = 50;
 
+/** Starts measuring this process's CPU and the given threads' event loops; the returned function reads the figures. */
+function generatorMeter(loops: (() => EventLoopUtilization)[]): () => GeneratorLoad {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const elu0 = loops.map((read) => read());
+  return () => {
+    const cpu = process.cpuUsage(cpu0);
+    const wallMs = Math.max(1, performance.now() - t0);
+    const elu = loops.map((read, i) => performance.eventLoopUtilization(read(), elu0[i]).utilization);
+    return { threads: loops.length, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 10, eventLoopUtilization: Math.round(Math.max(0, ...elu) * 1000) / 1000 };
+  };
+}
+
 /** Runs a scenario in this thread. The operation is a function or { iterate, close }. */
 export async function runScenario(input: ScenarioInput, operation: Operation | LoadOperation, options: RunOptions = {}): Promise<RunResult> {
   const scenario = normalizeScenario(input);
@@ -35,6 +49,7 @@ export async function runScenario(input: ScenarioInput, operation: Operation | L
   const aggregator = new Aggregator(1, options.onSecond);
   const startedAt = new Date();
   const startAt = performance.now() + START_DELAY_MS;
+  const meter = generatorMeter([() => performance.eventLoopUtilization()]);
   const flusher = setInterval(() => aggregator.add(0, recorder.flush()), 1000);
   const firstFlush = setTimeout(() => flusher.refresh(), START_DELAY_MS);
   let summary: ExecutionSummary;
@@ -48,8 +63,9 @@ export async function runScenario(input: ScenarioInput, operation: Operation | L
     clearTimeout(firstFlush);
     await op.close?.();
   }
+  const generator = meter();
   aggregator.add(0, recorder.flush());
-  return aggregator.result(scenario, { startedAt, durationMs: summary.loadPhaseMs, workers: 1, interrupted: summary.interrupted });
+  return { ...aggregator.result(scenario, { startedAt, durationMs: summary.loadPhaseMs, workers: 1, interrupted: summary.interrupted }), generator };
 }
 
 export type WorkerMessage =
@@ -78,6 +94,7 @@ export async function runScenarioInWorkers(input: ScenarioInput, operation: Work
   const workers: Worker[] = [];
   const summaries: ExecutionSummary[] = [];
   const startedAt = new Date();
+  let generator: GeneratorLoad | undefined;
   try {
     const ready: Promise<void>[] = [];
     const done: Promise<void>[] = [];
@@ -105,16 +122,18 @@ export async function runScenarioInWorkers(input: ScenarioInput, operation: Work
     const startAtEpoch = performance.timeOrigin + performance.now() + START_DELAY_MS;
     const abort = () => workers.forEach((w) => w.postMessage({ type: 'abort' }));
     options.signal?.addEventListener('abort', abort, { once: true });
+    const meter = generatorMeter(workers.map((w) => () => w.performance.eventLoopUtilization()));
     workers.forEach((w) => w.postMessage({ type: 'start', startAtEpoch }));
     try {
       await Promise.all(done);
     } finally {
       options.signal?.removeEventListener('abort', abort);
     }
+    generator = meter();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
   const loadPhaseMs = Math.max(...summaries.map((s) => s.loadPhaseMs));
   const interrupted = summaries.reduce((n, s) => n + s.interrupted, 0);
-  return aggregator.result(scenario, { startedAt, durationMs: loadPhaseMs, workers: count, interrupted });
+  return { ...aggregator.result(scenario, { startedAt, durationMs: loadPhaseMs, workers: count, interrupted }), generator };
 }

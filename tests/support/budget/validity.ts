@@ -1,0 +1,29 @@
+import type { RunResult } from '../engine/result.ts';
+
+/**
+ * When a phase measured the load generator rather than the target. Stated once, applied to every phase:
+ * - the busiest load thread's event loop was busy more than 90% of the phase (it set the pace);
+ * - scheduler lag p99 above 20 ms (iterations started that late: a gateway call here takes 5-60 ms);
+ * - iterations dropped while fewer than maxVUs were in flight (the engine, not the target, lost them).
+ */
+export const VALIDITY = { maxEventLoopUtilization: 0.9, maxLagP99Ms: 20 } as const;
+
+export interface Validity {
+  valid: boolean;
+  reasons: string[];
+}
+
+export function runValidity(r: RunResult): Validity {
+  const reasons: string[] = [];
+  const g = r.generator;
+  if (g && g.eventLoopUtilization > VALIDITY.maxEventLoopUtilization) {
+    reasons.push(`the load thread was busy ${(g.eventLoopUtilization * 100).toFixed(0)}% of the phase (> ${VALIDITY.maxEventLoopUtilization * 100}%; process CPU ${g.cpuPercent}% of a core): the generator set the pace`);
+  }
+  if (r.schedulerLag.count > 0 && r.schedulerLag.p99 > VALIDITY.maxLagP99Ms) {
+    reasons.push(`scheduler lag p99 ${r.schedulerLag.p99} ms (> ${VALIDITY.maxLagP99Ms} ms): iterations started late`);
+  }
+  if (r.counts.dropped > 0 && r.vus.peakInFlight < r.vus.max) {
+    reasons.push(`${r.counts.dropped} iteration(s) dropped with at most ${r.vus.peakInFlight} of ${r.vus.max} VUs in flight: dropped by the engine, not for want of VUs`);
+  }
+  return { valid: reasons.length === 0, reasons };
+}
