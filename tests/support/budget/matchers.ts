@@ -6,6 +6,8 @@ import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../profile.ts';
 import { compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, type Baseline, type CompareOptions } from './baseline.ts';
 import { checkSlo, formatChecks, parseRatio, type Slo } from './slo.ts';
+import type { AbOutcome } from './paired.ts';
+import { formatVerdicts } from './verdict-table.ts';
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must repeat Vitest's type parameters to merge
@@ -23,10 +25,33 @@ declare module 'vitest' {
      * an inconclusive verdict passes only with allowInconclusive.
      */
     toHaveBoundedMemoryGrowth(budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean }): R;
+    /**
+     * Passes an A/B case's outcome when no metric regressed (its interval lies beyond the allowed change);
+     * fails, saying INVALID, when a phase measured the load generator instead of the gateway.
+     */
+    toPassAbGate(): R;
   }
 }
 
 expect.extend({
+  toPassAbGate(received: AbOutcome) {
+    const regressed = received.verdicts.filter((v) => v.status === 'regression').map((v) => v.metric);
+    if (received.errors.status === 'regression') regressed.push('error rate');
+    const table = `${formatVerdicts(received.verdicts)}\n${received.errors.text}`;
+    if (received.invalid.length) {
+      return {
+        pass: false,
+        message: () => `"${received.case}" is INVALID, neither passed nor failed: the load generator, not the gateway, decided ${received.invalid.length} phase(s):\n` +
+          `${received.invalid.join('\n')}\n${table}\n(give the load more threads, fewer VUs, or a larger runner)`,
+      };
+    }
+    return {
+      pass: regressed.length === 0,
+      message: () => regressed.length
+        ? `"${received.case}" REGRESSED on ${regressed.join(', ')} (head against base, ${received.verdicts[0]?.n} alternating rounds):\n${table}`
+        : `expected "${received.case}" to regress, but no metric did:\n${table}`,
+    };
+  },
   toHaveBoundedMemoryGrowth(received: MonitorRecord | undefined, budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean }) {
     const target = budget.target ?? 'gateway';
     const points = (received?.samples ?? []).filter((s) => s.target === target).map((s) => ({ t: s.t, memoryMB: s.memoryMB }));

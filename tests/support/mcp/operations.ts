@@ -179,7 +179,7 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
       return { iterate: async ({ signal }) => ok(await callMcp(client, spec.call, signal)), close };
     }
     case 'streamable': {
-      const sessions = new Set<StreamableHttpClient>();
+      const sessions = new Map<number, StreamableHttpClient>();
       const newClient = () => new StreamableHttpClient({ url: spec.url, dispatcher: agent, headers: spec.headers });
       return {
         iterate: async ({ vu, signal }) => {
@@ -190,17 +190,18 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
             await client.close({ signal });
             return { ok: true, bytesIn: init.bytesIn + reply.bytesIn, bytesOut: init.bytesOut + reply.bytesOut };
           }
-          let client = vu.data.mcp as StreamableHttpClient | undefined;
+          // One session per VU id for the operation's life: a warm-up run on the same operation leaves the
+          // measured run's VUs with their sessions open, so initialize is not counted in the first calls.
+          let client = sessions.get(vu.id);
           if (!client) {
             client = newClient();
             await client.initialize({ signal });
-            vu.data.mcp = client;
-            sessions.add(client);
+            sessions.set(vu.id, client);
           }
           return ok(await callMcp(client, spec.call, signal));
         },
         close: async () => {
-          await Promise.allSettled([...sessions].map((c) => c.close({ signal: AbortSignal.timeout(5000) })));
+          await Promise.allSettled([...sessions.values()].map((c) => c.close({ signal: AbortSignal.timeout(5000) })));
           await close();
         },
       };

@@ -1,9 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import type Dockerode from 'dockerode';
 import type { Redis } from 'ioredis';
 import type { Client as PgClient } from 'pg';
 import type { MonitorRecord } from '../report/case-record.ts';
 import type { StackInfo } from '../stack/types.ts';
+import { processGroupUsage } from './cpu-meter.ts';
 import { diffMetrics, scrape } from './prometheus.ts';
 
 interface CpuMark {
@@ -47,9 +47,6 @@ export async function connectionsByState(client: PgClient, excludeSelf = false):
   return Object.fromEntries(res.rows.map((r) => [r.state ?? 'unknown', Number(r.n)]));
 }
 
-const CLK_TCK = 100;
-const PAGE = 4096;
-
 /** CPU and resident memory of a process group (a gunicorn master and its workers), from /proc. */
 class ProcessGroupProbe {
   private last: { cpu: number; at: number } | undefined;
@@ -62,25 +59,11 @@ class ProcessGroupProbe {
   }
 
   async sample(): Promise<{ cpuPercent: number; memoryMB: number }> {
-    let ticks = 0;
-    let pages = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) !== this.pgid) continue;
-        ticks += Number(fields[11]) + Number(fields[12]);
-        pages += Number(readFileSync(`/proc/${entry}/statm`, 'utf8').split(' ')[1]);
-      } catch {
-        /* the process ended between listing and reading */
-      }
-    }
+    const { cpuSeconds: cpu, memoryMB } = processGroupUsage(this.pgid);
     const at = performance.now();
-    const cpu = ticks / CLK_TCK;
     const cpuPercent = this.last ? ((cpu - this.last.cpu) / ((at - this.last.at) / 1000)) * 100 : Number.NaN;
     this.last = { cpu, at };
-    return { cpuPercent, memoryMB: (pages * PAGE) / 1048576 };
+    return { cpuPercent, memoryMB };
   }
 }
 

@@ -1,11 +1,14 @@
 import type { MetricsDelta } from '../monitor/prometheus.ts';
 import type { RunResult } from '../engine/result.ts';
 import type { SloCheck } from '../budget/slo.ts';
+import type { AbOutcome } from '../budget/paired.ts';
 
 /** What a perf case leaves for the reporter: each load phase's result, and every check made on it. */
 export interface CaseRecord {
   results: RunResult[];
-  checks: { scenario: string; kind: 'slo' | 'baseline'; pass: boolean; rows: SloCheck[] }[];
+  checks: { scenario: string; kind: 'slo' | 'baseline' | 'ab'; pass: boolean; rows: SloCheck[] }[];
+  /** A/B verdicts of the regression gate (base and head measured in alternating rounds). */
+  ab?: AbOutcome[];
   monitors: MonitorRecord[];
   notes: string[];
   /** Tables a case derives from its phases (stress levels, sizing, per-server latency), shown in the report. */
@@ -43,7 +46,7 @@ declare module 'vitest' {
 let current: CaseRecord = fresh();
 
 function fresh(): CaseRecord {
-  return { results: [], checks: [], monitors: [], notes: [], tables: [] };
+  return { results: [], checks: [], monitors: [], notes: [], tables: [], ab: [] };
 }
 
 /** The record of the running case (reset before each test by the perf setup file). */

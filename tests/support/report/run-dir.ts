@@ -14,6 +14,8 @@ export function runDir(): string {
 export interface RunInfoFile {
   stack: RunInfoStack;
   calibrationP50: number | null;
+  /** Both sides of an A/B run. */
+  ab?: { base: RunInfoStack; head: RunInfoStack; describe: Record<'base' | 'head', string> };
 }
 
 export type RunInfoStack = Omit<StackInfo, 'gateway' | 'scaleOut'> & { gateway?: Omit<NonNullable<StackInfo['gateway']>, 'token'> };

@@ -7,6 +7,8 @@ import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
+import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
+import { bindHost, bindPorts } from './loopback.ts';
 import { dockerodeOf } from './runtime.ts';
 import type { StackOptions } from './options.ts';
 import { directServer, type DirectServer, type StartedStack, type StackInfo } from './types.ts';
@@ -44,12 +46,14 @@ export async function sweepRun(client: ContainerRuntimeClient, runId: string): P
 
 /**
  * The default stack: PostgreSQL, Redis, the shipped MCP servers and ContextForge in containers on one
- * Testcontainers network (the gateway reaches upstreams by alias), ports mapped to 127.0.0.1.
+ * Testcontainers network (the gateway reaches upstreams by alias). Published ports bind 127.0.0.1 only
+ * (PERF_BIND_HOST names another address).
  */
-export async function startContainersStack(client: ContainerRuntimeClient, opts: StackOptions, reason: string): Promise<StartedStack> {
+export async function startContainersStack(client: ContainerRuntimeClient, opts: StackOptions, reason: string, variant: GatewayVariant = {}): Promise<StartedStack> {
   const t0 = Date.now();
   const runId = randomUUID();
   const labels = { [RUN_LABEL]: runId };
+  const host = bindHost(client.info.containerRuntime.host);
   const stops: (() => Promise<unknown>)[] = [];
   let stopping: Promise<void> | undefined;
   const unguard = guardRun(runId);
@@ -67,7 +71,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
 
   try {
     const [pgImage, redisImage, gwImage, serversImage] = await Promise.all([
-      resolveImage(client, 'postgres'), resolveImage(client, 'redis'), resolveImage(client, 'gateway'), resolveImage(client, 'servers'),
+      resolveImage(client, 'postgres'), resolveImage(client, 'redis'), resolveImage(client, 'gateway', undefined, variant.image), resolveImage(client, 'servers'),
     ]);
     const network: StartedNetwork = await new Network().start();
     stops.push(() => network.stop());
@@ -75,7 +79,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const pgPassword = randomBytes(16).toString('hex');
     const maxConnections = opts.gatewayWorkers * 2 * (20 + 10) + 50;
 
-    const startPostgres = async (): Promise<StartedPostgreSqlContainer> => track(await new PostgreSqlContainer(pgImage.name)
+    const startPostgres = async (): Promise<StartedPostgreSqlContainer> => track(await bindPorts(new PostgreSqlContainer(pgImage.name)
       .withNetwork(network).withNetworkAliases('postgres').withLabels(labels)
       .withDatabase('mcpgateway').withUsername('perf').withPassword(pgPassword)
       .withCommand(['postgres', '-c', `max_connections=${maxConnections}`, '-c', 'shared_preload_libraries=pg_stat_statements'])
@@ -83,16 +87,16 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       // under test. Readiness is checked once instead, and Docker's health check is kept rare.
       .withHealthCheck({ test: ['CMD-SHELL', 'pg_isready --host localhost --username perf'], interval: 60_000, timeout: 5_000, retries: 3 })
       .withWaitStrategy(Wait.forSuccessfulCommand(`PGPASSWORD=${pgPassword} pg_isready --host localhost --username perf --dbname mcpgateway`))
-      .withStartupTimeout(opts.startupTimeoutMs)
+      .withStartupTimeout(opts.startupTimeoutMs), host)
       .start());
-    const startRedis = async (): Promise<StartedRedisContainer> => track(await new RedisContainer(redisImage.name)
-      .withNetwork(network).withNetworkAliases('redis').withLabels(labels).withStartupTimeout(opts.startupTimeoutMs).start());
-    const startServer = async (spec: UpstreamSpec): Promise<StartedTestContainer> => track(await new GenericContainer(serversImage.name)
+    const startRedis = async (): Promise<StartedRedisContainer> => track(await bindPorts(new RedisContainer(redisImage.name)
+      .withNetwork(network).withNetworkAliases('redis').withLabels(labels).withStartupTimeout(opts.startupTimeoutMs), host).start());
+    const startServer = async (spec: UpstreamSpec): Promise<StartedTestContainer> => track(await bindPorts(new GenericContainer(serversImage.name)
       .withNetwork(network).withNetworkAliases(spec.alias).withLabels(labels)
       .withEnvironment({ MCP_PROFILE: spec.profile, MCP_SERVER_NAME: spec.gatewayName, PORT: String(SERVER_PORT) })
       .withExposedPorts(SERVER_PORT)
       .withWaitStrategy(Wait.forHttp('/health', SERVER_PORT).forStatusCode(200))
-      .withStartupTimeout(60_000)
+      .withStartupTimeout(60_000), host)
       .start());
 
     const [postgres, redis, ...servers] = await Promise.all([startPostgres(), startRedis(), ...specs.map(startServer)]);
@@ -100,23 +104,25 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const r = redis as StartedRedisContainer;
 
     const secrets = generateSecrets();
+    const extra = extraCostSetup(variant.extraCost);
     const gatewayEnv = contextforgeEnv({
       databaseUrl: `postgresql+psycopg://perf:${pgPassword}@postgres:5432/mcpgateway`,
       redisUrl: 'redis://redis:6379/0',
       workers: opts.gatewayWorkers,
       secrets,
-      extra: opts.gatewayEnv,
+      extra: { ...opts.gatewayEnv, ...extra.env },
     });
     const gatewayLog = new LogTail();
     let gateway: StartedTestContainer;
     try {
-      gateway = track(await new GenericContainer(gwImage.name)
+      gateway = track(await bindPorts(new GenericContainer(gwImage.name)
         .withNetwork(network).withNetworkAliases('gateway').withLabels(labels)
         .withEnvironment(gatewayEnv)
+        .withCopyDirectoriesToContainer(extra.copy)
         .withExposedPorts(CONTEXTFORGE_PORT)
         .withLogConsumer(gatewayLog.consume)
         .withWaitStrategy(Wait.forListeningPorts())
-        .withStartupTimeout(60_000)
+        .withStartupTimeout(60_000), host)
         .start());
     } catch (error) {
       throw new Error(`the gateway (${gwImage.name}) did not start: ${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });
@@ -148,7 +154,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       direct,
       postgres: { connectionString: p.getConnectionUri(), containerId: p.getId() },
       redis: { url: r.getConnectionUrl(), containerId: r.getId() },
-      scaleOut: { network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv, gatewayPort: CONTEXTFORGE_PORT, labels },
+      scaleOut: { network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv, gatewayPort: CONTEXTFORGE_PORT, labels, bindHost: host },
       images: Object.fromEntries([pgImage, redisImage, gwImage, serversImage].map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),
       startedInMs: Date.now() - t0,
     };

@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import { measureCalibration } from '../budget/calibration.ts';
 import { redactStack, runDir, type RunInfoFile } from '../report/run-dir.ts';
 import { runCleanups } from './cleanup.ts';
+import { abConfigFromEnv, type AbStacks } from './ab.ts';
 import { stackOptionsFromEnv } from './options.ts';
-import { startStack } from './stack.ts';
-import type { StackInfo } from './types.ts';
+import { startAbStacks, startStack } from './stack.ts';
+import type { StackInfo, StartedStack } from './types.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackInfo;
+    /** Both stacks of an A/B run (PERF_AB_BASE / PERF_AB_HEAD), or null; `stack` is then the head's. */
+    ab: AbStacks | null;
     /** p50 (ms) of the calibration target in this run, or null. */
     calibration: number | null;
   }
@@ -19,17 +22,21 @@ declare module 'vitest' {
 /** Vitest globalSetup of the perf suite: one stack per run, handed to every case, always torn down. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const opts = stackOptionsFromEnv();
-  const started = await startStack(opts);
+  const abConfig = process.env.PERF_STACK_INFO ? undefined : abConfigFromEnv();
+  const started: StartedStack = abConfig ? await startAbStacks(opts, abConfig) : await startStack(opts);
+  const ab: AbStacks | null = started.ab ?? null;
+  if (ab) for (const side of ['base', 'head'] as const) console.log(`[mcp-perf] A/B ${side}: ${ab.describe[side]} at ${ab[side].gateway?.baseUrl}`);
   const { info } = started;
   console.log(`[mcp-perf] stack ready in ${(info.startedInMs / 1000).toFixed(1)} s (${info.provider})`);
   if (info.images) for (const [role, image] of Object.entries(info.images)) console.log(`[mcp-perf]   ${role}: ${image}`);
   if (info.gateway) console.log(`[mcp-perf]   gateway ${info.gateway.kind} ${info.gateway.version} at ${info.gateway.baseUrl}, ${info.gateway.workers} workers, ${Object.keys(info.gateway.tools).length} tools`);
   project.provide('stack', info);
+  project.provide('ab', ab);
   const calibration = await measureCalibration(info).catch(() => null);
   console.log(`[mcp-perf] calibration (direct MCP server tools/call p50): ${calibration === null ? 'not measured' : `${calibration} ms`}`);
   project.provide('calibration', calibration);
   mkdirSync(runDir(), { recursive: true });
-  const runInfo: RunInfoFile = { stack: redactStack(info), calibrationP50: calibration };
+  const runInfo: RunInfoFile = { stack: redactStack(info), calibrationP50: calibration, ...(ab ? { ab: { base: redactStack(ab.base), head: redactStack(ab.head), describe: ab.describe } } : {}) };
   writeFileSync(join(runDir(), 'run-info.json'), JSON.stringify(runInfo, null, 2));
   return async () => {
     await started.stop();

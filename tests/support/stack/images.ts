@@ -41,13 +41,15 @@ export class ImageUnavailableError extends Error {
 }
 
 /**
- * Picks the image for a role: the environment variable if set; else the official image if present or
- * pullable; else the equivalent that `npm run images` builds without a registry. Fails fast, naming
- * what to run, when none can be had.
+ * Picks the image for a role: `explicit` (one side of an A/B run) or the environment variable if set; else
+ * the official image if present or pullable; else the equivalent that `npm run images` builds without a
+ * registry. Fails fast, naming what to run, when none can be had.
  */
-export async function resolveImage(client: ContainerRuntimeClient, role: ImageRole, pullTimeoutMs = 600_000): Promise<ResolvedImage> {
+export async function resolveImage(client: ContainerRuntimeClient, role: ImageRole, pullTimeoutMs = 600_000, explicit?: string): Promise<ResolvedImage> {
   const fromEnv = process.env[ENV[role]];
-  const candidates: { name: string; source: string }[] = fromEnv
+  const candidates: { name: string; source: string }[] = explicit
+    ? [{ name: explicit, source: 'given for this A/B side' }]
+    : fromEnv
     ? [{ name: fromEnv, source: `${ENV[role]}` }]
     : role === 'servers'
       ? [{ name: IMAGES.servers, source: 'built from fixtures/ by npm run images' }]
@@ -71,6 +73,6 @@ export async function resolveImage(client: ContainerRuntimeClient, role: ImageRo
   throw new ImageUnavailableError(
     `no ${role} image is available: ${candidates.map((c) => c.name).join(' or ')} ${candidates.length > 1 ? 'are' : 'is'} not present` +
       (problems.length ? ` and pulling failed (${problems.join('; ')})` : '') +
-      `. Build the local images with "npm run images"${fromEnv ? '' : `, or set ${ENV[role]} to an image you have`}.`,
+      `. Build the local images with "npm run images"${fromEnv || explicit ? '' : `, or set ${ENV[role]} to an image you have`}.`,
   );
 }

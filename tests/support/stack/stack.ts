@@ -1,3 +1,5 @@
+import { describeSide, type AbConfig, type AbStacks } from './ab.ts';
+import { withTimeout } from './cleanup.ts';
 import { startContainersStack } from './containers.ts';
 import { startDirectStack } from './direct.ts';
 import { startExternalStack } from './external.ts';
@@ -43,4 +45,33 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
   const why = `auto: ${runtime.detail}; the local stack lacks ${local.missing.length} piece(s) (${local.missing.map((m) => m.split(' (')[0]).join(', ')}). Falling back to the DIRECT target (our MCP servers, no gateway): gateway cases will skip`;
   log(`[mcp-perf] stack: direct. ${why}`);
   return startDirectStack(why);
+}
+
+/**
+ * The two stacks of an A/B run, each complete (its own Postgres, Redis, MCP servers and gateway), started
+ * one after the other so neither start-up competes with the other for the cores. Containers only: both
+ * gateways are images. Stopping stops both, whatever failed.
+ */
+export async function startAbStacks(opts: StackOptions, ab: AbConfig, log: (line: string) => void = console.log): Promise<StartedStack & { ab: AbStacks }> {
+  if (opts.provider !== 'auto' && opts.provider !== 'containers') {
+    throw new Error(`A/B mode (PERF_AB_BASE / PERF_AB_HEAD) starts both gateways from images, so it needs PERF_STACK=containers (or auto); PERF_STACK is ${opts.provider}`);
+  }
+  const runtime = await probeRuntime();
+  for (const a of runtime.adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
+  if (!runtime.ok || !runtime.client) throw new Error(`A/B mode needs a container runtime: ${runtime.detail}`);
+  const started: StartedStack[] = [];
+  const stop = async () => {
+    for (const s of started.reverse()) await withTimeout(s.stop(), 120_000, 'stopping an A/B stack').catch((e: Error) => log(`[mcp-perf] ${e.message}`));
+  };
+  try {
+    for (const side of [ab.base, ab.head]) {
+      log(`[mcp-perf] A/B: starting the ${side.label} stack (${describeSide(side)})...`);
+      started.push(await startContainersStack(runtime.client, opts, `A/B ${side.label}: ${describeSide(side)} (${runtime.detail})`, side));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const [base, head] = [started[0]!.info, started[1]!.info];
+  return { info: head, ab: { base, head, describe: { base: describeSide(ab.base), head: describeSide(ab.head) } }, stop };
 }

@@ -1,3 +1,5 @@
+import type { AbStacks } from './ab.ts';
+
 /** An MCP server reachable from this machine without the gateway. */
 export interface DirectServer {
   name: string;
@@ -68,9 +70,13 @@ export interface ScaleOut {
   gatewayPort: number;
   /** Labels that put new containers under the run's teardown. */
   labels: Record<string, string>;
+  /** The host address published ports bind (127.0.0.1 unless PERF_BIND_HOST says otherwise). */
+  bindHost: string;
 }
 
 export interface StartedStack {
   info: StackInfo;
+  /** Both stacks, when this is an A/B run (info is then the head's). */
+  ab?: AbStacks;
   stop(): Promise<void>;
 }

@@ -1,0 +1,171 @@
+// The regression gate's harness: one load phase measured on base and on head in alternating order
+// (base head, head base, ...), so the runner's drift hits both alike, and each metric judged on the
+// paired rounds (budget/paired.ts). Only one side carries load at a time; the idle side's CPU is measured.
+import { inject } from 'vitest';
+import { changeText, errorRateVerdict, pairedVerdict, worseLimitText, type AbOutcome, type AbVerdictRow, type Direction, type ErrorCount } from './budget/paired.ts';
+import { formatVerdicts } from './budget/verdict-table.ts';
+import { runValidity } from './budget/validity.ts';
+import type { RunResult } from './engine/result.ts';
+import { runScenario } from './engine/runner.ts';
+import type { ScenarioInput } from './engine/scenario.ts';
+import type { LoadOperation } from './engine/operation.ts';
+import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
+import { gatewayCpuReader, type CpuReader } from './monitor/cpu-meter.ts';
+import { preflight, reportTable } from './perf-case.ts';
+import { caseRecord } from './report/case-record.ts';
+import type { AbLabel, AbStacks } from './stack/ab.ts';
+import type { StackInfo } from './stack/types.ts';
+
+export function abStacks(): AbStacks | null {
+  return inject('ab');
+}
+
+export const NOT_AB = 'not an A/B run: start one with "npm run perf:ab -- --base <image> --head <image>" (or set PERF_AB_BASE and PERF_AB_HEAD)';
+
+/** What one side's phase runs: the same scenario and operation, pointed at that side's stack. */
+export interface AbPhase {
+  scenario: ScenarioInput;
+  operation: OperationSpec;
+}
+
+/** What a phase measured, from which the metrics are read. */
+export interface PhaseFigures {
+  result: RunResult;
+  /** Gateway CPU per completed iteration, ms (its container's CPU counter over the phase). */
+  gatewayCpuMsPerCall: number;
+  /** The loaded gateway's CPU over the phase, % of one core. */
+  gatewayCpuPercent: number;
+  /** The other (idle) gateway's CPU over the same phase, % of one core: contention between the stacks. */
+  idleGatewayCpuPercent: number;
+}
+
+export interface AbMetric {
+  name: string;
+  unit: string;
+  direction: Direction;
+  /** Worsening that is not yet a regression (default 0.05). */
+  allowed?: number;
+  of(f: PhaseFigures): number;
+}
+
+export interface AbCaseSpec {
+  name: string;
+  /** Rounds: each measures base and head once (at least 6 for a 95% interval; 8 or more to see 20%). */
+  pairs: number;
+  /** Unrecorded traffic on each side before the first round, seconds (default 10): start-up work and first sessions. */
+  initialWarmupSeconds?: number;
+  /** Unrecorded traffic before each phase, seconds (default 1): reconnects what the idle time closed. */
+  warmupSeconds?: number;
+  phase(stack: StackInfo): AbPhase;
+  metrics: AbMetric[];
+}
+
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length ? (v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2) : Number.NaN;
+};
+const round = (x: number, digits = 3) => (Number.isFinite(x) ? +x.toFixed(digits) : x);
+
+/** The order of round i: base first in even rounds, head first in odd ones (A B, B A, A B, ...). */
+export function roundOrder(i: number): [AbLabel, AbLabel] {
+  return i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+}
+
+/** Unrecorded traffic in the shape of the phase: open-model phases at their rate, closed ones with their VUs. */
+function warmupScenario(s: ScenarioInput, seconds: number): ScenarioInput {
+  return s.executor === 'constant-vus'
+    ? { name: `${s.name} warm-up`, executor: 'constant-vus', vus: s.vus, duration: `${seconds}s`, gracefulStop: '5s' }
+    : { name: `${s.name} warm-up`, executor: 'constant-arrival-rate', rate: s.rate ?? 10, duration: `${seconds}s`, preAllocatedVUs: s.preAllocatedVUs ?? 10, maxVUs: s.maxVUs ?? 50, gracefulStop: '5s' };
+}
+
+async function measurePhase(scenario: ScenarioInput, op: LoadOperation, warmupSeconds: number, loaded: CpuReader, idle: CpuReader): Promise<PhaseFigures> {
+  if (warmupSeconds > 0) await runScenario(warmupScenario(scenario, warmupSeconds), withoutClose(op));
+  const [l0, i0] = await Promise.all([loaded(), idle()]);
+  const t0 = performance.now();
+  const result = await runScenario(scenario, withoutClose(op));
+  const [l1, i1] = await Promise.all([loaded(), idle()]);
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    result,
+    gatewayCpuMsPerCall: result.counts.completed > 0 ? ((l1 - l0) * 1000) / result.counts.completed : Number.NaN,
+    gatewayCpuPercent: ((l1 - l0) / seconds) * 100,
+    idleGatewayCpuPercent: ((i1 - i0) / seconds) * 100,
+  };
+}
+
+/** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
+export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log): Promise<AbOutcome> {
+  const t0 = performance.now();
+  const gw = (label: AbLabel) => {
+    const g = ab[label].gateway;
+    if (!g) throw new Error(`the ${label} stack has no gateway`);
+    return g;
+  };
+  const cpu = { base: await gatewayCpuReader(gw('base')), head: await gatewayCpuReader(gw('head')) };
+  const phases = { base: spec.phase(ab.base), head: spec.phase(ab.head) };
+  for (const label of ['base', 'head'] as const) await preflight(`${spec.name} (${label})`, phases[label].operation);
+  // One operation per side for the whole case: its sessions and connections outlive the rounds.
+  const ops = { base: createOperation(phases.base.operation), head: createOperation(phases.head.operation) };
+  const figures: Record<AbLabel, PhaseFigures[]> = { base: [], head: [] };
+  const invalid: string[] = [];
+  try {
+    const initial = spec.initialWarmupSeconds ?? 10;
+    for (const label of ['base', 'head'] as const) if (initial > 0) await runScenario(warmupScenario(phases[label].scenario, initial), withoutClose(ops[label]));
+    for (let i = 0; i < spec.pairs; i++) {
+      for (const label of roundOrder(i)) {
+        const other: AbLabel = label === 'base' ? 'head' : 'base';
+        const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, cpu[label], cpu[other]);
+        figures[label].push(f);
+        const v = runValidity(f.result);
+        if (!v.valid) invalid.push(`round ${i + 1} ${label}: ${v.reasons.join('; ')}`);
+        const l = f.result.latency;
+        log(`[${spec.name}] round ${i + 1}/${spec.pairs} ${label.padEnd(4)}: ${f.result.rate.achieved}/s p50 ${l.p50} p95 ${l.p95} ms, errors ${(f.result.errorRate * 100).toFixed(2)}%, ` +
+          `gateway ${round(f.gatewayCpuMsPerCall, 1)} ms CPU/call (${round(f.gatewayCpuPercent, 0)}%), idle side ${round(f.idleGatewayCpuPercent, 1)}%${v.valid ? '' : ' INVALID'}`);
+      }
+    }
+  } finally {
+    await Promise.all([ops.base.close?.(), ops.head.close?.()]);
+  }
+  const verdicts: AbVerdictRow[] = spec.metrics.map((m) => {
+    const pairs = figures.base.map((b, i) => [m.of(b), m.of(figures.head[i]!)] as const);
+    const v = pairedVerdict(pairs, { direction: m.direction, allowed: m.allowed });
+    return { ...v, case: spec.name, metric: m.name, unit: m.unit, base: round(median(pairs.map((p) => p[0]))), head: round(median(pairs.map((p) => p[1]))) };
+  });
+  const idle = [...figures.base, ...figures.head].map((f) => f.idleGatewayCpuPercent);
+  const count = (fs: PhaseFigures[]): ErrorCount => fs.reduce((c, f) => ({
+    failed: c.failed + f.result.counts.failed + f.result.counts.dropped, total: c.total + f.result.counts.completed + f.result.counts.dropped,
+  }), { failed: 0, total: 0 });
+  const outcome: AbOutcome = {
+    case: spec.name, verdicts, invalid, errors: errorRateVerdict(count(figures.base), count(figures.head)),
+    idleGatewayCpuPercent: { mean: round(idle.reduce((a, b) => a + b, 0) / idle.length, 1), max: round(Math.max(...idle), 1) },
+    wallSeconds: round((performance.now() - t0) / 1000, 1),
+  };
+  recordOutcome(outcome, figures);
+  return outcome;
+}
+
+function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): void {
+  const rec = caseRecord();
+  (rec.ab ??= []).push(o);
+  reportTable({
+    title: `${o.case}: rounds (base and head alternate)`,
+    columns: ['round', 'side', 'rate/s', 'p50 ms', 'p95 ms', 'errors %', 'gateway CPU ms/call', 'idle side CPU %'],
+    rows: figures.base.flatMap((_, i) => (['base', 'head'] as const).map((side) => {
+      const f = figures[side][i]!;
+      return [i + 1, side, f.result.rate.achieved, f.result.latency.p50, f.result.latency.p95, round(f.result.errorRate * 100, 2), round(f.gatewayCpuMsPerCall, 1), round(f.idleGatewayCpuPercent, 1)];
+    })),
+  });
+  for (const v of o.verdicts) {
+    rec.checks.push({
+      scenario: o.case, kind: 'ab', pass: v.status !== 'regression',
+      rows: [{ metric: v.metric, target: `head/base ${worseLimitText(v.direction, v.allowed)}`, measured: `${changeText(v.ratio)} [${changeText(v.ci[0])}, ${changeText(v.ci[1])}]`, margin: `detectable ${worseLimitText(v.direction, v.detectable).slice(3)}`, pass: v.status !== 'regression' }],
+    });
+  }
+  rec.checks.push({
+    scenario: o.case, kind: 'ab', pass: o.errors.status !== 'regression',
+    rows: [{ metric: 'error rate', target: 'head not above base (p < 0.01 and > 0.1 points)', measured: o.errors.text, margin: '-', pass: o.errors.status !== 'regression' }],
+  });
+  console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds; idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
+  if (o.invalid.length) console.log(`   INVALID phases:\n${o.invalid.map((x) => `     ${x}`).join('\n')}`);
+}

@@ -1,0 +1,192 @@
+// Paired A/B statistics: each round measures base and head back to back, so a round's log ratio
+// ln(head/base) carries the change and little of the machine's drift. The shift of those log ratios is
+// estimated by Hodges-Lehmann (median of Walsh averages) with the exact Wilcoxon signed-rank interval:
+// distribution-free, and one stalled round moves it by one rank, not by its size.
+
+/** How a metric gets worse: latency when it rises, throughput when it falls. */
+export type Direction = 'higher-is-worse' | 'lower-is-worse';
+
+export interface PairedOptions {
+  direction: Direction;
+  /** A change (worse by this fraction) that is still not a regression (default 0.05). */
+  allowed?: number;
+  /** Two-sided confidence of the interval (default 0.95; the regression test is its one-sided half). */
+  confidence?: number;
+}
+
+export type PairedStatus = 'regression' | 'no regression' | 'improvement' | 'too few rounds';
+
+export interface PairedVerdict {
+  n: number;
+  /** head / base, Hodges-Lehmann estimate. */
+  ratio: number;
+  /** Interval of head / base at `confidence` (exact, from the signed-rank distribution). */
+  ci: [number, number];
+  /** Confidence the exact interval actually has (the distribution is discrete). */
+  achievedConfidence: number;
+  allowed: number;
+  /**
+   * The smallest worsening this run would have flagged with 80% probability, at the spread its own rounds
+   * showed (as a fraction: 0.12 = 12% worse). NaN with too few rounds.
+   */
+  detectable: number;
+  status: PairedStatus;
+  direction: Direction;
+}
+
+/** Number of subsets of {1..n} with each rank sum: the null distribution of the signed-rank statistic, times 2^n. */
+function signedRankCounts(n: number): number[] {
+  const max = (n * (n + 1)) / 2;
+  const counts = new Array<number>(max + 1).fill(0);
+  counts[0] = 1;
+  for (let k = 1; k <= n; k++) for (let s = max; s >= k; s--) counts[s]! += counts[s - k]!;
+  return counts;
+}
+
+/**
+ * The largest k with P(T <= k - 1) <= alpha / 2: the interval runs from the k-th smallest to the k-th largest
+ * Walsh average. 0 when n is too small for this confidence.
+ */
+export function signedRankCritical(n: number, confidence: number): { k: number; achieved: number } {
+  const counts = signedRankCounts(n);
+  const total = 2 ** n;
+  const half = (1 - confidence) / 2;
+  let cumulative = 0;
+  let k = 0;
+  for (let t = 0; t < counts.length; t++) {
+    if ((cumulative + counts[t]!) / total > half) break;
+    cumulative += counts[t]!;
+    k = t + 1;
+  }
+  return { k, achieved: 1 - (2 * cumulative) / total };
+}
+
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+
+/** Hodges-Lehmann estimate and exact signed-rank interval of the shift of `d` (log ratios). */
+export function shiftInterval(d: number[], confidence = 0.95): { estimate: number; lo: number; hi: number; achieved: number } | undefined {
+  const n = d.length;
+  const { k, achieved } = signedRankCritical(n, confidence);
+  if (k === 0) return undefined;
+  const walsh: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) walsh.push((d[i]! + d[j]!) / 2);
+  walsh.sort((a, b) => a - b);
+  return { estimate: median(walsh), lo: walsh[k - 1]!, hi: walsh[walsh.length - k]!, achieved };
+}
+
+const Z_80 = 0.8416;
+
+/** Judges paired rounds of one metric. `pairs` are [base, head] figures of the same round. */
+export function pairedVerdict(pairs: readonly (readonly [number, number])[], o: PairedOptions): PairedVerdict {
+  const allowed = o.allowed ?? 0.05;
+  const confidence = o.confidence ?? 0.95;
+  const usable = pairs.filter(([b, h]) => b > 0 && h > 0 && Number.isFinite(b) && Number.isFinite(h));
+  const d = usable.map(([b, h]) => Math.log(h / b));
+  const s = shiftInterval(d, confidence);
+  const base = { n: usable.length, allowed, direction: o.direction };
+  if (!s) return { ...base, ratio: d.length ? Math.exp(median(d)) : Number.NaN, ci: [Number.NaN, Number.NaN], achievedConfidence: 0, detectable: Number.NaN, status: 'too few rounds' };
+  // Worse = higher log ratio for latency, lower for throughput: judge on the bound nearest to "no change".
+  const worseBound = o.direction === 'higher-is-worse' ? s.lo : -s.hi;
+  const betterBound = o.direction === 'higher-is-worse' ? s.hi : -s.lo;
+  const limit = Math.log(1 + allowed);
+  const status: PairedStatus = worseBound > limit ? 'regression' : betterBound < -limit ? 'improvement' : 'no regression';
+  // The one-sided test flags when the estimate exceeds the limit by the interval's half-width; to do so 80% of
+  // the time the true change must be larger still by z(0.8) standard errors (half-width = z(conf) SE).
+  const halfWidth = (s.hi - s.lo) / 2;
+  const zConf = normalQuantile(1 - (1 - s.achieved) / 2);
+  const detectable = Math.exp(limit + halfWidth * (1 + Z_80 / zConf)) - 1;
+  return { ...base, ratio: Math.exp(s.estimate), ci: [Math.exp(s.lo), Math.exp(s.hi)], achievedConfidence: s.achieved, detectable, status };
+}
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  const a = [-39.6968302866538, 220.946098424521, -275.928510446969, 138.357751867269, -30.6647980661472, 2.50662827745924];
+  const b = [-54.4760987982241, 161.585836858041, -155.698979859887, 66.8013118877197, -13.2806815528857];
+  const c = [-0.00778489400243029, -0.322396458041136, -2.40075827716184, -2.54973253934373, 4.37466414146497, 2.93816398269878];
+  const dd = [0.00778469570904146, 0.32246712907004, 2.445134137143, 3.75440866190742];
+  const lowTail = 0.02425;
+  const poly = (k: number[], x: number) => k.reduce((acc, v) => acc * x + v, 0);
+  if (p < lowTail) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q) / (poly(dd, q) * q + 1);
+  }
+  if (p > 1 - lowTail) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+
+/** "+12.3%" / "-4.0%" for a ratio. */
+export function changeText(ratio: number): string {
+  if (!Number.isFinite(ratio)) return 'n/a';
+  const pct = (ratio - 1) * 100;
+  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
+}
+
+/** "<= +5.0%" for latency, ">= -4.8%" for throughput: the head/base limit a worsening of `fraction` marks. */
+export function worseLimitText(direction: Direction, fraction: number): string {
+  return direction === 'higher-is-worse' ? `<= ${changeText(1 + fraction)}` : `>= ${changeText(1 / (1 + fraction))}`;
+}
+
+/** One metric's A/B verdict, as reports show it. */
+export interface AbVerdictRow extends PairedVerdict {
+  case: string;
+  metric: string;
+  unit: string;
+  /** Medians over the rounds, per side. */
+  base: number;
+  head: number;
+}
+
+/** Failed and dropped iterations against all of them, over every round of one side. */
+export interface ErrorCount {
+  failed: number;
+  total: number;
+}
+
+export interface ErrorRateVerdict {
+  base: ErrorCount;
+  head: ErrorCount;
+  /** One-sided p-value of "head fails more often than base" (two-proportion z-test, pooled). */
+  p: number;
+  status: 'regression' | 'no regression';
+  text: string;
+}
+
+/**
+ * Head's error rate against base's: a regression when head fails more often with p < 0.01 and by more than
+ * `slack` (absolute, default 0.1 points), so neither one unlucky call nor a large but noisy sample decides.
+ */
+export function errorRateVerdict(base: ErrorCount, head: ErrorCount, slack = 0.001): ErrorRateVerdict {
+  const rb = base.total ? base.failed / base.total : 0;
+  const rh = head.total ? head.failed / head.total : 0;
+  const pooled = (base.failed + head.failed) / Math.max(1, base.total + head.total);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / Math.max(1, base.total) + 1 / Math.max(1, head.total)));
+  const p = se > 0 ? 1 - normalCdf((rh - rb) / se) : rh > rb ? 0 : 1;
+  const status = p < 0.01 && rh - rb > slack ? 'regression' : 'no regression';
+  const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
+  return { base, head, p, status, text: `errors: base ${pct(rb)} (${base.failed}/${base.total}), head ${pct(rh)} (${head.failed}/${head.total}); p = ${p < 0.001 ? '<0.001' : p.toFixed(3)}; ${status}` };
+}
+
+/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
+  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+export interface AbOutcome {
+  case: string;
+  verdicts: AbVerdictRow[];
+  errors: ErrorRateVerdict;
+  /** Phases the generator, not the gateway, decided (the run is then invalid, neither passed nor failed). */
+  invalid: string[];
+  idleGatewayCpuPercent: { mean: number; max: number };
+  wallSeconds: number;
+}
+

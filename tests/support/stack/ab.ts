@@ -1,0 +1,60 @@
+import type { GatewayVariant } from './extra-cost.ts';
+import type { StackInfo } from './types.ts';
+
+export type AbLabel = 'base' | 'head';
+
+/** One side of an A/B run: what it runs, as the user named it, and how the suite starts it. */
+export interface AbSideConfig extends GatewayVariant {
+  label: AbLabel;
+  /** What the user gave (an image reference), for every report. */
+  spec: string;
+}
+
+export interface AbConfig {
+  base: AbSideConfig;
+  head: AbSideConfig;
+}
+
+/** Both stacks of an A/B run, as cases receive them. */
+export interface AbStacks {
+  base: StackInfo;
+  head: StackInfo;
+  /** What each side runs, e.g. "ghcr.io/ibm/mcp-context-forge:v1.1.0 + 9 ms CPU per MCP request". */
+  describe: Record<AbLabel, string>;
+}
+
+function extraMs(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name}="${raw}" must be a number of milliseconds >= 0`);
+  return n;
+}
+
+/**
+ * A/B mode from the environment: PERF_AB_BASE and PERF_AB_HEAD name the two gateway images (both or
+ * neither). PERF_AB_{BASE,HEAD}_EXTRA_CPU_MS adds a known CPU cost per MCP request to a side, and
+ * PERF_AB_HEAD_EXTRA_CPU_FILE lets the gate's benchmark change the head's cost while it runs.
+ */
+export function abConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbConfig | undefined {
+  const base = env.PERF_AB_BASE?.trim();
+  const head = env.PERF_AB_HEAD?.trim();
+  if (!base && !head) return undefined;
+  if (!base || !head) {
+    throw new Error(`A/B mode needs both PERF_AB_BASE and PERF_AB_HEAD (gateway images); only ${base ? 'PERF_AB_BASE' : 'PERF_AB_HEAD'} is set. Or run: npm run perf:ab -- --base <image> --head <image>`);
+  }
+  const side = (label: AbLabel, spec: string): AbSideConfig => {
+    const prefix = `PERF_AB_${label.toUpperCase()}`;
+    const ms = extraMs(env[`${prefix}_EXTRA_CPU_MS`], `${prefix}_EXTRA_CPU_MS`);
+    const file = env[`${prefix}_EXTRA_CPU_FILE`] || undefined;
+    const image = spec.startsWith('image:') ? spec.slice('image:'.length) : spec;
+    if (!image || /\s/.test(image)) throw new Error(`${prefix}="${spec}" is not an image reference (write e.g. ghcr.io/ibm/mcp-context-forge:v1.1.0)`);
+    return { label, spec, image, ...(ms !== undefined || file ? { extraCost: { ms, file } } : {}) };
+  };
+  return { base: side('base', base), head: side('head', head) };
+}
+
+export function describeSide(s: AbSideConfig): string {
+  const cost = s.extraCost;
+  const extra = cost ? ` + ${cost.file ? `the CPU per MCP request in ${cost.file}` : `${cost.ms} ms CPU per MCP request`}` : '';
+  return `${s.image}${extra}`;
+}
