@@ -149,7 +149,7 @@ function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): 
   const rec = caseRecord();
   (rec.ab ??= []).push(o);
   reportTable({
-    title: `${o.case}: rounds (base and head alternate)`,
+    title: 'rounds (base and head alternate)',
     columns: ['round', 'side', 'rate/s', 'p50 ms', 'p95 ms', 'errors %', 'gateway CPU ms/call', 'idle side CPU %'],
     rows: figures.base.flatMap((_, i) => (['base', 'head'] as const).map((side) => {
       const f = figures[side][i]!;

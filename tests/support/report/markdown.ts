@@ -1,3 +1,4 @@
+import { VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
 import { textTable } from './text-table.ts';
 import type { RunReport } from './run-report.ts';
 
@@ -12,6 +13,7 @@ export function toMarkdown(report: RunReport): string {
   lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
   lines.push('');
   const gw = r.stack?.gateway;
+  lines.push(...gateSection(report));
   lines.push(`Stack: **${r.stack?.provider ?? 'unknown'}**${gw ? `, ${gw.kind} ${gw.version} with ${gw.workers} workers` : ''}; calibration p50 ${r.calibrationP50 ?? 'n/a'} ms; ${r.environment.cpus} CPUs; run \`${r.id}\`.`);
   lines.push('');
   lines.push('| case | scenario | state | rate/s | p50 ms | p95 ms | p99 ms | errors | SLO | baseline |');
@@ -46,6 +48,26 @@ export function toMarkdown(report: RunReport): string {
   }
   lines.push('', 'Full report: `report.html` in the run\'s artifact.');
   return `${lines.join('\n')}\n`;
+}
+
+/** The regression gate's verdicts first: what a pull request's reader needs. */
+function gateSection(report: RunReport): string[] {
+  const outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
+  if (outcomes.length === 0) return [];
+  const regressed = outcomes.filter((o) => o.verdicts.some((v) => v.status === 'regression') || o.errors.status === 'regression');
+  const invalid = outcomes.filter((o) => o.invalid.length > 0);
+  const verdict = invalid.length ? `⚠️ ${invalid.length} case(s) INVALID (the load generator, not the gateway, set the pace)` : regressed.length ? `❌ regression in ${regressed.length} of ${outcomes.length} case(s)` : `✅ no regression in ${outcomes.length} case(s)`;
+  const d = report.run.ab;
+  const lines = [`### Regression gate: ${verdict}`, ''];
+  if (d) lines.push(`base \`${d.base}\` against head \`${d.head}\`, measured in alternating rounds on one runner (${report.run.environment.cpus} CPUs).`, '');
+  lines.push(`| case | ${VERDICT_COLUMNS.join(' | ')} |`, `|---|${VERDICT_COLUMNS.map(() => '---').join('|')}|`);
+  for (const o of outcomes) {
+    for (const v of o.verdicts) lines.push(`| ${o.case} | ${verdictCells(v).map((cell) => (cell === 'REGRESSION' ? '**REGRESSION**' : cell)).join(' | ')} |`);
+    lines.push(`| ${o.case} | ${o.errors.text} | | | | | | | |`);
+  }
+  lines.push('', 'A metric regresses only when its whole 95% interval lies beyond the allowed change; "detectable" is the change this run would have caught 4 times in 5.', '');
+  for (const o of invalid) lines.push(`- ${o.case} INVALID: ${o.invalid.join('; ')}`);
+  return lines;
 }
 
 /** The end-of-run lines a person reads in ten seconds. */

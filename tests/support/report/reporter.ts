@@ -47,6 +47,7 @@ export default class PerfReporter implements Reporter {
         id: dir.split('/').pop() ?? 'run', profile: process.env.PERF_PROFILE ?? 'smoke', startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
         stack: info?.stack ?? null, calibrationP50: info?.calibrationP50 ?? null,
         environment: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}` },
+        ...(info?.ab ? { ab: info.ab.describe } : {}),
       },
       cases,
       recommendations: recommend(cases, info?.stack?.gateway?.workers ?? 1, poolCapacity(info?.stack?.gateway)),

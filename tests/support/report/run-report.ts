@@ -12,6 +12,8 @@ export interface RunReport {
     stack: RunInfoStack | null;
     calibrationP50: number | null;
     environment: { cpus: number; node: string; platform: string };
+    /** What the two sides of an A/B run ran. */
+    ab?: Record<'base' | 'head', string>;
   };
   cases: CaseReport[];
   recommendations: Recommendation[];
