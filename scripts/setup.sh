@@ -35,7 +35,10 @@ img() { node -e "const j=require('./fixtures/images/images.json');console.log($1
 need_local=0
 # Local equivalents are rebuilt whenever they are the ones in use: docker's cache makes an unchanged
 # rebuild take seconds, and a changed image definition is never left stale.
-for role in postgres redis gateway; do
+roles="postgres redis gateway"
+# An A/B run brings both gateway images itself (they are pulled when the stacks start): only the rest is needed.
+if [ -n "${PERF_AB_BASE:-}" ] && [ -n "${PERF_AB_HEAD:-}" ]; then roles="postgres redis"; log "A/B run: the gateway images are $PERF_AB_BASE and $PERF_AB_HEAD"; fi
+for role in $roles; do
   official=$(img "j.official.$role")
   if have "$official"; then continue; fi
   if timeout 300 docker pull -q "$official" >/dev/null 2>&1; then log "pulled $official"; continue; fi
