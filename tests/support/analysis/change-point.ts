@@ -1,0 +1,88 @@
+// Change points in a history of nightly figures: a shift that every single comparison with "the last run"
+// misses because it came in small steps, or hid in one run's noise. One split at a time, like E-divisive
+// with a single cut: the split that most lowers the L1 cost (each side described by its own median) is kept
+// only when a permutation test says such a split would be rare in a series with no change at all.
+
+export interface ChangePoint {
+  /** Index of the first value after the change. */
+  index: number;
+  before: number;
+  after: number;
+  /** after / before - 1 (medians). */
+  change: number;
+  /** Share of shuffled series with a split at least this strong. */
+  p: number;
+}
+
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+
+/** Median absolute deviation, scaled to a standard deviation for normal data. */
+export function mad(xs: number[]): number {
+  const m = median(xs);
+  return 1.4826 * median(xs.map((x) => Math.abs(x - m)));
+}
+
+/** Sum of absolute deviations from the median: the cost of describing xs by one level. */
+function l1Cost(xs: number[]): number {
+  const m = median(xs);
+  return xs.reduce((acc, x) => acc + Math.abs(x - m), 0);
+}
+
+/**
+ * The strongest split of xs (each side at least `minSide` long): the one that lowers the L1 cost most when
+ * each side gets its own level, in units of the series' spread.
+ */
+function bestSplit(xs: number[], minSide: number): { index: number; stat: number } {
+  let best = { index: -1, stat: 0 };
+  const spread = mad(xs) || 1e-12;
+  const whole = l1Cost(xs);
+  for (let i = minSide; i <= xs.length - minSide; i++) {
+    const stat = (whole - l1Cost(xs.slice(0, i)) - l1Cost(xs.slice(i))) / spread;
+    if (stat > best.stat) best = { index: i, stat };
+  }
+  return best;
+}
+
+/** A deterministic generator (mulberry32), so the same history always gives the same verdict. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The most likely change point of `xs` (oldest first), or undefined when there is none at significance
+ * `alpha` or the series is shorter than 2 x minSide. `minChange` ignores shifts smaller than that share.
+ */
+export function findChangePoint(xs: number[], o: { alpha?: number; permutations?: number; minSide?: number; minChange?: number } = {}): ChangePoint | undefined {
+  const minSide = o.minSide ?? 3;
+  if (xs.length < 2 * minSide) return undefined;
+  const observed = bestSplit(xs, minSide);
+  if (observed.index < 0) return undefined;
+  const permutations = o.permutations ?? 999;
+  const random = rng(xs.length * 7919 + Math.round(xs.reduce((a, b) => a + b, 0) * 1000));
+  const shuffled = [...xs];
+  let atLeast = 0;
+  for (let k = 0; k < permutations; k++) {
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    if (bestSplit(shuffled, minSide).stat >= observed.stat) atLeast++;
+  }
+  const p = (atLeast + 1) / (permutations + 1);
+  const before = median(xs.slice(0, observed.index));
+  const after = median(xs.slice(observed.index));
+  const change = before !== 0 ? after / before - 1 : 0;
+  if (p > (o.alpha ?? 0.01) || Math.abs(change) < (o.minChange ?? 0)) return undefined;
+  return { index: observed.index, before, after, change, p };
+}
