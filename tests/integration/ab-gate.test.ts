@@ -1,0 +1,66 @@
+// The A/B harness end to end on two loopback targets with known latencies: the same target on both sides
+// passes, a head 50% slower fails with a verdict table naming the metric. No containers needed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { roundOrder, runAbCase, type AbCaseSpec } from '../support/ab-gate.ts';
+import '../support/budget/matchers.ts';
+import type { AbStacks } from '../support/stack/ab.ts';
+import { runCleanups } from '../support/stack/cleanup.ts';
+import { startHttpTarget } from '../support/stack/http-target.ts';
+import type { GatewayEndpoints, StackInfo } from '../support/stack/types.ts';
+
+let targets: Awaited<ReturnType<typeof startHttpTarget>>[] = [];
+
+beforeAll(async () => {
+  targets = await Promise.all([startHttpTarget(), startHttpTarget()]);
+});
+afterAll(async () => {
+  await Promise.all(targets.map((t) => t.process.stop()));
+  await runCleanups();
+});
+
+/** A stack whose "gateway" is a target process: the harness reads its CPU from its process group. */
+function stackOf(t: Awaited<ReturnType<typeof startHttpTarget>>): StackInfo {
+  return { provider: 'direct', reason: 'test', direct: [], startedInMs: 0, gateway: { baseUrl: t.baseUrl, pid: t.process.pid } as GatewayEndpoints };
+}
+
+function pair(): AbStacks {
+  return { base: stackOf(targets[0]!), head: stackOf(targets[1]!), describe: { base: 'target A', head: 'target B' } };
+}
+
+/** The same phase on both sides; each side's target answers after its own delay. */
+function spec(ab: AbStacks, delayMs: Record<'base' | 'head', number>): AbCaseSpec {
+  return {
+    name: 'A/B harness test', pairs: 6, initialWarmupSeconds: 1, warmupSeconds: 0,
+    phase: (stack) => ({
+      scenario: { name: 'ab test phase', executor: 'constant-arrival-rate', rate: 40, duration: '1s', preAllocatedVUs: 5, maxVUs: 20 },
+      operation: { kind: 'http-get', url: `${stack.gateway!.baseUrl}/delay?ms=${stack === ab.base ? delayMs.base : delayMs.head}` },
+    }),
+    metrics: [{ name: 'latency p50', unit: 'ms', direction: 'higher-is-worse', of: (f) => f.result.latency.p50 }],
+  };
+}
+
+describe('A/B gate harness', () => {
+  it('alternates the order of the sides round by round (A B, B A, ...)', () => {
+    expect([0, 1, 2, 3].map(roundOrder)).toEqual([['base', 'head'], ['head', 'base'], ['base', 'head'], ['head', 'base']]);
+  });
+
+  it('passes the same target on both sides, with the detectable change stated', async () => {
+    const ab = pair();
+    const outcome = await runAbCase(ab, spec(ab, { base: 20, head: 20 }), () => undefined);
+    expect(outcome.verdicts[0]!.n).toBe(6);
+    expect(outcome.verdicts[0]!.status).toBe('no regression');
+    expect(outcome.verdicts[0]!.detectable).toBeGreaterThan(0);
+    expect(outcome.invalid, outcome.invalid.join('; ')).toEqual([]);
+    expect(outcome).toPassAbGate();
+  });
+
+  it('fails a head 50% slower, naming the metric, its ratio and interval', async () => {
+    const ab = pair();
+    const outcome = await runAbCase(ab, spec(ab, { base: 20, head: 30 }), () => undefined);
+    const v = outcome.verdicts[0]!;
+    expect(v.status).toBe('regression');
+    expect(v.ratio).toBeGreaterThan(1.4);
+    expect(v.ci[0]).toBeGreaterThan(1.05);
+    expect(() => expect(outcome).toPassAbGate()).toThrow(/REGRESSED on latency p50[\s\S]*head\/base[\s\S]*95% interval/);
+  });
+});
