@@ -91,6 +91,24 @@ describe('open model on a fake clock', () => {
     expect(result.errorsByClass).toEqual({ timeout: 1 });
   });
 
+  it('records a timeout under the name the iteration set (a mix item), not the scenario\'s', async () => {
+    fake();
+    let n = 0;
+    const run = runScenario(
+      { name: 'mixed', executor: 'constant-arrival-rate', rate: 2, duration: '1s', preAllocatedVUs: 2, timeout: '200ms', gracefulStop: '1s' },
+      form(async (ctx: IterationContext) => {
+        ctx.name = n++ === 0 ? 'fast item' : 'hanging item';
+        if (ctx.name === 'fast item') return sleep(50, ctx.signal);
+        await new Promise<void>(() => undefined); // never answers, ignores the signal
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(5000);
+    const result = await run;
+    expect(Object.keys(result.operations).sort()).toEqual(['fast item', 'hanging item']);
+    expect(result.operations['hanging item']).toMatchObject({ failed: 1, errors: { 'timeout:iteration': 1 } });
+    expect(result.operations['fast item']).toMatchObject({ ok: 1, failed: 0 });
+  });
+
   it('ramps the arrival rate through stages', async () => {
     fake();
     const perSecond = [0, 0, 0, 0];

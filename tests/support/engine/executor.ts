@@ -55,6 +55,8 @@ class Slot {
   readonly ctx: IterationContext;
   intendedAt = 0;
   startedAt = 0;
+  /** The name the running iteration records under, when it set one (IterationContext.name). */
+  name: string | undefined;
   deadline = 0;
   /** The iteration was settled by the engine (timeout or hard stop); its late outcome is ignored. */
   settled = false;
@@ -94,6 +96,12 @@ function contextOf(slot: Slot): IterationContext {
     get intendedAt() {
       return slot.intendedAt;
     },
+    get name() {
+      return slot.name;
+    },
+    set name(value: string | undefined) {
+      slot.name = value;
+    },
   };
 }
 
@@ -111,7 +119,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     recorder.inFlight--;
     if (!slot.settled) {
       const end = now();
-      const name = outcome?.name ?? opts.operationName;
+      const name = outcome?.name ?? slot.name ?? opts.operationName;
       let failure: Failure | undefined;
       if (error !== undefined) failure = classifyError(error);
       else if (outcome && !outcome.ok) failure = outcome.failure;
@@ -132,6 +140,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     slot.startedAt = startedAt;
     slot.deadline = startedAt + scenario.timeoutMs;
     slot.settled = false;
+    slot.name = undefined;
     slot.vu.iteration++;
     recorder.recordStart(startedAt - intendedAt);
     recorder.inFlight++;
@@ -198,7 +207,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
     for (const slot of running) {
       if (slot.settled || slot.deadline > t) continue;
       slot.settled = true;
-      recorder.recordFailure(opts.operationName, 'timeout:iteration', t - slot.intendedAt, t - slot.startedAt, timeoutMessage);
+      recorder.recordFailure(slot.name ?? opts.operationName, 'timeout:iteration', t - slot.intendedAt, t - slot.startedAt, timeoutMessage);
       slot.abort(Object.assign(new Error(timeoutMessage), { name: 'TimeoutError' }));
     }
   }, sweepEvery);

@@ -14,6 +14,11 @@ export interface IterationContext {
   signal: AbortSignal;
   /** When the iteration was meant to start (engine clock, ms). */
   intendedAt: number;
+  /**
+   * The name this iteration records under, when not the scenario's (a mix item). Set it when the iteration
+   * starts, so that a timeout the engine records for it lands under that name too.
+   */
+  name?: string;
 }
 
 export type Outcome =

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import type { EventLoopUtilization } from 'node:perf_hooks';
+// The module's own performance object: a test's fake timers replace the global one, event loop included.
+import { performance as hooks, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { Aggregator, warmUpAggregation } from './aggregator.ts';
 import { execute, type ExecutionSummary } from './executor.ts';
@@ -35,7 +36,7 @@ function generatorMeter(loops: (() => EventLoopUtilization)[]): () => GeneratorL
   return () => {
     const cpu = process.cpuUsage(cpu0);
     const wallMs = Math.max(1, performance.now() - t0);
-    const elu = loops.map((read, i) => performance.eventLoopUtilization(read(), elu0[i]).utilization);
+    const elu = loops.map((read, i) => hooks.eventLoopUtilization(read(), elu0[i]).utilization);
     return { threads: loops.length, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 10, eventLoopUtilization: Math.round(Math.max(0, ...elu) * 1000) / 1000 };
   };
 }
@@ -49,7 +50,7 @@ export async function runScenario(input: ScenarioInput, operation: Operation | L
   const aggregator = new Aggregator(1, options.onSecond);
   const startedAt = new Date();
   const startAt = performance.now() + START_DELAY_MS;
-  const meter = generatorMeter([() => performance.eventLoopUtilization()]);
+  const meter = generatorMeter([() => hooks.eventLoopUtilization()]);
   const flusher = setInterval(() => aggregator.add(0, recorder.flush()), 1000);
   const firstFlush = setTimeout(() => flusher.refresh(), START_DELAY_MS);
   let summary: ExecutionSummary;

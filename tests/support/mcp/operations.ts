@@ -161,6 +161,7 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
         iterate: async (ctx) => {
           const chosen = ops[next()]!;
           const name = chosen.item.name;
+          ctx.name = name;
           try {
             const outcome = await chosen.op.iterate(ctx);
             return outcome ? { ...outcome, name } : { ok: true, name };
