@@ -29,6 +29,15 @@ export interface ToolCallResult {
   isError?: boolean;
 }
 
+export interface Resource {
+  uri: string;
+  name: string;
+}
+
+export interface Prompt {
+  name: string;
+}
+
 export interface InitializeResult {
   protocolVersion: string;
   serverInfo: { name: string; version: string };
@@ -75,20 +84,27 @@ export abstract class McpClient {
   }
 
   /** Follows nextCursor until the list ends (at most `maxPages` pages). */
-  async listAllTools(opts?: CallOptions, maxPages = 100): Promise<McpReply<Tool[]>> {
-    const tools: Tool[] = [];
+  listAllTools(opts?: CallOptions, maxPages = 100): Promise<McpReply<Tool[]>> {
+    return this.allPages('tools/list', 'tools', opts, maxPages);
+  }
+
+  /** Every page of a paginated list (tools/list, resources/list, prompts/list), following nextCursor. */
+  protected async allPages<T>(method: string, field: string, opts: CallOptions | undefined, maxPages: number): Promise<McpReply<T[]>> {
+    const items: T[] = [];
     let cursor: string | undefined;
     let bytesIn = 0;
     let bytesOut = 0;
     for (let page = 0; page < maxPages; page++) {
-      const reply = await this.listTools(cursor, opts);
-      tools.push(...reply.result.tools);
+      const reply = await this.request<Record<string, unknown> & { nextCursor?: string }>(method, cursor ? { cursor } : undefined, opts);
+      const list = reply.result?.[field];
+      if (!Array.isArray(list)) throw new OperationFailure({ class: 'malformed_response', code: 'list_result', message: `${method}: result has no ${field} array` });
+      items.push(...(list as T[]));
       bytesIn += reply.bytesIn;
       bytesOut += reply.bytesOut;
       cursor = reply.result.nextCursor;
-      if (!cursor) return { result: tools, bytesIn, bytesOut };
+      if (!cursor) return { result: items, bytesIn, bytesOut };
     }
-    throw new OperationFailure({ class: 'malformed_response', code: 'cursor_loop', message: `tools/list still paging after ${maxPages} pages` });
+    throw new OperationFailure({ class: 'malformed_response', code: 'cursor_loop', message: `${method} still paging after ${maxPages} pages` });
   }
 
   /** tools/call; a result with isError is a failure (class jsonrpc, code isError). */
@@ -105,7 +121,11 @@ export abstract class McpClient {
   }
 
   listResources(cursor?: string, opts?: CallOptions) {
-    return this.request<{ resources: { uri: string; name: string }[]; nextCursor?: string }>('resources/list', cursor ? { cursor } : undefined, opts);
+    return this.request<{ resources: Resource[]; nextCursor?: string }>('resources/list', cursor ? { cursor } : undefined, opts);
+  }
+
+  listAllResources(opts?: CallOptions, maxPages = 100): Promise<McpReply<Resource[]>> {
+    return this.allPages('resources/list', 'resources', opts, maxPages);
   }
 
   readResource(uri: string, opts?: CallOptions) {
@@ -113,7 +133,11 @@ export abstract class McpClient {
   }
 
   listPrompts(cursor?: string, opts?: CallOptions) {
-    return this.request<{ prompts: { name: string }[]; nextCursor?: string }>('prompts/list', cursor ? { cursor } : undefined, opts);
+    return this.request<{ prompts: Prompt[]; nextCursor?: string }>('prompts/list', cursor ? { cursor } : undefined, opts);
+  }
+
+  listAllPrompts(opts?: CallOptions, maxPages = 100): Promise<McpReply<Prompt[]>> {
+    return this.allPages('prompts/list', 'prompts', opts, maxPages);
   }
 
   getPrompt(name: string, args: Record<string, string> = {}, opts?: CallOptions) {

@@ -12,9 +12,9 @@ export type McpCall =
   | { method: 'ping' }
   | { method: 'tools/list'; all?: boolean }
   | { method: 'tools/call'; name: string; arguments?: Record<string, unknown> }
-  | { method: 'resources/list' }
+  | { method: 'resources/list'; all?: boolean }
   | { method: 'resources/read'; uri: string }
-  | { method: 'prompts/list' }
+  | { method: 'prompts/list'; all?: boolean }
   | { method: 'prompts/get'; name: string; arguments?: Record<string, string> };
 
 /** How an operation's requests go out: connections per origin, pipelining, and the HTTP client (see PoolOptions.client). */
@@ -82,14 +82,44 @@ export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): 
     case 'ping': return client.ping(opts);
     case 'tools/list': return call.all ? client.listAllTools(opts) : client.listTools(undefined, opts);
     case 'tools/call': return client.callTool(call.name, call.arguments ?? {}, opts);
-    case 'resources/list': return client.listResources(undefined, opts);
+    case 'resources/list': return call.all ? client.listAllResources(opts) : client.listResources(undefined, opts);
     case 'resources/read': return client.readResource(call.uri, opts);
-    case 'prompts/list': return client.listPrompts(undefined, opts);
+    case 'prompts/list': return call.all ? client.listAllPrompts(opts) : client.listPrompts(undefined, opts);
     case 'prompts/get': return client.getPrompt(call.name, call.arguments ?? {}, opts);
   }
 }
 
 const ok = (reply: { bytesIn: number; bytesOut: number }): Outcome => ({ ok: true, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut });
+
+/** A session whose iteration failed is still ended; the iteration's failure is what is reported (with the DELETE's, if that failed too). */
+async function closeAfterFailure(client: StreamableHttpClient, error: unknown): Promise<never> {
+  try {
+    await client.close({ signal: AbortSignal.timeout(5000) });
+  } catch (closeError) {
+    const failure = classifyError(error);
+    throw new OperationFailure({ ...failure, message: `${failure.message ?? ''}; ending its session failed too: ${failureText(closeError)}` });
+  }
+  throw error;
+}
+
+const failureText = (error: unknown) => {
+  const f = classifyError(error);
+  return `${f.class}${f.code === undefined ? '' : `:${f.code}`} ${f.message ?? ''}`.trim();
+};
+
+/** initialize, the call, DELETE: a new session for one call, ended whether the call succeeded or not. */
+async function oneSessionCall(client: StreamableHttpClient, call: McpCall, signal: AbortSignal): Promise<Outcome> {
+  let init: McpReply<unknown>;
+  let reply: McpReply<unknown>;
+  try {
+    init = await client.initialize({ signal });
+    reply = await callMcp(client, call, signal);
+  } catch (error) {
+    return closeAfterFailure(client, error);
+  }
+  await client.close({ signal });
+  return { ok: true, bytesIn: init.bytesIn + reply.bytesIn, bytesOut: init.bytesOut + reply.bytesOut };
+}
 
 /** Builds the engine operation for a spec; one keep-alive agent is shared by all VUs of the thread. */
 export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): LoadOperation {
@@ -184,22 +214,30 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
       const newClient = () => new StreamableHttpClient({ url: spec.url, dispatcher: agent, headers: spec.headers });
       return {
         iterate: async ({ vu, signal }) => {
-          if (spec.session === 'per-iteration') {
-            const client = newClient();
-            const init = await client.initialize({ signal });
-            const reply = await callMcp(client, spec.call, signal);
-            await client.close({ signal });
-            return { ok: true, bytesIn: init.bytesIn + reply.bytesIn, bytesOut: init.bytesOut + reply.bytesOut };
-          }
+          if (spec.session === 'per-iteration') return oneSessionCall(newClient(), spec.call, signal);
           // One session per VU id for the operation's life: a warm-up run on the same operation leaves the
           // measured run's VUs with their sessions open, so initialize is not counted in the first calls.
           let client = sessions.get(vu.id);
           if (!client) {
             client = newClient();
-            await client.initialize({ signal });
+            try {
+              await client.initialize({ signal });
+            } catch (error) {
+              await closeAfterFailure(client, error);
+            }
             sessions.set(vu.id, client);
           }
-          return ok(await callMcp(client, spec.call, signal));
+          try {
+            return ok(await callMcp(client, spec.call, signal));
+          } catch (error) {
+            // 404 for a session: the server no longer knows it (a restart). The client must start a new one
+            // (MCP 2025-06-18, Session Management), so the VU's next iteration initializes again.
+            if (error instanceof OperationFailure && error.failure.class === 'http_status' && error.failure.code === 404 && client.sessionId) {
+              sessions.delete(vu.id);
+              client.sessionId = undefined;
+            }
+            throw error;
+          }
         },
         close: async () => {
           await Promise.allSettled([...sessions.values()].map((c) => c.close({ signal: AbortSignal.timeout(5000) })));

@@ -92,13 +92,16 @@ export class StreamableHttpClient extends McpClient {
     }
   }
 
-  /** Ends the session with DELETE (servers without sessions, or that refuse DELETE, are fine). */
+  /**
+   * Ends the session with DELETE. Servers without sessions, that refuse DELETE (405), or that no longer know
+   * the session (404; 400 from the TypeScript SDK's servers) are fine.
+   */
   async close(opts: CallOptions = {}): Promise<void> {
     if (!this.sessionId) return;
     const res = await this.dispatcher.request({ origin: this.origin, path: this.path, method: 'DELETE', headers: this.headers(), signal: opts.signal });
     await res.body.dump();
     this.sessionId = undefined;
-    if (res.statusCode >= 400 && res.statusCode !== 404 && res.statusCode !== 405) {
+    if (res.statusCode >= 400 && res.statusCode !== 400 && res.statusCode !== 404 && res.statusCode !== 405) {
       throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `DELETE session -> ${res.statusCode}` });
     }
   }

@@ -10,8 +10,8 @@ export interface LocalMcpServer {
 }
 
 /** Starts one of our MCP servers (fixtures/servers) as a local process on a free loopback port. */
-export async function startShippedServer(opts: { profile?: 'load' | 'time' | 'all'; name?: string; json?: boolean } = {}): Promise<LocalMcpServer> {
-  const port = await freePort();
+export async function startShippedServer(opts: { profile?: 'load' | 'time' | 'all'; name?: string; json?: boolean; port?: number } = {}): Promise<LocalMcpServer> {
+  const port = opts.port ?? await freePort();
   const name = opts.name ?? `mcp-perf-${opts.profile ?? 'all'}`;
   const proc = await startProcess({
     name,
