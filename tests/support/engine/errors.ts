@@ -7,6 +7,8 @@ export type ErrorClass =
   | 'jsonrpc'
   | 'malformed_response'
   | 'check_failed'
+  /** An answer that belonged to another caller (another session's id, a nonce that is not this call's). */
+  | 'isolation'
   | 'interrupted'
   | 'other';
 
@@ -17,7 +19,7 @@ export interface Failure {
 }
 
 export const ERROR_CLASSES: readonly ErrorClass[] = [
-  'connection_refused', 'connection_reset', 'timeout', 'http_status', 'jsonrpc', 'malformed_response', 'check_failed', 'interrupted', 'other',
+  'connection_refused', 'connection_reset', 'timeout', 'http_status', 'jsonrpc', 'malformed_response', 'check_failed', 'isolation', 'interrupted', 'other',
 ];
 
 export function failureKey(failure: Failure): string {

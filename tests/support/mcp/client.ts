@@ -1,4 +1,5 @@
-import { OperationFailure } from '../engine/errors.ts';
+import { randomInt } from 'node:crypto';
+import { OperationFailure, type Failure } from '../engine/errors.ts';
 import { MCP_PROTOCOL_VERSION, unwrap, type JsonRpcResponse } from './jsonrpc.ts';
 
 export interface Exchange {
@@ -49,17 +50,57 @@ export interface InitializeResult {
  * response) and `notify`; JSON-RPC errors and malformed frames become classified OperationFailures.
  */
 export abstract class McpClient {
-  private nextId = 1;
+  /**
+   * Each client numbers its requests from its own random base, so an answer meant for another client (a
+   * gateway or bridge that mixes up sessions) never carries an id this one is waiting for.
+   */
+  private readonly firstId = randomInt(1, 2 ** 40);
+  private nextId = this.firstId;
+  /** What arrived on a shared stream that no request of this client asked for, or could not be read. */
+  private readonly anomalies = { foreign: 0, malformed: 0, sample: '' };
+  private anomaliesSeen = { foreign: 0, malformed: 0 };
 
   protected abstract exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange>;
   protected abstract notify(method: string, params: Record<string, unknown> | undefined, opts: CallOptions): Promise<void>;
   abstract close(): Promise<void>;
 
+  /** Whether an id is one this client sent (its answer may come late, after the request gave up). */
+  protected isOwnId(id: unknown): boolean {
+    return typeof id === 'number' && id >= this.firstId && id < this.nextId;
+  }
+
+  /** A stream transport reports a response no request of this client waits for. */
+  protected unmatchedResponse(id: unknown, text: string): void {
+    if (this.isOwnId(id)) return;
+    this.anomalies.foreign++;
+    this.anomalies.sample ||= `an answer to id ${String(id)}, which this client never sent: ${text.slice(0, 160)}`;
+  }
+
+  /** A stream transport reports a frame that is not JSON. */
+  protected malformedFrame(text: string): void {
+    this.anomalies.malformed++;
+    this.anomalies.sample ||= `a frame that is not JSON: ${text.slice(0, 160)}`;
+  }
+
+  /**
+   * What went wrong on this client's stream since the last call, as a failure to count (foreign answers first:
+   * they are the worse fault), or undefined.
+   */
+  takeAnomaly(): Failure | undefined {
+    const { foreign, malformed, sample } = this.anomalies;
+    const seen = this.anomaliesSeen;
+    this.anomaliesSeen = { foreign, malformed };
+    this.anomalies.sample = '';
+    if (foreign > seen.foreign) return { class: 'isolation', code: 'foreign_answer', message: `${foreign - seen.foreign} answer(s) on this stream belonged to another caller; ${sample}` };
+    if (malformed > seen.malformed) return { class: 'malformed_response', code: 'frame', message: `${malformed - seen.malformed} frame(s) on this stream were not JSON; ${sample}` };
+    return undefined;
+  }
+
   async request<T>(method: string, params?: Record<string, unknown>, opts: CallOptions = {}): Promise<McpReply<T>> {
     const id = this.nextId++;
     const { response, bytesIn, bytesOut } = await this.exchange(method, params, id, opts);
     if (response.id !== id && response.id !== null) {
-      throw new OperationFailure({ class: 'malformed_response', code: 'id_mismatch', message: `asked id ${id}, got ${String(response.id)}` });
+      throw new OperationFailure({ class: 'isolation', code: 'id_mismatch', message: `asked id ${id}, got the answer to id ${String(response.id)}` });
     }
     return { result: unwrap<T>(response), bytesIn, bytesOut };
   }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { classifyError, OperationFailure } from '../engine/errors.ts';
 import { createDispatcher, httpIteration, httpRequest, type HttpRequest } from '../engine/http.ts';
@@ -11,7 +11,17 @@ import { StreamableHttpClient } from './streamable-http-client.ts';
 export type McpCall =
   | { method: 'ping' }
   | { method: 'tools/list'; all?: boolean }
-  | { method: 'tools/call'; name: string; arguments?: Record<string, unknown> }
+  | {
+      method: 'tools/call';
+      name: string;
+      arguments?: Record<string, unknown>;
+      /**
+       * The isolation check: this argument gets a new random integer on every call, and the answer must echo
+       * it (in its text), or the call fails as isolation:nonce, an answer that belonged to another caller.
+       * For tools that echo an argument, e.g. fast_compute with { a: <nonce>, b: 0 }: nonce 'a'.
+       */
+      nonce?: string;
+    }
   | { method: 'resources/list'; all?: boolean }
   | { method: 'resources/read'; uri: string }
   | { method: 'prompts/list'; all?: boolean }
@@ -81,12 +91,22 @@ export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): 
   switch (call.method) {
     case 'ping': return client.ping(opts);
     case 'tools/list': return call.all ? client.listAllTools(opts) : client.listTools(undefined, opts);
-    case 'tools/call': return client.callTool(call.name, call.arguments ?? {}, opts);
+    case 'tools/call': return call.nonce ? callWithNonce(client, call, call.nonce, opts) : client.callTool(call.name, call.arguments ?? {}, opts);
     case 'resources/list': return call.all ? client.listAllResources(opts) : client.listResources(undefined, opts);
     case 'resources/read': return client.readResource(call.uri, opts);
     case 'prompts/list': return call.all ? client.listAllPrompts(opts) : client.listPrompts(undefined, opts);
     case 'prompts/get': return client.getPrompt(call.name, call.arguments ?? {}, opts);
   }
+}
+
+async function callWithNonce(client: McpClient, call: Extract<McpCall, { method: 'tools/call' }>, argument: string, opts: { signal: AbortSignal }): Promise<McpReply<unknown>> {
+  const nonce = randomInt(1, 2 ** 47);
+  const reply = await client.callTool(call.name, { ...call.arguments, [argument]: nonce }, opts);
+  const text = reply.result.content.map((c) => c.text ?? '').join(' ');
+  if (!text.includes(String(nonce))) {
+    throw new OperationFailure({ class: 'isolation', code: 'nonce', message: `tools/call ${call.name} sent ${argument}=${nonce}; the answer does not echo it: ${text.slice(0, 160)}` });
+  }
+  return reply;
 }
 
 const ok = (reply: { bytesIn: number; bytesOut: number }): Outcome => ({ ok: true, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut });

@@ -31,12 +31,14 @@ export class PendingResponses {
     });
   }
 
-  deliver(response: JsonRpcResponse, bytes: number): void {
-    if (response.id === null) return;
+  /** Hands a response to the request waiting for its id; false when none waits for it. */
+  deliver(response: JsonRpcResponse, bytes: number): boolean {
+    if (response.id === null) return false;
     const waiter = this.waiters.get(response.id);
-    if (!waiter) return;
+    if (!waiter) return false;
     this.waiters.delete(response.id);
     waiter.resolve(response, bytes);
+    return true;
   }
 
   /** Registers for the answer, sends, and waits: the round trip of a transport whose answers share one stream. */

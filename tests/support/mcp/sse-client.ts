@@ -76,9 +76,10 @@ export class SseClient extends McpClient {
               try {
                 msg = JSON.parse(event.data);
               } catch {
+                this.malformedFrame(event.data);
                 continue;
               }
-              if (isResponse(msg)) this.pending.deliver(msg, Buffer.byteLength(event.data));
+              if (isResponse(msg) && !this.pending.deliver(msg, Buffer.byteLength(event.data))) this.unmatchedResponse(msg.id, event.data);
             }
           }
           this.ended = true;

@@ -101,6 +101,9 @@ export class StreamPool {
         if (this.streams.length === 0) throw new Error(`no ${this.o.kind} stream could be opened`);
         const stream = this.streams[this.next++ % this.streams.length]!;
         const reply = await callMcp(stream, call, signal);
+        // Another caller's answer, or a frame that is not JSON, on this stream: the call's own answer does not make up for it.
+        const anomaly = stream.takeAnomaly();
+        if (anomaly) return { ok: false, failure: anomaly, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut };
         return { ok: true, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut };
       },
     };

@@ -34,9 +34,10 @@ export class WsClient extends McpClient {
       try {
         msg = JSON.parse(text);
       } catch {
+        this.malformedFrame(text);
         return;
       }
-      if (isResponse(msg)) this.pending.deliver(msg, Buffer.byteLength(text));
+      if (isResponse(msg) && !this.pending.deliver(msg, Buffer.byteLength(text))) this.unmatchedResponse(msg.id, text);
     });
     socket.on('close', (code) => {
       this.closeCode = code;
