@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, httpRequest } from '../support/engine/http.ts';
+import { closedModelStall } from '../support/budget/validity.ts';
 import { runScenario, runScenarioInWorkers } from '../support/engine/runner.ts';
 import type { ScenarioInput } from '../support/engine/scenario.ts';
 import { createOperation } from '../support/mcp/operations.ts';
@@ -33,6 +34,20 @@ describe('coordinated omission against a target that stalls for 1 s', () => {
     expect(closed.latency.max).toBeGreaterThan(800);
     expect(closed.latency.p99).toBeLessThan(50);
     expect(closed.counts.completed).toBeGreaterThan(open.counts.completed);
+    // ...and the run says so instead of passing it off as a p99 of a few ms.
+    expect(closedModelStall(closed)).toMatch(/closed model: the slowest iteration took \d+(\.\d+)? ms, \d+x the p99 .*coordinated omission/);
+    expect(closedModelStall(open)).toBeUndefined();
+  });
+
+  it('times service from when the request was written, not from a wait for a free connection in the generator', async () => {
+    // One connection, two VUs, a 100 ms answer: each request waits ~100 ms for the other's to finish.
+    const result = await runScenario(
+      { name: 'queued', executor: 'constant-vus', vus: 2, duration: '2s' },
+      createOperation({ kind: 'http-get', url: `${target.baseUrl}/delay?ms=100`, connections: 1 }),
+    );
+    expect(result.latency.p50).toBeGreaterThan(180);
+    expect(result.service.p50).toBeGreaterThan(95);
+    expect(result.service.p50).toBeLessThan(140);
   });
 
   it('with too few VUs the stall shows as dropped iterations, not as a silent queue', async () => {

@@ -5,6 +5,7 @@ import type { RunResult, SeriesPoint } from './engine/result.ts';
 import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
+import { closedModelStall, runValidity } from './budget/validity.ts';
 import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
 import { exportPhase } from './k6/run-export.ts';
 import { PROFILE } from './profile.ts';
@@ -114,6 +115,10 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   console.log(summarizeResult(result));
   if (lastMonitor) console.log(summarizeMonitor(lastMonitor));
   caseRecord().results.push(result);
+  const stall = closedModelStall(result);
+  if (stall) reportNote(`${name}: ${stall}`);
+  const validity = runValidity(result);
+  if (!validity.valid) reportNote(`${name}: the load generator, not the target, decided this phase: ${validity.reasons.join('; ')}`);
   return result;
 }
 

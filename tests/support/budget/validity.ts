@@ -27,3 +27,17 @@ export function runValidity(r: RunResult): Validity {
   }
   return { valid: reasons.length === 0, reasons };
 }
+
+/**
+ * A closed-model phase whose slowest iteration is far above its p99 held a stall the percentiles cannot
+ * show: while its VUs waited they sent nothing, so the stall is one sample (coordinated omission, as in
+ * k6). Says so, with what to run instead; undefined for open-model phases and when nothing stands out.
+ */
+export function closedModelStall(r: RunResult): string | undefined {
+  if (r.model !== 'closed' || r.latency.count < 100) return undefined;
+  const { p99, max } = r.latency;
+  if (max < 100 || max < 10 * p99) return undefined;
+  return `closed model: the slowest iteration took ${max} ms, ${(max / Math.max(p99, 0.001)).toFixed(0)}x the p99 of ${p99} ms. ` +
+    'While the VUs waited they sent nothing, so a stall of the target counts as one sample and the percentiles hide it ' +
+    '(coordinated omission): run the phase at a constant arrival rate to see what callers would have waited';
+}

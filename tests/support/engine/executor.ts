@@ -123,10 +123,11 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       let failure: Failure | undefined;
       if (error !== undefined) failure = classifyError(error);
       else if (outcome && !outcome.ok) failure = outcome.failure;
+      const sentAt = outcome?.sentAt ?? slot.startedAt;
       if (failure) {
-        recorder.recordFailure(name, failureKey(failure), end - slot.intendedAt, end - slot.startedAt, failure.message, outcome?.bytesIn, outcome?.bytesOut);
+        recorder.recordFailure(name, failureKey(failure), end - slot.intendedAt, end - sentAt, failure.message, outcome?.bytesIn, outcome?.bytesOut);
       } else {
-        recorder.recordSuccess(name, end - slot.intendedAt, end - slot.startedAt, outcome?.bytesIn, outcome?.bytesOut);
+        recorder.recordSuccess(name, end - slot.intendedAt, end - sentAt, outcome?.bytesIn, outcome?.bytesOut);
       }
     }
     slot.release?.();

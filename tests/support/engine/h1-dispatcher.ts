@@ -33,6 +33,11 @@ const codeError = (message: string, code: string): Error => Object.assign(new Er
  * response is then read without building them (onResponseStart gets an empty object and status message).
  */
 export const HEADERS_UNUSED: unique symbol = Symbol('h1.headersUnused');
+
+/** A handler that wants to know when its request left the local queue and was written to a connection. */
+export interface SentAware {
+  onRequestSent?(): void;
+}
 const withHeadersFor = (handler: Handler): boolean => (handler as { [HEADERS_UNUSED]?: boolean })[HEADERS_UNUSED] !== true;
 /** The trailers of every response: the dispatcher reads none. */
 const NO_TRAILERS = Object.freeze({});
@@ -143,6 +148,7 @@ class Connection {
   send(request: PendingRequest): void {
     this.current = request;
     request.connection = this;
+    (request.handler as SentAware).onRequestSent?.();
     if (request.body) {
       this.socket.cork();
       this.socket.write(request.wire);
@@ -237,12 +243,74 @@ class Connection {
   }
 }
 
+/**
+ * Requests waiting for a connection, first in first out. A served slot is cleared at once, so a queue that
+ * stays backed up holds only the requests still waiting; a request that gave up is marked and skipped when
+ * its turn comes (removal in O(1)). The array is compacted once its served head outgrows what still waits.
+ */
+export class RequestQueue<T extends object> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  /** What is in the queue and still waiting (a removed item stays in the array until its turn, not here). */
+  private readonly waiting = new WeakSet<T>();
+  /** Requests still waiting. */
+  size = 0;
+
+  push(item: T): void {
+    this.items.push(item);
+    this.waiting.add(item);
+    this.size++;
+  }
+
+  /** Takes a waiting request out of turn (it gave up); O(1). Anything not waiting in the queue is left alone. */
+  remove(item: T): void {
+    if (!this.waiting.delete(item)) return;
+    this.size--;
+  }
+
+  shift(): T | undefined {
+    while (this.head < this.items.length) {
+      const item = this.items[this.head]!;
+      this.items[this.head++] = undefined;
+      if (!this.waiting.delete(item)) continue;
+      this.size--;
+      this.compact();
+      return item;
+    }
+    this.compact();
+    return undefined;
+  }
+
+  /** Every waiting request, emptying the queue. */
+  drain(): T[] {
+    const waiting = this.items.slice(this.head).filter((x): x is T => x !== undefined && this.waiting.delete(x));
+    this.items = [];
+    this.head = 0;
+    this.size = 0;
+    return waiting;
+  }
+
+  /** Slots the array still holds a request in (served ones are cleared): for tests. */
+  retained(): number {
+    return this.items.reduce((n, x) => n + (x === undefined ? 0 : 1), 0);
+  }
+
+  private compact(): void {
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 /** The connections to one origin: idle ones reused last-in first-out, requests queued when all are busy. */
 class OriginPool {
   private readonly idle: Connection[] = [];
   private readonly all = new Set<Connection>();
-  private queue: PendingRequest[] = [];
-  private queueHead = 0;
+  private readonly queue = new RequestQueue<PendingRequest>();
   readonly url: URL;
   readonly options: Required<H1DispatcherOptions>;
   readonly hostHeader: string;
@@ -254,7 +322,7 @@ class OriginPool {
   }
 
   get busy(): number {
-    return this.all.size - this.idle.length + this.queue.length - this.queueHead;
+    return this.all.size - this.idle.length + this.queue.size;
   }
 
   enqueue(request: PendingRequest): void {
@@ -264,17 +332,12 @@ class OriginPool {
   }
 
   unqueue(request: PendingRequest): void {
-    const at = this.queue.indexOf(request, this.queueHead);
-    if (at >= 0) this.queue.splice(at, 1);
+    this.queue.remove(request);
   }
 
   release(connection: Connection): void {
-    if (this.queueHead < this.queue.length) {
-      const next = this.queue[this.queueHead++]!;
-      if (this.queueHead === this.queue.length) {
-        this.queue = [];
-        this.queueHead = 0;
-      }
+    const next = this.queue.shift();
+    if (next) {
       connection.send(next);
       return;
     }
@@ -287,7 +350,7 @@ class OriginPool {
     const at = this.idle.lastIndexOf(connection);
     if (at >= 0) this.idle.splice(at, 1);
     // A request that waited for a connection gets a new one.
-    if (this.queueHead < this.queue.length && this.all.size < this.options.connections) this.release(this.open());
+    if (this.queue.size > 0 && this.all.size < this.options.connections) this.release(this.open());
   }
 
   closeIdleOlderThan(now: number): void {
@@ -295,10 +358,7 @@ class OriginPool {
   }
 
   destroyAll(error: Error): void {
-    const waiting = this.queue.slice(this.queueHead);
-    this.queue = [];
-    this.queueHead = 0;
-    for (const request of waiting) request.fail(error);
+    for (const request of this.queue.drain()) request.fail(error);
     for (const connection of [...this.all]) {
       const request = connection.current;
       connection.current = undefined;

@@ -1,7 +1,7 @@
 import { Agent, Pool, type Dispatcher } from 'undici';
-import { OperationFailure } from './errors.ts';
+import { classifyError, OperationFailure } from './errors.ts';
 import type { IterationDone, Outcome } from './operation.ts';
-import { H1Dispatcher, HEADERS_UNUSED } from './h1-dispatcher.ts';
+import { H1Dispatcher, HEADERS_UNUSED, type SentAware } from './h1-dispatcher.ts';
 
 export interface PoolOptions {
   /** Connections per origin (default 64). */
@@ -52,6 +52,8 @@ export interface HttpResponse {
   body: string;
   bytesIn: number;
   bytesOut: number;
+  /** When the request was written to its connection (performance.now()), where the dispatcher tells (h1). */
+  sentAt?: number;
 }
 
 export interface HttpRequest {
@@ -106,8 +108,10 @@ function watchOf(signal: AbortSignal): AbortWatch {
  * closures (this runs once per request, and the engine's CPU per request is what its benchmark measures).
  * Subclasses deliver the answer: as a promise's HttpResponse, or as an engine outcome.
  */
-abstract class ResponseCollector implements Dispatcher.DispatchHandler {
+abstract class ResponseCollector implements Dispatcher.DispatchHandler, SentAware {
   status = 0;
+  /** When the h1 dispatcher wrote the request (0: not known, e.g. on undici). */
+  sentAt = 0;
   headers: HttpResponse['headers'] = {};
   bytesIn = 0;
   private chunks: Buffer[] | undefined;
@@ -131,6 +135,10 @@ abstract class ResponseCollector implements Dispatcher.DispatchHandler {
 
   abort(error: Error): void {
     this.controller?.abort(error);
+  }
+
+  onRequestSent(): void {
+    this.sentAt = performance.now();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -189,7 +197,7 @@ class PromisedResponse extends ResponseCollector {
   }
 
   protected succeed(status: number, body: string): void {
-    this.resolve({ status, headers: this.headers, body, bytesIn: this.bytesIn, bytesOut: this.bytesOut });
+    this.resolve({ status, headers: this.headers, body, bytesIn: this.bytesIn, bytesOut: this.bytesOut, sentAt: this.sentAt || undefined });
   }
 }
 
@@ -202,12 +210,13 @@ class OutcomeResponse extends ResponseCollector {
   }
 
   protected succeed(): void {
-    const outcome: Outcome = { ok: true, bytesIn: this.bytesIn, bytesOut: this.bytesOut };
+    const outcome: Outcome = { ok: true, bytesIn: this.bytesIn, bytesOut: this.bytesOut, sentAt: this.sentAt || undefined };
     this.done(outcome);
   }
 
   protected reject(error: unknown): void {
-    this.done(undefined, error);
+    if (this.sentAt) this.done({ ok: false, failure: classifyError(error), bytesOut: this.bytesOut, sentAt: this.sentAt });
+    else this.done(undefined, error);
   }
 }
 

@@ -21,9 +21,14 @@ export interface IterationContext {
   name?: string;
 }
 
+/**
+ * What an iteration reports. `sentAt` (engine clock, ms) is when its request was written to a connection,
+ * where the operation knows it (the built-in HTTP operations on the h1 dispatcher): service time then
+ * leaves out a wait for a free connection in the generator; otherwise it runs from the iteration's start.
+ */
 export type Outcome =
-  | { ok: true; name?: string; bytesIn?: number; bytesOut?: number }
-  | { ok: false; failure: Failure; name?: string; bytesIn?: number; bytesOut?: number };
+  | { ok: true; name?: string; bytesIn?: number; bytesOut?: number; sentAt?: number }
+  | { ok: false; failure: Failure; name?: string; bytesIn?: number; bytesOut?: number; sentAt?: number };
 
 /** One iteration. Return an outcome, or nothing for success; a throw is classified, never fatal. */
 export type Operation = (ctx: IterationContext) => Promise<Outcome | void>;

@@ -109,7 +109,7 @@ async function callWithNonce(client: McpClient, call: Extract<McpCall, { method:
   return reply;
 }
 
-const ok = (reply: { bytesIn: number; bytesOut: number }): Outcome => ({ ok: true, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut });
+const ok = (reply: { bytesIn: number; bytesOut: number; sentAt?: number }): Outcome => ({ ok: true, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut, sentAt: reply.sentAt });
 
 /** A session whose iteration failed is still ended; the iteration's failure is what is reported (with the DELETE's, if that failed too). */
 async function closeAfterFailure(client: StreamableHttpClient, error: unknown): Promise<never> {
