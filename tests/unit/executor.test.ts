@@ -172,6 +172,35 @@ describe('closed model', () => {
   });
 });
 
+describe('closed model, hard stop', () => {
+  it('ends at the hard stop even when an iteration ignores its abort signal (it used to hang the run)', async () => {
+    const t0 = performance.now();
+    let calls = 0;
+    const result = await runScenario({ name: 'hung', executor: 'constant-vus', vus: 2, duration: '300ms', gracefulStop: '200ms', timeout: '10s' }, form(async () => {
+      if (calls++ < 4) return sleep(10);
+      await new Promise<void>(() => undefined); // never answers, ignores the signal
+    }));
+    expect(performance.now() - t0).toBeLessThan(2500);
+    expect(result.counts.interrupted).toBe(2);
+    expect(result.counts.ok).toBe(4);
+  });
+
+  it('ramping-vus keeps no timer per parked VU (it added one every 50 ms for each)', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    let during = 0;
+    // Up to 30 VUs, then down to 1 for a second: 29 VUs parked while the run goes on.
+    const run = runScenario(
+      { name: 'parked', executor: 'ramping-vus', startVUs: 30, stages: [{ duration: '1ms', target: 1 }, { duration: '1s', target: 1 }], gracefulRampDown: '0s' },
+      form(async () => sleep(20)),
+    );
+    await sleep(600);
+    during = timers() - before;
+    await run;
+    expect(during).toBeLessThan(10);
+  });
+});
+
 describe('ramping-vus gracefulRampDown', () => {
   it('interrupts an iteration that outlives gracefulRampDown after its VU was ramped down', async () => {
     const t0 = performance.now();

@@ -45,6 +45,19 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** Waits for `work`, but not past `deadline` (engine clock) or an abort. */
+async function untilDeadline(work: Promise<unknown>, deadline: number, signal?: AbortSignal): Promise<void> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([work, sleep(deadline - now(), stop.signal)]);
+  } finally {
+    stop.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
 /**
  * A VU and the iteration it is running. Reused for every iteration of the VU, so an iteration costs
  * no allocation beyond the operation's own: the context object is the same, and the abort controller
@@ -287,11 +300,13 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
         if (scenario.executor === 'shared-iterations') return shared++ < sharedTotal;
         return true;
       };
-      await Promise.all(ids.map(async (id) => {
+      // A VU whose iteration ignores its abort signal would never finish its loop: the wait for the VUs
+      // ends at the hard stop whatever they do, and the stop below interrupts what still runs.
+      await untilDeadline(Promise.all(ids.map(async (id) => {
         const slot = newSlot(id);
         if (startOperation) return runVuLoop(slot, more);
         while (more(slot.vu)) await runIteration(slot, now());
-      }));
+      })), end + scenario.gracefulStopMs, opts.signal);
       break;
     }
     case 'ramping-vus': {
@@ -325,17 +340,18 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
         old();
       }, 50);
       try {
-        await Promise.all(ids.map(async (id) => {
+        await untilDeadline(Promise.all(ids.map(async (id) => {
           const slot = newSlot(id);
           slots.set(id, slot);
           while (!opts.signal?.aborted && now() < end) {
+            // The controller wakes parked VUs every 50 ms, so a parked VU needs no timer of its own.
             if (id >= target()) {
-              await Promise.race([parked, sleep(end - now(), opts.signal)]);
+              await parked;
               continue;
             }
             await runIteration(slot, now());
           }
-        }));
+        })), end + scenario.gracefulStopMs, opts.signal);
       } finally {
         clearInterval(controller);
       }
@@ -344,7 +360,7 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
   }
 
   const loadPhaseMs = scenario.model === 'open' && !opts.signal?.aborted ? scenario.durationMs : now() - start;
-  await waitIdle(opts.signal?.aborted ? 0 : scenario.gracefulStopMs);
+  await waitIdle(opts.signal?.aborted ? 0 : Math.max(0, Math.min(scenario.gracefulStopMs, end + scenario.gracefulStopMs - now())));
   for (const slot of running) {
     if (slot.settled) continue;
     slot.settled = true;
