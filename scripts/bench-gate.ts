@@ -45,12 +45,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dir = join(root, 'reports', `bench-gate-${stamp}`);
 mkdirSync(dir, { recursive: true });
-const KNOB = '/tmp/mcp-perf-extra-cpu-ms';
+const knobDir = join(dir, 'knob');
 const image = o.image ?? process.env.MCP_PERF_GATEWAY_IMAGE ?? IMAGES.local.gateway;
 const config: AbConfig = {
   // Both sides carry the wrapper, so the only difference between them is the cost the knob sets.
   base: { label: 'base', spec: image, image, extraCost: { ms: 0 } },
-  head: { label: 'head', spec: image, image, extraCost: { ms: 0, file: KNOB } },
+  head: { label: 'head', spec: image, image, extraCost: { ms: 0, knobDir } },
 };
 
 interface RunRecord {
@@ -62,13 +62,16 @@ interface RunRecord {
   outcomes: AbOutcome[];
 }
 
+// A fault in a library's socket (one killed an earlier bench after its first run) must not end hours of runs
+// unreported: it is printed, and the run it hit shows as one without results.
+process.on('uncaughtException', (error) => console.error(`[bench:gate] uncaught error, continuing: ${error.stack ?? error.message}`));
+
 const records: RunRecord[] = [];
 try {
   const started = await startAbStacks(stackOptionsFromEnv(), config, (line) => console.error(line));
   const held = join(dir, 'held-ab.json');
   writeHeldStack(started.info, held, started.ab);
   const gw = started.ab.base.gateway!;
-  const headId = started.ab.head.gateway!.containerId!;
 
   // The reference cost: the base gateway's CPU per tools/call over Streamable HTTP at the gate's fixed rate.
   const cpu = await gatewayCpuReader(gw);
@@ -82,7 +85,7 @@ try {
 
   for (const [i, size] of order.entries()) {
     const extraMs = size * cpuPerCallMs;
-    await setExtraCost(headId, KNOB, extraMs);
+    setExtraCost(knobDir, extraMs);
     await new Promise((r) => setTimeout(r, 1500));
     const runId = `bench-gate-${stamp}/run-${String(i + 1).padStart(2, '0')}-size-${size}`;
     const t0 = performance.now();

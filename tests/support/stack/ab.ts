@@ -32,8 +32,7 @@ function extraMs(raw: string | undefined, name: string): number | undefined {
 
 /**
  * A/B mode from the environment: PERF_AB_BASE and PERF_AB_HEAD name the two gateway images (both or
- * neither). PERF_AB_{BASE,HEAD}_EXTRA_CPU_MS adds a known CPU cost per MCP request to a side, and
- * PERF_AB_HEAD_EXTRA_CPU_FILE lets the gate's benchmark change the head's cost while it runs.
+ * neither). PERF_AB_{BASE,HEAD}_EXTRA_CPU_MS adds a known CPU cost per MCP request to a side.
  */
 export function abConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbConfig | undefined {
   const base = env.PERF_AB_BASE?.trim();
@@ -45,16 +44,15 @@ export function abConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbConfig 
   const side = (label: AbLabel, spec: string): AbSideConfig => {
     const prefix = `PERF_AB_${label.toUpperCase()}`;
     const ms = extraMs(env[`${prefix}_EXTRA_CPU_MS`], `${prefix}_EXTRA_CPU_MS`);
-    const file = env[`${prefix}_EXTRA_CPU_FILE`] || undefined;
     const image = spec.startsWith('image:') ? spec.slice('image:'.length) : spec;
     if (!image || /\s/.test(image)) throw new Error(`${prefix}="${spec}" is not an image reference (write e.g. ghcr.io/ibm/mcp-context-forge:v1.1.0)`);
-    return { label, spec, image, ...(ms !== undefined || file ? { extraCost: { ms, file } } : {}) };
+    return { label, spec, image, ...(ms !== undefined ? { extraCost: { ms } } : {}) };
   };
   return { base: side('base', base), head: side('head', head) };
 }
 
 export function describeSide(s: AbSideConfig): string {
   const cost = s.extraCost;
-  const extra = cost ? ` + ${cost.file ? `the CPU per MCP request in ${cost.file}` : `${cost.ms} ms CPU per MCP request`}` : '';
+  const extra = cost ? ` + ${cost.knobDir ? `the CPU per MCP request in ${cost.knobDir}` : `${cost.ms} ms CPU per MCP request`}` : '';
   return `${s.image}${extra}`;
 }

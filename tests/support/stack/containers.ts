@@ -119,6 +119,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
         .withNetwork(network).withNetworkAliases('gateway').withLabels(labels)
         .withEnvironment(gatewayEnv)
         .withCopyDirectoriesToContainer(extra.copy)
+        .withBindMounts(extra.mounts)
         .withExposedPorts(CONTEXTFORGE_PORT)
         .withLogConsumer(gatewayLog.consume)
         .withWaitStrategy(Wait.forListeningPorts())

@@ -1,30 +1,45 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getContainerRuntimeClient } from 'testcontainers';
 
 /** What makes one gateway of an A/B pair differ: its image, and a known extra cost (the gate's own benchmark). */
 export interface GatewayVariant {
   /** Image of this gateway (default: the role's image, as resolveImage picks it). */
   image?: string;
-  /** Extra CPU per MCP request (fixtures/gateway-extra-cost), fixed in ms and/or read from a file in the container. */
-  extraCost?: { ms?: number; file?: string };
+  /**
+   * Extra CPU per MCP request (fixtures/gateway-extra-cost): `ms` fixed, and/or `knobDir`, a directory of this
+   * machine mounted into the container, whose file extra-cpu-ms the wrapper re-reads (setExtraCost writes it).
+   */
+  extraCost?: { ms?: number; knobDir?: string };
 }
 
 export const EXTRA_COST_DIR = '/opt/mcp-perf-extra-cost';
+const KNOB_DIR = '/opt/mcp-perf-knob';
+const KNOB_FILE = 'extra-cpu-ms';
 
-/** The environment and files that give a Python gateway its extra cost per MCP request. */
-export function extraCostSetup(extra: GatewayVariant['extraCost']): { env: Record<string, string>; copy: { source: string; target: string }[] } {
-  if (!extra) return { env: {}, copy: [] };
+/** The environment, files and mounts that give a Python gateway its extra cost per MCP request. */
+export function extraCostSetup(extra: GatewayVariant['extraCost']): {
+  env: Record<string, string>;
+  copy: { source: string; target: string }[];
+  mounts: { source: string; target: string; mode: 'ro' }[];
+} {
+  if (!extra) return { env: {}, copy: [], mounts: [] };
   const env: Record<string, string> = { PYTHONPATH: EXTRA_COST_DIR, MCP_PERF_EXTRA_CPU_MS: String(extra.ms ?? 0) };
-  if (extra.file) env.MCP_PERF_EXTRA_CPU_FILE = extra.file;
-  return { env, copy: [{ source: fileURLToPath(new URL('../../../fixtures/gateway-extra-cost/', import.meta.url)), target: EXTRA_COST_DIR }] };
+  const mounts: { source: string; target: string; mode: 'ro' }[] = [];
+  if (extra.knobDir) {
+    setExtraCost(extra.knobDir, extra.ms ?? 0);
+    env.MCP_PERF_EXTRA_CPU_FILE = `${KNOB_DIR}/${KNOB_FILE}`;
+    mounts.push({ source: extra.knobDir, target: KNOB_DIR, mode: 'ro' });
+  }
+  return { env, copy: [{ source: fileURLToPath(new URL('../../../fixtures/gateway-extra-cost/', import.meta.url)), target: EXTRA_COST_DIR }], mounts };
 }
 
 /**
- * Sets a running gateway's extra CPU per MCP request by writing the file its extra-cost wrapper reads
- * (MCP_PERF_EXTRA_CPU_FILE); the wrapper takes it up within a second.
+ * Sets a running gateway's extra CPU per MCP request: writes the knob file its extra-cost wrapper re-reads
+ * (within a second). The directory is this machine's, mounted into the gateway's container.
  */
-export async function setExtraCost(containerId: string, file: string, ms: number): Promise<void> {
-  const client = await getContainerRuntimeClient();
-  const result = await client.container.exec(client.container.getById(containerId), ['sh', '-c', `echo ${ms.toFixed(3)} > ${file}`]);
-  if (result.exitCode !== 0) throw new Error(`could not set the extra cost in container ${containerId.slice(0, 12)} (${file}): exit ${result.exitCode}: ${result.output.slice(0, 300)}`);
+export function setExtraCost(knobDir: string, ms: number): void {
+  mkdirSync(knobDir, { recursive: true });
+  chmodSync(knobDir, 0o755);
+  writeFileSync(join(knobDir, KNOB_FILE), `${ms.toFixed(3)}\n`, { mode: 0o644 });
 }
