@@ -5,11 +5,32 @@ import { describe, expect, it } from 'vitest';
 import type { SingleOperationSpec } from '../support/mcp/operations.ts';
 import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitSettled } from '../support/perf-case.ts';
 import { byProfile } from '../support/profile.ts';
-import { controlContainer } from '../support/stack/container-control.ts';
+import { controlContainer, type ContainerControl } from '../support/stack/container-control.ts';
 
 const info = stack();
 const gateway = info.gateway;
 const loadServer = info.direct.find((d) => d.name === 'perf_load');
+
+/** Kills the container at killAtS and starts it again downForS later; what went wrong doing so is kept, not lost. */
+function scheduleOutage(victim: ContainerControl, killAtS: number, downForS: number): { errors: string[]; cancel(): void } {
+  const errors: string[] = [];
+  let restart: NodeJS.Timeout | undefined;
+  const kill = setTimeout(() => {
+    victim.kill().then(
+      () => {
+        restart = setTimeout(() => victim.start().catch((e: Error) => void errors.push(`restart at ${killAtS + downForS} s failed: ${e.message}`)), downForS * 1000);
+      },
+      (e: Error) => void errors.push(`kill at ${killAtS} s failed: ${e.message}`),
+    );
+  }, killAtS * 1000);
+  return {
+    errors,
+    cancel: () => {
+      clearTimeout(kill);
+      clearTimeout(restart);
+    },
+  };
+}
 
 describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   const rpc = (upstream: string, tool: string, args: Record<string, unknown>): SingleOperationSpec => ({
@@ -65,7 +86,7 @@ describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEW
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
-    const killer = setTimeout(() => void victim.kill().then(() => setTimeout(() => void victim.start(), downFor * 1000)), killAt * 1000);
+    const outage = scheduleOutage(victim, killAt, downFor);
     let result;
     try {
       result = await runLoad({
@@ -80,11 +101,12 @@ describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEW
         warmupSeconds: 0,
       });
     } finally {
-      clearTimeout(killer);
+      outage.cancel();
       polling = false;
       await poller;
       if (!(await victim.running())) await victim.start();
     }
+    expect(outage.errors, 'the fault was not injected as planned: the figures below would not mean what they say').toEqual([]);
     const back = await waitSettled(rpc('perf_load', 'fast_compute', { a: 1, b: 1 }), 1000, 60_000);
     const healthy = result.operations['healthy upstream (fast_time)']!;
     const killed = result.operations['killed upstream (perf_load)']!;

@@ -14,9 +14,12 @@ const loadUpstream = gateway?.upstreams.find((u) => u.name === 'perf_load');
 const added: string[] = [];
 
 describe.skipIf(!gateway || !loadUpstream)(`multi-server${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  // The servers this case registered must all go again: a leftover upstream skews every case after it.
   afterAll(async () => {
     const admin = new ContextForgeAdmin(gateway!.baseUrl, gateway!.token);
-    await Promise.allSettled(added.map((id) => admin.call('DELETE', `/v1/gateways/${id}`)));
+    const results = await Promise.allSettled(added.map((id) => admin.call('DELETE', `/v1/gateways/${id}`)));
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${added[i]}: ${(r.reason as Error).message}`] : []));
+    if (failed.length) throw new Error(`multi-server could not remove ${failed.length} upstream(s) it registered; later cases would run with them: ${failed.join('; ')}`);
   });
 
   it('tools/call latency with 2 servers vs many: per server, fairness, degradation', async () => {

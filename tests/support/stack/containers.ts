@@ -32,15 +32,21 @@ export function upstreamSpecs(extraLoadServers: number): UpstreamSpec[] {
   return specs;
 }
 
-/** Removes every container and network labelled with this run, whatever state it was left in. */
+/**
+ * Removes every container and network labelled with this run, whatever state it was left in; fails, naming
+ * each one, when something could not be removed (it would skew the next run and hold its ports).
+ */
 export async function sweepRun(client: ContainerRuntimeClient, runId: string): Promise<number> {
   const dockerode = dockerodeOf(client);
   if (!dockerode) return 0;
   const filters = JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] });
+  const failures: string[] = [];
   const containers = await dockerode.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(containers.map((c) => dockerode.getContainer(c.Id).remove({ force: true, v: true })
+    .catch((e: Error) => void failures.push(`container ${c.Id.slice(0, 12)} (${c.Image}): ${e.message}`))));
   const networks = await dockerode.listNetworks({ filters });
-  await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove().catch((e: Error) => void failures.push(`network ${n.Name}: ${e.message}`))));
+  if (failures.length) throw new Error(`could not remove what run ${runId} started: ${failures.join('; ')}. Remove them with: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${runId})`);
   return containers.length + networks.length;
 }
 
@@ -57,11 +63,18 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
   const stops: (() => Promise<unknown>)[] = [];
   let stopping: Promise<void> | undefined;
   const unguard = guardRun(runId);
+  // A container that will not stop is reported, and removed by the sweep that follows; only what the sweep
+  // cannot remove fails the teardown.
   const stop = (): Promise<void> => (stopping ??= (async () => {
     unregister();
-    for (const s of stops.reverse()) await withTimeout(s(), 60_000, 'stopping a container').catch(() => undefined);
-    await sweepRun(client, runId).catch(() => undefined);
-    unguard();
+    for (const s of stops.reverse()) {
+      await withTimeout(s(), 60_000, 'stopping a container').catch((e: Error) => console.error(`[mcp-perf] teardown: ${e.message}; the sweep removes it`));
+    }
+    try {
+      await sweepRun(client, runId);
+    } finally {
+      unguard();
+    }
   })());
   const unregister = onCleanup(`container stack ${runId}`, stop);
   const track = <T extends StartedTestContainer>(c: T): T => {

@@ -32,14 +32,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (info.gateway) console.log(`[mcp-perf]   gateway ${info.gateway.kind} ${info.gateway.version} at ${info.gateway.baseUrl}, ${info.gateway.workers} workers, ${Object.keys(info.gateway.tools).length} tools`);
   project.provide('stack', info);
   project.provide('ab', ab);
-  const calibration = await measureCalibration(info).catch(() => null);
+  const calibration = await measureCalibration(info).catch((error: Error) => {
+    console.error(`[mcp-perf] WARNING: the calibration failed (${error.message}): baseline comparisons in this run have no speed factor and no noise floor`);
+    return null;
+  });
   console.log(`[mcp-perf] calibration (direct MCP server tools/call p50): ${calibration === null ? 'not measured' : `${calibration} ms`}`);
   project.provide('calibration', calibration);
   mkdirSync(runDir(), { recursive: true });
   const runInfo: RunInfoFile = { stack: redactStack(info), calibrationP50: calibration, ...(ab ? { ab: { base: redactStack(ab.base), head: redactStack(ab.head), describe: ab.describe } } : {}) };
   writeFileSync(join(runDir(), 'run-info.json'), JSON.stringify(runInfo, null, 2));
   return async () => {
-    await started.stop();
-    await runCleanups((line) => console.error(`[mcp-perf] ${line}`));
+    try {
+      await started.stop();
+    } finally {
+      await runCleanups((line) => console.error(`[mcp-perf] ${line}`));
+    }
   };
 }

@@ -56,5 +56,6 @@ export async function startExtraGateway(s: ScaleOut, index: number, token: strin
 }
 
 async function stopQuietly(c: StartedTestContainer): Promise<void> {
-  await withTimeout(c.stop({ remove: true, timeout: 5000 }), 60_000, 'stopping a scale-out container').catch(() => undefined);
+  await withTimeout(c.stop({ remove: true, timeout: 5000 }), 60_000, 'stopping a scale-out container')
+    .catch((e: Error) => console.error(`[mcp-perf] ${e.message}: the run's sweep removes it at teardown`));
 }
