@@ -95,7 +95,7 @@ describe('answers that belong to another caller', () => {
         if (msg.method === 'tools/call') previous = mine;
       });
     }));
-    const call = { method: 'tools/call' as const, name: 'fast_compute', arguments: { b: 0 }, nonce: 'a' };
+    const call = { method: 'tools/call' as const, name: 'fast_compute', arguments: { b: 0 }, nonce: { argument: 'a' } };
     const mixedUp = await runScenario({ name: 'mixed up', executor: 'shared-iterations', vus: 2, iterations: 10 }, createOperation({ kind: 'streamable', url: `${base}/mcp`, session: 'per-vu', call }));
     expect(mixedUp.errors).toEqual({ 'isolation:nonce': 10 });
 

@@ -37,6 +37,7 @@ export interface Resource {
 
 export interface Prompt {
   name: string;
+  arguments?: { name: string; required?: boolean }[];
 }
 
 export interface InitializeResult {

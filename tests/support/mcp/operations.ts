@@ -16,11 +16,12 @@ export type McpCall =
       name: string;
       arguments?: Record<string, unknown>;
       /**
-       * The isolation check: this argument gets a new random integer on every call, and the answer must echo
-       * it (in its text), or the call fails as isolation:nonce, an answer that belonged to another caller.
-       * For tools that echo an argument, e.g. fast_compute with { a: <nonce>, b: 0 }: nonce 'a'.
+       * The isolation check: `argument` gets a new random integer on every call (as a number, or as a string
+       * for tools that take text), and the answer must echo it in its text, or the call fails as
+       * isolation:nonce, an answer that belonged to another caller. For tools that echo an argument:
+       * fast_compute with { b: 0 } and nonce { argument: 'a' }; server-everything's echo with { argument: 'message', type: 'string' }.
        */
-      nonce?: string;
+      nonce?: { argument: string; type?: 'number' | 'string' };
     }
   | { method: 'resources/list'; all?: boolean }
   | { method: 'resources/read'; uri: string }
@@ -99,9 +100,10 @@ export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): 
   }
 }
 
-async function callWithNonce(client: McpClient, call: Extract<McpCall, { method: 'tools/call' }>, argument: string, opts: { signal: AbortSignal }): Promise<McpReply<unknown>> {
+async function callWithNonce(client: McpClient, call: Extract<McpCall, { method: 'tools/call' }>, nonceOf: { argument: string; type?: 'number' | 'string' }, opts: { signal: AbortSignal }): Promise<McpReply<unknown>> {
   const nonce = randomInt(1, 2 ** 47);
-  const reply = await client.callTool(call.name, { ...call.arguments, [argument]: nonce }, opts);
+  const argument = nonceOf.argument;
+  const reply = await client.callTool(call.name, { ...call.arguments, [argument]: nonceOf.type === 'string' ? String(nonce) : nonce }, opts);
   const text = reply.result.content.map((c) => c.text ?? '').join(' ');
   if (!text.includes(String(nonce))) {
     throw new OperationFailure({ class: 'isolation', code: 'nonce', message: `tools/call ${call.name} sent ${argument}=${nonce}; the answer does not echo it: ${text.slice(0, 160)}` });
@@ -110,6 +112,15 @@ async function callWithNonce(client: McpClient, call: Extract<McpCall, { method:
 }
 
 const ok = (reply: { bytesIn: number; bytesOut: number; sentAt?: number }): Outcome => ({ ok: true, bytesIn: reply.bytesIn, bytesOut: reply.bytesOut, sentAt: reply.sentAt });
+
+/**
+ * An answer that says the session is gone: 404 as the specification has it, or 400 naming the session, as
+ * the TypeScript SDK's example servers (server-everything among them) answer an unknown session id.
+ */
+function sessionLost(error: unknown): boolean {
+  if (!(error instanceof OperationFailure) || error.failure.class !== 'http_status') return false;
+  return error.failure.code === 404 || (error.failure.code === 400 && /session/i.test(error.failure.message ?? ''));
+}
 
 /** A session whose iteration failed is still ended; the iteration's failure is what is reported (with the DELETE's, if that failed too). */
 async function closeAfterFailure(client: StreamableHttpClient, error: unknown): Promise<never> {
@@ -250,9 +261,9 @@ export function createOperation(spec: OperationSpec, dispatcher?: Dispatcher): L
           try {
             return ok(await callMcp(client, spec.call, signal));
           } catch (error) {
-            // 404 for a session: the server no longer knows it (a restart). The client must start a new one
-            // (MCP 2025-06-18, Session Management), so the VU's next iteration initializes again.
-            if (error instanceof OperationFailure && error.failure.class === 'http_status' && error.failure.code === 404 && client.sessionId) {
+            // The server no longer knows the session (a restart): the client must start a new one (MCP
+            // 2025-06-18, Session Management), so the VU's next iteration initializes again.
+            if (client.sessionId && sessionLost(error)) {
               sessions.delete(vu.id);
               client.sessionId = undefined;
             }

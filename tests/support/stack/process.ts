@@ -11,6 +11,8 @@ export interface ProcessSpec {
   cwd?: string;
   /** Polled until it answers 2xx. */
   readyUrl?: string;
+  /** Called with each line the process writes (stdout and stderr), beyond the tail kept for errors. */
+  onLine?: (line: string) => void;
   readyTimeoutMs?: number;
 }
 
@@ -45,6 +47,7 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (!line) continue;
+      spec.onLine?.(line);
       lines.push(line);
       if (lines.length > LOG_LINES) lines.shift();
     }

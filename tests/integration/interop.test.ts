@@ -1,0 +1,168 @@
+// Interoperability with MCP servers nobody here wrote, all from npm: @modelcontextprotocol/server-everything
+// (the SDK's reference server) over Streamable HTTP and SSE, and supergateway bridging its stdio server to
+// WebSocket. Every client operation, pagination, bad calls classified, a short engine load with the
+// isolation check on, sessions ended as counted by the server itself, and a restart in the middle of a run.
+import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { OperationFailure } from '../support/engine/errors.ts';
+import { runScenario } from '../support/engine/runner.ts';
+import { callMcp, createOperation, withoutClose, type McpCall } from '../support/mcp/operations.ts';
+import { SseClient } from '../support/mcp/sse-client.ts';
+import { StreamPool } from '../support/mcp/stream-pool.ts';
+import { StreamableHttpClient } from '../support/mcp/streamable-http-client.ts';
+import { freePort, startProcess, type ManagedProcess } from '../support/stack/process.ts';
+
+const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
+const SUPERGATEWAY = fileURLToPath(new URL('../../node_modules/supergateway/dist/index.js', import.meta.url));
+const agent = new Agent();
+const running: ManagedProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop()));
+});
+afterAll(() => agent.close());
+
+/** The echo tool with the isolation check: every call's message is a fresh number the answer must echo. */
+const echo: McpCall = { method: 'tools/call', name: 'echo', arguments: {}, nonce: { argument: 'message', type: 'string' } };
+
+interface Everything {
+  url: string;
+  port: number;
+  log: string[];
+}
+
+async function everything(transport: 'streamableHttp' | 'sse', port?: number): Promise<Everything> {
+  const p = port ?? await freePort();
+  const log: string[] = [];
+  const path = transport === 'sse' ? '/sse' : '/mcp';
+  running.push(await startProcess({
+    name: `server-everything ${transport}`, command: process.execPath, args: [EVERYTHING, transport], env: { PORT: String(p) },
+    onLine: (line) => void (/Session initialized|session termination/.test(line) && log.push(line)),
+  }));
+  // It answers nothing without a session, so readiness is the port accepting an initialize.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const probe = new StreamableHttpClient({ url: `http://127.0.0.1:${p}/mcp`, dispatcher: agent });
+    const ok = transport === 'sse'
+      ? await fetch(`http://127.0.0.1:${p}/sse`, { signal: AbortSignal.timeout(1000) }).then((r) => (void r.body?.cancel(), true), () => false)
+      : await probe.initialize({ signal: AbortSignal.timeout(1000) }).then(() => probe.close().then(() => true), () => false);
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`server-everything ${transport} did not answer on port ${p} within 15 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log.length = 0;
+  return { url: `http://127.0.0.1:${p}${path}`, port: p, log };
+}
+
+describe('interop: server-everything over Streamable HTTP', () => {
+  it('every operation works, lists are followed to their end, a bad call is classified', async () => {
+    const server = await everything('streamableHttp');
+    const client = new StreamableHttpClient({ url: server.url, dispatcher: agent });
+    const init = await client.initialize();
+    expect(init.result.serverInfo.name).toMatch(/everything/);
+    await client.ping();
+    const tools = (await client.listAllTools()).result.map((t) => t.name);
+    expect(tools).toEqual(expect.arrayContaining(['echo', 'get-sum']));
+    await callMcp(client, echo, AbortSignal.timeout(5000));
+    const resources = (await client.listAllResources()).result;
+    expect(resources.length).toBeGreaterThan(0);
+    expect((await client.readResource(resources[0]!.uri)).result.contents.length).toBeGreaterThan(0);
+    const prompts = (await client.listAllPrompts()).result;
+    const plain = prompts.find((p) => !(p.arguments ?? []).some((a) => a.required));
+    expect(plain, `a prompt without required arguments among ${prompts.map((p) => p.name).join(', ')}`).toBeDefined();
+    expect((await client.getPrompt(plain!.name)).result.messages.length).toBeGreaterThan(0);
+    const bad = await client.callTool('no-such-tool').then(() => undefined, (e: unknown) => e);
+    expect(bad).toBeInstanceOf(OperationFailure);
+    expect((bad as OperationFailure).failure.class).toBe('jsonrpc');
+    await client.close();
+    expect(server.log.filter((l) => /session termination/.test(l))).toHaveLength(1);
+  });
+
+  it('a short load with the isolation check: no error; churned sessions all ended, as the server counts them', async () => {
+    const server = await everything('streamableHttp');
+    const reused = await runScenario({ name: 'reuse', executor: 'constant-arrival-rate', rate: 20, duration: '2s', preAllocatedVUs: 5, maxVUs: 20 }, createOperation({ kind: 'streamable', url: server.url, session: 'per-vu', call: echo }));
+    expect(reused.counts.ok, JSON.stringify(reused.errors)).toBe(40);
+    server.log.length = 0;
+    const churn = await runScenario({ name: 'churn', executor: 'shared-iterations', vus: 3, iterations: 15 }, createOperation({ kind: 'streamable', url: server.url, session: 'per-iteration', call: echo }));
+    expect(churn.counts.ok, JSON.stringify(churn.errors)).toBe(15);
+    expect(server.log.filter((l) => /Session initialized/.test(l))).toHaveLength(15);
+    expect(server.log.filter((l) => /session termination/.test(l))).toHaveLength(15);
+  });
+
+  it('initializes again after the server restarted mid-run (it answers 400 "No valid session ID" for a session it lost)', async () => {
+    const server = await everything('streamableHttp');
+    const op = createOperation({ kind: 'streamable', url: server.url, session: 'per-vu', call: echo });
+    const scenario = { name: 'restart', executor: 'shared-iterations' as const, vus: 2, iterations: 10 };
+    expect((await runScenario(scenario, withoutClose(op))).counts.ok).toBe(10);
+    await running.pop()!.stop();
+    await everything('streamableHttp', server.port);
+    const after = await runScenario(scenario, op);
+    expect(after.counts.ok, JSON.stringify(after.errors)).toBeGreaterThanOrEqual(6);
+    expect(after.errors['http_status:400'] ?? 0).toBeGreaterThan(0);
+  });
+});
+
+describe('interop: server-everything over SSE, and supergateway (stdio to WebSocket)', () => {
+  it('SSE streams under load: every call answered, no answer that belonged to another session', async () => {
+    const server = await everything('sse');
+    const pool = await StreamPool.open({ kind: 'sse', url: server.url, count: 3 });
+    try {
+      const result = await runScenario({ name: 'sse', executor: 'shared-iterations', vus: 3, iterations: 30 }, pool.operation(echo));
+      expect(result.counts.ok, JSON.stringify(result.errors)).toBe(30);
+      expect(pool.status()).toMatchObject({ opened: 3, dropped: 0 });
+    } finally {
+      await pool.close();
+    }
+    const single = new SseClient({ url: server.url, dispatcher: agent });
+    await single.connect();
+    await single.initialize();
+    expect((await single.listAllTools()).result.length).toBeGreaterThan(0);
+    await single.close();
+  });
+
+  it('WebSockets through supergateway: every call answered by the stdio server, each to its own caller', async () => {
+    const port = await freePort();
+    running.push(await startProcess({
+      name: 'supergateway', command: process.execPath,
+      args: [SUPERGATEWAY, '--stdio', `${process.execPath} ${EVERYTHING} stdio`, '--outputTransport', 'ws', '--port', String(port)],
+    }));
+    const deadline = Date.now() + 15_000;
+    let pool: StreamPool | undefined;
+    while (!pool) {
+      const attempt = await StreamPool.open({ kind: 'ws', url: `ws://127.0.0.1:${port}/message`, count: 2 });
+      if (attempt.status().opened === 2) pool = attempt;
+      else {
+        await attempt.close();
+        if (Date.now() > deadline) throw new Error(`supergateway did not take 2 WebSockets on port ${port}: ${JSON.stringify(attempt.status().openFailures)}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    try {
+      const result = await runScenario({ name: 'ws', executor: 'shared-iterations', vus: 2, iterations: 20 }, pool.operation(echo));
+      expect(result.counts.ok, JSON.stringify(result.errors)).toBe(20);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('supergateway stdio to SSE sends every answer to every session: the suite reports it as isolation:foreign_answer', async () => {
+    const port = await freePort();
+    running.push(await startProcess({
+      name: 'supergateway sse', command: process.execPath,
+      args: [SUPERGATEWAY, '--stdio', `${process.execPath} ${EVERYTHING} stdio`, '--port', String(port)],
+    }));
+    const deadline = Date.now() + 15_000;
+    while (!(await fetch(`http://127.0.0.1:${port}/sse`, { signal: AbortSignal.timeout(1000) }).then((r) => (void r.body?.cancel(), r.ok), () => false))) {
+      if (Date.now() > deadline) throw new Error(`supergateway did not answer on port ${port} within 15 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // One stdio server behind three sessions: initialized once, by the first.
+    const pool = await StreamPool.open({ kind: 'sse', url: `http://127.0.0.1:${port}/sse`, count: 3, initialize: false });
+    try {
+      const result = await runScenario({ name: 'broadcast', executor: 'shared-iterations', vus: 3, iterations: 30 }, pool.operation(echo));
+      expect(result.errors['isolation:foreign_answer'] ?? 0, JSON.stringify(result.errors)).toBeGreaterThanOrEqual(20);
+    } finally {
+      await pool.close();
+    }
+  });
+});
