@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Fast unit and integration tests: engine math, MCP client against the shipped servers on loopback.
-// The stack tests (tests/integration/stack-*.test.ts) need a container runtime and run when one answers.
+// The stack tests (tests/integration/stack.test.ts) need a container runtime and skip, saying why, without one.
 export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],

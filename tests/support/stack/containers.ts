@@ -7,6 +7,7 @@ import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
+import { toolCount } from './shipped-servers.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
 import { bindHost, bindPorts } from './loopback.ts';
 import { dockerodeOf } from './runtime.ts';
@@ -20,15 +21,14 @@ interface UpstreamSpec {
   alias: string;
   gatewayName: string;
   profile: 'load' | 'time';
-  expectTools: number;
 }
 
 export function upstreamSpecs(extraLoadServers: number): UpstreamSpec[] {
   const specs: UpstreamSpec[] = [
-    { alias: 'perf-load', gatewayName: 'perf_load', profile: 'load', expectTools: 7 },
-    { alias: 'fast-time', gatewayName: 'fast_time', profile: 'time', expectTools: 2 },
+    { alias: 'perf-load', gatewayName: 'perf_load', profile: 'load' },
+    { alias: 'fast-time', gatewayName: 'fast_time', profile: 'time' },
   ];
-  for (let i = 1; i <= extraLoadServers; i++) specs.push({ alias: `perf-load-${i}`, gatewayName: `perf_load_${i}`, profile: 'load', expectTools: 7 });
+  for (let i = 1; i <= extraLoadServers; i++) specs.push({ alias: `perf-load-${i}`, gatewayName: `perf_load_${i}`, profile: 'load' });
   return specs;
 }
 
@@ -148,7 +148,9 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       const c = servers[i]!;
       return directServer(spec.gatewayName, spec.profile, `http://${c.getHost()}:${c.getMappedPort(SERVER_PORT)}`, { containerId: c.getId() });
     });
-    const upstreams: Upstream[] = specs.map((s) => ({ name: s.gatewayName, url: `http://${s.alias}:${SERVER_PORT}/mcp`, expectTools: s.expectTools }));
+    // The gateway is ready when it has discovered every tool each server has: asked of the servers themselves.
+    const toolCounts = await Promise.all(direct.map((d) => toolCount(d.mcpUrl)));
+    const upstreams: Upstream[] = specs.map((s, i) => ({ name: s.gatewayName, url: `http://${s.alias}:${SERVER_PORT}/mcp`, expectTools: toolCounts[i]! }));
     let endpoints;
     try {
       endpoints = await bootstrapContextForge({

@@ -10,7 +10,7 @@ import { upstreamSpecs } from './containers.ts';
 import { IMAGES } from './images.ts';
 import type { StackOptions } from './options.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
-import { startShippedServer } from './shipped-servers.ts';
+import { startShippedServer, toolCount } from './shipped-servers.ts';
 import { directServer, type DirectServer, type StartedStack } from './types.ts';
 
 export interface LocalTools {
@@ -147,7 +147,7 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
     try {
       endpoints = await bootstrapContextForge({
         baseUrl: `http://127.0.0.1:${gwPort}`, secrets, workers: opts.gatewayWorkers, version: `${IMAGES.contextforgeVersion} (local)`,
-        upstreams: specs.map((s, i) => ({ name: s.gatewayName, url: `${servers[i]!.baseUrl}/mcp`, expectTools: s.expectTools })),
+        upstreams: await Promise.all(specs.map(async (s, i) => ({ name: s.gatewayName, url: `${servers[i]!.baseUrl}/mcp`, expectTools: await toolCount(`${servers[i]!.baseUrl}/mcp`) }))),
         timeoutMs: opts.startupTimeoutMs, isAlive: async () => gateway.child.exitCode === null, dependsOn: describeDependencies(env), env,
       });
     } catch (error) {

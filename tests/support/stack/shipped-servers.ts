@@ -1,4 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
+import { StreamableHttpClient } from '../mcp/streamable-http-client.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
 
 export const SERVERS_DIR = fileURLToPath(new URL('../../../fixtures/servers/', import.meta.url));
@@ -21,4 +23,21 @@ export async function startShippedServer(opts: { profile?: 'load' | 'time' | 'al
     readyTimeoutMs: 20_000,
   });
   return { process: proc, port, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** How many tools an MCP server offers (tools/list to its end), asked of the server itself. */
+export async function toolCount(mcpUrl: string, timeoutMs = 15_000): Promise<number> {
+  const agent = new Agent();
+  const client = new StreamableHttpClient({ url: mcpUrl, dispatcher: agent });
+  try {
+    const signal = AbortSignal.timeout(timeoutMs);
+    await client.initialize({ signal });
+    const tools = await client.listAllTools({ signal });
+    await client.close({ signal });
+    return tools.result.length;
+  } catch (error) {
+    throw new Error(`could not list the tools of ${mcpUrl}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await agent.close();
+  }
 }
