@@ -5,8 +5,11 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { controlContainer } from '../support/stack/container-control.ts';
+import { gatewayDeathNote, gatewayState } from '../support/stack/gateway-state.ts';
 import { findLocalTools } from '../support/stack/local.ts';
 import { probeRuntime } from '../support/stack/runtime.ts';
+import type { StackInfo } from '../support/stack/types.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runtime = await probeRuntime();
@@ -30,6 +33,24 @@ function dial(address: string, port: number): Promise<'connected' | 'refused' | 
     });
     socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'refused' : e.code ?? e.message));
   });
+}
+
+/** Holds a containers stack (npm run stack -- --hold) while `use` runs with its endpoints; always stopped (Ctrl-C) after. */
+async function withHeldStack(use: (held: StackInfo) => Promise<void>): Promise<void> {
+  const holder = spawn(process.execPath, ['scripts/stack.ts', '--hold'], { cwd: root, env: { ...process.env, PERF_STACK: 'containers' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  holder.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  holder.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  try {
+    const deadline = Date.now() + 240_000;
+    while (!/stack is up/.test(err) && Date.now() < deadline && holder.exitCode === null) await new Promise((r) => setTimeout(r, 500));
+    expect(err, err.slice(-2000)).toMatch(/stack is up/);
+    await use(JSON.parse(out) as StackInfo);
+  } finally {
+    holder.kill('SIGINT');
+    await new Promise((r) => (holder.exitCode === null ? holder.once('exit', r) : r(undefined)));
+  }
 }
 
 interface Exit {
@@ -82,18 +103,9 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
   }, 300_000);
 
   it('publishes every port on 127.0.0.1 only: connections to the machine\'s other addresses are refused', async () => {
-    const holder = spawn(process.execPath, ['scripts/stack.ts', '--hold'], { cwd: root, env: { ...process.env, PERF_STACK: 'containers' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    holder.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    holder.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    try {
-      const deadline = Date.now() + 240_000;
-      while (!/stack is up/.test(err) && Date.now() < deadline && holder.exitCode === null) await new Promise((r) => setTimeout(r, 500));
-      expect(err, err.slice(-2000)).toMatch(/stack is up/);
-      const held = JSON.parse(out);
+    await withHeldStack(async (held) => {
       const ports = [
-        held.gateway.baseUrl, ...held.direct.map((d: { baseUrl: string }) => d.baseUrl), held.postgres.connectionString, held.redis.url,
+        held.gateway!.baseUrl, ...held.direct.map((d) => d.baseUrl), held.postgres!.connectionString, held.redis!.url,
       ].map((u: string) => Number(new URL(u).port));
       expect(ports).toHaveLength(6);
       const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
@@ -102,10 +114,20 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
         expect(await dial('127.0.0.1', port), `127.0.0.1:${port}`).toBe('connected');
         for (const address of others) expect(await dial(address, port), `${address}:${port}`).toBe('refused');
       }
-    } finally {
-      holder.kill('SIGINT');
-      await new Promise((r) => (holder.exitCode === null ? holder.once('exit', r) : r(undefined)));
-    }
+    });
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('a gateway that dies is reported as dead, with how it ended and its last log lines', async () => {
+    await withHeldStack(async (held) => {
+      expect(await gatewayState(held.gateway!)).toEqual({ alive: true });
+      await (await controlContainer(held.gateway!.containerId!)).kill();
+      const state = await gatewayState(held.gateway!);
+      expect(state?.alive).toBe(false);
+      expect(state?.ended).toMatch(/exited with code 137/);
+      expect(state?.logTail).toMatch(/\S/);
+      expect(await gatewayDeathNote(held.gateway!)).toMatch(/THE GATEWAY ITSELF DIED: it exited with code 137[\s\S]*last lines of its log/);
+    });
     expect(await labelledContainers()).toBe(before);
   }, 300_000);
 
@@ -153,31 +175,19 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
   }, 300_000);
 
   it('PERF_STACK=external uses a gateway that is already running, starting nothing', async () => {
-    const holder = spawn(process.execPath, ['scripts/stack.ts', '--hold'], { cwd: root, env: { ...process.env, PERF_STACK: 'containers' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    holder.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    holder.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    try {
-      const deadline = Date.now() + 240_000;
-      while (!/stack is up/.test(err) && Date.now() < deadline && holder.exitCode === null) await new Promise((r) => setTimeout(r, 500));
-      expect(err, err.slice(-2000)).toMatch(/stack is up/);
-      const held = JSON.parse(out);
+    await withHeldStack(async (held) => {
       const running = await labelledContainers();
-      const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: held.gateway.baseUrl, PERF_GATEWAY_TOKEN: held.gateway.token });
+      const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: held.gateway!.baseUrl, PERF_GATEWAY_TOKEN: held.gateway!.token });
       expect(exit.code, exit.output.slice(-2000)).toBe(0);
       const info = JSON.parse(exit.output.slice(exit.output.indexOf('{\n'), exit.output.lastIndexOf('}') + 1));
       expect(info.provider).toBe('external');
-      expect(info.gateway.virtualServer.id).toBe(held.gateway.virtualServer.id);
+      expect(info.gateway.virtualServer.id).toBe(held.gateway!.virtualServer.id);
       expect(info.gateway.tools['fast_time/get_system_time']).toBe('fast-time-get-system-time');
       expect(await labelledContainers()).toBe(running);
       const noUrl = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: '' });
       expect(noUrl.code).toBe(1);
       expect(noUrl.output).toMatch(/PERF_STACK=external needs PERF_GATEWAY_URL/);
-    } finally {
-      holder.kill('SIGINT');
-      await new Promise((r) => holder.once('exit', r));
-    }
+    });
     const deadline = Date.now() + 60_000;
     while ((await labelledContainers()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     expect(await labelledContainers()).toBe(before);

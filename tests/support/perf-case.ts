@@ -12,6 +12,7 @@ import { PROFILE } from './profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './report/case-record.ts';
 import { textTable } from './report/text-table.ts';
 import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
+import { gatewayDeathNote } from './stack/gateway-state.ts';
 import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
 import type { GatewayEndpoints, StackInfo } from './stack/types.ts';
 
@@ -73,7 +74,8 @@ export async function preflight(name: string, operation: OperationSpec, timeoutM
     const failure = classifyError(error);
     throw new Error(
       `[${name}] the target does not answer (${operation.kind} ${operation.url}): ${failureKey(failure)}: ${failure.message ?? ''}\n` +
-        'Is the stack up? Run "npm run stack" to see it start; with PERF_STACK=external check PERF_GATEWAY_URL and the token.',
+        'Is the stack up? Run "npm run stack" to see it start; with PERF_STACK=external check PERF_GATEWAY_URL and the token.' +
+        await gatewayDeathNote(stack().gateway),
       { cause: error },
     );
   } finally {
@@ -115,6 +117,15 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   console.log(summarizeResult(result));
   if (lastMonitor) console.log(summarizeMonitor(lastMonitor));
   caseRecord().results.push(result);
+  // Connection failures may be the gateway's death, not its answer: say so, with how it ended, and stop the case.
+  const e = result.errorsByClass;
+  if ((e.connection_refused ?? 0) + (e.connection_reset ?? 0) + (e.timeout ?? 0) > 0) {
+    const death = await gatewayDeathNote(stack().gateway);
+    if (death) {
+      reportNote(`${name}: ${death.trim()}`);
+      throw new Error(`[${name}] ${result.counts.failed} of ${result.counts.completed} iterations failed to connect or timed out${death}`);
+    }
+  }
   const stall = closedModelStall(result);
   if (stall) reportNote(`${name}: ${stall}`);
   const validity = runValidity(result);

@@ -51,7 +51,7 @@ export function describeDependencies(env: Record<string, string>): string {
   return `database ${hostOf(env.DATABASE_URL)}, redis ${hostOf(env.REDIS_URL)}`;
 }
 
-/** The environment a load test needs, checked against 1.1.0's settings (mcpgateway/config.py of the release). */
+/** The environment a load test needs, as ContextForge 1.1.0's settings name it. */
 export function contextforgeEnv(c: ContextForgeConfig): Record<string, string> {
   return {
     HOST: c.host ?? '0.0.0.0',
