@@ -147,7 +147,9 @@ function summarize(rs: RunRecord[]): void {
   const walls = rs.map((r) => r.wallSeconds).sort((a, b) => a - b);
   console.log(`[bench:gate] wall time per gate run (vitest on held stacks, stack start not included): median ${walls[Math.floor(walls.length / 2)]} s, max ${walls.at(-1)} s`);
   const invalid = rs.filter((r) => r.outcomes.some((c) => c.invalid.length)).length;
-  if (invalid) console.log(`[bench:gate] ${invalid} run(s) had INVALID phases (generator-bound); they count as failed above`);
+  if (invalid) console.log(`[bench:gate] ${invalid} run(s) had an INVALID case (more than a quarter of its rounds generator-bound); they count as failed above`);
+  const discarded = rs.reduce((n, r) => n + r.outcomes.reduce((m, c) => m + c.discarded.length, 0), 0);
+  console.log(`[bench:gate] rounds discarded and run again (generator-bound): ${discarded} in ${rs.length} runs`);
 }
 
 function caseFailed(c: AbOutcome): boolean {

@@ -94,6 +94,12 @@ async function measurePhase(scenario: ScenarioInput, op: LoadOperation, warmupSe
   };
 }
 
+function phaseLine(f: PhaseFigures): string {
+  const r = f.result;
+  return `${r.rate.achieved}/s p50 ${r.latency.p50} p95 ${r.latency.p95} ms, errors ${(r.errorRate * 100).toFixed(2)}%, lag p99 ${r.schedulerLag.p99} ms, ` +
+    `gateway ${round(f.gatewayCpuMsPerCall, 1)} ms CPU/call (${round(f.gatewayCpuPercent, 0)}%), idle side ${round(f.idleGatewayCpuPercent, 1)}%`;
+}
+
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
 export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log): Promise<AbOutcome> {
   const t0 = performance.now();
@@ -109,19 +115,34 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
   const ops = { base: createOperation(phases.base.operation), head: createOperation(phases.head.operation) };
   const figures: Record<AbLabel, PhaseFigures[]> = { base: [], head: [] };
   const invalid: string[] = [];
+  const discarded: string[] = [];
   try {
     const initial = spec.initialWarmupSeconds ?? 10;
     for (const label of ['base', 'head'] as const) if (initial > 0) await runScenario(warmupScenario(phases[label].scenario, initial), withoutClose(ops[label]));
-    for (let i = 0; i < spec.pairs; i++) {
-      for (const label of roundOrder(i)) {
+    // A round in which the generator, not a gateway, set the pace is discarded, both sides, and run again:
+    // at most a quarter more rounds; past that the case is INVALID.
+    const maxDiscarded = Math.ceil(spec.pairs / 4);
+    for (let attempt = 0; figures.base.length < spec.pairs; attempt++) {
+      const pair: Partial<Record<AbLabel, PhaseFigures>> = {};
+      const reasons: string[] = [];
+      for (const label of roundOrder(attempt)) {
         const other: AbLabel = label === 'base' ? 'head' : 'base';
         const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, cpu[label], cpu[other]);
-        figures[label].push(f);
+        pair[label] = f;
         const v = runValidity(f.result);
-        if (!v.valid) invalid.push(`round ${i + 1} ${label}: ${v.reasons.join('; ')}`);
-        const l = f.result.latency;
-        log(`[${spec.name}] round ${i + 1}/${spec.pairs} ${label.padEnd(4)}: ${f.result.rate.achieved}/s p50 ${l.p50} p95 ${l.p95} ms, errors ${(f.result.errorRate * 100).toFixed(2)}%, ` +
-          `gateway ${round(f.gatewayCpuMsPerCall, 1)} ms CPU/call (${round(f.gatewayCpuPercent, 0)}%), idle side ${round(f.idleGatewayCpuPercent, 1)}%${v.valid ? '' : ' INVALID'}`);
+        if (!v.valid) reasons.push(`${label}: ${v.reasons.join('; ')}`);
+        log(`[${spec.name}] round ${attempt + 1} (${figures.base.length + 1} of ${spec.pairs}) ${label.padEnd(4)}: ${phaseLine(f)}${v.valid ? '' : ' INVALID'}`);
+      }
+      if (reasons.length === 0) {
+        figures.base.push(pair.base!);
+        figures.head.push(pair.head!);
+        continue;
+      }
+      discarded.push(`round ${attempt + 1} (${reasons.join('; ')})`);
+      log(`[${spec.name}] round ${attempt + 1} discarded, both sides: ${reasons.join('; ')}`);
+      if (discarded.length > maxDiscarded) {
+        invalid.push(...discarded);
+        break;
       }
     }
   } finally {
@@ -137,7 +158,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     failed: c.failed + f.result.counts.failed + f.result.counts.dropped, total: c.total + f.result.counts.completed + f.result.counts.dropped,
   }), { failed: 0, total: 0 });
   const outcome: AbOutcome = {
-    case: spec.name, verdicts, invalid, errors: errorRateVerdict(count(figures.base), count(figures.head)),
+    case: spec.name, verdicts, invalid, discarded, errors: errorRateVerdict(count(figures.base), count(figures.head)),
     idleGatewayCpuPercent: { mean: round(idle.reduce((a, b) => a + b, 0) / idle.length, 1), max: round(Math.max(...idle), 1) },
     wallSeconds: round((performance.now() - t0) / 1000, 1),
   };
@@ -167,5 +188,6 @@ function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): 
     rows: [{ metric: 'error rate', target: 'head not above base (p < 0.01 and > 0.1 points)', measured: o.errors.text, margin: '-', pass: o.errors.status !== 'regression' }],
   });
   console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds; idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
-  if (o.invalid.length) console.log(`   INVALID phases:\n${o.invalid.map((x) => `     ${x}`).join('\n')}`);
+  if (o.discarded.length && !o.invalid.length) console.log(`   rounds discarded and run again (the generator set the pace):\n${o.discarded.map((x) => `     ${x}`).join('\n')}`);
+  if (o.invalid.length) console.log(`   INVALID: more than a quarter of the rounds were discarded:\n${o.invalid.map((x) => `     ${x}`).join('\n')}`);
 }

@@ -41,8 +41,8 @@ expect.extend({
     if (received.invalid.length) {
       return {
         pass: false,
-        message: () => `"${received.case}" is INVALID, neither passed nor failed: the load generator, not the gateway, decided ${received.invalid.length} phase(s):\n` +
-          `${received.invalid.join('\n')}\n${table}\n(give the load more threads, fewer VUs, or a larger runner)`,
+        message: () => `"${received.case}" is INVALID, neither passed nor failed: in more than a quarter of its rounds the load generator, not a gateway, set the pace:\n` +
+          `${received.invalid.join('\n')}\n${table}\n(is something else loading this machine? else give the load more threads, fewer VUs, or a larger runner)`,
       };
     }
     return {

@@ -184,8 +184,10 @@ export interface AbOutcome {
   case: string;
   verdicts: AbVerdictRow[];
   errors: ErrorRateVerdict;
-  /** Phases the generator, not the gateway, decided (the run is then invalid, neither passed nor failed). */
+  /** Set when too many rounds had to be discarded: the case is then invalid, neither passed nor failed. */
   invalid: string[];
+  /** Rounds discarded (and run again) because the generator, not a gateway, set the pace in them. */
+  discarded: string[];
   idleGatewayCpuPercent: { mean: number; max: number };
   wallSeconds: number;
 }
