@@ -6,8 +6,8 @@
 // machine's drift over the hours hits every size alike. Prints detection and false-alarm rates per case
 // and metric, with Wilson 95% intervals, and the wall time per run.
 //   npm run bench:gate [-- --plan 0:10,0.2:8,0.1:3,0.5:3 --image <gateway image> --profile pr]
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -89,12 +89,9 @@ try {
     await new Promise((r) => setTimeout(r, 1500));
     const runId = `bench-gate-${stamp}/run-${String(i + 1).padStart(2, '0')}-size-${size}`;
     const t0 = performance.now();
-    const vitest = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'vitest.perf.config.ts', 'tests/perf/gate.perf.ts'], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, PERF_STACK_INFO: held, PERF_PROFILE: o.profile, PERF_RUN_ID: runId, PERF_AB_BASE: '', PERF_AB_HEAD: '' },
-    });
+    // Asynchronously, so that Ctrl-C reaches this process (and its teardown) while a run is under way.
+    const vitest = await runGate(held, runId, join(dir, `run-${i + 1}.log`));
     const wallSeconds = +((performance.now() - t0) / 1000).toFixed(1);
-    writeFileSync(join(dir, `run-${i + 1}.log`), `${vitest.stdout}\n${vitest.stderr}`);
     let outcomes: AbOutcome[] = [];
     try {
       const report = JSON.parse(readFileSync(join(root, 'reports', runId, 'results.json'), 'utf8')) as RunReport;
@@ -111,6 +108,21 @@ try {
   await started.stop();
 } finally {
   await runCleanups((line) => console.error(`[bench:gate] ${line}`));
+}
+
+/** One gate run as users run it (vitest, the gate file) on the held stacks; its output goes to `logPath`. */
+function runGate(held: string, runId: string, logPath: string): Promise<{ status: number | null }> {
+  return new Promise((resolve, reject) => {
+    const log = createWriteStream(logPath);
+    const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'vitest.perf.config.ts', 'tests/perf/gate.perf.ts'], {
+      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PERF_STACK_INFO: held, PERF_PROFILE: o.profile, PERF_RUN_ID: runId, PERF_AB_BASE: '', PERF_AB_HEAD: '' },
+    });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    child.once('error', reject);
+    child.once('close', (status) => log.end(() => resolve({ status })));
+  });
 }
 
 /** Wilson 95% interval of k successes in n. */
