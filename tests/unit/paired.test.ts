@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../support/analysis/random.ts';
 import { normalQuantile, pairedVerdict, shiftInterval, signedRankCritical } from '../support/budget/paired.ts';
 
-/** A small deterministic generator (mulberry32), so the simulated rates below are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
 
 /** Rounds of a noisy machine: a drift shared by both sides of a round, and independent noise per phase. */

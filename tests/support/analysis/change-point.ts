@@ -2,6 +2,7 @@
 // misses because it came in small steps, or hid in one run's noise. One split at a time, like E-divisive
 // with a single cut: the split that most lowers the L1 cost (each side described by its own median) is kept
 // only when a permutation test says such a split would be rare in a series with no change at all.
+import { seededRandom } from './random.ts';
 
 export interface ChangePoint {
   /** Index of the first value after the change. */
@@ -47,18 +48,6 @@ function bestSplit(xs: number[], minSide: number): { index: number; stat: number
   return best;
 }
 
-/** A deterministic generator (mulberry32), so the same history always gives the same verdict. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The most likely change point of `xs` (oldest first), or undefined when there is none at significance
  * `alpha` or the series is shorter than 2 x minSide. `minChange` ignores shifts smaller than that share.
@@ -69,7 +58,7 @@ export function findChangePoint(xs: number[], o: { alpha?: number; permutations?
   const observed = bestSplit(xs, minSide);
   if (observed.index < 0) return undefined;
   const permutations = o.permutations ?? 999;
-  const random = rng(xs.length * 7919 + Math.round(xs.reduce((a, b) => a + b, 0) * 1000));
+  const random = seededRandom(xs.length * 7919 + Math.round(xs.reduce((a, b) => a + b, 0) * 1000));
   const shuffled = [...xs];
   let atLeast = 0;
   for (let k = 0; k < permutations; k++) {
