@@ -31,8 +31,8 @@ class PlanOrder extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['tests/perf/**/*.perf.ts'],
-    globalSetup: ['tests/support/stack/global-setup.ts'],
-    setupFiles: ['tests/support/budget/setup.ts'],
+    globalSetup: ['tests/support/global-setup.ts'],
+    setupFiles: ['tests/support/perf-setup.ts'],
     pool: 'forks',
     fileParallelism: false,
     maxWorkers: 1,

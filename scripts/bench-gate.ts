@@ -11,12 +11,12 @@ import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { AbOutcome } from '../tests/support/budget/paired.ts';
+import type { AbOutcome } from '../tests/support/shared/ab-outcome.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
 import { createOperation } from '../tests/support/mcp/operations.ts';
 import { gatewayCpuReader } from '../tests/support/monitor/cpu-meter.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
-import { textTable } from '../tests/support/report/text-table.ts';
+import { textTable } from '../tests/support/shared/text-table.ts';
 import type { AbConfig } from '../tests/support/stack/ab.ts';
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
 import { setExtraCost } from '../tests/support/stack/extra-cost.ts';

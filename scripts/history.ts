@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { findChangePoint } from '../tests/support/analysis/change-point.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
-import { textTable } from '../tests/support/report/text-table.ts';
+import { textTable } from '../tests/support/shared/text-table.ts';
 
 interface Figures {
   p50: number;

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { HELD_STACK_FILE, writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { abConfigFromEnv } from '../tests/support/stack/ab.ts';
 import { startAbStacks, startStack } from '../tests/support/stack/stack.ts';
-import type { StartedStack } from '../tests/support/stack/types.ts';
+import type { StartedStack } from '../tests/support/shared/stack-info.ts';
 
 const hold = process.argv.includes('--hold');
 let started: StartedStack;

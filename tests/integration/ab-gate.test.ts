@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roundOrder, runAbCase, type AbCaseSpec } from '../support/ab-gate.ts';
 import '../support/budget/matchers.ts';
-import type { AbStacks } from '../support/stack/ab.ts';
+import type { AbStacks } from '../support/shared/stack-info.ts';
 import { runCleanups } from '../support/stack/cleanup.ts';
 import { startHttpTarget } from '../support/stack/http-target.ts';
-import type { GatewayEndpoints, StackInfo } from '../support/stack/types.ts';
+import type { GatewayEndpoints, StackInfo } from '../support/shared/stack-info.ts';
 
 let targets: Awaited<ReturnType<typeof startHttpTarget>>[] = [];
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSlo } from '../support/budget/slo.ts';
 import { runScenario } from '../support/engine/runner.ts';
-import type { CaseRecord } from '../support/report/case-record.ts';
+import type { CaseRecord } from '../support/shared/case-record.ts';
 import { toHtml } from '../support/report/html.ts';
 import { toMarkdown, toTerminal } from '../support/report/markdown.ts';
 import { recommend } from '../support/report/recommendations.ts';

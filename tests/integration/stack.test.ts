@@ -9,7 +9,7 @@ import { controlContainer } from '../support/stack/container-control.ts';
 import { gatewayDeathNote, gatewayState } from '../support/stack/gateway-state.ts';
 import { findLocalTools } from '../support/stack/local.ts';
 import { probeRuntime } from '../support/stack/runtime.ts';
-import type { StackInfo } from '../support/stack/types.ts';
+import type { StackInfo } from '../support/shared/stack-info.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runtime = await probeRuntime();

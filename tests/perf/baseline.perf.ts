@@ -1,7 +1,7 @@
 // PERF-01 baseline and health: the latency of the cheapest calls at a constant, low arrival rate.
 import { describe, expect, it } from 'vitest';
 import { authHeaders, NO_GATEWAY, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContextForgeAdmin, poolCapacity } from '../support/gateway/contextforge.ts';
 import { authHeaders, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SingleOperationSpec } from '../support/mcp/operations.ts';
 import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitSettled } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 import { controlContainer, type ContainerControl } from '../support/stack/container-control.ts';
 
 const info = stack();

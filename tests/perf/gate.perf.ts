@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { abStacks, NOT_AB, runAbCase, type AbCaseSpec, type AbMetric } from '../support/ab-gate.ts';
 import { authHeaders, gatewayTool } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
-import type { StackInfo } from '../support/stack/types.ts';
+import { byProfile } from '../support/shared/profile.ts';
+import type { StackInfo } from '../support/shared/stack-info.ts';
 
 const ab = abStacks();
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ContextForgeAdmin } from '../support/gateway/contextforge.ts';
 import type { MixItem } from '../support/mcp/operations.ts';
 import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

@@ -9,7 +9,7 @@ import { RpcClient } from '../support/mcp/rpc-client.ts';
 import { toolCount } from '../support/stack/shipped-servers.ts';
 import type { MixItem } from '../support/mcp/operations.ts';
 import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

@@ -2,7 +2,7 @@
 // but gracefully (429/503 or slow answers), not with resets or a crash; afterwards it serves normally again.
 import { describe, expect, it } from 'vitest';
 import { authHeaders, hostCheck, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitHealthy } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

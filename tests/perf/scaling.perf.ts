@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../support/engine/result.ts';
 import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 import { startBalancer, startExtraGateway, type Balancer, type ExtraGateway } from '../support/stack/scale-out.ts';
 
 const info = stack();

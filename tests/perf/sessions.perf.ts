@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
 import { authHeaders, gatewayTool, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import { authHeaders, gatewayTool, lastMonitorRecord, NO_GATEWAY, reportNote, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile, PROFILE } from '../support/profile.ts';
+import { byProfile, PROFILE } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

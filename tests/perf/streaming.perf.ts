@@ -13,7 +13,7 @@
 import { describe, expect, it } from 'vitest';
 import { StreamPool } from '../support/mcp/stream-pool.ts';
 import { authHeaders, gatewayTool, hostCheck, NO_GATEWAY, postgresStates, reportTable, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

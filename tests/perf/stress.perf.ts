@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { findKnee } from '../support/analysis/knee-search.ts';
 import { sizingFromLevels } from '../support/analysis/sizing.ts';
 import { authHeaders, gatewayTool, hostCheck, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitHealthy, waitSettled } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

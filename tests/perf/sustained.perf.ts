@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { latencyDrift } from '../support/analysis/recovery.ts';
 import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

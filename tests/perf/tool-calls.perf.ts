@@ -2,7 +2,7 @@
 // (cheap arithmetic, a 50 ms wait, CPU work), each tool's latency judged on its own.
 import { describe, expect, it } from 'vitest';
 import { authHeaders, gatewayTool, NO_GATEWAY, reportTable, runLoad, stack } from '../support/perf-case.ts';
-import { byProfile } from '../support/profile.ts';
+import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;

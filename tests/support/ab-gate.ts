@@ -2,7 +2,8 @@
 // (base head, head base, ...), so the runner's drift hits both alike, and each metric judged on the
 // paired rounds (budget/paired.ts). Only one side carries load at a time; the idle side's CPU is measured.
 import { inject } from 'vitest';
-import { changeText, errorRateVerdict, pairedVerdict, worseLimitText, type AbOutcome, type AbVerdictRow, type Direction, type ErrorCount } from './budget/paired.ts';
+import { changeText, errorRateVerdict, pairedVerdict, worseLimitText } from './budget/paired.ts';
+import type { AbOutcome, AbVerdictRow, Direction, ErrorCount } from './shared/ab-outcome.ts';
 import { formatVerdicts } from './budget/verdict-table.ts';
 import { runValidity } from './budget/validity.ts';
 import type { RunResult } from './engine/result.ts';
@@ -12,9 +13,9 @@ import type { LoadOperation } from './engine/operation.ts';
 import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
 import { gatewayCpuReader, type CpuReader } from './monitor/cpu-meter.ts';
 import { preflight, reportTable } from './perf-case.ts';
-import { caseRecord } from './report/case-record.ts';
-import type { AbLabel, AbStacks } from './stack/ab.ts';
-import type { StackInfo } from './stack/types.ts';
+import { caseRecord } from './shared/case-record.ts';
+import type { AbLabel, AbStacks } from './shared/stack-info.ts';
+import type { StackInfo } from './shared/stack-info.ts';
 
 export function abStacks(): AbStacks | null {
   return inject('ab');

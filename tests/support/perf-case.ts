@@ -7,14 +7,13 @@ import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { closedModelStall, runValidity } from './budget/validity.ts';
 import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
-import { exportPhase } from './k6/run-export.ts';
-import { PROFILE } from './profile.ts';
-import { caseRecord, type CaseTable, type MonitorRecord } from './report/case-record.ts';
-import { textTable } from './report/text-table.ts';
+import { PROFILE } from './shared/profile.ts';
+import { caseRecord, type CaseTable, type MonitorRecord } from './shared/case-record.ts';
+import { textTable } from './shared/text-table.ts';
 import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
 import { gatewayDeathNote } from './stack/gateway-state.ts';
 import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
-import type { GatewayEndpoints, StackInfo } from './stack/types.ts';
+import type { GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
@@ -89,7 +88,8 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   const spec = isSpec(run.operation) ? run.operation : undefined;
   if (spec) {
     if (run.preflight !== false) await preflight(name, spec);
-    exportPhase(run.scenario, spec, stack().gateway?.token);
+    // Written as a k6 script after the case, with the budgets it asserted (perf-setup.ts).
+    (caseRecord().phases ??= []).push({ scenario: run.scenario, operation: spec });
   }
   if (!spec && run.workers && run.workers > 1) throw new Error(`[${name}] only an operation given as data (OperationSpec) can run in worker threads`);
   const warmup = run.warmupSeconds ?? 3;

@@ -3,7 +3,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../engine/result.ts';
-import type { SloCheck } from './slo.ts';
+import type { SloCheck } from '../shared/slo.ts';
 
 export const BASELINE_DIR = process.env.PERF_BASELINE_DIR ?? fileURLToPath(new URL('../../../baselines/', import.meta.url));
 

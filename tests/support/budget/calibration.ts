@@ -1,6 +1,6 @@
 import { runScenario } from '../engine/runner.ts';
 import { createOperation } from '../mcp/operations.ts';
-import type { StackInfo } from '../stack/types.ts';
+import type { StackInfo } from '../shared/stack-info.ts';
 
 /**
  * The speed of this machine right now, measured on the stack itself: p50 latency (ms) of tools/call

@@ -1,12 +1,12 @@
 import { expect, inject } from 'vitest';
 import type { RunResult } from '../engine/result.ts';
-import { addThresholds } from '../k6/run-export.ts';
-import { caseRecord, type MonitorRecord } from '../report/case-record.ts';
+import { caseRecord, type MonitorRecord } from '../shared/case-record.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
-import { PROFILE } from '../profile.ts';
+import { PROFILE } from '../shared/profile.ts';
 import { compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, type Baseline, type CompareOptions } from './baseline.ts';
-import { checkSlo, formatChecks, parseRatio, type Slo } from './slo.ts';
-import type { AbOutcome } from './paired.ts';
+import { checkSlo, formatChecks } from './slo.ts';
+import { parseRatio, type Slo } from '../shared/slo.ts';
+import type { AbOutcome } from '../shared/ab-outcome.ts';
 import { formatVerdicts } from './verdict-table.ts';
 
 declare module 'vitest' {
@@ -99,8 +99,7 @@ expect.extend({
     const checks = checkSlo(received, slo);
     const pass = checks.length > 0 && checks.every((c) => c.pass);
     const table = formatChecks(checks);
-    caseRecord().checks.push({ scenario: received.scenario, kind: 'slo', pass, rows: checks });
-    addThresholds(received.scenario, slo);
+    caseRecord().checks.push({ scenario: received.scenario, kind: 'slo', pass, rows: checks, slo });
     return {
       pass,
       message: () => pass

@@ -2,9 +2,7 @@
 // ln(head/base) carries the change and little of the machine's drift. The shift of those log ratios is
 // estimated by Hodges-Lehmann (median of Walsh averages) with the exact Wilcoxon signed-rank interval:
 // distribution-free, and one stalled round moves it by one rank, not by its size.
-
-/** How a metric gets worse: latency when it rises, throughput when it falls. */
-export type Direction = 'higher-is-worse' | 'lower-is-worse';
+import type { Direction, ErrorCount, ErrorRateVerdict, PairedStatus, PairedVerdict } from '../shared/ab-outcome.ts';
 
 export interface PairedOptions {
   direction: Direction;
@@ -12,26 +10,6 @@ export interface PairedOptions {
   allowed?: number;
   /** Two-sided confidence of the interval (default 0.95; the regression test is its one-sided half). */
   confidence?: number;
-}
-
-export type PairedStatus = 'regression' | 'no regression' | 'improvement' | 'too few rounds';
-
-export interface PairedVerdict {
-  n: number;
-  /** head / base, Hodges-Lehmann estimate. */
-  ratio: number;
-  /** Interval of head / base at `confidence` (exact, from the signed-rank distribution). */
-  ci: [number, number];
-  /** Confidence the exact interval actually has (the distribution is discrete). */
-  achievedConfidence: number;
-  allowed: number;
-  /**
-   * The smallest worsening this run would have flagged with 80% probability, at the spread its own rounds
-   * showed (as a fraction: 0.12 = 12% worse). NaN with too few rounds.
-   */
-  detectable: number;
-  status: PairedStatus;
-  direction: Direction;
 }
 
 /** Number of subsets of {1..n} with each rank sum: the null distribution of the signed-rank statistic, times 2^n. */
@@ -133,31 +111,6 @@ export function worseLimitText(direction: Direction, fraction: number): string {
   return direction === 'higher-is-worse' ? `<= ${changeText(1 + fraction)}` : `>= ${changeText(1 / (1 + fraction))}`;
 }
 
-/** One metric's A/B verdict, as reports show it. */
-export interface AbVerdictRow extends PairedVerdict {
-  case: string;
-  metric: string;
-  unit: string;
-  /** Medians over the rounds, per side. */
-  base: number;
-  head: number;
-}
-
-/** Failed and dropped iterations against all of them, over every round of one side. */
-export interface ErrorCount {
-  failed: number;
-  total: number;
-}
-
-export interface ErrorRateVerdict {
-  base: ErrorCount;
-  head: ErrorCount;
-  /** One-sided p-value of "head fails more often than base" (two-proportion z-test, pooled). */
-  p: number;
-  status: 'regression' | 'no regression';
-  text: string;
-}
-
 /**
  * Head's error rate against base's: a regression when head fails more often with p < 0.01 and by more than
  * `slack` (absolute, default 0.1 points), so neither one unlucky call nor a large but noisy sample decides.
@@ -180,15 +133,4 @@ export function normalCdf(x: number): number {
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
-export interface AbOutcome {
-  case: string;
-  verdicts: AbVerdictRow[];
-  errors: ErrorRateVerdict;
-  /** Set when too many rounds had to be discarded: the case is then invalid, neither passed nor failed. */
-  invalid: string[];
-  /** Rounds discarded (and run again) because the generator, not a gateway, set the pace in them. */
-  discarded: string[];
-  idleGatewayCpuPercent: { mean: number; max: number };
-  wallSeconds: number;
-}
 

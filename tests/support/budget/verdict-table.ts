@@ -1,5 +1,6 @@
-import { textTable } from '../report/text-table.ts';
-import { changeText, worseLimitText, type AbVerdictRow } from './paired.ts';
+import { textTable } from '../shared/text-table.ts';
+import type { AbVerdictRow } from '../shared/ab-outcome.ts';
+import { changeText, worseLimitText } from './paired.ts';
 
 export const VERDICT_COLUMNS = ['metric', 'base', 'head', 'head/base', '95% interval', 'allowed', 'detectable', 'verdict'];
 

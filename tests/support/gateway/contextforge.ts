@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { GatewayEndpoints } from '../stack/types.ts';
+import type { GatewayEndpoints } from '../shared/stack-info.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
 

@@ -1,5 +1,4 @@
-import type { Slo } from '../budget/slo.ts';
-import { parseRatio } from '../budget/slo.ts';
+import { parseRatio, type Slo } from '../shared/slo.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { normalizeScenario, type ScenarioInput } from '../engine/scenario.ts';
 import { MCP_PROTOCOL_VERSION } from '../mcp/jsonrpc.ts';

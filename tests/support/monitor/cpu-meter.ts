@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import type { GatewayEndpoints } from '../stack/types.ts';
+import type { GatewayEndpoints } from '../shared/stack-info.ts';
 
 /** CPU seconds a gateway has used since it started: its container's cgroup counter, or its process group's ticks. */
 export type CpuReader = () => Promise<number>;

@@ -1,3 +1,4 @@
+import type { MetricsDelta } from '../shared/case-record.ts';
 /** Totals per metric family from a Prometheus text exposition (labels summed away). */
 export function parsePrometheus(text: string): Map<string, number> {
   const totals = new Map<string, number>();
@@ -12,14 +13,6 @@ export function parsePrometheus(text: string): Map<string, number> {
   return totals;
 }
 
-export interface MetricsDelta {
-  families: number;
-  /** Counters that moved during the phase (after - before), largest first. */
-  counters: Record<string, number>;
-  /** Gauges after the phase. */
-  gauges: Record<string, number>;
-  error?: string;
-}
 
 const COUNTER = /(_total|_count|_sum|_created)$/;
 

@@ -1,8 +1,8 @@
 import type Dockerode from 'dockerode';
 import type { Redis } from 'ioredis';
 import type { Client as PgClient } from 'pg';
-import type { MonitorRecord } from '../report/case-record.ts';
-import type { StackInfo } from '../stack/types.ts';
+import type { MonitorRecord } from '../shared/case-record.ts';
+import type { StackInfo } from '../shared/stack-info.ts';
 import { processGroupUsage } from './cpu-meter.ts';
 import { diffMetrics, scrape } from './prometheus.ts';
 

@@ -1,6 +1,6 @@
 import { VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
 import type { RunResult } from '../engine/result.ts';
-import type { MonitorRecord } from './case-record.ts';
+import type { MonitorRecord } from '../shared/case-record.ts';
 import type { CaseReport, RunReport } from './run-report.ts';
 import { lineChart } from './svg-chart.ts';
 

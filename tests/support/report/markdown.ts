@@ -1,5 +1,5 @@
 import { VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
-import { textTable } from './text-table.ts';
+import { textTable } from '../shared/text-table.ts';
 import type { RunReport } from './run-report.ts';
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);

@@ -3,12 +3,12 @@ import { poolCapacity } from '../gateway/contextforge.ts';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, TestCase } from 'vitest/node';
-import type { CaseRecord } from './case-record.ts';
+import type { CaseRecord } from '../shared/case-record.ts';
 import { toHtml } from './html.ts';
 import { toMarkdown, toTerminal } from './markdown.ts';
 import { recommend } from './recommendations.ts';
 import type { CaseReport, RunReport } from './run-report.ts';
-import { runDir, type RunInfoFile } from './run-dir.ts';
+import { runDir, type RunInfoFile } from '../shared/run-dir.ts';
 
 /**
  * Collects every perf case's record (results, checks, monitor samples) and writes reports/<run>/:

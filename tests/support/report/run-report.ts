@@ -1,5 +1,5 @@
-import type { CaseRecord } from './case-record.ts';
-import type { RunInfoStack } from './run-dir.ts';
+import type { CaseRecord } from '../shared/case-record.ts';
+import type { RunInfoStack } from '../shared/run-dir.ts';
 
 /** results.json: one run of the perf suite. */
 export interface RunReport {

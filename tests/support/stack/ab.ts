@@ -1,7 +1,6 @@
 import type { GatewayVariant } from './extra-cost.ts';
-import type { StackInfo } from './types.ts';
+import type { AbLabel } from '../shared/stack-info.ts';
 
-export type AbLabel = 'base' | 'head';
 
 /** One side of an A/B run: what it runs, as the user named it, and how the suite starts it. */
 export interface AbSideConfig extends GatewayVariant {
@@ -15,13 +14,6 @@ export interface AbConfig {
   head: AbSideConfig;
 }
 
-/** Both stacks of an A/B run, as cases receive them. */
-export interface AbStacks {
-  base: StackInfo;
-  head: StackInfo;
-  /** What each side runs, e.g. "ghcr.io/ibm/mcp-context-forge:v1.1.0 + 9 ms CPU per MCP request". */
-  describe: Record<AbLabel, string>;
-}
 
 function extraMs(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;

@@ -12,7 +12,7 @@ import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
 import { bindHost, bindPorts } from './loopback.ts';
 import { dockerodeOf } from './runtime.ts';
 import type { StackOptions } from './options.ts';
-import { directServer, type DirectServer, type StartedStack, type StackInfo } from './types.ts';
+import { directServer, type DirectServer, type StartedStack, type StackInfo } from '../shared/stack-info.ts';
 
 export const RUN_LABEL = 'mcp-perf.run';
 const SERVER_PORT = 8000;

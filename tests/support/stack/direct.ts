@@ -1,6 +1,6 @@
 import { startShippedServer } from './shipped-servers.ts';
 import { upstreamSpecs } from './containers.ts';
-import { directServer, type DirectServer, type StartedStack } from './types.ts';
+import { directServer, type DirectServer, type StartedStack } from '../shared/stack-info.ts';
 
 /** No gateway: our MCP servers as local processes. Cases that need a gateway say so and skip. */
 export async function startDirectStack(reason: string): Promise<StartedStack> {

@@ -1,5 +1,5 @@
 import { ContextForgeAdmin, contextforgeUrls, mintAdminToken } from '../gateway/contextforge.ts';
-import type { StartedStack } from './types.ts';
+import type { StartedStack } from '../shared/stack-info.ts';
 
 /**
  * A gateway someone already runs: PERF_GATEWAY_URL plus PERF_GATEWAY_TOKEN (or PERF_GATEWAY_JWT_SECRET

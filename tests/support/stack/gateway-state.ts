@@ -1,4 +1,4 @@
-import type { GatewayEndpoints } from './types.ts';
+import type { GatewayEndpoints } from '../shared/stack-info.ts';
 
 /** Whether the gateway process is still there, and if not how it ended and what it said last. */
 export interface GatewayState {

@@ -11,7 +11,7 @@ import { IMAGES } from './images.ts';
 import type { StackOptions } from './options.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
 import { startShippedServer, toolCount } from './shipped-servers.ts';
-import { directServer, type DirectServer, type StartedStack } from './types.ts';
+import { directServer, type DirectServer, type StartedStack } from '../shared/stack-info.ts';
 
 export interface LocalTools {
   initdb?: string;

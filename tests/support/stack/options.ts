@@ -1,4 +1,4 @@
-import type { ProviderName } from './types.ts';
+import type { ProviderName } from '../shared/stack-info.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';

@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AbStacks } from './ab.ts';
-import type { StackInfo, StartedStack } from './types.ts';
+import type { AbStacks } from '../shared/stack-info.ts';
+import type { StackInfo, StartedStack } from '../shared/stack-info.ts';
 
 /** Where `npm run stack -- --hold` leaves the held stack's endpoints (admin token included: mode 0600). */
 export const HELD_STACK_FILE = 'reports/held-stack.json';

@@ -3,7 +3,7 @@ import { ContextForgeAdmin } from '../gateway/contextforge.ts';
 import { withTimeout } from './cleanup.ts';
 import { LogTail } from './log-tail.ts';
 import { bindPorts } from './loopback.ts';
-import type { ScaleOut } from './types.ts';
+import type { ScaleOut } from '../shared/stack-info.ts';
 
 const LB_PORT = 8080;
 

@@ -1,4 +1,5 @@
-import { describeSide, type AbConfig, type AbStacks } from './ab.ts';
+import { describeSide, type AbConfig } from './ab.ts';
+import type { AbStacks } from '../shared/stack-info.ts';
 import { withTimeout } from './cleanup.ts';
 import { startContainersStack } from './containers.ts';
 import { startDirectStack } from './direct.ts';
@@ -7,7 +8,7 @@ import { findLocalTools, startLocalStack } from './local.ts';
 import type { StackOptions } from './options.ts';
 import { reuseHeldStack } from './reuse.ts';
 import { probeRuntime } from './runtime.ts';
-import type { StartedStack } from './types.ts';
+import type { StartedStack } from '../shared/stack-info.ts';
 
 /**
  * Starts the stack PERF_STACK asks for. auto: containers when a runtime answers; else local processes

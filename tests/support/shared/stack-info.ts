@@ -1,5 +1,3 @@
-import type { AbStacks } from './ab.ts';
-
 /** An MCP server reachable from this machine without the gateway. */
 export interface DirectServer {
   name: string;
@@ -79,4 +77,14 @@ export interface StartedStack {
   /** Both stacks, when this is an A/B run (info is then the head's). */
   ab?: AbStacks;
   stop(): Promise<void>;
+}
+
+export type AbLabel = 'base' | 'head';
+
+/** Both stacks of an A/B run, as cases receive them. */
+export interface AbStacks {
+  base: StackInfo;
+  head: StackInfo;
+  /** What each side runs, e.g. "ghcr.io/ibm/mcp-context-forge:v1.1.0 + 9 ms CPU per MCP request". */
+  describe: Record<AbLabel, string>;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StackInfo } from '../stack/types.ts';
+import type { StackInfo } from './stack-info.ts';
 
 export const REPORTS_DIR = process.env.PERF_REPORTS_DIR ?? fileURLToPath(new URL('../../../reports/', import.meta.url));
 

@@ -1,13 +1,14 @@
 import type { TestProject } from 'vitest/node';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { measureCalibration } from '../budget/calibration.ts';
-import { redactStack, runDir, type RunInfoFile } from '../report/run-dir.ts';
-import { runCleanups } from './cleanup.ts';
-import { abConfigFromEnv, type AbStacks } from './ab.ts';
-import { stackOptionsFromEnv } from './options.ts';
-import { startAbStacks, startStack } from './stack.ts';
-import type { StackInfo, StartedStack } from './types.ts';
+import { measureCalibration } from './budget/calibration.ts';
+import { redactStack, runDir, type RunInfoFile } from './shared/run-dir.ts';
+import { runCleanups } from './stack/cleanup.ts';
+import { abConfigFromEnv } from './stack/ab.ts';
+import type { AbStacks } from './shared/stack-info.ts';
+import { stackOptionsFromEnv } from './stack/options.ts';
+import { startAbStacks, startStack } from './stack/stack.ts';
+import type { StackInfo, StartedStack } from './shared/stack-info.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,12 +1,16 @@
-import type { MetricsDelta } from '../monitor/prometheus.ts';
 import type { RunResult } from '../engine/result.ts';
-import type { SloCheck } from '../budget/slo.ts';
-import type { AbOutcome } from '../budget/paired.ts';
+import type { Slo, SloCheck } from './slo.ts';
+import type { ScenarioInput } from '../engine/scenario.ts';
+import type { OperationSpec } from '../mcp/operations.ts';
+import type { AbOutcome } from './ab-outcome.ts';
 
 /** What a perf case leaves for the reporter: each load phase's result, and every check made on it. */
 export interface CaseRecord {
   results: RunResult[];
-  checks: { scenario: string; kind: 'slo' | 'baseline' | 'ab'; pass: boolean; rows: SloCheck[] }[];
+  /** Every check made, with the budget itself for an SLO check (the k6 export turns it into thresholds). */
+  checks: { scenario: string; kind: 'slo' | 'baseline' | 'ab'; pass: boolean; rows: SloCheck[]; slo?: Slo }[];
+  /** The load phases given as data, for their k6 scripts (never in results.json: their headers hold the token). */
+  phases?: { scenario: ScenarioInput; operation: OperationSpec }[];
   /** A/B verdicts of the regression gate (base and head measured in alternating rounds). */
   ab?: AbOutcome[];
   monitors: MonitorRecord[];
@@ -19,6 +23,16 @@ export interface CaseTable {
   title: string;
   columns: string[];
   rows: (string | number)[][];
+}
+
+/** The gateway's Prometheus metrics over a phase. */
+export interface MetricsDelta {
+  families: number;
+  /** Counters that moved during the phase (after - before), largest first. */
+  counters: Record<string, number>;
+  /** Gauges after the phase. */
+  gauges: Record<string, number>;
+  error?: string;
 }
 
 /** Samples of the system under test taken during one load phase. */
@@ -46,7 +60,7 @@ declare module 'vitest' {
 let current: CaseRecord = fresh();
 
 function fresh(): CaseRecord {
-  return { results: [], checks: [], monitors: [], notes: [], tables: [], ab: [] };
+  return { results: [], checks: [], monitors: [], notes: [], tables: [], ab: [], phases: [] };
 }
 
 /** The record of the running case (reset before each test by the perf setup file). */

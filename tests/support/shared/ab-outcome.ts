@@ -1,0 +1,61 @@
+// What an A/B comparison concluded, as reports and matchers read it (the statistics are in budget/paired.ts).
+
+/** How a metric gets worse: latency when it rises, throughput when it falls. */
+export type Direction = 'higher-is-worse' | 'lower-is-worse';
+
+export type PairedStatus = 'regression' | 'no regression' | 'improvement' | 'too few rounds';
+
+export interface PairedVerdict {
+  n: number;
+  /** head / base, Hodges-Lehmann estimate. */
+  ratio: number;
+  /** Interval of head / base at `confidence` (exact, from the signed-rank distribution). */
+  ci: [number, number];
+  /** Confidence the exact interval actually has (the distribution is discrete). */
+  achievedConfidence: number;
+  allowed: number;
+  /**
+   * The smallest worsening this run would have flagged with 80% probability, at the spread its own rounds
+   * showed (as a fraction: 0.12 = 12% worse). NaN with too few rounds.
+   */
+  detectable: number;
+  status: PairedStatus;
+  direction: Direction;
+}
+
+/** One metric's A/B verdict, as reports show it. */
+export interface AbVerdictRow extends PairedVerdict {
+  case: string;
+  metric: string;
+  unit: string;
+  /** Medians over the rounds, per side. */
+  base: number;
+  head: number;
+}
+
+/** Failed and dropped iterations against all of them, over every round of one side. */
+export interface ErrorCount {
+  failed: number;
+  total: number;
+}
+
+export interface ErrorRateVerdict {
+  base: ErrorCount;
+  head: ErrorCount;
+  /** One-sided p-value of "head fails more often than base" (two-proportion z-test, pooled). */
+  p: number;
+  status: 'regression' | 'no regression';
+  text: string;
+}
+
+export interface AbOutcome {
+  case: string;
+  verdicts: AbVerdictRow[];
+  errors: ErrorRateVerdict;
+  /** Set when too many rounds had to be discarded: the case is then invalid, neither passed nor failed. */
+  invalid: string[];
+  /** Rounds discarded (and run again) because the generator, not a gateway, set the pace in them. */
+  discarded: string[];
+  idleGatewayCpuPercent: { mean: number; max: number };
+  wallSeconds: number;
+}

@@ -1,0 +1,25 @@
+// The layer rule of eslint.config.js, shown failing on imports that reach back up, and passing the downward ones.
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const cwd = fileURLToPath(new URL('../..', import.meta.url));
+const eslint = new ESLint({ cwd });
+
+async function layerErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${cwd}/${file}` });
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layers that never import upward', () => {
+  it('refuses an import of a higher layer, or of the harness, naming the order', async () => {
+    expect(await layerErrors('tests/support/engine/x.ts', "import { PROFILE } from '../shared/profile.ts';\nexport const p = PROFILE;\n"))
+      .toEqual([expect.stringMatching(/tests\/support\/engine may import only from the layers below it \(none\); the order is engine <- mcp <- shared/)]);
+    expect(await layerErrors('tests/support/budget/x.ts', "import { runLoad } from '../perf-case.ts';\nexport const r = runLoad;\n")).toHaveLength(1);
+    expect(await layerErrors('tests/support/stack/x.ts', "import type { CaseRecord } from '../report/run-report.ts';\nexport type R = CaseRecord;\n")).toHaveLength(1);
+  }, 60_000);
+
+  it('lets a layer import from the layers below it', async () => {
+    expect(await layerErrors('tests/support/report/x.ts', "import { PROFILE } from '../shared/profile.ts';\nimport { formatVerdicts } from '../budget/verdict-table.ts';\nexport const a = [PROFILE, formatVerdicts];\n")).toEqual([]);
+  }, 60_000);
+});
