@@ -78,6 +78,20 @@ describe('interop: server-everything over Streamable HTTP', () => {
     expect(server.log.filter((l) => /session termination/.test(l))).toHaveLength(1);
   });
 
+  it('carries a progress token: the long-running tool streams its progress, counted on the reply, under load too', async () => {
+    const server = await everything('streamableHttp');
+    const client = new StreamableHttpClient({ url: server.url, dispatcher: agent });
+    await client.initialize();
+    const reply = await client.callTool('trigger-long-running-operation', { duration: 0.2, steps: 4 }, { progress: true });
+    expect(reply.progress).toBe(4);
+    expect((await client.callTool('trigger-long-running-operation', { duration: 0.1, steps: 2 })).progress).toBeUndefined();
+    await client.close();
+    const call: McpCall = { method: 'tools/call', name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 4 }, progress: true };
+    const result = await runScenario({ name: 'progress', executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 10, maxVUs: 20 }, createOperation({ kind: 'streamable', url: server.url, session: 'per-vu', call }));
+    expect(result.counts.ok, JSON.stringify(result.errors)).toBe(20);
+    expect(result.latency.p50).toBeGreaterThan(200);
+  });
+
   it('a short load with the isolation check: no error; churned sessions all ended, as the server counts them', async () => {
     const server = await everything('streamableHttp');
     const reused = await runScenario({ name: 'reuse', executor: 'constant-arrival-rate', rate: 20, duration: '2s', preAllocatedVUs: 5, maxVUs: 20 }, createOperation({ kind: 'streamable', url: server.url, session: 'per-vu', call: echo }));

@@ -10,6 +10,11 @@ export interface Exchange {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * Ask for progress: the request carries _meta.progressToken, and the reply says how many
+   * notifications/progress for it arrived before the answer.
+   */
+  progress?: boolean;
 }
 
 /** What a call returned, with the bytes it moved, so an engine operation can report them. */
@@ -17,6 +22,8 @@ export interface McpReply<T> {
   result: T;
   bytesIn: number;
   bytesOut: number;
+  /** notifications/progress received for this request, when it asked for progress. */
+  progress?: number;
 }
 
 export interface Tool {
@@ -60,6 +67,8 @@ export abstract class McpClient {
   /** What arrived on a shared stream that no request of this client asked for, or could not be read. */
   private readonly anomalies = { foreign: 0, malformed: 0, sample: '' };
   private anomaliesSeen = { foreign: 0, malformed: 0 };
+  /** Progress notifications per token of the requests that asked for progress and still wait. */
+  private readonly progressSeen = new Map<string, number>();
 
   protected abstract exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange>;
   protected abstract notify(method: string, params: Record<string, unknown> | undefined, opts: CallOptions): Promise<void>;
@@ -99,11 +108,26 @@ export abstract class McpClient {
 
   async request<T>(method: string, params?: Record<string, unknown>, opts: CallOptions = {}): Promise<McpReply<T>> {
     const id = this.nextId++;
-    const { response, bytesIn, bytesOut } = await this.exchange(method, params, id, opts);
-    if (response.id !== id && response.id !== null) {
-      throw new OperationFailure({ class: 'isolation', code: 'id_mismatch', message: `asked id ${id}, got the answer to id ${String(response.id)}` });
+    const token = opts.progress ? `${this.firstId}-${id}` : undefined;
+    if (token) this.progressSeen.set(token, 0);
+    try {
+      const sent = token ? { ...params, _meta: { ...(params?._meta as object | undefined), progressToken: token } } : params;
+      const { response, bytesIn, bytesOut } = await this.exchange(method, sent, id, opts);
+      if (response.id !== id && response.id !== null) {
+        throw new OperationFailure({ class: 'isolation', code: 'id_mismatch', message: `asked id ${id}, got the answer to id ${String(response.id)}` });
+      }
+      return { result: unwrap<T>(response), bytesIn, bytesOut, ...(token ? { progress: this.progressSeen.get(token) ?? 0 } : {}) };
+    } finally {
+      if (token) this.progressSeen.delete(token);
     }
-    return { result: unwrap<T>(response), bytesIn, bytesOut };
+  }
+
+  /** A transport hands over every notification it receives; progress for a request of this client is counted. */
+  protected notification(msg: unknown): void {
+    const m = msg as { method?: unknown; params?: { progressToken?: unknown } } | null;
+    if (!m || typeof m !== 'object' || m.method !== 'notifications/progress') return;
+    const token = m.params?.progressToken;
+    if (typeof token === 'string' && this.progressSeen.has(token)) this.progressSeen.set(token, this.progressSeen.get(token)! + 1);
   }
 
   /** initialize followed by notifications/initialized. */

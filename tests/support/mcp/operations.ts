@@ -22,6 +22,8 @@ export type McpCall =
        * fast_compute with { b: 0 } and nonce { argument: 'a' }; server-everything's echo with { argument: 'message', type: 'string' }.
        */
       nonce?: { argument: string; type?: 'number' | 'string' };
+      /** Ask for progress notifications (_meta.progressToken), so a tool that reports progress streams it. */
+      progress?: boolean;
     }
   | { method: 'resources/list'; all?: boolean }
   | { method: 'resources/read'; uri: string }
@@ -88,7 +90,7 @@ export interface MixItem {
 }
 
 export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): Promise<McpReply<unknown>> {
-  const opts = { signal };
+  const opts = { signal, progress: call.method === 'tools/call' ? call.progress : undefined };
   switch (call.method) {
     case 'ping': return client.ping(opts);
     case 'tools/list': return call.all ? client.listAllTools(opts) : client.listTools(undefined, opts);

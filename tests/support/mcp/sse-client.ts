@@ -79,7 +79,8 @@ export class SseClient extends McpClient {
                 this.malformedFrame(event.data);
                 continue;
               }
-              if (isResponse(msg) && !this.pending.deliver(msg, Buffer.byteLength(event.data))) this.unmatchedResponse(msg.id, event.data);
+              if (!isResponse(msg)) this.notification(msg);
+              else if (!this.pending.deliver(msg, Buffer.byteLength(event.data))) this.unmatchedResponse(msg.id, event.data);
             }
           }
           this.ended = true;

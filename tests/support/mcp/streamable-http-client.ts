@@ -70,6 +70,7 @@ export class StreamableHttpClient extends McpClient {
             throw new OperationFailure({ class: 'malformed_response', code: 'sse_json', message: `event data is not JSON: ${event.data.slice(0, 200)}` });
           }
           if (isResponse(msg) && msg.id === id) response = msg;
+          else if (!isResponse(msg)) this.notification(msg);
         }
       }
       if (!response) throw new OperationFailure({ class: 'malformed_response', code: 'sse_no_response', message: `event stream for ${method} ended without a response to id ${id}` });

@@ -37,7 +37,8 @@ export class WsClient extends McpClient {
         this.malformedFrame(text);
         return;
       }
-      if (isResponse(msg) && !this.pending.deliver(msg, Buffer.byteLength(text))) this.unmatchedResponse(msg.id, text);
+      if (!isResponse(msg)) this.notification(msg);
+      else if (!this.pending.deliver(msg, Buffer.byteLength(text))) this.unmatchedResponse(msg.id, text);
     });
     socket.on('close', (code) => {
       this.closeCode = code;
