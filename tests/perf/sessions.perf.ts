@@ -1,5 +1,6 @@
 // Streamable HTTP sessions: what initialize costs, and what a client that opens a new session for every
-// call (session churn, like ContextForge's MCPSessionChurnUser) costs the gateway against one that reuses it.
+// call (session churn, like ContextForge's MCPSessionChurnUser) costs the gateway against one that reuses it;
+// and that sessions running side by side each get their own answers.
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
@@ -40,5 +41,20 @@ describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: 
       expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%', p95: byProfile({ smoke: '1s', nightly: '500ms' }) });
       expect(r).toMatchBaseline();
     }
+  });
+
+  it('isolation: concurrent sessions each get their own answers (a nonce every call must echo)', async () => {
+    const gw = gateway!;
+    // fast_compute returns a + b: with b = 0, every answer must carry the call's own random a. An answer that
+    // belonged to another session fails as isolation:nonce (or isolation:id_mismatch), whatever ids it carries.
+    const result = await runLoad({
+      scenario: { name: 'sessions: isolation (nonce echo, sessions in parallel)', executor: 'constant-arrival-rate', rate: byProfile({ smoke: 10, pr: 20, nightly: 50 }), duration: byProfile({ smoke: '10s', pr: '30s', nightly: '2m' }), preAllocatedVUs: 8, maxVUs: 100, timeout: '30s' },
+      operation: {
+        kind: 'streamable', url: gw.virtualServer.mcpUrl, headers: authHeaders(gw), session: 'per-vu',
+        call: { method: 'tools/call', name: gatewayTool(gw, 'perf_load', 'fast_compute'), arguments: { b: 0 }, nonce: { argument: 'a' } },
+      },
+    });
+    expect(result.errorsByClass.isolation ?? 0, `answers that belonged to another caller: ${JSON.stringify(result.errors)}; ${Object.values(result.errorSamples)[0] ?? ''}`).toBe(0);
+    expect(result).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
   });
 });
