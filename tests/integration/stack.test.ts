@@ -107,7 +107,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
       const ports = [
         held.gateway!.baseUrl, ...held.direct.map((d) => d.baseUrl), held.postgres!.connectionString, held.redis!.url,
       ].map((u: string) => Number(new URL(u).port));
-      expect(ports).toHaveLength(6);
+      expect(ports).toHaveLength(5);
       const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
       expect(others.length, 'this machine has no non-loopback IPv4 address to try').toBeGreaterThan(0);
       for (const port of ports) {

@@ -74,7 +74,7 @@ export async function preflight(name: string, operation: OperationSpec, timeoutM
     throw new Error(
       `[${name}] the target does not answer (${operation.kind} ${operation.url}): ${failureKey(failure)}: ${failure.message ?? ''}\n` +
         'Is the stack up? Run "npm run stack" to see it start; with PERF_STACK=external check PERF_GATEWAY_URL and the token.' +
-        await gatewayDeathNote(stack().gateway),
+        await gatewayDeathNote(stack()?.gateway),
       { cause: error },
     );
   } finally {
