@@ -14,6 +14,8 @@ import { byProfile } from '../support/shared/profile.ts';
 const info = stack();
 const gateway = info.gateway;
 const loadServer = info.direct.find((d) => d.name === 'perf_load');
+const loadUpstream = gateway?.upstreams.find((u) => u.name === 'perf_load');
+const added: string[] = [];
 
 /** Tools the gateway lists now, counted from its own tools/list. */
 async function gatewayToolCount(gw: NonNullable<typeof gateway>): Promise<number> {
@@ -24,8 +26,6 @@ async function gatewayToolCount(gw: NonNullable<typeof gateway>): Promise<number
     await agent.close();
   }
 }
-const loadUpstream = gateway?.upstreams.find((u) => u.name === 'perf_load');
-const added: string[] = [];
 
 describe.skipIf(!gateway || !loadUpstream || !loadServer)(`multi-server${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   // The servers this case registered must all go again: a leftover upstream skews every case after it.
