@@ -2,7 +2,9 @@
 // gateway that hands a call the previous call's answer, a stream that carries frames that are not JSON.
 // Each is counted as a failure of its own kind, where it used to pass as a success.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 import { runScenario } from '../support/engine/runner.ts';
 import { createOperation } from '../support/mcp/operations.ts';
 import { StreamPool } from '../support/mcp/stream-pool.ts';
@@ -38,6 +40,22 @@ function answer(msg: { id: number; method: string; params?: { arguments?: Record
   return JSON.stringify({ jsonrpc: '2.0', id: msg.id, result });
 }
 
+/**
+ * A WebSocket endpoint that answers notifications as ContextForge's /ws does (an empty result under an id of
+ * its own), and with `stray` also sends, after each answer, an answer to a call this client never made.
+ */
+async function wsRelay(opts: { stray?: boolean } = {}): Promise<string> {
+  const base = await listen(createServer());
+  const wss = new WebSocketServer({ server: servers.at(-1)! });
+  wss.on('connection', (socket) => socket.on('message', (data) => {
+    const msg = JSON.parse(String(data)) as { id?: number; method: string };
+    if (msg.id === undefined) return void socket.send(JSON.stringify({ jsonrpc: '2.0', result: {}, id: randomUUID() }));
+    socket.send(answer(msg as { id: number; method: string }));
+    if (opts.stray && msg.method !== 'initialize') socket.send(answer({ id: 7, method: 'tools/call' }, 'someone else\'s'));
+  }));
+  return base.replace('http:', 'ws:');
+}
+
 /** An SSE "bridge" that sends every answer to every open stream, as one that ignores sessions would. */
 async function broadcastingSseServer(opts: { garbage?: boolean } = {}): Promise<string> {
   const streams: ServerResponse[] = [];
@@ -69,6 +87,24 @@ describe('answers that belong to another caller', () => {
       expect(Object.values(result.errorSamples).join('\n')).toMatch(/belonged to another caller/);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('takes the empty answer ContextForge\'s /ws gives a notification for what it is, not another caller\'s answer; a real stray answer still counts', async () => {
+    const clean = await StreamPool.open({ kind: 'ws', url: `${await wsRelay()}/ws`, count: 2 });
+    try {
+      const result = await runScenario({ name: 'relay', executor: 'shared-iterations', vus: 2, iterations: 10 }, clean.operation({ method: 'tools/call', name: 'anything' }));
+      expect(result.errors).toEqual({});
+      expect(result.counts.ok).toBe(10);
+    } finally {
+      await clean.close();
+    }
+    const stray = await StreamPool.open({ kind: 'ws', url: `${await wsRelay({ stray: true })}/ws`, count: 2 });
+    try {
+      const result = await runScenario({ name: 'stray', executor: 'shared-iterations', vus: 2, iterations: 10 }, stray.operation({ method: 'tools/call', name: 'anything' }));
+      expect(result.errors['isolation:foreign_answer'] ?? 0).toBeGreaterThan(0);
+    } finally {
+      await stray.close();
     }
   });
 

@@ -57,6 +57,9 @@ export interface InitializeResult {
  * The MCP operations, over any transport. A transport implements `exchange` (one request, its
  * response) and `notify`; JSON-RPC errors and malformed frames become classified OperationFailures.
  */
+const isEmptyResult = (msg: JsonRpcResponse): boolean =>
+  typeof msg.result === 'object' && msg.result !== null && Object.keys(msg.result).length === 0;
+
 export abstract class McpClient {
   /**
    * Each client numbers its requests from its own random base, so an answer meant for another client (a
@@ -67,6 +70,13 @@ export abstract class McpClient {
   /** What arrived on a shared stream that no request of this client asked for, or could not be read. */
   private readonly anomalies = { foreign: 0, malformed: 0, sample: '' };
   private anomaliesSeen = { foreign: 0, malformed: 0 };
+  /**
+   * Notifications this client sent, and the answers seen to them. ContextForge's /ws relays a notification
+   * to /rpc, which answers it with an empty result under an id of its own: a deviation from JSON-RPC, not an
+   * answer that belonged to another caller.
+   */
+  private notificationsSent = 0;
+  notificationsAnswered = 0;
   /** Progress notifications per token of the requests that asked for progress and still wait. */
   private readonly progressSeen = new Map<string, number>();
 
@@ -80,8 +90,13 @@ export abstract class McpClient {
   }
 
   /** A stream transport reports a response no request of this client waits for. */
-  protected unmatchedResponse(id: unknown, text: string): void {
+  protected unmatchedResponse(msg: JsonRpcResponse, text: string): void {
+    const id = msg.id;
     if (this.isOwnId(id)) return;
+    if (typeof id === 'string' && this.notificationsAnswered < this.notificationsSent && isEmptyResult(msg)) {
+      this.notificationsAnswered++;
+      return;
+    }
     this.anomalies.foreign++;
     this.anomalies.sample ||= `an answer to id ${String(id)}, which this client never sent: ${text.slice(0, 160)}`;
   }
@@ -137,6 +152,7 @@ export abstract class McpClient {
       capabilities: {},
       clientInfo: { name: clientName, version: '0.1.0' },
     }, opts);
+    this.notificationsSent++;
     await this.notify('notifications/initialized', undefined, opts);
     return reply;
   }

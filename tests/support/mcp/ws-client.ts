@@ -38,7 +38,7 @@ export class WsClient extends McpClient {
         return;
       }
       if (!isResponse(msg)) this.notification(msg);
-      else if (!this.pending.deliver(msg, Buffer.byteLength(text))) this.unmatchedResponse(msg.id, text);
+      else if (!this.pending.deliver(msg, Buffer.byteLength(text))) this.unmatchedResponse(msg, text);
     });
     socket.on('close', (code) => {
       this.closeCode = code;
