@@ -80,7 +80,7 @@ export class SseClient extends McpClient {
                 continue;
               }
               if (!isResponse(msg)) this.notification(msg);
-              else if (!this.pending.deliver(msg, Buffer.byteLength(event.data))) this.unmatchedResponse(msg.id, event.data);
+              else if (!this.pending.deliver(msg, Buffer.byteLength(event.data))) this.unmatchedResponse(msg, event.data);
             }
           }
           this.ended = true;
