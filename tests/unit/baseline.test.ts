@@ -72,6 +72,23 @@ describe('baselines', () => {
     expect(slower.rows.find((r) => r.metric === 'latency p95')!.measured).toMatch(/\+25\.0%/);
   });
 
+  it('toMatchBaseline reports a regression without failing, and fails on it with PERF_BASELINE=judge', async () => {
+    await import('../support/budget/matchers.ts');
+    const base = baseOf(result(30, 45, 55), result(30.5, 45.5, 55.5), result(29.5, 44.5, 54.5));
+    writeBaseline({ ...base, case: 'case A' });
+    const slower = result(45, 67.5, 82.5);
+    const { caseRecord } = await import('../support/shared/case-record.ts');
+    expect(slower).toMatchBaseline();
+    expect(caseRecord().checks.at(-1)).toMatchObject({ kind: 'baseline', pass: false, advisory: true });
+    vi.stubEnv('PERF_BASELINE', 'judge');
+    try {
+      expect(result(31, 46, 56)).toMatchBaseline();
+      expect(() => expect(slower).toMatchBaseline()).toThrow(/regressed against its baseline/);
+    } finally {
+      vi.stubEnv('PERF_BASELINE', undefined);
+    }
+  });
+
   it('scales by the calibration: a machine 1.3x slower everywhere is not a regression', () => {
     const base = baseOf(result(30, 45, 55), result(30, 45, 55), result(30, 45, 55));
     const cmp = compareWithBaseline(result(39, 58.5, 71.5), base, 5.2);

@@ -48,7 +48,7 @@ function caseSection(c: CaseReport): string {
       `${r.counts.completed} done, ${r.counts.failed} failed, ${r.counts.dropped} dropped; latency${r.latencyTiming === 'intended-start' ? ' from intended start' : ''} p50 ${l.p50} / p90 ${l.p90} / p95 ${l.p95} / p99 ${l.p99} / max ${l.max} ms; ` +
       `error rate ${(r.errorRate * 100).toFixed(3)}%${Object.keys(r.errors).length ? ` (${esc(JSON.stringify(r.errors))})` : ''}</p>`);
     for (const check of rec!.checks.filter((k) => k.scenario === r.scenario)) {
-      parts.push(`<table class="checks ${check.kind}"><caption>${check.kind === 'slo' ? 'SLO' : 'Baseline comparison'}: ${check.pass ? 'pass' : 'FAIL'}</caption><tr><th>metric</th><th>target</th><th>measured</th><th>margin</th><th></th></tr>` +
+      parts.push(`<table class="checks ${check.kind}"><caption>${check.kind === 'slo' ? 'SLO' : 'Baseline comparison'}: ${check.advisory ? `${check.pass ? 'within' : 'outside'} its band, reported, not judged (PERF_BASELINE=judge)` : check.pass ? 'pass' : 'FAIL'}</caption><tr><th>metric</th><th>target</th><th>measured</th><th>margin</th><th></th></tr>` +
         check.rows.map((row) => `<tr class="${row.pass ? 'pass' : 'fail'}"><td>${esc(row.metric)}</td><td>${esc(row.target)}</td><td>${esc(row.measured)}</td><td>${esc(row.margin)}</td><td>${row.pass ? 'ok' : 'FAIL'}</td></tr>`).join('') + '</table>');
     }
     const monitor = rec!.monitors.find((m) => m.scenario === r.scenario);
@@ -82,7 +82,8 @@ export function toHtml(report: RunReport): string {
   const gw = run.stack?.gateway;
   const summaryRows = report.cases.flatMap((c) => (c.record?.results ?? []).map((r) => {
     const checks = c.record!.checks.filter((k) => k.scenario === r.scenario);
-    const verdict = checks.length === 0 ? '-' : checks.every((k) => k.pass) ? 'pass' : 'FAIL';
+    const judged = checks.filter((k) => !k.advisory);
+    const verdict = judged.length === 0 ? '-' : judged.every((k) => k.pass) ? 'pass' : 'FAIL';
     return `<tr class="${verdict === 'FAIL' ? 'fail' : ''}"><td>${esc(r.scenario)}</td><td>${r.rate.achieved}</td><td>${r.latency.p50}</td><td>${r.latency.p95}</td><td>${r.latency.p99}</td><td>${(r.errorRate * 100).toFixed(2)}%</td><td>${verdict}</td></tr>`;
   })).join('');
   const recs = report.recommendations.length

@@ -28,7 +28,9 @@ export function toMarkdown(report: RunReport): string {
       const checks = c.record!.checks.filter((k) => k.scenario === res.scenario);
       const slo = checks.filter((k) => k.kind === 'slo');
       const base = checks.filter((k) => k.kind === 'baseline');
-      const mark = (xs: typeof checks) => (xs.length === 0 ? '-' : xs.every((x) => x.pass) ? 'pass' : '**FAIL**');
+      const mark = (xs: typeof checks) => (xs.length === 0 ? '-'
+        : xs.every((x) => x.advisory) ? `${xs.every((x) => x.pass) ? 'within band' : 'outside band'} (not judged)`
+          : xs.every((x) => x.pass) ? 'pass' : '**FAIL**');
       lines.push(`| ${c.name} | ${res.scenario} | ${c.state} | ${res.rate.achieved} | ${ms(res.latency.p50)} | ${ms(res.latency.p95)} | ${ms(res.latency.p99)} | ${(res.errorRate * 100).toFixed(2)}% | ${mark(slo)} | ${mark(base)} |`);
     }
   }
@@ -77,9 +79,11 @@ export function toTerminal(report: RunReport, dir: string): string {
   for (const c of report.cases) {
     for (const res of c.record?.results ?? []) {
       const checks = c.record!.checks.filter((k) => k.scenario === res.scenario);
-      const failedChecks = checks.filter((k) => !k.pass).map((k) => k.kind);
+      const judged = checks.filter((k) => !k.advisory);
+      const failedChecks = judged.filter((k) => !k.pass).map((k) => k.kind);
+      const outside = checks.some((k) => k.advisory && !k.pass) ? ', baseline outside band (not judged)' : '';
       rows.push([c.state === 'failed' ? 'FAIL' : 'ok', res.scenario.slice(0, 48), String(res.rate.achieved), ms(res.latency.p50), ms(res.latency.p95), ms(res.latency.p99), `${(res.errorRate * 100).toFixed(2)}%`,
-        checks.length === 0 ? '-' : failedChecks.length ? `failed: ${[...new Set(failedChecks)].join(', ')}` : `${checks.length} passed`]);
+        judged.length === 0 && !outside ? '-' : failedChecks.length ? `failed: ${[...new Set(failedChecks)].join(', ')}${outside}` : `${judged.length} passed${outside}`]);
     }
     if (!c.record?.results.length && c.state !== 'passed') rows.push([c.state === 'failed' ? 'FAIL' : c.state, c.name.slice(0, 48), '', '', '', '', '', '']);
   }

@@ -8,7 +8,11 @@ import type { AbOutcome } from './ab-outcome.ts';
 export interface CaseRecord {
   results: RunResult[];
   /** Every check made, with the budget itself for an SLO check (the k6 export turns it into thresholds). */
-  checks: { scenario: string; kind: 'slo' | 'baseline' | 'ab'; pass: boolean; rows: SloCheck[]; slo?: Slo }[];
+  checks: {
+    scenario: string; kind: 'slo' | 'baseline' | 'ab'; pass: boolean; rows: SloCheck[]; slo?: Slo;
+    /** Reported, not judged: a committed baseline compared without PERF_BASELINE=judge (it never fails a case). */
+    advisory?: boolean;
+  }[];
   /** The load phases given as data, for their k6 scripts (never in results.json: their headers hold the token). */
   phases?: { scenario: ScenarioInput; operation: OperationSpec }[];
   /** A/B verdicts of the regression gate (base and head measured in alternating rounds). */
