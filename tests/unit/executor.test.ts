@@ -243,6 +243,15 @@ describe('open model on the real clock', () => {
     for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const) expect(result.latency[key]).toBeGreaterThanOrEqual(result.service[key]);
     expect(result.schedulerLag.min).toBeGreaterThanOrEqual(0);
   });
+
+  it('takes in answers that have arrived before dropping an iteration of a burst (a timer fires at most once a millisecond)', async () => {
+    // 20 iterations fall due per millisecond and 4 VUs answer at once: 4 would start and 16 drop per burst if
+    // the answers waiting were not handled first.
+    const result = await runScenario({ name: 'burst', executor: 'constant-arrival-rate', rate: 20_000, duration: '300ms', preAllocatedVUs: 4, maxVUs: 4 },
+      () => new Promise<void>((resolve) => setImmediate(resolve)));
+    expect(result.counts.dropped).toBe(0);
+    expect(result.counts.completed).toBe(6000);
+  });
 });
 
 describe('the callback form', () => {

@@ -32,6 +32,9 @@ export interface ExecutionSummary {
 
 const now = () => performance.now();
 
+/** One turn of the event loop: I/O that has arrived is handled before this resolves. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -264,25 +267,29 @@ export async function execute(opts: ExecutionOptions): Promise<ExecutionSummary>
       let allocated = 0;
       for (; allocated < Math.max(1, shareOf(scenario.preAllocatedVUs)); allocated++) free.push(freeable(newSlot(allocated * segment.count + segment.index)));
       recorder.vus = allocated;
-      const launch = (intendedAt: number) => {
+      const launch = (intendedAt: number): boolean => {
         let slot = free.pop();
         if (!slot) {
-          if (allocated >= maxVUs) {
-            recorder.recordDropped();
-            return;
-          }
+          if (allocated >= maxVUs) return false;
           slot = freeable(newSlot(allocated * segment.count + segment.index));
           allocated++;
           recorder.vus = allocated;
         }
         beginIteration(slot, intendedAt);
+        return true;
       };
       for (let i = segment.index; i < schedule.total && !opts.signal?.aborted; i += segment.count) {
         const due = start + schedule.timeOf(i);
         // Timers may fire a fraction of a millisecond early: never start before the intended time.
         for (let wait = due - now(); wait > 0 && !opts.signal?.aborted; wait = due - now()) await sleep(wait, opts.signal);
         if (opts.signal?.aborted) break;
-        launch(due);
+        // Iterations falling due together (a timer fires at most once a millisecond) start in one burst that
+        // never yields; a VU whose answer has already arrived is free, so the answers waiting are taken in
+        // before an iteration is dropped.
+        if (!launch(due)) {
+          await yieldToIo();
+          if (!launch(due)) recorder.recordDropped();
+        }
       }
       break;
     }
