@@ -31,6 +31,12 @@ interface Everything {
   log: string[];
 }
 
+/** Waits until `done` holds, at most 5 s, then 100 ms more for a line that would be one too many. */
+async function logSettled(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !done() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 async function everything(transport: 'streamableHttp' | 'sse', port?: number): Promise<Everything> {
   const p = port ?? await freePort();
   const log: string[] = [];
@@ -75,6 +81,7 @@ describe('interop: server-everything over Streamable HTTP', () => {
     expect(bad).toBeInstanceOf(OperationFailure);
     expect((bad as OperationFailure).failure.class).toBe('jsonrpc');
     await client.close();
+    await logSettled(() => server.log.some((l) => /session termination/.test(l)));
     expect(server.log.filter((l) => /session termination/.test(l))).toHaveLength(1);
   });
 
@@ -96,11 +103,16 @@ describe('interop: server-everything over Streamable HTTP', () => {
     const server = await everything('streamableHttp');
     const reused = await runScenario({ name: 'reuse', executor: 'constant-arrival-rate', rate: 20, duration: '2s', preAllocatedVUs: 5, maxVUs: 20 }, createOperation({ kind: 'streamable', url: server.url, session: 'per-vu', call: echo }));
     expect(reused.counts.ok, JSON.stringify(reused.errors)).toBe(40);
+    // The server's log reaches this process through a pipe, after the answers: wait for the lines of a phase
+    // (bounded) before counting or clearing them.
+    const count = (re: RegExp) => server.log.filter((l) => re.test(l)).length;
+    await logSettled(() => count(/session termination/) >= count(/Session initialized/));
     server.log.length = 0;
     const churn = await runScenario({ name: 'churn', executor: 'shared-iterations', vus: 3, iterations: 15 }, createOperation({ kind: 'streamable', url: server.url, session: 'per-iteration', call: echo }));
     expect(churn.counts.ok, JSON.stringify(churn.errors)).toBe(15);
-    expect(server.log.filter((l) => /Session initialized/.test(l))).toHaveLength(15);
-    expect(server.log.filter((l) => /session termination/.test(l))).toHaveLength(15);
+    await logSettled(() => count(/session termination/) >= 15);
+    expect(count(/Session initialized/)).toBe(15);
+    expect(count(/session termination/)).toBe(15);
   });
 
   it('initializes again after the server restarted mid-run (it answers 400 "No valid session ID" for a session it lost)', async () => {
