@@ -62,7 +62,7 @@ export async function resolveImage(client: ContainerRuntimeClient, role: ImageRo
   }
   const problems: string[] = [];
   for (const c of candidates) {
-    if (c.source.startsWith('local') || role === 'servers') continue;
+    if (c.source.startsWith('local') || c.source.startsWith('built')) continue;
     try {
       await withTimeout(client.image.pull(ImageName.fromString(c.name)), pullTimeoutMs, `pulling ${c.name}`);
       return withId(client, { role, ...c, source: `${c.source}, pulled` });

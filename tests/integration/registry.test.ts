@@ -1,0 +1,67 @@
+// Images from a registry, as a user's come: a real registry (CNCF Distribution, built by
+// `npm run setup -- --with-registry`) on a loopback port, an image pushed to it, removed here, and pulled back by
+// the suite's image resolution when MCP_PERF_<ROLE>_IMAGE names it. Skips, saying why, without a container
+// runtime or the registry binary.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { IMAGES, ImageUnavailableError, resolveImage } from '../support/stack/images.ts';
+import { freePort, startProcess, type ManagedProcess } from '../support/stack/process.ts';
+import { probeRuntime } from '../support/stack/runtime.ts';
+
+const run = promisify(execFile);
+const registryBin = fileURLToPath(new URL('../../.tools/registry', import.meta.url));
+const runtime = await probeRuntime();
+const source = [IMAGES.official.redis, IMAGES.local.redis];
+const present = runtime.ok ? (await Promise.all(source.map((n) => run('docker', ['image', 'inspect', n]).then(() => n, () => undefined)))).find(Boolean) : undefined;
+const why = !runtime.ok ? runtime.detail : !existsSync(registryBin) ? 'no registry at .tools/registry: npm run setup -- --with-registry' : !present ? 'no redis image here: npm run setup' : '';
+
+describe.skipIf(why !== '')(`images from a registry${why ? ` (skipped: ${why})` : ''}`, () => {
+  let registry: ManagedProcess;
+  let addr = '';
+  let dir = '';
+  const tags: string[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-perf-registry-'));
+    const port = await freePort();
+    addr = `127.0.0.1:${port}`;
+    writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${addr}\n`);
+    registry = await startProcess({ name: 'registry', command: registryBin, args: ['serve', join(dir, 'config.yml')], readyUrl: `http://${addr}/v2/`, readyTimeoutMs: 30_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(tags.map((t) => run('docker', ['rmi', t]).catch(() => undefined)));
+    await registry?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pulls an image the user pushed to their registry when MCP_PERF_REDIS_IMAGE names it, the same content', async () => {
+    const name = `${addr}/team/redis:pr-1`;
+    tags.push(name);
+    await run('docker', ['tag', present!, name]);
+    await run('docker', ['push', '-q', name], { timeout: 300_000 });
+    const { stdout: localId } = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', present!]);
+    await run('docker', ['rmi', name]);
+    vi.stubEnv('MCP_PERF_REDIS_IMAGE', name);
+    try {
+      const image = await resolveImage(runtime.client!, 'redis', 300_000);
+      expect(image).toMatchObject({ name, source: 'MCP_PERF_REDIS_IMAGE, pulled', id: localId.trim() });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 600_000);
+
+  it('says what failed and what to do when the registry has no such image', async () => {
+    vi.stubEnv('MCP_PERF_REDIS_IMAGE', `${addr}/team/redis:no-such-tag`);
+    try {
+      const error = await resolveImage(runtime.client!, 'redis', 60_000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImageUnavailableError);
+      expect((error as Error).message).toMatch(/no-such-tag.*pulling failed/s);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 120_000);
+});
