@@ -1,7 +1,7 @@
 import { Agent, Pool, type Dispatcher } from 'undici';
 import { classifyError, OperationFailure } from './errors.ts';
 import type { IterationDone, Outcome } from './operation.ts';
-import { H1Dispatcher, HEADERS_UNUSED, type SentAware } from './h1-dispatcher.ts';
+import { CLIENT_KEEP_ALIVE_MS, H1Dispatcher, HEADERS_UNUSED, type SentAware } from './h1-dispatcher.ts';
 
 export interface PoolOptions {
   /** Connections per origin (default 64). */
@@ -21,7 +21,7 @@ function dispatcherOptions(options: PoolOptions) {
   return {
     connections: options.connections ?? 64,
     pipelining: options.pipelining ?? 1,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? CLIENT_KEEP_ALIVE_MS,
     connect: { timeout: options.connectTimeoutMs ?? 10_000 },
     // Timeouts belong to the engine (per iteration), not to the connection.
     headersTimeout: 0,

@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { classifyError, failureKey } from '../engine/errors.ts';
 import { newHistogram, recordMs, summarize, type LatencySummary } from '../engine/histogram.ts';
+import { CLIENT_KEEP_ALIVE_MS } from '../engine/h1-dispatcher.ts';
 import type { LoadOperation } from '../engine/operation.ts';
 import { callMcp, type McpCall } from './operations.ts';
 import { SseClient } from './sse-client.ts';
@@ -58,7 +59,7 @@ export class StreamPool {
   private constructor(o: StreamPoolOptions) {
     this.o = o;
     // Each SSE stream holds a connection for good; its POSTs need others.
-    this.agent = new Agent({ connections: null, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: o.connectTimeoutMs ?? 10_000 } });
+    this.agent = new Agent({ connections: null, keepAliveTimeout: CLIENT_KEEP_ALIVE_MS, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: o.connectTimeoutMs ?? 10_000 } });
   }
 
   static async open(o: StreamPoolOptions): Promise<StreamPool> {
