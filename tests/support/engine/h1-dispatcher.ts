@@ -5,6 +5,13 @@ import { Dispatcher } from 'undici';
 import { addHeader, keepAliveHintOf, parseWholeResponse } from './h1-whole-response.ts';
 
 /**
+ * How long an idle connection is kept for reuse, unless the server's Keep-Alive header says less: shorter than
+ * the servers' own idle timeouts (uvicorn and Node 5 s), or a request sent as the server closes the connection
+ * fails with "other side closed" (3 of 100 SSE POSTs through ContextForge, with 30 s).
+ */
+export const CLIENT_KEEP_ALIVE_MS = 4_000;
+
+/**
  * A lean HTTP/1.1 keep-alive dispatcher for load generation, behind undici's Dispatcher interface (so
  * httpRequest, RpcClient and dispatcher.request() work on it unchanged). It does what a load generator
  * needs and no more: one request per connection at a time, string or Buffer bodies, a whole small
@@ -13,13 +20,6 @@ import { addHeader, keepAliveHintOf, parseWholeResponse } from './h1-whole-respo
  * spends less CPU per request than undici's Pool alone did (README, Benchmarks). Pipelining, streamed
  * bodies, upgrades and CONNECT are left to undici: createDispatcher picks undici for those.
  */
-/**
- * How long an idle connection is kept for reuse, unless the server's Keep-Alive header says less: shorter than
- * the servers' own idle timeouts (uvicorn and Node 5 s), or a request sent as the server closes the connection
- * fails with "other side closed" (3 of 100 SSE POSTs through ContextForge, with 30 s).
- */
-export const CLIENT_KEEP_ALIVE_MS = 4_000;
-
 export interface H1DispatcherOptions {
   /** Connections per origin (default 64); requests beyond them wait in a queue. */
   connections?: number;

@@ -53,13 +53,13 @@ export interface InitializeResult {
   capabilities: Record<string, unknown>;
 }
 
+const isEmptyResult = (msg: JsonRpcResponse): boolean =>
+  typeof msg.result === 'object' && msg.result !== null && Object.keys(msg.result).length === 0;
+
 /**
  * The MCP operations, over any transport. A transport implements `exchange` (one request, its
  * response) and `notify`; JSON-RPC errors and malformed frames become classified OperationFailures.
  */
-const isEmptyResult = (msg: JsonRpcResponse): boolean =>
-  typeof msg.result === 'object' && msg.result !== null && Object.keys(msg.result).length === 0;
-
 export abstract class McpClient {
   /**
    * Each client numbers its requests from its own random base, so an answer meant for another client (a
