@@ -47,27 +47,27 @@ export class ImageUnavailableError extends Error {
  */
 export async function resolveImage(client: ContainerRuntimeClient, role: ImageRole, pullTimeoutMs = 600_000, explicit?: string): Promise<ResolvedImage> {
   const fromEnv = process.env[ENV[role]];
-  const candidates: { name: string; source: string }[] = explicit
-    ? [{ name: explicit, source: 'given for this A/B side' }]
+  // Images built here (npm run images) are never pulled; named ones are, when absent.
+  const candidates: { name: string; source: string; pull: boolean }[] = explicit
+    ? [{ name: explicit, source: 'given for this A/B side', pull: true }]
     : fromEnv
-    ? [{ name: fromEnv, source: `${ENV[role]}` }]
+    ? [{ name: fromEnv, source: `${ENV[role]}`, pull: true }]
     : role === 'servers'
-      ? [{ name: IMAGES.servers, source: 'built from fixtures/ by npm run images' }]
+      ? [{ name: IMAGES.servers, source: 'built from fixtures/ by npm run images', pull: false }]
       : [
-          { name: IMAGES.official[role], source: 'official image' },
-          { name: IMAGES.local[role], source: 'local equivalent built by npm run images' },
+          { name: IMAGES.official[role], source: 'official image', pull: true },
+          { name: IMAGES.local[role], source: 'local equivalent built by npm run images', pull: false },
         ];
-  for (const c of candidates) {
-    if (await client.image.exists(ImageName.fromString(c.name)).catch(() => false)) return withId(client, { role, ...c });
+  for (const { name, source } of candidates) {
+    if (await client.image.exists(ImageName.fromString(name)).catch(() => false)) return withId(client, { role, name, source });
   }
   const problems: string[] = [];
-  for (const c of candidates) {
-    if (c.source.startsWith('local') || c.source.startsWith('built')) continue;
+  for (const { name, source } of candidates.filter((c) => c.pull)) {
     try {
-      await withTimeout(client.image.pull(ImageName.fromString(c.name)), pullTimeoutMs, `pulling ${c.name}`);
-      return withId(client, { role, ...c, source: `${c.source}, pulled` });
+      await withTimeout(client.image.pull(ImageName.fromString(name)), pullTimeoutMs, `pulling ${name}`);
+      return withId(client, { role, name, source: `${source}, pulled` });
     } catch (error) {
-      problems.push(`${c.name}: ${(error as Error).message.split('\n')[0]}`);
+      problems.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
   throw new ImageUnavailableError(
