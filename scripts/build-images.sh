@@ -55,7 +55,7 @@ base() { # suite image
 if [ "${1:-}" != "--servers-only" ]; then
   base bookworm "$(img j.local.bookworm)"
   base trixie "$(img j.local.trixie)"
-  build "$(img j.local.postgres)" postgres.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
+  build "$(img j.local.postgres)" postgres.Dockerfile --build-arg "BASE=$(img j.local.trixie)"
   build "$(img j.local.redis)" redis.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
   build "$(img j.local.node)" node.Dockerfile --build-arg "BASE=$(img j.local.trixie)"
   build "$(img j.local.gateway)" contextforge.Dockerfile --build-arg "BASE=$(img j.local.trixie)" \
