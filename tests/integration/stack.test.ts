@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { controlContainer } from '../support/stack/container-control.ts';
 import { gatewayDeathNote, gatewayState } from '../support/stack/gateway-state.ts';
 import { findLocalTools } from '../support/stack/local.ts';
-import { probeRuntime } from '../support/stack/runtime.ts';
+import { dockerodeOf, probeRuntime } from '../support/stack/runtime.ts';
 import type { StackInfo } from '../support/shared/stack-info.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -114,6 +114,28 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
         expect(await dial('127.0.0.1', port), `127.0.0.1:${port}`).toBe('connected');
         for (const address of others) expect(await dial(address, port), `${address}:${port}`).toBe('refused');
       }
+    });
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
+  it('runs ContextForge\'s own entrypoint with what a fair measurement needs: no worker recycling, shared metrics, no health check', async () => {
+    await withHeldStack(async (held) => {
+      const gw = held.gateway!;
+      expect(gw.settings).toEqual({ text: `workers ${gw.workers}, timeout 600 s, max requests 0 (workers never recycled), preload true`, problems: [] });
+      const container = dockerodeOf(runtime.client!)!.getContainer(gw.containerId!);
+      const inspected = await container.inspect();
+      expect(inspected.Config.Healthcheck?.Test).toEqual(['NONE']);
+      expect(inspected.HostConfig.Tmpfs).toEqual({ '/tmp/prometheus': 'rw,mode=1777' });
+      expect(inspected.Config.Env).toContain('PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus');
+      const top = await container.top({ ps_args: '-o pid,ppid,args' }) as { Processes: [string, string, string][] };
+      const gunicorn = top.Processes.filter(([, , args]) => args.includes('gunicorn -c gunicorn.config.py'));
+      const master = gunicorn.filter(([, ppid]) => !gunicorn.some(([pid]) => pid === ppid));
+      expect(master, JSON.stringify(top.Processes)).toHaveLength(1);
+      expect(master[0]![2]).toMatch(/--max-requests 0 .*--preload mcpgateway\.main:app$/);
+      // Each worker has children of its own (ContextForge's sandbox process pool): only the master's are counted.
+      expect(gunicorn.filter(([, ppid]) => ppid === master[0]![0])).toHaveLength(gw.workers);
+      const metrics = await fetch(gw.metricsUrl, { headers: { authorization: `Bearer ${gw.token}` }, signal: AbortSignal.timeout(10_000) });
+      expect(metrics.status).toBe(200);
     });
     expect(await labelledContainers()).toBe(before);
   }, 300_000);

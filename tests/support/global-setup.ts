@@ -31,6 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[mcp-perf] stack ready in ${(info.startedInMs / 1000).toFixed(1)} s (${info.provider})`);
   if (info.images) for (const [role, image] of Object.entries(info.images)) console.log(`[mcp-perf]   ${role}: ${image}`);
   if (info.gateway) console.log(`[mcp-perf]   gateway ${info.gateway.kind} ${info.gateway.version} at ${info.gateway.baseUrl}, ${info.gateway.workers} workers, ${Object.keys(info.gateway.tools).length} tools`);
+  if (info.gateway?.settings) console.log(`[mcp-perf]   gateway settings (from its entrypoint): ${info.gateway.settings.text}`);
+  for (const problem of info.gateway?.settings?.problems ?? []) console.warn(`[mcp-perf] WARNING: ${problem}`);
   project.provide('stack', info);
   project.provide('ab', ab);
   const calibration = await measureCalibration(info).catch((error: Error) => {

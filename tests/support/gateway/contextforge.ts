@@ -3,6 +3,9 @@ import { SignJWT } from 'jose';
 import type { GatewayEndpoints } from '../shared/stack-info.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
+/** Where the gateway's workers share metrics; a container gets a tmpfs there (CONTAINER_TMPFS). */
+export const PROMETHEUS_DIR = '/tmp/prometheus';
+export const CONTAINER_TMPFS = { [PROMETHEUS_DIR]: 'rw,mode=1777' };
 
 export interface ContextForgeSecrets {
   jwtSecret: string;
@@ -57,6 +60,10 @@ export function contextforgeEnv(c: ContextForgeConfig): Record<string, string> {
     HOST: c.host ?? '0.0.0.0',
     PORT: String(c.port ?? CONTEXTFORGE_PORT),
     GUNICORN_WORKERS: String(c.workers),
+    // The official entrypoint recycles each worker after 100000 requests: restarts in the middle of a soak.
+    GUNICORN_MAX_REQUESTS: '0',
+    // Without it each scrape of /metrics/prometheus sees the one worker that answers it.
+    PROMETHEUS_MULTIPROC_DIR: PROMETHEUS_DIR,
     DATABASE_URL: c.databaseUrl,
     CACHE_TYPE: 'redis',
     REDIS_URL: c.redisUrl,

@@ -8,6 +8,8 @@ export interface DirectServer {
   wsUrl: string;
   healthUrl: string;
   /** Container id, when it runs in one (for CPU/memory sampling). */
+  /** The server settings in effect, as the gateway's entrypoint printed them, and what in them makes a run unfair. */
+  settings?: { text: string; problems: string[] };
   containerId?: string;
   pid?: number;
 }
@@ -37,6 +39,8 @@ export interface GatewayEndpoints {
   workers: number;
   /** SQLAlchemy pool of each worker (DB_POOL_SIZE, DB_MAX_OVERFLOW), where the suite configured it. */
   dbPool?: { size: number; maxOverflow: number };
+  /** The server settings in effect, as the gateway's entrypoint printed them, and what in them makes a run unfair. */
+  settings?: { text: string; problems: string[] };
   containerId?: string;
   pid?: number;
 }

@@ -2,13 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { bootstrapContextForge, CONTEXTFORGE_PORT, contextforgeEnv, describeDependencies, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
+import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSettings } from '../gateway/gunicorn-settings.ts';
+import { bootstrapContextForge, CONTAINER_TMPFS, CONTEXTFORGE_PORT, contextforgeEnv, describeDependencies, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
 import { toolCount } from './shipped-servers.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
+import { withoutHealthCheck } from './health-check.ts';
 import { bindHost, bindPorts } from './loopback.ts';
 import { dockerodeOf } from './runtime.ts';
 import type { StackOptions } from './options.ts';
@@ -128,19 +130,22 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const gatewayLog = new LogTail();
     let gateway: StartedTestContainer;
     try {
-      gateway = track(await bindPorts(new GenericContainer(gwImage.name)
+      gateway = track(await withoutHealthCheck(bindPorts(new GenericContainer(gwImage.name)
         .withNetwork(network).withNetworkAliases('gateway').withLabels(labels)
         .withEnvironment(gatewayEnv)
+        .withTmpFs(CONTAINER_TMPFS)
         .withCopyDirectoriesToContainer(extra.copy)
         .withBindMounts(extra.mounts)
         .withExposedPorts(CONTEXTFORGE_PORT)
         .withLogConsumer(gatewayLog.consume)
         .withWaitStrategy(Wait.forListeningPorts())
-        .withStartupTimeout(60_000), host)
+        .withStartupTimeout(60_000), host))
         .start());
     } catch (error) {
       throw new Error(`the gateway (${gwImage.name}) did not start: ${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });
     }
+    // Read now: the entrypoint prints them before gunicorn listens, and the tail keeps only the latest lines.
+    const settings = parseGunicornSettings(gatewayLog.tail(200));
     const gatewayContainer = client.container.getById(gateway.getId());
     const isAlive = async () => (await client.container.inspect(gatewayContainer).catch(() => undefined))?.State.Running ?? false;
 
@@ -162,6 +167,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });
     }
     endpoints.containerId = gateway.getId();
+    endpoints.settings = { text: describeGunicornSettings(settings), problems: gunicornSettingProblems(settings, { workers: opts.gatewayWorkers }) };
 
     const info: StackInfo = {
       provider: 'containers',

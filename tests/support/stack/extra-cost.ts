@@ -24,7 +24,8 @@ export function extraCostSetup(extra: GatewayVariant['extraCost']): {
   mounts: { source: string; target: string; mode: 'ro' }[];
 } {
   if (!extra) return { env: {}, copy: [], mounts: [] };
-  const env: Record<string, string> = { PYTHONPATH: EXTRA_COST_DIR, MCP_PERF_EXTRA_CPU_MS: String(extra.ms ?? 0) };
+  // /app: the official image's own PYTHONPATH, kept.
+  const env: Record<string, string> = { PYTHONPATH: `${EXTRA_COST_DIR}:/app`, MCP_PERF_EXTRA_CPU_MS: String(extra.ms ?? 0) };
   const mounts: { source: string; target: string; mode: 'ro' }[] = [];
   if (extra.knobDir) {
     setExtraCost(extra.knobDir, extra.ms ?? 0);
