@@ -6,7 +6,7 @@ import type { RunResult } from '../support/engine/result.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-baselines-'));
 vi.stubEnv('PERF_BASELINE_DIR', dir);
-const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
+const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
 
 /** A baseline of three recorded runs: the spread between runs is then measured. */
 function baseOf(...runs: RunResult[]) {
@@ -87,6 +87,24 @@ describe('baselines', () => {
     } finally {
       vi.stubEnv('PERF_BASELINE', undefined);
     }
+  });
+
+  it('tells a baseline recorded on another stack (other images or provider) from one recorded on this one', () => {
+    const images = {
+      gateway: 'local/mcp-context-forge:1.1.0 (local equivalent built by npm run images) sha256:1ac4412dc8b2',
+      postgres: 'local/postgres:15 (local equivalent built by npm run images) sha256:4a51998c21e4',
+    };
+    const then = currentEnvironment({ stack: 'containers', images });
+    expect(stackDifferences(then, { stack: 'containers', images: { ...images } })).toEqual([]);
+    expect(stackDifferences(then, { stack: 'containers', images: { ...images, gateway: 'local/mcp-context-forge:1.1.0 (pulled) sha256:1ac4412dc8b2aa' } })).toEqual([]);
+    expect(stackDifferences(then, { stack: 'containers', images: { ...images, gateway: 'local/mcp-context-forge:1.1.0 (local equivalent built by npm run images) sha256:f1dce74eaa10' } }))
+      .toEqual(['gateway: local/mcp-context-forge:1.1.0 (local equivalent built by npm run images) sha256:1ac4412dc8b2 then, local/mcp-context-forge:1.1.0 (local equivalent built by npm run images) sha256:f1dce74eaa10 now']);
+    expect(stackDifferences(then, { stack: 'local' })).toEqual([
+      'stack: containers then, local now',
+      `gateway: ${images.gateway} then, none now`,
+      `postgres: ${images.postgres} then, none now`,
+    ]);
+    expect(stackDifferences(then, undefined)).toEqual([]);
   });
 
   it('scales by the calibration: a machine 1.3x slower everywhere is not a regression', () => {

@@ -52,6 +52,25 @@ export interface Environment {
   images?: Record<string, string>;
 }
 
+/**
+ * How the stack a baseline was recorded on differs from this run's, one line per difference: the provider, and
+ * each image by its id (by its name where either side has no id). Empty when they match or the run has no stack
+ * (a unit test).
+ */
+export function stackDifferences(then: Environment, now: { stack?: string; images?: Record<string, string> } | undefined): string[] {
+  if (!now?.stack) return [];
+  const diffs: string[] = [];
+  if (then.stack && then.stack !== now.stack) diffs.push(`stack: ${then.stack} then, ${now.stack} now`);
+  const key = (image: string): string => /sha256:[0-9a-f]+/.exec(image)?.[0] ?? image.split(' ')[0] ?? image;
+  for (const role of new Set([...Object.keys(then.images ?? {}), ...Object.keys(now.images ?? {})])) {
+    const a = then.images?.[role];
+    const b = now.images?.[role];
+    if (a === undefined || b === undefined) diffs.push(`${role}: ${a ?? 'none'} then, ${b ?? 'none'} now`);
+    else if (key(a) !== key(b) && !(key(a).startsWith(key(b)) || key(b).startsWith(key(a)))) diffs.push(`${role}: ${a} then, ${b} now`);
+  }
+  return diffs;
+}
+
 export function currentEnvironment(extra: Partial<Environment> = {}): Environment {
   return { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, ...extra };
 }

@@ -3,7 +3,7 @@ import type { RunResult } from '../engine/result.ts';
 import { caseRecord, type MonitorRecord } from '../shared/case-record.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
-import { compareWithBaseline, currentEnvironment, readBaseline, toBaseline, writeBaseline, type Baseline, type CompareOptions } from './baseline.ts';
+import { compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions } from './baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo } from '../shared/slo.ts';
 import type { AbOutcome } from '../shared/ab-outcome.ts';
@@ -87,12 +87,24 @@ expect.extend({
     if (!base) return record('no baseline');
     const cmp = compareWithBaseline(received, base, calibration, options);
     const judged = process.env.PERF_BASELINE === 'judge';
-    caseRecord().checks.push({ scenario: received.scenario, kind: 'baseline', pass: cmp.pass, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
+    const info = inject('stack');
+    const otherStack = stackDifferences(base.environment, info && { stack: info.provider, images: info.images });
+    const refused = judged && otherStack.length > 0;
+    caseRecord().checks.push({ scenario: received.scenario, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
     const table = formatChecks(cmp.rows);
     const header = `baseline of ${base.recordedAt.slice(0, 10)}, ${base.runs?.length ?? 1} run(s) (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''}); speed factor ${cmp.speedFactor.toFixed(2)} (calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then)` +
+      (otherStack.length ? `; RECORDED ON ANOTHER STACK (${otherStack.join('; ')})` : '') +
       (judged ? '' : `; ${cmp.pass ? 'within' : 'OUTSIDE'} its band, reported, not judged (PERF_BASELINE=judge on the machine that recorded it makes it a verdict)`);
     console.log(`   ${header}\n${table.replace(/^/gm, '   ')}`);
+    if (otherStack.length) caseRecord().notes.push(`baseline recorded on another stack: ${otherStack.join('; ')}`);
     if (!judged) return { pass: true, message: () => `"${received.scenario}": ${header}` };
+    if (refused) {
+      return {
+        pass: false,
+        message: () => `"${received.scenario}" cannot be judged against its baseline: it was recorded on another stack, so a difference would measure the stacks, not the change:\n` +
+          `${otherStack.join('\n')}\n(record one on this stack with PERF_BASELINE=record, or compare the two with the A/B gate: npm run perf:ab)`,
+      };
+    }
     return {
       pass: cmp.pass,
       message: () => cmp.pass
