@@ -5,9 +5,12 @@
 #   npm run registry -- build    build it only (npm run setup -- --with-registry does this)
 #   npm run registry -- start    start it (PERF_REGISTRY_PORT, default 5000); prints its address
 #   npm run registry -- push     push this project's images in use to it, as 127.0.0.1:<port>/mcp-perf/<role>:<tag>
+#   npm run registry -- mirror   push the images in use as a replica of the official ones, under official-style
+#                                names (127.0.0.1:<port>/library/postgres:17-alpine, .../ibm/mcp-context-forge:v1.1.0)
 #   npm run registry -- stop     stop it
 # Then run the suite from the registry:
 #   MCP_PERF_GATEWAY_IMAGE=127.0.0.1:5000/mcp-perf/gateway:1.1.0 npm run perf
+#   MCP_PERF_REGISTRY=127.0.0.1:5000 npm run setup && MCP_PERF_REGISTRY=127.0.0.1:5000 npm run perf   (after mirror)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,6 +22,7 @@ data="$root/.tools/registry-data"
 pidfile="$root/.tools/registry.pid"
 log() { printf '[registry] %s\n' "$*" >&2; }
 die() { printf '[registry] error: %s\n' "$*" >&2; exit 1; }
+img() { node -e "const j=require('./fixtures/images/images.json');console.log($1)"; }
 answers() { curl -fsS --max-time 2 "http://$addr/v2/" >/dev/null 2>&1; }
 
 build() {
@@ -55,7 +59,6 @@ EOF
 
 push() {
   answers || die "no registry answers at $addr: run npm run registry -- start"
-  img() { node -e "const j=require('./fixtures/images/images.json');console.log($1)"; }
   for role in postgres redis gateway servers; do
     if [ "$role" = servers ]; then src=$(img "j.servers"); else
       src=$(img "j.official.$role"); docker image inspect "$src" >/dev/null 2>&1 || src=$(img "j.local.$role"); fi
@@ -63,6 +66,20 @@ push() {
     dst="$addr/mcp-perf/$role:${src##*:}"
     docker tag "$src" "$dst"
     docker push -q "$dst" >/dev/null || die "pushing $dst failed"
+    log "$src -> $dst"
+  done
+}
+
+mirror() {
+  answers || die "no registry answers at $addr: run npm run registry -- start"
+  for role in postgres redis gateway; do
+    src=$(MCP_PERF_REGISTRY= node scripts/official-image.ts "$role")
+    docker image inspect "$src" >/dev/null 2>&1 || src=$(img "j.local.$role")
+    docker image inspect "$src" >/dev/null 2>&1 || die "$src is not here: run npm run setup first"
+    dst=$(MCP_PERF_REGISTRY=$addr node scripts/official-image.ts "$role")
+    docker tag "$src" "$dst"
+    docker push -q "$dst" >/dev/null || die "pushing $dst failed"
+    docker rmi "$dst" >/dev/null
     log "$src -> $dst"
   done
 }
@@ -76,6 +93,7 @@ case "${1:-}" in
   build) build; log "$bin" ;;
   start) start ;;
   push) push ;;
+  mirror) mirror ;;
   stop) stop ;;
-  *) die "usage: npm run registry -- build | start | push | stop" ;;
+  *) die "usage: npm run registry -- build | start | push | mirror | stop" ;;
 esac

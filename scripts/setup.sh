@@ -2,7 +2,8 @@
 # Makes this machine able to run the perf suite on its default stack (containers):
 #  1. a Docker engine that answers (on Debian as root without one: installs docker.io and starts
 #     dockerd with --iptables=false --ip-masq=false, so containers stay on a bridge inside this machine);
-#  2. the images: official ones when present or pullable, otherwise built locally (npm run images).
+#  2. the images: official ones when present or pullable (from MCP_PERF_REGISTRY, a mirror, when it is set),
+#     otherwise built locally (npm run images).
 #  3. with --with-browser: Chromium, for the test that opens report.html in a real browser;
 #  4. with --with-k6: k6 at .tools/k6, for the test that runs exported k6 scripts (built with Go if needed);
 #  5. with --with-registry: a real registry at .tools/registry (built with Go), for the test that pulls from one.
@@ -40,7 +41,7 @@ roles="postgres redis gateway"
 # An A/B run brings both gateway images itself (they are pulled when the stacks start): only the rest is needed.
 if [ -n "${PERF_AB_BASE:-}" ] && [ -n "${PERF_AB_HEAD:-}" ]; then roles="postgres redis"; log "A/B run: the gateway images are $PERF_AB_BASE and $PERF_AB_HEAD"; fi
 for role in $roles; do
-  official=$(img "j.official.$role")
+  official=$(node scripts/official-image.ts "$role")
   if have "$official"; then continue; fi
   if timeout 300 docker pull -q "$official" >/dev/null 2>&1; then log "pulled $official"; continue; fi
   log "$official is not here and cannot be pulled; its local equivalent is built (or brought up to date)"

@@ -14,7 +14,8 @@ import { freePort, startProcess, type ManagedProcess } from '../support/stack/pr
 import { probeRuntime } from '../support/stack/runtime.ts';
 
 const run = promisify(execFile);
-const registryBin = fileURLToPath(new URL('../../.tools/registry', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const registryBin = join(root, '.tools/registry');
 const runtime = await probeRuntime();
 const source = [IMAGES.official.redis, IMAGES.local.redis];
 const present = runtime.ok ? (await Promise.all(source.map((n) => run('docker', ['image', 'inspect', n]).then(() => n, () => undefined)))).find(Boolean) : undefined;
@@ -53,6 +54,26 @@ describe.skipIf(why !== '')(`images from a registry${why ? ` (skipped: ${why})` 
       vi.unstubAllEnvs();
     }
   }, 600_000);
+
+  it('a mirror of the official images (npm run registry -- mirror): MCP_PERF_REGISTRY makes the suite pull them by their official-style names', async () => {
+    const port = addr.split(':')[1]!;
+    const mirror = await run('bash', ['scripts/registry.sh', 'mirror'], { cwd: root, env: { ...process.env, PERF_REGISTRY_PORT: port }, timeout: 600_000 });
+    expect(mirror.stderr).toMatch(new RegExp(`-> ${addr}/ibm/mcp-context-forge:v${IMAGES.contextforgeVersion}`));
+    const gateway = `${addr}/ibm/mcp-context-forge:v${IMAGES.contextforgeVersion}`;
+    const postgres = `${addr}/library/postgres:${IMAGES.official.postgres.split(':')[1]}`;
+    tags.push(gateway, postgres);
+    vi.stubEnv('MCP_PERF_REGISTRY', addr);
+    try {
+      for (const [role, name] of [['gateway', gateway], ['postgres', postgres]] as const) {
+        const here = (await Promise.all([IMAGES.official[role], IMAGES.local[role]].map((n) => run('docker', ['image', 'inspect', '--format', '{{.Id}}', n]).then((r) => r.stdout.trim(), () => ''))))
+          .find(Boolean);
+        const image = await resolveImage(runtime.client!, role, 300_000);
+        expect(image).toMatchObject({ name, source: 'official image, from MCP_PERF_REGISTRY, pulled', id: here });
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 900_000);
 
   it('says what failed and what to do when the registry has no such image', async () => {
     vi.stubEnv('MCP_PERF_REDIS_IMAGE', `${addr}/team/redis:no-such-tag`);

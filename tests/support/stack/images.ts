@@ -20,6 +20,23 @@ const ENV: Record<ImageRole, string> = {
   servers: 'MCP_PERF_SERVERS_IMAGE',
 };
 
+/**
+ * A role's official image, by the name a registry mirror holds it under when MCP_PERF_REGISTRY=host[:port][/path]
+ * is set (a pull-through cache, Harbor or Artifactory proxy, or `npm run registry -- mirror`): the official
+ * registry is replaced by the mirror and Docker Hub's implicit "library/" made explicit, e.g.
+ * postgres:17-alpine -> host/library/postgres:17-alpine, ghcr.io/ibm/mcp-context-forge:v1.1.0 ->
+ * host/ibm/mcp-context-forge:v1.1.0.
+ */
+export function officialName(role: keyof ImagesFile['official'], registry = process.env.MCP_PERF_REGISTRY): string {
+  const name = IMAGES.official[role];
+  if (!registry) return name;
+  const parts = name.split('/');
+  const first = parts[0]!;
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  if (parts.length === 1) parts.unshift('library');
+  return `${registry.replace(/\/+$/, '')}/${parts.join('/')}`;
+}
+
 export interface ResolvedImage {
   role: ImageRole;
   name: string;
@@ -42,33 +59,42 @@ export class ImageUnavailableError extends Error {
 
 /**
  * Picks the image for a role: `explicit` (one side of an A/B run) or the environment variable if set; else
- * the official image if present or pullable; else the equivalent that `npm run images` builds without a
- * registry. Fails fast, naming what to run, when none can be had.
+ * the official image if present or pullable (from MCP_PERF_REGISTRY first, when set); else the equivalent that
+ * `npm run images` builds without a registry. Fails fast, naming what to run, when none can be had.
  */
 export async function resolveImage(client: ContainerRuntimeClient, role: ImageRole, pullTimeoutMs = 600_000, explicit?: string): Promise<ResolvedImage> {
   const fromEnv = process.env[ENV[role]];
-  // Images built here (npm run images) are never pulled; named ones are, when absent.
-  const candidates: { name: string; source: string; pull: boolean }[] = explicit
-    ? [{ name: explicit, source: 'given for this A/B side', pull: true }]
+  const mirror = process.env.MCP_PERF_REGISTRY;
+  // Images built here (npm run images) are never pulled. A named image is pulled when absent: a mirror the user
+  // named before a local equivalent is looked for; the official registry, which may be unreachable, only after.
+  const candidates: { name: string; source: string; pull: 'first' | 'last' | 'never' }[] = explicit
+    ? [{ name: explicit, source: 'given for this A/B side', pull: 'first' }]
     : fromEnv
-    ? [{ name: fromEnv, source: `${ENV[role]}`, pull: true }]
+    ? [{ name: fromEnv, source: `${ENV[role]}`, pull: 'first' }]
     : role === 'servers'
-      ? [{ name: IMAGES.servers, source: 'built from fixtures/ by npm run images', pull: false }]
+      ? [{ name: IMAGES.servers, source: 'built from fixtures/ by npm run images', pull: 'never' }]
       : [
-          { name: IMAGES.official[role], source: 'official image', pull: true },
-          { name: IMAGES.local[role], source: 'local equivalent built by npm run images', pull: false },
+          { name: officialName(role), source: mirror ? 'official image, from MCP_PERF_REGISTRY' : 'official image', pull: mirror ? 'first' : 'last' },
+          { name: IMAGES.local[role], source: 'local equivalent built by npm run images', pull: 'never' },
         ];
-  for (const { name, source } of candidates) {
-    if (await client.image.exists(ImageName.fromString(name)).catch(() => false)) return withId(client, { role, name, source });
-  }
   const problems: string[] = [];
-  for (const { name, source } of candidates.filter((c) => c.pull)) {
+  const pull = async (name: string, source: string): Promise<ResolvedImage | undefined> => {
     try {
       await withTimeout(client.image.pull(ImageName.fromString(name)), pullTimeoutMs, `pulling ${name}`);
-      return withId(client, { role, name, source: `${source}, pulled` });
+      return await withId(client, { role, name, source: `${source}, pulled` });
     } catch (error) {
       problems.push(`${name}: ${(error as Error).message.split('\n')[0]}`);
+      return undefined;
     }
+  };
+  for (const { name, source, pull: when } of candidates) {
+    if (await client.image.exists(ImageName.fromString(name)).catch(() => false)) return withId(client, { role, name, source });
+    const pulled = when === 'first' ? await pull(name, source) : undefined;
+    if (pulled) return pulled;
+  }
+  for (const { name, source } of candidates.filter((c) => c.pull === 'last')) {
+    const pulled = await pull(name, source);
+    if (pulled) return pulled;
   }
   throw new ImageUnavailableError(
     `no ${role} image is available: ${candidates.map((c) => c.name).join(' or ')} ${candidates.length > 1 ? 'are' : 'is'} not present` +
