@@ -1,7 +1,8 @@
 // Images from a registry, as a user's come: a real registry (CNCF Distribution, built by
 // `npm run setup -- --with-registry`) on a loopback port, an image pushed to it, removed here, and pulled back by
-// the suite's image resolution when MCP_PERF_<ROLE>_IMAGE names it. Skips, saying why, without a container
-// runtime or the registry binary.
+// the suite's image resolution when MCP_PERF_<ROLE>_IMAGE names it; and a mirror of the official images
+// (npm run registry -- mirror) pulled from by their official paths with MCP_PERF_REGISTRY. Skips, saying why,
+// without a container runtime or the registry binary.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
