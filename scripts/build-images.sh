@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds, without any container registry, images equivalent to the official ones the stack uses:
-# Debian bases made with debootstrap + docker import, then Postgres, Redis, Node 24 and ContextForge
+# Builds images equivalent to the official ones the stack uses: Debian bases from the official debian:<suite>-slim
+# when a registry has it (MCP_PERF_REGISTRY, else Docker Hub), else made with debootstrap + docker import (root or
+# passwordless sudo), then Postgres, Redis, Node 24 and ContextForge
 # from Debian's packages, npm and PyPI, and the image of our own MCP servers.
 # Reruns are cheap: bases that exist are kept, and docker's layer cache does the rest.
 # Usage: scripts/build-images.sh [--servers-only] ; FORCE_BASE=1 rebuilds the Debian bases.
@@ -26,28 +27,51 @@ build() { # name dockerfile [build args...]
   log "$name ready in $((SECONDS - t0))s"
 }
 
+# Runs a command as root: directly, or through sudo without a password (GitHub's runners), else says what to do.
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; return; fi
+  sudo -n true 2>/dev/null || die "making the Debian bases without a registry needs root (debootstrap): run npm run setup as root or with passwordless sudo, or give a registry that has debian:<suite>-slim (MCP_PERF_REGISTRY)"
+  sudo -n "$@"
+}
+
 base() { # suite image
   local suite=$1 name=$2
   if [ -z "${FORCE_BASE:-}" ] && docker image inspect "$name" >/dev/null 2>&1; then log "$name present"; return; fi
-  command -v debootstrap >/dev/null || die "debootstrap is needed to make $name (apt-get install debootstrap)"
+  # With a registry: the official Debian image, plus the CA certificates debootstrap's base has. No root needed.
+  local official="debian:$suite-slim"
+  [ -z "${MCP_PERF_REGISTRY:-}" ] || official="${MCP_PERF_REGISTRY%/}/library/debian:$suite-slim"
+  local bundle=/etc/ssl/certs/ca-certificates.crt
+  local ca_env="NODE_EXTRA_CA_CERTS=$bundle PIP_CERT=$bundle REQUESTS_CA_BUNDLE=$bundle SSL_CERT_FILE=$bundle"
+  if timeout 300 docker pull -q "$official" >/dev/null 2>&1; then
+    local ctx; ctx=$(mktemp -d /tmp/mcp-perf-base.XXXXXX)
+    mkdir "$ctx/ca" && { cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true; }
+    printf '%s\n' "FROM $official" "COPY ca/ /usr/local/share/ca-certificates/" \
+      'RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*' \
+      "ENV $ca_env" > "$ctx/Dockerfile"
+    docker build --network host -q -t "$name" "$ctx" >/dev/null || { rm -rf "$ctx"; die "building $name from $official failed"; }
+    rm -rf "$ctx"
+    log "$name made from $official (pulled; no debootstrap, no root)"
+    return
+  fi
+  log "$official cannot be pulled: $name is made with debootstrap"
+  command -v debootstrap >/dev/null || as_root apt-get install -y -qq debootstrap >/dev/null || die "debootstrap is needed to make $name (apt-get install debootstrap)"
   local mirror
   mirror=$(grep -hoE '^URIs: *[^ ]+' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -1 || true)
   [ -n "$mirror" ] || mirror=$(grep -hoE '^deb +[^ ]+' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | head -1 || true)
   [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt sources"
   local dir; dir=$(mktemp -d /tmp/mcp-perf-rootfs.XXXXXX)
-  trap 'rm -rf "$dir"' RETURN
+  trap 'as_root rm -rf "$dir"' RETURN
   log "debootstrap $suite from $mirror (about a minute)"
-  debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" "$mirror" >/tmp/mcp-perf-debootstrap.log 2>&1 || { tail -20 /tmp/mcp-perf-debootstrap.log >&2; die "debootstrap $suite failed"; }
-  echo "deb $mirror $suite main" > "$dir/etc/apt/sources.list"
+  as_root debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" "$mirror" >/tmp/mcp-perf-debootstrap.log 2>&1 || { tail -20 /tmp/mcp-perf-debootstrap.log >&2; die "debootstrap $suite failed"; }
+  echo "deb $mirror $suite main" | as_root tee "$dir/etc/apt/sources.list" >/dev/null
   # Registries may be reached through a TLS proxy whose CA this machine trusts: the image trusts it too.
   if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
-    cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
-    chroot "$dir" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in $suite"
+    as_root cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+    as_root chroot "$dir" update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in $suite"
   fi
-  local bundle=/etc/ssl/certs/ca-certificates.crt
-  tar -C "$dir" -c . | docker import \
+  as_root tar -C "$dir" -c . | docker import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    -c "ENV NODE_EXTRA_CA_CERTS=$bundle PIP_CERT=$bundle REQUESTS_CA_BUNDLE=$bundle SSL_CERT_FILE=$bundle" \
+    -c "ENV $ca_env" \
     -c 'CMD ["/bin/bash"]' - "$name" >/dev/null
   log "$name imported"
 }

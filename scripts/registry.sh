@@ -6,7 +6,8 @@
 #   npm run registry -- start    start it (PERF_REGISTRY_PORT, default 5000); prints its address
 #   npm run registry -- push     push this project's images in use to it, as 127.0.0.1:<port>/mcp-perf/<role>:<tag>
 #   npm run registry -- mirror   push the images in use as a replica of the official ones, under official-style
-#                                names (127.0.0.1:<port>/library/postgres:17-alpine, .../ibm/mcp-context-forge:v1.1.0)
+#                                names (127.0.0.1:<port>/library/postgres:17-alpine, .../ibm/mcp-context-forge:v1.1.0,
+#                                and the Debian bases as .../library/debian:<suite>-slim)
 #   npm run registry -- stop     stop it
 # Then run the suite from the registry:
 #   MCP_PERF_GATEWAY_IMAGE=127.0.0.1:5000/mcp-perf/gateway:1.1.0 npm run perf
@@ -80,6 +81,13 @@ mirror() {
     docker tag "$src" "$dst"
     docker push -q "$dst" >/dev/null || die "pushing $dst failed"
     docker rmi "$dst" >/dev/null
+    log "$src -> $dst"
+  done
+  # Stand-ins for the official Debian bases the image builder pulls when a registry has them.
+  for suite in bookworm trixie; do
+    src=$(img "j.local.$suite"); dst="$addr/library/debian:$suite-slim"
+    docker image inspect "$src" >/dev/null 2>&1 || continue
+    docker tag "$src" "$dst" && docker push -q "$dst" >/dev/null && docker rmi "$dst" >/dev/null || die "pushing $dst failed"
     log "$src -> $dst"
   done
 }

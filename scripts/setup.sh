@@ -17,6 +17,9 @@ die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 engine_up() { timeout 10 docker info >/dev/null 2>&1; }
 
 if ! engine_up; then
+  if { timeout 10 docker info 2>&1 || true; } | grep -qi 'permission denied'; then
+    die "a Docker engine runs, but $(id -un) may not use its socket: add yourself to the docker group (sudo usermod -aG docker $(id -un)), log in again, and rerun"
+  fi
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     die "no Docker engine answers. Install and start Docker (or Podman with its Docker socket), then rerun. Without any container runtime, run the suite with PERF_STACK=direct."
   fi
@@ -48,7 +51,6 @@ for role in $roles; do
   need_local=1
 done
 if [ "$need_local" = 1 ]; then
-  command -v debootstrap >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq debootstrap >/dev/null; } || die "debootstrap is needed to build the local images"
   bash scripts/build-images.sh
 else
   bash scripts/build-images.sh --servers-only
