@@ -125,8 +125,8 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
       const container = dockerodeOf(runtime.client!)!.getContainer(gw.containerId!);
       const inspected = await container.inspect();
       expect(inspected.Config.Healthcheck?.Test).toEqual(['NONE']);
-      expect(inspected.HostConfig.Tmpfs).toEqual({ '/tmp/prometheus': 'rw,mode=1777' });
-      expect(inspected.Config.Env).toContain('PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus');
+      expect(inspected.HostConfig.Tmpfs).toEqual({ '/tmp/mcp-perf-metrics': 'rw,mode=1777' });
+      expect(inspected.Config.Env).toContain('PROMETHEUS_MULTIPROC_DIR=/tmp/mcp-perf-metrics');
       const top = await container.top({ ps_args: '-o pid,ppid,args' }) as { Processes: [string, string, string][] };
       const gunicorn = top.Processes.filter(([, , args]) => args.includes('gunicorn -c gunicorn.config.py'));
       const master = gunicorn.filter(([, ppid]) => !gunicorn.some(([pid]) => pid === ppid));

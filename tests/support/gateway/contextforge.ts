@@ -3,8 +3,11 @@ import { SignJWT } from 'jose';
 import type { GatewayEndpoints } from '../shared/stack-info.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
-/** Where the gateway's workers share metrics; a container gets a tmpfs there (CONTAINER_TMPFS). */
-export const PROMETHEUS_DIR = '/tmp/prometheus';
+/**
+ * Where the gateway's workers share metrics; a container gets a tmpfs there (CONTAINER_TMPFS). A path no image
+ * has: Docker mounts a tmpfs over a directory the image already has as root 0755, whatever mode it is asked for.
+ */
+export const PROMETHEUS_DIR = '/tmp/mcp-perf-metrics';
 export const CONTAINER_TMPFS = { [PROMETHEUS_DIR]: 'rw,mode=1777' };
 
 export interface ContextForgeSecrets {
