@@ -8,8 +8,6 @@ export interface DirectServer {
   wsUrl: string;
   healthUrl: string;
   /** Container id, when it runs in one (for CPU/memory sampling). */
-  /** The server settings in effect, as the gateway's entrypoint printed them, and what in them makes a run unfair. */
-  settings?: { text: string; problems: string[] };
   containerId?: string;
   pid?: number;
 }
