@@ -3,14 +3,14 @@ import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testconta
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSettings } from '../gateway/gunicorn-settings.ts';
-import { bootstrapContextForge, CONTAINER_TMPFS, CONTEXTFORGE_PORT, contextforgeEnv, describeDependencies, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
+import { bootstrapContextForge, CONTEXTFORGE_PORT, contextforgeEnv, describeDependencies, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
 import { toolCount } from './shipped-servers.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
-import { withoutHealthCheck } from './health-check.ts';
+import { asGatewayContainer } from './gateway-container.ts';
 import { bindHost, bindPorts } from './loopback.ts';
 import { dockerodeOf } from './runtime.ts';
 import type { StackOptions } from './options.ts';
@@ -130,16 +130,10 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const gatewayLog = new LogTail();
     let gateway: StartedTestContainer;
     try {
-      gateway = track(await withoutHealthCheck(bindPorts(new GenericContainer(gwImage.name)
+      gateway = track(await asGatewayContainer(new GenericContainer(gwImage.name)
         .withNetwork(network).withNetworkAliases('gateway').withLabels(labels)
-        .withEnvironment(gatewayEnv)
-        .withTmpFs(CONTAINER_TMPFS)
         .withCopyDirectoriesToContainer(extra.copy)
-        .withBindMounts(extra.mounts)
-        .withExposedPorts(CONTEXTFORGE_PORT)
-        .withLogConsumer(gatewayLog.consume)
-        .withWaitStrategy(Wait.forListeningPorts())
-        .withStartupTimeout(60_000), host))
+        .withBindMounts(extra.mounts), { env: gatewayEnv, port: CONTEXTFORGE_PORT, host, log: gatewayLog, startupTimeoutMs: 60_000 })
         .start());
     } catch (error) {
       throw new Error(`the gateway (${gwImage.name}) did not start: ${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });

@@ -1,8 +1,8 @@
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { CONTAINER_TMPFS, ContextForgeAdmin } from '../gateway/contextforge.ts';
+import { ContextForgeAdmin } from '../gateway/contextforge.ts';
 import { withTimeout } from './cleanup.ts';
 import { LogTail } from './log-tail.ts';
-import { withoutHealthCheck } from './health-check.ts';
+import { asGatewayContainer } from './gateway-container.ts';
 import { bindPorts } from './loopback.ts';
 import type { ScaleOut } from '../shared/stack-info.ts';
 
@@ -42,10 +42,8 @@ export async function startExtraGateway(s: ScaleOut, index: number, token: strin
   const log = new LogTail();
   let c: StartedTestContainer | undefined;
   try {
-    c = await withoutHealthCheck(bindPorts(new GenericContainer(s.gatewayImage)
-      .withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels).withEnvironment(s.gatewayEnv)
-      .withTmpFs(CONTAINER_TMPFS)
-      .withExposedPorts(s.gatewayPort).withLogConsumer(log.consume).withWaitStrategy(Wait.forListeningPorts()).withStartupTimeout(timeoutMs), s.bindHost))
+    c = await asGatewayContainer(new GenericContainer(s.gatewayImage).withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels),
+      { env: s.gatewayEnv, port: s.gatewayPort, host: s.bindHost, log, startupTimeoutMs: timeoutMs })
       .start();
     const admin = new ContextForgeAdmin(`http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}`, token);
     await admin.waitReady(timeoutMs);
