@@ -105,6 +105,10 @@ describe('baselines', () => {
       `postgres: ${images.postgres} then, none now`,
     ]);
     expect(stackDifferences(then, undefined)).toEqual([]);
+    // Without ids, names are compared whole: one that merely starts like the other is another image.
+    const named = currentEnvironment({ stack: 'containers', images: { redis: 'local/redis:7 (local equivalent built by npm run images)' } });
+    expect(stackDifferences(named, { stack: 'containers', images: { redis: 'local/redis:7-alpine (pulled)' } })).toHaveLength(1);
+    expect(stackDifferences(named, { stack: 'containers', images: { redis: 'local/redis:7 (pulled)' } })).toEqual([]);
   });
 
   it('scales by the calibration: a machine 1.3x slower everywhere is not a regression', () => {

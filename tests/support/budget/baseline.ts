@@ -61,12 +61,17 @@ export function stackDifferences(then: Environment, now: { stack?: string; image
   if (!now?.stack) return [];
   const diffs: string[] = [];
   if (then.stack && then.stack !== now.stack) diffs.push(`stack: ${then.stack} then, ${now.stack} now`);
-  const key = (image: string): string => /sha256:[0-9a-f]+/.exec(image)?.[0] ?? image.split(' ')[0] ?? image;
+  const id = (image: string) => /sha256:[0-9a-f]+/.exec(image)?.[0];
+  // Ids are compared by prefix (records keep a short id); names, where either side has no id, whole.
+  const same = (a: string, b: string) => {
+    const [ia, ib] = [id(a), id(b)];
+    return ia && ib ? ia.startsWith(ib) || ib.startsWith(ia) : a.split(' ')[0] === b.split(' ')[0];
+  };
   for (const role of new Set([...Object.keys(then.images ?? {}), ...Object.keys(now.images ?? {})])) {
     const a = then.images?.[role];
     const b = now.images?.[role];
     if (a === undefined || b === undefined) diffs.push(`${role}: ${a ?? 'none'} then, ${b ?? 'none'} now`);
-    else if (key(a) !== key(b) && !(key(a).startsWith(key(b)) || key(b).startsWith(key(a)))) diffs.push(`${role}: ${a} then, ${b} now`);
+    else if (!same(a, b)) diffs.push(`${role}: ${a} then, ${b} now`);
   }
   return diffs;
 }
