@@ -66,8 +66,8 @@ expect.extend({
   },
   toMatchBaseline(received: RunResult, options: CompareOptions = {}) {
     const calibration = inject('calibration') ?? null;
+    const info = inject('stack');
     const record = (why: string, previous?: Baseline) => {
-      const info = inject('stack');
       const env = currentEnvironment({
         stack: info.provider,
         gateway: info.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
@@ -87,7 +87,6 @@ expect.extend({
     if (!base) return record('no baseline');
     const cmp = compareWithBaseline(received, base, calibration, options);
     const judged = process.env.PERF_BASELINE === 'judge';
-    const info = inject('stack');
     const otherStack = stackDifferences(base.environment, info && { stack: info.provider, images: info.images });
     const refused = judged && otherStack.length > 0;
     caseRecord().checks.push({ scenario: received.scenario, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
