@@ -58,37 +58,43 @@ EOF
   echo "$addr"
 }
 
+# The image this machine uses for a role: the official one when present, else its local equivalent.
+in_use() {
+  local src
+  if [ "$1" = servers ]; then src=$(img "j.servers"); else
+    src=$(MCP_PERF_REGISTRY= node scripts/official-image.ts "$1")
+    docker image inspect "$src" >/dev/null 2>&1 || src=$(img "j.local.$1")
+  fi
+  docker image inspect "$src" >/dev/null 2>&1 || die "$src is not here: run npm run setup first"
+  echo "$src"
+}
+
+publish() { # source destination
+  docker tag "$1" "$2"
+  docker push -q "$2" >/dev/null || die "pushing $2 failed"
+  log "$1 -> $2"
+}
+
 push() {
   answers || die "no registry answers at $addr: run npm run registry -- start"
   for role in postgres redis gateway servers; do
-    if [ "$role" = servers ]; then src=$(img "j.servers"); else
-      src=$(img "j.official.$role"); docker image inspect "$src" >/dev/null 2>&1 || src=$(img "j.local.$role"); fi
-    docker image inspect "$src" >/dev/null 2>&1 || die "$src is not here: run npm run setup first"
-    dst="$addr/mcp-perf/$role:${src##*:}"
-    docker tag "$src" "$dst"
-    docker push -q "$dst" >/dev/null || die "pushing $dst failed"
-    log "$src -> $dst"
+    src=$(in_use "$role")
+    publish "$src" "$addr/mcp-perf/$role:${src##*:}"
   done
 }
 
 mirror() {
   answers || die "no registry answers at $addr: run npm run registry -- start"
   for role in postgres redis gateway; do
-    src=$(MCP_PERF_REGISTRY= node scripts/official-image.ts "$role")
-    docker image inspect "$src" >/dev/null 2>&1 || src=$(img "j.local.$role")
-    docker image inspect "$src" >/dev/null 2>&1 || die "$src is not here: run npm run setup first"
+    src=$(in_use "$role")
     dst=$(MCP_PERF_REGISTRY=$addr node scripts/official-image.ts "$role")
-    docker tag "$src" "$dst"
-    docker push -q "$dst" >/dev/null || die "pushing $dst failed"
-    docker rmi "$dst" >/dev/null
-    log "$src -> $dst"
+    publish "$src" "$dst" && docker rmi "$dst" >/dev/null
   done
   # Stand-ins for the official Debian bases the image builder pulls when a registry has them.
   for suite in bookworm trixie; do
-    src=$(img "j.local.$suite"); dst="$addr/library/debian:$suite-slim"
+    src=$(img "j.local.$suite")
     docker image inspect "$src" >/dev/null 2>&1 || continue
-    docker tag "$src" "$dst" && docker push -q "$dst" >/dev/null && docker rmi "$dst" >/dev/null || die "pushing $dst failed"
-    log "$src -> $dst"
+    publish "$src" "$addr/library/debian:$suite-slim" && docker rmi "$addr/library/debian:$suite-slim" >/dev/null
   done
 }
 

@@ -36,7 +36,6 @@ fi
 log "Docker engine answers: $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 
 have() { docker image inspect "$1" >/dev/null 2>&1; }
-img() { node -e "const j=require('./fixtures/images/images.json');console.log($1)"; }
 need_local=0
 # Local equivalents are rebuilt whenever they are the ones in use: docker's cache makes an unchanged
 # rebuild take seconds, and a changed image definition is never left stale.
