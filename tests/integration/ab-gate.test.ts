@@ -1,7 +1,8 @@
 // The A/B harness end to end on two loopback targets with known latencies: the same target on both sides
 // passes, a head 50% slower fails with a verdict table naming the metric. No containers needed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roundOrder, runAbCase, type AbCaseSpec } from '../support/ab-gate.ts';
+import { seededRandom } from '../support/analysis/random.ts';
+import { roundOrders, runAbCase, type AbCaseSpec } from '../support/ab-gate.ts';
 import '../support/budget/matchers.ts';
 import type { AbStacks } from '../support/shared/stack-info.ts';
 import { runCleanups } from '../support/stack/cleanup.ts';
@@ -40,8 +41,14 @@ function spec(ab: AbStacks, delayMs: Record<'base' | 'head', number>): AbCaseSpe
 }
 
 describe('A/B gate harness', () => {
-  it('alternates the order of the sides round by round (A B, B A, ...)', () => {
-    expect([0, 1, 2, 3].map(roundOrder)).toEqual([['base', 'head'], ['head', 'base'], ['base', 'head'], ['head', 'base']]);
+  it('orders each two rounds as base-head and head-base, which first drawn by the seed', () => {
+    const orders = roundOrders(40, seededRandom(7));
+    for (let i = 0; i < 40; i += 2) expect([orders[i]!.join(' '), orders[i + 1]!.join(' ')].sort()).toEqual(['base head', 'head base']);
+    const baseFirstInPair = orders.filter((_, i) => i % 2 === 0).map((o) => o[0] === 'base');
+    expect(baseFirstInPair).toContain(true);
+    expect(baseFirstInPair).toContain(false);
+    expect(roundOrders(40, seededRandom(7))).toEqual(orders);
+    expect(roundOrders(5, seededRandom(1))).toHaveLength(5);
   });
 
   it('passes the same target on both sides, with the detectable change stated', async () => {

@@ -1,11 +1,12 @@
-// The regression gate's harness: one load phase measured on base and on head in alternating order
-// (base head, head base, ...), so the runner's drift hits both alike, and each metric judged on the
-// paired rounds (budget/paired.ts). Only one side carries load at a time; the idle side's CPU is measured.
+// The regression gate's harness: one load phase measured on base and on head in alternating order (each two
+// rounds hold base-head and head-base, in a seeded random order), so the runner's drift hits both alike, and
+// each metric judged on the paired rounds (budget/paired.ts). Only one side carries load at a time; the idle side's CPU is measured.
 import { inject } from 'vitest';
 import { changeText, errorRateVerdict, pairedVerdict, worseLimitText } from './budget/paired.ts';
 import type { AbOutcome, AbVerdictRow, Direction, ErrorCount } from './shared/ab-outcome.ts';
 import { formatVerdicts } from './budget/verdict-table.ts';
 import { runValidity } from './budget/validity.ts';
+import { seededRandom } from './analysis/random.ts';
 import type { RunResult } from './engine/result.ts';
 import { runScenario } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
@@ -68,9 +69,27 @@ const median = (xs: number[]) => {
 };
 const round = (x: number, digits = 3) => (Number.isFinite(x) ? +x.toFixed(digits) : x);
 
-/** The order of round i: base first in even rounds, head first in odd ones (A B, B A, A B, ...). */
-export function roundOrder(i: number): [AbLabel, AbLabel] {
-  return i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+/**
+ * The order of each round: every two rounds hold one "base head" and one "head base", which comes first chosen by
+ * `random`. Balanced like A B B A, but a disturbance that recurs every few phases (a timer in a gateway, the
+ * machine's own jobs) cannot fall on the same side round after round, as it can in a fixed A B B A cycle.
+ */
+export function roundOrders(count: number, random: () => number): [AbLabel, AbLabel][] {
+  const orders: [AbLabel, AbLabel][] = [];
+  while (orders.length < count) {
+    const baseFirst = random() < 0.5;
+    orders.push(baseFirst ? ['base', 'head'] : ['head', 'base'], baseFirst ? ['head', 'base'] : ['base', 'head']);
+  }
+  return orders.slice(0, count);
+}
+
+/** The seed of the round order: PERF_AB_SEED when set (to repeat a run's order), else a new one, printed. */
+function orderSeed(): number {
+  const given = process.env.PERF_AB_SEED;
+  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 31);
+  const seed = Number(given);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`PERF_AB_SEED must be a non-negative integer (the seed a gate run printed), got "${given}"`);
+  return seed;
 }
 
 /** Unrecorded traffic in the shape of the phase: open-model phases at their rate, closed ones with their VUs. */
@@ -115,6 +134,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
   // One operation per side for the whole case: its sessions and connections outlive the rounds.
   const ops = { base: createOperation(phases.base.operation), head: createOperation(phases.head.operation) };
   const figures: Record<AbLabel, PhaseFigures[]> = { base: [], head: [] };
+  const seed = orderSeed();
   const invalid: string[] = [];
   const discarded: string[] = [];
   try {
@@ -123,10 +143,12 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     // A round in which the generator, not a gateway, set the pace is discarded, both sides, and run again:
     // at most a quarter more rounds; past that the case is INVALID.
     const maxDiscarded = Math.ceil(spec.pairs / 4);
+    const orders = roundOrders(spec.pairs + maxDiscarded + 1, seededRandom(seed));
+    log(`[${spec.name}] round order (seed ${seed}, PERF_AB_SEED repeats it): ${orders.slice(0, spec.pairs).map((o) => o.map((l) => (l === 'base' ? 'A' : 'B')).join('')).join(' ')}`);
     for (let attempt = 0; figures.base.length < spec.pairs; attempt++) {
       const pair: Partial<Record<AbLabel, PhaseFigures>> = {};
       const reasons: string[] = [];
-      for (const label of roundOrder(attempt)) {
+      for (const label of orders[attempt]!) {
         const other: AbLabel = label === 'base' ? 'head' : 'base';
         const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, cpu[label], cpu[other]);
         pair[label] = f;
