@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { changeText, errorRateVerdict, pairedVerdict, worseLimitText } from './budget/paired.ts';
 import type { AbOutcome, AbVerdictRow, Direction, ErrorCount } from './shared/ab-outcome.ts';
 import { formatVerdicts } from './budget/verdict-table.ts';
+import { loadRunToRun, noiseKey, type RunToRunNoise } from './budget/run-to-run.ts';
 import { runValidity } from './budget/validity.ts';
 import { seededRandom } from './analysis/random.ts';
 import type { RunResult } from './engine/result.ts';
@@ -121,7 +122,7 @@ function phaseLine(f: PhaseFigures): string {
 }
 
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
-export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log): Promise<AbOutcome> {
+export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, noise: RunToRunNoise | null = loadRunToRun().noise): Promise<AbOutcome> {
   const t0 = performance.now();
   const gw = (label: AbLabel) => {
     const g = ab[label].gateway;
@@ -173,8 +174,9 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
   }
   const verdicts: AbVerdictRow[] = spec.metrics.map((m) => {
     const pairs = figures.base.map((b, i) => [m.of(b), m.of(figures.head[i]!)] as const);
-    const v = pairedVerdict(pairs, { direction: m.direction, allowed: m.allowed });
-    return { ...v, case: spec.name, metric: m.name, unit: m.unit, base: round(median(pairs.map((p) => p[0]))), head: round(median(pairs.map((p) => p[1]))) };
+    const measured = noise?.metrics[noiseKey(spec.name, m.name)];
+    const v = pairedVerdict(pairs, { direction: m.direction, allowed: m.allowed, runToRunSd: measured?.sd });
+    return { ...v, ...(measured ? { runToRunRuns: measured.runs } : {}), case: spec.name, metric: m.name, unit: m.unit, base: round(median(pairs.map((p) => p[0]))), head: round(median(pairs.map((p) => p[1]))) };
   });
   const idle = [...figures.base, ...figures.head].map((f) => f.idleGatewayCpuPercent);
   const count = (fs: PhaseFigures[]): ErrorCount => fs.reduce((c, f) => ({

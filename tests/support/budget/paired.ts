@@ -10,6 +10,11 @@ export interface PairedOptions {
   allowed?: number;
   /** Two-sided confidence of the interval (default 0.95; the regression test is its one-sided half). */
   confidence?: number;
+  /**
+   * Run-to-run standard deviation of ln(head/base) beyond what the rounds show (budget/run-to-run.ts, measured by
+   * A/A runs): added to the interval, whose every side becomes sqrt(side^2 + (z * sd)^2). Default 0.
+   */
+  runToRunSd?: number;
 }
 
 /** Number of subsets of {1..n} with each rank sum: the null distribution of the signed-rank statistic, times 2^n. */
@@ -64,9 +69,14 @@ export function pairedVerdict(pairs: readonly (readonly [number, number])[], o: 
   const confidence = o.confidence ?? 0.95;
   const usable = pairs.filter(([b, h]) => b > 0 && h > 0 && Number.isFinite(b) && Number.isFinite(h));
   const d = usable.map(([b, h]) => Math.log(h / b));
-  const s = shiftInterval(d, confidence);
-  const base = { n: usable.length, allowed, direction: o.direction };
-  if (!s) return { ...base, ratio: d.length ? Math.exp(median(d)) : Number.NaN, ci: [Number.NaN, Number.NaN], achievedConfidence: 0, detectable: Number.NaN, status: 'too few rounds' };
+  const runToRunSd = o.runToRunSd ?? 0;
+  if (!(runToRunSd >= 0)) throw new RangeError(`pairedVerdict: runToRunSd must be >= 0, got ${runToRunSd}`);
+  const within = shiftInterval(d, confidence);
+  const base = { n: usable.length, allowed, direction: o.direction, runToRunSd };
+  if (!within) return { ...base, ratio: d.length ? Math.exp(median(d)) : Number.NaN, ci: [Number.NaN, Number.NaN], achievedConfidence: 0, detectable: Number.NaN, status: 'too few rounds' };
+  const zConf = normalQuantile(1 - (1 - within.achieved) / 2);
+  const widen = (side: number) => Math.sqrt(side ** 2 + (zConf * runToRunSd) ** 2);
+  const s = { ...within, lo: within.estimate - widen(within.estimate - within.lo), hi: within.estimate + widen(within.hi - within.estimate) };
   // Worse = higher log ratio for latency, lower for throughput: judge on the bound nearest to "no change".
   const worseBound = o.direction === 'higher-is-worse' ? s.lo : -s.hi;
   const betterBound = o.direction === 'higher-is-worse' ? s.hi : -s.lo;
@@ -75,7 +85,6 @@ export function pairedVerdict(pairs: readonly (readonly [number, number])[], o: 
   // The one-sided test flags when the estimate exceeds the limit by the interval's half-width; to do so 80% of
   // the time the true change must be larger still by z(0.8) standard errors (half-width = z(conf) SE).
   const halfWidth = (s.hi - s.lo) / 2;
-  const zConf = normalQuantile(1 - (1 - s.achieved) / 2);
   const detectable = Math.exp(limit + halfWidth * (1 + Z_80 / zConf)) - 1;
   return { ...base, ratio: Math.exp(s.estimate), ci: [Math.exp(s.lo), Math.exp(s.hi)], achievedConfidence: s.achieved, detectable, status };
 }

@@ -2,12 +2,17 @@ import { textTable } from '../shared/text-table.ts';
 import type { AbVerdictRow } from '../shared/ab-outcome.ts';
 import { changeText, worseLimitText } from './paired.ts';
 
-export const VERDICT_COLUMNS = ['metric', 'base', 'head', 'head/base', '95% interval', 'allowed', 'detectable', 'verdict'];
+export const VERDICT_COLUMNS = ['metric', 'base', 'head', 'head/base', '95% interval', 'run-to-run', 'allowed', 'detectable', 'verdict'];
+
+/** The run-to-run noise folded into the interval: "±6.2% (7 A/A)", or "not measured". */
+export function runToRunText(v: Pick<AbVerdictRow, 'runToRunSd' | 'runToRunRuns'>): string {
+  return v.runToRunRuns ? `±${(Math.expm1(v.runToRunSd) * 100).toFixed(1)}% (${v.runToRunRuns} A/A)` : 'not measured';
+}
 
 /** One verdict as table cells: medians, head/base with its interval, what was allowed and what could have been seen. */
 export function verdictCells(v: AbVerdictRow): string[] {
   return [
-    `${v.metric} (${v.unit})`, String(v.base), String(v.head), changeText(v.ratio), `${changeText(v.ci[0])} .. ${changeText(v.ci[1])}`,
+    `${v.metric} (${v.unit})`, String(v.base), String(v.head), changeText(v.ratio), `${changeText(v.ci[0])} .. ${changeText(v.ci[1])}`, runToRunText(v),
     worseLimitText(v.direction, v.allowed),
     Number.isFinite(v.detectable) ? worseLimitText(v.direction, v.detectable).slice(3) : 'n/a',
     v.status === 'regression' ? 'REGRESSION' : v.status,

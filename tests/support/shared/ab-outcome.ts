@@ -19,6 +19,10 @@ export interface PairedVerdict {
    * showed (as a fraction: 0.12 = 12% worse). NaN with too few rounds.
    */
   detectable: number;
+  /** Run-to-run standard deviation of ln(head/base) added to the interval (A/A-measured; 0 when none was). */
+  runToRunSd: number;
+  /** A/A runs that sd was measured from, when one was. */
+  runToRunRuns?: number;
   status: PairedStatus;
   direction: Direction;
 }

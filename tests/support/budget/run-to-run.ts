@@ -1,0 +1,88 @@
+// Run-to-run noise of the A/B gate. The interval of one run comes from its own rounds, so it cannot see what stays
+// the same for a whole run but differs between runs: how the kernel spreads one instance's connections over its
+// workers, which stack a recurring job lands on, how each instance settled after its start. A/A runs (the same
+// image on both sides) measure it: their estimates spread more than their own intervals allow. That excess
+// variance tau^2 is added to every verdict's interval.
+import { existsSync, readFileSync } from 'node:fs';
+import type { AbOutcome } from '../shared/ab-outcome.ts';
+import { normalQuantile } from './paired.ts';
+
+/** Log-scale standard deviation of a metric's head/base between runs, beyond the spread within each run. */
+export interface RunToRunMetric {
+  /** A/A runs it was estimated from. */
+  runs: number;
+  /** tau, on ln(head/base): 0.1 is about 10%. 0 when the runs spread no more than their intervals said. */
+  sd: number;
+  /** Each A/A run's head/base estimate, for the record. */
+  ratios: number[];
+}
+
+export interface RunToRunNoise {
+  /** Where and how it was measured: the machine, the command, the dates. */
+  measured: string;
+  /** Keyed by `${case} | ${metric}`. */
+  metrics: Record<string, RunToRunMetric>;
+}
+
+export const noiseKey = (caseName: string, metric: string) => `${caseName} | ${metric}`;
+
+/** Within-run standard error of a verdict's log ratio, from its exact interval and the confidence it achieved. */
+function withinSe(v: { ci: [number, number]; achievedConfidence: number }): number {
+  return (Math.log(v.ci[1]) - Math.log(v.ci[0])) / (2 * normalQuantile(1 - (1 - v.achievedConfidence) / 2));
+}
+
+/** The fewest A/A runs a metric's run-to-run noise is estimated from. */
+export const MIN_AA_RUNS = 3;
+
+/** tau per case and metric from the outcomes of several A/A runs (one array of outcomes per run). */
+export function estimateRunToRun(runs: AbOutcome[][]): Record<string, RunToRunMetric> {
+  const byKey = new Map<string, { log: number; se2: number; ratio: number }[]>();
+  for (const outcomes of runs) {
+    for (const o of outcomes) {
+      if (o.invalid.length) continue;
+      for (const v of o.verdicts) {
+        if (!(v.ratio > 0) || !(v.ci[0] > 0) || !(v.achievedConfidence > 0)) continue;
+        const key = noiseKey(o.case, v.metric);
+        byKey.set(key, [...(byKey.get(key) ?? []), { log: Math.log(v.ratio), se2: withinSe(v) ** 2, ratio: v.ratio }]);
+      }
+    }
+  }
+  const out: Record<string, RunToRunMetric> = {};
+  for (const [key, xs] of byKey) {
+    if (xs.length < MIN_AA_RUNS) continue;
+    // A moment estimate weighted by each run's precision (DerSimonian-Laird, with the mean known): every A/A run's
+    // true head/base is 1, so E[sum w y^2] = k + tau^2 sum w, with w = 1 / se^2 and y = ln(head/base). A precise
+    // run far from 0 says more than a vague one, which an unweighted variance would let hide it.
+    const w = xs.map((x) => 1 / Math.max(x.se2, 1e-8));
+    const q = xs.reduce((a, x, i) => a + w[i]! * x.log ** 2, 0);
+    const tau2 = Math.max(0, (q - xs.length) / w.reduce((a, b) => a + b, 0));
+    out[key] = { runs: xs.length, sd: +Math.sqrt(tau2).toFixed(4), ratios: xs.map((x) => +x.ratio.toFixed(4)) };
+  }
+  return out;
+}
+
+export const DEFAULT_NOISE_FILE = 'baselines/gate-noise.json';
+
+/**
+ * The run-to-run noise the gate adds to its intervals: PERF_AB_NOISE names the file (`none`: add nothing), else
+ * baselines/gate-noise.json when it exists. A named file that is missing or malformed is an error.
+ */
+export function loadRunToRun(env: string | undefined = process.env.PERF_AB_NOISE): { noise: RunToRunNoise | null; from: string } {
+  if (env === 'none') return { noise: null, from: 'PERF_AB_NOISE=none' };
+  const path = env || DEFAULT_NOISE_FILE;
+  if (!existsSync(path)) {
+    if (env) throw new Error(`PERF_AB_NOISE=${env}: no such file. Make one from A/A runs with "npm run gate:noise -- <run dirs>", or set PERF_AB_NOISE=none`);
+    return { noise: null, from: `${DEFAULT_NOISE_FILE} absent` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path} is not JSON (${(error as Error).message}); remake it with "npm run gate:noise -- <A/A run dirs>"`);
+  }
+  const n = parsed as Partial<RunToRunNoise>;
+  const bad = typeof n.measured !== 'string' || typeof n.metrics !== 'object' || n.metrics === null ||
+    Object.values(n.metrics).some((m) => !(typeof m?.sd === 'number' && m.sd >= 0 && Number.isInteger(m.runs)));
+  if (bad) throw new Error(`${path} is not a gate noise file ({ measured, metrics: { "<case> | <metric>": { runs, sd, ratios } } }); remake it with "npm run gate:noise -- <A/A run dirs>"`);
+  return { noise: n as RunToRunNoise, from: path };
+}

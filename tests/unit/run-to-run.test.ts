@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pairedVerdict } from '../support/budget/paired.ts';
+import { estimateRunToRun, loadRunToRun, noiseKey } from '../support/budget/run-to-run.ts';
+import type { AbOutcome, AbVerdictRow } from '../support/shared/ab-outcome.ts';
+
+// An A/A run here (aa-probe1, 2026-12-01: the same image on both sides, fixed rate 12/s), p50 ms of its 8 rounds
+// as [base, head]. Every round favoured one side; read with the sides swapped it is a false alarm.
+const AA_PROBE1_P50: [number, number][] = [
+  [194.047, 99.583], [113.151, 97.151], [122.431, 106.559], [126.975, 117.631],
+  [137.855, 119.935], [86.271, 81.983], [86.975, 77.823], [95.423, 77.695],
+];
+const swapped = AA_PROBE1_P50.map(([b, h]) => [h, b] as [number, number]);
+// tau of that metric as eight A/A runs here measured it (baselines/gate-noise.json, 2026-12-01).
+const TAU_FIXED_P50 = 0.076;
+
+function outcome(caseName: string, ratio: number, ci: [number, number]): AbOutcome {
+  const v: AbVerdictRow = {
+    case: caseName, metric: 'latency p50', unit: 'ms', base: 1, head: ratio, n: 8, ratio, ci, achievedConfidence: 0.9609,
+    allowed: 0.05, detectable: 0.2, runToRunSd: 0, status: 'no regression', direction: 'higher-is-worse',
+  };
+  return { case: caseName, verdicts: [v], invalid: [], discarded: [], errors: { base: { failed: 0, total: 1 }, head: { failed: 0, total: 1 }, p: 1, status: 'no regression', text: '' }, idleGatewayCpuPercent: { mean: 0, max: 0 }, wallSeconds: 1 };
+}
+
+describe('run-to-run noise of the A/B gate', () => {
+  it('a real A/A run read with its sides swapped is a false alarm on its rounds alone, and passes once the A/A spread is added', () => {
+    const alone = pairedVerdict(swapped, { direction: 'higher-is-worse' });
+    expect(alone.status).toBe('regression');
+    const widened = pairedVerdict(swapped, { direction: 'higher-is-worse', runToRunSd: TAU_FIXED_P50 });
+    expect(widened.status).toBe('no regression');
+    expect(widened.ratio).toBeCloseTo(alone.ratio, 10);
+    expect(widened.ci[0]).toBeLessThan(alone.ci[0]);
+    expect(widened.ci[1]).toBeGreaterThan(alone.ci[1]);
+    expect(widened.detectable).toBeGreaterThan(alone.detectable);
+  });
+
+  it('still flags a head 30% slower with that noise added; +20% is below what it can see', () => {
+    const slower = (k: number) => pairedVerdict(AA_PROBE1_P50.map(([b]) => [b, b * k] as [number, number]), { direction: 'higher-is-worse', runToRunSd: TAU_FIXED_P50 });
+    expect(slower(1.3).status).toBe('regression');
+    // The floor is the allowed 5% plus 1.96 tau, about +22%, however quiet the rounds.
+    expect(slower(1.2).status).toBe('no regression');
+    expect(slower(1.2).ci[0]).toBeGreaterThan(1);
+  });
+
+  it('estimates the spread beyond the runs\' own intervals, around no change', () => {
+    // Tight intervals (about +-2%) but estimates of +-10%: nearly all of it is run-to-run.
+    const spread = [1.1, 0.9, 1.1, 0.9].map((r) => [outcome('c', r, [r * 0.98, r * 1.02])]);
+    const m = estimateRunToRun(spread)[noiseKey('c', 'latency p50')]!;
+    expect(m.runs).toBe(4);
+    expect(m.sd).toBeGreaterThan(0.09);
+    expect(m.sd).toBeLessThan(0.11);
+    // Wide intervals that already cover the spread: nothing to add.
+    const covered = [1.02, 0.98, 1.02, 0.98].map((r) => [outcome('c', r, [r * 0.8, r * 1.25])]);
+    expect(estimateRunToRun(covered)[noiseKey('c', 'latency p50')]!.sd).toBe(0);
+    // A bias every run shares is noise too: the spread is taken around 1, not around the runs' mean.
+    const biased = [1.1, 1.1, 1.1].map((r) => [outcome('c', r, [r * 0.99, r * 1.01])]);
+    expect(estimateRunToRun(biased)[noiseKey('c', 'latency p50')]!.sd).toBeGreaterThan(0.09);
+    // One vague run does not hide precise ones that missed: two tight runs at -15% and five wide ones near 0.
+    const mixed = [[0.85, 0.78, 0.93], [0.86, 0.8, 0.92], [1.07, 0.4, 1.3], [1.01, 0.86, 1.13], [1.01, 0.88, 1.25], [1.02, 0.8, 1.3], [1.01, 0.7, 1.4]]
+      .map(([r, lo, hi]) => [outcome('c', r!, [lo!, hi!])]);
+    expect(estimateRunToRun(mixed)[noiseKey('c', 'latency p50')]!.sd).toBeGreaterThan(0.04);
+    // Fewer than 3 runs: no estimate.
+    expect(estimateRunToRun(spread.slice(0, 2))).toEqual({});
+  });
+
+  it('reads the noise file, and says what is wrong with a bad one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'noise-'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ measured: 'test', metrics: { 'c | latency p50': { runs: 4, sd: 0.05, ratios: [1] } } }));
+    expect(loadRunToRun(good).noise!.metrics['c | latency p50']!.sd).toBe(0.05);
+    expect(loadRunToRun('none').noise).toBeNull();
+    expect(() => loadRunToRun(join(dir, 'missing.json'))).toThrow(/no such file.*gate:noise.*PERF_AB_NOISE=none/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ measured: 'test', metrics: { x: { runs: 4, sd: -1 } } }));
+    expect(() => loadRunToRun(bad)).toThrow(/not a gate noise file/);
+    writeFileSync(bad, '{');
+    expect(() => loadRunToRun(bad)).toThrow(/not JSON/);
+  });
+});
