@@ -12,6 +12,8 @@ export interface AbSideConfig extends GatewayVariant {
 export interface AbConfig {
   base: AbSideConfig;
   head: AbSideConfig;
+  /** The side whose stack starts first (PERF_AB_START_FIRST); drawn at random when not given. */
+  startFirst?: AbLabel;
 }
 
 
@@ -24,7 +26,8 @@ function extraMs(raw: string | undefined, name: string): number | undefined {
 
 /**
  * A/B mode from the environment: PERF_AB_BASE and PERF_AB_HEAD name the two gateway images (both or
- * neither). PERF_AB_{BASE,HEAD}_EXTRA_CPU_MS adds a known CPU cost per MCP request to a side.
+ * neither). PERF_AB_{BASE,HEAD}_EXTRA_CPU_MS adds a known CPU cost per MCP request to a side;
+ * PERF_AB_START_FIRST (base or head) fixes which stack starts first.
  */
 export function abConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbConfig | undefined {
   const base = env.PERF_AB_BASE?.trim();
@@ -40,7 +43,9 @@ export function abConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbConfig 
     if (!image || /\s/.test(image)) throw new Error(`${prefix}="${spec}" is not an image reference (write e.g. ghcr.io/ibm/mcp-context-forge:v1.1.0)`);
     return { label, spec, image, ...(ms !== undefined ? { extraCost: { ms } } : {}) };
   };
-  return { base: side('base', base), head: side('head', head) };
+  const first = env.PERF_AB_START_FIRST?.trim();
+  if (first && first !== 'base' && first !== 'head') throw new Error(`PERF_AB_START_FIRST="${first}" must be base or head (or unset: drawn at random)`);
+  return { base: side('base', base), head: side('head', head), ...(first ? { startFirst: first as AbLabel } : {}) };
 }
 
 export function describeSide(s: AbSideConfig): string {
