@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pairedVerdict } from '../support/budget/paired.ts';
 import { estimateRunToRun, loadRunToRun, noiseKey } from '../support/budget/run-to-run.ts';
-import type { AbOutcome, AbVerdictRow } from '../support/shared/ab-outcome.ts';
+import type { AbOutcome, AbVerdictRow, PairedVerdict } from '../support/shared/ab-outcome.ts';
 
 // An A/A run here (aa-probe1, 2026-12-01: the same image on both sides, fixed rate 12/s), p50 ms of its 8 rounds
 // as [base, head]. Every round favoured one side; read with the sides swapped it is a false alarm.
@@ -15,6 +15,13 @@ const AA_PROBE1_P50: [number, number][] = [
 const swapped = AA_PROBE1_P50.map(([b, h]) => [h, b] as [number, number]);
 // tau of that metric as eight A/A runs here measured it (baselines/gate-noise.json, 2026-12-01).
 const TAU_FIXED_P50 = 0.076;
+
+// Three A/A-like runs (8 rounds each) and the run-to-run sd each was judged with (0: none).
+const AA_RUNS_FOR_WIDENING: [[number, number][], number][] = [
+  [AA_PROBE1_P50, 0.076],
+  [swapped, 0.05],
+  [AA_PROBE1_P50.map(([b, h], i) => [b, i % 2 ? h * 1.1 : b] as [number, number]), 0],
+];
 
 function outcome(caseName: string, ratio: number, ci: [number, number]): AbOutcome {
   const v: AbVerdictRow = {
@@ -61,6 +68,15 @@ describe('run-to-run noise of the A/B gate', () => {
     const mixed = [[0.85, 0.78, 0.93], [0.86, 0.8, 0.92], [1.07, 0.4, 1.3], [1.01, 0.86, 1.13], [1.01, 0.88, 1.25], [1.02, 0.8, 1.3], [1.01, 0.7, 1.4]]
       .map(([r, lo, hi]) => [outcome('c', r!, [lo!, hi!])]);
     expect(estimateRunToRun(mixed)[noiseKey('c', 'latency p50')]!.sd).toBeGreaterThan(0.04);
+    // Runs judged with a noise file carry widened intervals: the estimate takes their within-run part, the same tau.
+    const widenedRuns = AA_RUNS_FOR_WIDENING.map(([b, h]) => pairedVerdict(b, { direction: 'higher-is-worse', runToRunSd: h }));
+    const asOutcomes = (vs: PairedVerdict[]) => vs.map((v) => {
+      const o = outcome('c', v.ratio, v.ci);
+      o.verdicts[0] = { ...o.verdicts[0]!, ...v };
+      return [o];
+    });
+    const plain = AA_RUNS_FOR_WIDENING.map(([b]) => pairedVerdict(b, { direction: 'higher-is-worse' }));
+    expect(estimateRunToRun(asOutcomes(widenedRuns))[noiseKey('c', 'latency p50')]!.sd).toBeCloseTo(estimateRunToRun(asOutcomes(plain))[noiseKey('c', 'latency p50')]!.sd, 6);
     // Fewer than 3 runs: no estimate.
     expect(estimateRunToRun(spread.slice(0, 2))).toEqual({});
   });

@@ -63,6 +63,9 @@ export function shiftInterval(d: number[], confidence = 0.95): { estimate: numbe
 
 const Z_80 = 0.8416;
 
+/** z of a two-sided interval of `confidence` (1.96 for 0.95). */
+export const twoSidedZ = (confidence: number) => normalQuantile(1 - (1 - confidence) / 2);
+
 /** Judges paired rounds of one metric. `pairs` are [base, head] figures of the same round. */
 export function pairedVerdict(pairs: readonly (readonly [number, number])[], o: PairedOptions): PairedVerdict {
   const allowed = o.allowed ?? 0.05;
@@ -74,7 +77,7 @@ export function pairedVerdict(pairs: readonly (readonly [number, number])[], o: 
   const within = shiftInterval(d, confidence);
   const base = { n: usable.length, allowed, direction: o.direction, runToRunSd };
   if (!within) return { ...base, ratio: d.length ? Math.exp(median(d)) : Number.NaN, ci: [Number.NaN, Number.NaN], achievedConfidence: 0, detectable: Number.NaN, status: 'too few rounds' };
-  const zConf = normalQuantile(1 - (1 - within.achieved) / 2);
+  const zConf = twoSidedZ(within.achieved);
   const widen = (side: number) => Math.sqrt(side ** 2 + (zConf * runToRunSd) ** 2);
   const s = { ...within, lo: within.estimate - widen(within.estimate - within.lo), hi: within.estimate + widen(within.hi - within.estimate) };
   // Worse = higher log ratio for latency, lower for throughput: judge on the bound nearest to "no change".

@@ -4,8 +4,8 @@
 // image on both sides) measure it: their estimates spread more than their own intervals allow. That excess
 // variance tau^2 is added to every verdict's interval.
 import { existsSync, readFileSync } from 'node:fs';
-import type { AbOutcome } from '../shared/ab-outcome.ts';
-import { normalQuantile } from './paired.ts';
+import type { AbOutcome, AbVerdictRow } from '../shared/ab-outcome.ts';
+import { twoSidedZ } from './paired.ts';
 
 /** Log-scale standard deviation of a metric's head/base between runs, beyond the spread within each run. */
 export interface RunToRunMetric {
@@ -26,9 +26,16 @@ export interface RunToRunNoise {
 
 export const noiseKey = (caseName: string, metric: string) => `${caseName} | ${metric}`;
 
-/** Within-run standard error of a verdict's log ratio, from its exact interval and the confidence it achieved. */
-function withinSe(v: { ci: [number, number]; achievedConfidence: number }): number {
-  return (Math.log(v.ci[1]) - Math.log(v.ci[0])) / (2 * normalQuantile(1 - (1 - v.achievedConfidence) / 2));
+/**
+ * Within-run standard error of a verdict's log ratio, from its exact interval and the confidence it achieved. A run
+ * judged with run-to-run noise carries a widened interval: each side is narrowed back first (pairedVerdict widened
+ * it to sqrt(side^2 + (z sd)^2)), or runs made with a noise file would hide the very spread they measure.
+ */
+function withinSe(v: Pick<AbVerdictRow, 'ratio' | 'ci' | 'achievedConfidence' | 'runToRunSd'>): number {
+  const z = twoSidedZ(v.achievedConfidence);
+  const added = (z * (v.runToRunSd ?? 0)) ** 2;
+  const side = (a: number, b: number) => Math.sqrt(Math.max(0, (Math.log(a) - Math.log(b)) ** 2 - added));
+  return (side(v.ratio, v.ci[0]) + side(v.ci[1], v.ratio)) / (2 * z);
 }
 
 /** The fewest A/A runs a metric's run-to-run noise is estimated from. */
