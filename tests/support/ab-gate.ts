@@ -1,6 +1,7 @@
 // The regression gate's harness: one load phase measured on base and on head in alternating order (each two
 // rounds hold base-head and head-base, in a seeded random order), so the runner's drift hits both alike, and
-// each metric judged on the paired rounds (budget/paired.ts). Only one side carries load at a time; the idle side's CPU is measured.
+// each metric judged on the paired rounds (budget/paired.ts), their interval widened by the run-to-run noise
+// A/A runs measured (budget/run-to-run.ts). Only one side carries load at a time; the idle side's CPU is measured.
 import { inject } from 'vitest';
 import { changeText, errorRateVerdict, pairedVerdict, worseLimitText } from './budget/paired.ts';
 import type { AbOutcome, AbVerdictRow, Direction, ErrorCount } from './shared/ab-outcome.ts';
@@ -122,7 +123,8 @@ function phaseLine(f: PhaseFigures): string {
 }
 
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
-export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, noise: RunToRunNoise | null = loadRunToRun().noise): Promise<AbOutcome> {
+export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, runToRun: { noise: RunToRunNoise | null; from: string } = loadRunToRun()): Promise<AbOutcome> {
+  const { noise } = runToRun;
   const t0 = performance.now();
   const gw = (label: AbLabel) => {
     const g = ab[label].gateway;
@@ -145,7 +147,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     // at most a quarter more rounds; past that the case is INVALID.
     const maxDiscarded = Math.ceil(spec.pairs / 4);
     const orders = roundOrders(spec.pairs + maxDiscarded + 1, seededRandom(seed));
-    log(`[${spec.name}] round order (seed ${seed}, PERF_AB_SEED repeats it): ${orders.slice(0, spec.pairs).map((o) => o.map((l) => (l === 'base' ? 'A' : 'B')).join('')).join(' ')}`);
+    log(`[${spec.name}] round order (seed ${seed}, PERF_AB_SEED repeats it): ${orders.slice(0, spec.pairs).map((o) => o.map((l) => (l === 'base' ? 'A' : 'B')).join('')).join(' ')}; run-to-run noise: ${runToRun.from}`);
     for (let attempt = 0; figures.base.length < spec.pairs; attempt++) {
       const pair: Partial<Record<AbLabel, PhaseFigures>> = {};
       const reasons: string[] = [];

@@ -50,8 +50,8 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
 
 /**
  * The two stacks of an A/B run, each complete (its own Postgres, Redis, MCP servers and gateway), started
- * one after the other (which first, drawn) so neither start-up competes with the other for the cores. Containers only: both
- * gateways are images. Stopping stops both, whatever failed.
+ * one after the other (which first, drawn) so neither start-up competes with the other for the cores.
+ * Containers only: both gateways are images. Stopping stops both, whatever failed.
  */
 export async function startAbStacks(opts: StackOptions, ab: AbConfig, log: (line: string) => void = console.log): Promise<StartedStack & { ab: AbStacks }> {
   if (opts.provider !== 'auto' && opts.provider !== 'containers') {
@@ -65,12 +65,13 @@ export async function startAbStacks(opts: StackOptions, ab: AbConfig, log: (line
   // side starts first is drawn, so that whatever favours the stack started second cannot always favour the head.
   const first: AbLabel = ab.startFirst ?? (Math.random() < 0.5 ? 'base' : 'head');
   log(`[mcp-perf] A/B: the ${first} stack starts first (${ab.startFirst ? 'PERF_AB_START_FIRST' : `drawn at random; PERF_AB_START_FIRST=${first} repeats it`})`);
+  const order = first === 'base' ? [ab.base, ab.head] : [ab.head, ab.base];
   const started: StartedStack[] = [];
   const stop = async () => {
-    for (const s of started.reverse()) await withTimeout(s.stop(), 120_000, 'stopping an A/B stack').catch((e: Error) => log(`[mcp-perf] ${e.message}`));
+    for (const s of [...started].reverse()) await withTimeout(s.stop(), 120_000, 'stopping an A/B stack').catch((e: Error) => log(`[mcp-perf] ${e.message}`));
   };
   try {
-    for (const side of first === 'base' ? [ab.base, ab.head] : [ab.head, ab.base]) {
+    for (const side of order) {
       log(`[mcp-perf] A/B: starting the ${side.label} stack (${describeSide(side)})...`);
       started.push(await startContainersStack(runtime.client, opts, `A/B ${side.label}: ${describeSide(side)} (${runtime.detail})`, side));
     }
@@ -78,6 +79,7 @@ export async function startAbStacks(opts: StackOptions, ab: AbConfig, log: (line
     await stop();
     throw error;
   }
-  const [base, head] = first === 'base' ? [started[0]!.info, started[1]!.info] : [started[1]!.info, started[0]!.info];
+  const infoOf = (label: AbLabel) => started[order.indexOf(ab[label])]!.info;
+  const [base, head] = [infoOf('base'), infoOf('head')];
   return { info: head, ab: { base, head, describe: { base: describeSide(ab.base), head: describeSide(ab.head) } }, stop };
 }
