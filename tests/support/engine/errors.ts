@@ -70,3 +70,16 @@ export function classifyError(error: unknown): Failure {
   if (/other side closed|socket hang up|reset/i.test(message)) return { class: 'connection_reset', message };
   return { class: 'other', ...(code ? { code } : name && name !== 'Error' ? { code: name } : {}), message };
 }
+
+/** An error's message with its causes' ("fetch failed: other side closed (UND_ERR_SOCKET)"): undici hides the reason in `cause`. */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    const code = typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
+    parts.push(typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message);
+    const cause = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
+    e = cause === e ? undefined : cause;
+  }
+  return parts.join(': ');
+}

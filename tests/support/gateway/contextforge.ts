@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { GatewayEndpoints } from '../shared/stack-info.ts';
+import { classifyError, describeError } from '../engine/errors.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
 /**
@@ -143,16 +144,35 @@ export class ContextForgeAdmin {
     this.token = token;
   }
 
+  /**
+   * One admin call, each on a new connection: gunicorn closes idle keep-alive connections after 2 s, and a call
+   * that reuses one as it closes fails ("fetch failed", seen starting a CI stack). A GET whose connection is
+   * refused or reset is tried again, up to 3 times; any other method is not (it may have been applied).
+   */
   async call<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new GatewayApiError(`${method} ${path}`, res.status, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+    const attempts = method === 'GET' ? 3 : 1;
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(`${this.baseUrl}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json', accept: 'application/json', connection: 'close' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const failure = classifyError(error);
+        const again = failure.class === 'connection_refused' || failure.class === 'connection_reset';
+        if (again && attempt < attempts) {
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+          continue;
+        }
+        throw new Error(`${method} ${this.baseUrl}${path} failed after ${attempt} attempt(s): ${describeError(error)}`, { cause: error });
+      }
+      const text = await res.text();
+      if (!res.ok) throw new GatewayApiError(`${method} ${path}`, res.status, text);
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
   }
 
   /**
