@@ -84,7 +84,7 @@ try {
 
   // The reference cost: the base gateway's CPU per tools/call over Streamable HTTP at the gate's fixed rate.
   const cpu = await gatewayCpuReader(gw);
-  const spec = { kind: 'streamable' as const, url: gw.virtualServer.mcpUrl, headers: { authorization: `Bearer ${gw.token}` }, session: 'per-vu' as const, call: { method: 'tools/call' as const, name: gw.tools['fast_time/get_system_time']!, arguments: { timezone: 'UTC' } } };
+  const spec = { kind: 'streamable' as const, url: gw.mcpUrl, headers: { authorization: `Bearer ${gw.token}` }, session: 'per-vu' as const, call: { method: 'tools/call' as const, name: gw.tools['fast_time/get_system_time']!, arguments: { timezone: 'UTC' } } };
   await runScenario({ name: 'bench-gate warm-up', executor: 'constant-arrival-rate', rate: 12, duration: '15s', preAllocatedVUs: 10, maxVUs: 100 }, createOperation(spec));
   // The median of 3 phases, so one disturbed phase does not set every size.
   const perCall: number[] = [];

@@ -2,7 +2,8 @@
 # Builds images equivalent to the official ones the stack uses: Debian bases from the official debian:<suite>-slim
 # when a registry has it (MCP_PERF_REGISTRY, else Docker Hub), else made with debootstrap + docker import (root or
 # passwordless sudo), then Postgres, Redis, Node 24 and ContextForge
-# from Debian's packages, npm and PyPI, and the image of our own MCP servers.
+# from Debian's packages, npm and PyPI, LiteLLM's proxy (the second gateway, PERF_GATEWAY=litellm) from PyPI,
+# and the image of our own MCP servers.
 # Reruns are cheap: bases that exist are kept, and docker's layer cache does the rest.
 # Usage: scripts/build-images.sh [--servers-only] ; FORCE_BASE=1 rebuilds the Debian bases.
 set -euo pipefail
@@ -84,6 +85,8 @@ if [ "${1:-}" != "--servers-only" ]; then
   build "$(img j.local.node)" node.Dockerfile --build-arg "BASE=$(img j.local.trixie)"
   build "$(img j.local.gateway)" contextforge.Dockerfile --build-arg "BASE=$(img j.local.trixie)" \
     --build-arg "CONTEXTFORGE_VERSION=$(img j.contextforgeVersion)"
+  build "$(img j.local.litellm)" litellm.Dockerfile --build-arg "BASE=$(img j.local.trixie)" \
+    --build-arg "LITELLM_VERSION=$(img j.litellmVersion)"
 fi
 node_image=${MCP_PERF_NODE_IMAGE:-$(img j.local.node)}
 docker image inspect "$node_image" >/dev/null 2>&1 || node_image=$(img j.official.node)

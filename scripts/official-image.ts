@@ -1,4 +1,4 @@
-// Prints the official image of a role (postgres, redis, gateway, node), through MCP_PERF_REGISTRY when it is set.
+// Prints the official image of a role (postgres, redis, gateway, litellm, node), through MCP_PERF_REGISTRY when it is set.
 import { IMAGES, officialName } from '../tests/support/stack/images.ts';
 
 const role = process.argv[2] as keyof typeof IMAGES.official;

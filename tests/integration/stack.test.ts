@@ -5,6 +5,8 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { Agent } from 'undici';
+import { StreamableHttpClient } from '../support/mcp/streamable-http-client.ts';
 import { controlContainer } from '../support/stack/container-control.ts';
 import { gatewayDeathNote, gatewayState } from '../support/stack/gateway-state.ts';
 import { findLocalTools } from '../support/stack/local.ts';
@@ -36,8 +38,8 @@ function dial(address: string, port: number): Promise<'connected' | 'refused' | 
 }
 
 /** Holds a containers stack (npm run stack -- --hold) while `use` runs with its endpoints; always stopped (Ctrl-C) after. */
-async function withHeldStack(use: (held: StackInfo) => Promise<void>): Promise<void> {
-  const holder = spawn(process.execPath, ['scripts/stack.ts', '--hold'], { cwd: root, env: { ...process.env, PERF_STACK: 'containers' }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function withHeldStack(use: (held: StackInfo) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const holder = spawn(process.execPath, ['scripts/stack.ts', '--hold'], { cwd: root, env: { ...process.env, PERF_STACK: 'containers', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   holder.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -102,6 +104,41 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     expect(await labelledContainers()).toBe(before);
   }, 300_000);
 
+  it('PERF_GATEWAY=litellm: LiteLLM in front of the same MCP servers, a tool called over its standard MCP endpoint, all removed after', async () => {
+    await withHeldStack(async (held) => {
+      const gw = held.gateway!;
+      expect(gw.kind).toBe('litellm');
+      expect(held.postgres).toBeUndefined();
+      expect(gw.tools['fast_time/get_system_time']).toBe('fast_time-get_system_time');
+      expect(Object.keys(gw.tools)).toHaveLength(9);
+      expect(new URL(gw.mcpUrl).hostname).toBe('127.0.0.1');
+      const agent = new Agent();
+      const client = new StreamableHttpClient({ url: gw.mcpUrl, dispatcher: agent, headers: { authorization: `Bearer ${gw.token}` } });
+      try {
+        const signal = AbortSignal.timeout(30_000);
+        await client.initialize({ signal });
+        const reply = await client.callTool(gw.tools['fast_time/get_system_time']!, { timezone: 'UTC' }, { signal });
+        expect(reply.result.content.map((c) => c.text ?? '').join(' ')).toMatch(/\d{4}-\d{2}-\d{2}T/);
+        await client.close({ signal });
+        const refused = await fetch(gw.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}', signal: AbortSignal.timeout(10_000) });
+        // Refused, though not with 401: without a database LiteLLM 1.108.7 looks an unknown key up in one it lacks (500, "No module named 'prisma'").
+        expect(refused.status, 'LiteLLM answered MCP without its key').toBeGreaterThanOrEqual(400);
+      } finally {
+        await agent.close();
+      }
+      // The same gateway as any gateway: its MCP URL and token only (PERF_STACK=external, standard MCP).
+      const external = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_MCP_URL: gw.mcpUrl, PERF_GATEWAY_TOKEN: gw.token, PERF_GATEWAY: '' });
+      expect(external.code, external.output.slice(-2000)).toBe(0);
+      const info = JSON.parse(external.output.slice(external.output.indexOf('{\n'), external.output.lastIndexOf('}') + 1)) as StackInfo;
+      expect(info.gateway).toMatchObject({ kind: 'mcp', capabilities: [], mcpUrl: gw.mcpUrl });
+      expect(info.gateway!.tools).toEqual(gw.tools);
+      const wrongNames = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_MCP_URL: gw.mcpUrl, PERF_GATEWAY_TOKEN: gw.token, PERF_GATEWAY_UPSTREAMS: 'nosuch', PERF_GATEWAY: '' });
+      expect(wrongNames.code).toBe(1);
+      expect(wrongNames.output).toMatch(/lists 9 tools \(.*\) but none of nosuch: put our MCP servers .* or name yours in PERF_GATEWAY_UPSTREAMS/);
+    }, { PERF_GATEWAY: 'litellm' });
+    expect(await labelledContainers()).toBe(before);
+  }, 300_000);
+
   it('publishes every port on 127.0.0.1 only: connections to the machine\'s other addresses are refused', async () => {
     await withHeldStack(async (held) => {
       const ports = [
@@ -134,7 +171,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
       expect(master[0]![2]).toMatch(/--max-requests 0 .*--preload mcpgateway\.main:app$/);
       // Each worker has children of its own (ContextForge's sandbox process pool): only the master's are counted.
       expect(gunicorn.filter(([, ppid]) => ppid === master[0]![0])).toHaveLength(gw.workers);
-      const metrics = await fetch(gw.metricsUrl, { headers: { authorization: `Bearer ${gw.token}` }, signal: AbortSignal.timeout(10_000) });
+      const metrics = await fetch(gw.metricsUrl!, { headers: { authorization: `Bearer ${gw.token}` }, signal: AbortSignal.timeout(10_000) });
       expect(metrics.status).toBe(200);
     });
     expect(await labelledContainers()).toBe(before);
@@ -203,7 +240,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
       expect(exit.code, exit.output.slice(-2000)).toBe(0);
       const info = JSON.parse(exit.output.slice(exit.output.indexOf('{\n'), exit.output.lastIndexOf('}') + 1));
       expect(info.provider).toBe('external');
-      expect(info.gateway.virtualServer.id).toBe(held.gateway!.virtualServer.id);
+      expect(info.gateway.virtualServer.id).toBe(held.gateway!.virtualServer!.id);
       expect(info.gateway.tools['fast_time/get_system_time']).toBe('fast-time-get-system-time');
       expect(await labelledContainers()).toBe(running);
       const noUrl = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: '' });

@@ -3,14 +3,15 @@
 // requests failing for want of a connection, no connections left idle in a transaction.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContextForgeAdmin, poolCapacity } from '../support/gateway/contextforge.ts';
-import { authHeaders, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { authHeaders, lastMonitorRecord, monitorFigures, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;
 const WRITE_PREFIX = 'mcp-perf-db-';
+const skip = skipReason(info, 'admin-api', 'database');
 
-describe.skipIf(!gateway)(`database${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+describe.skipIf(skip !== undefined)(titled('database', skip), () => {
   afterAll(async () => {
     // The write cases created virtual servers; remove them so later cases see the stack as it was.
     await new ContextForgeAdmin(gateway!.baseUrl, gateway!.token).deleteServersNamed(WRITE_PREFIX);

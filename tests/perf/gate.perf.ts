@@ -18,7 +18,7 @@ const throughput: AbMetric = { name: 'throughput', unit: 'calls/s', direction: '
 function toolCall(stack: StackInfo, session: 'per-vu' | 'per-iteration') {
   const gw = stack.gateway!;
   return {
-    kind: 'streamable' as const, url: gw.virtualServer.mcpUrl, headers: authHeaders(gw), session,
+    kind: 'streamable' as const, url: gw.mcpUrl, headers: authHeaders(gw), session,
     call: { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } },
   };
 }

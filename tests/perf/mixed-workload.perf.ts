@@ -4,14 +4,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ContextForgeAdmin } from '../support/gateway/contextforge.ts';
 import type { MixItem } from '../support/mcp/operations.ts';
-import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { authHeaders, gatewayTool, needs, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;
 const WRITE_PREFIX = 'mcp-perf-mixed-';
+const skip = skipReason(info, 'admin-api', 'rpc', 'health');
 
-describe.skipIf(!gateway)(`mixed workload${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+describe.skipIf(skip !== undefined)(titled('mixed workload', skip), () => {
   afterAll(async () => {
     // The write class created virtual servers; remove them so later cases see the stack as it was.
     await new ContextForgeAdmin(gateway!.baseUrl, gateway!.token).deleteServersNamed(WRITE_PREFIX);
@@ -20,15 +21,16 @@ describe.skipIf(!gateway)(`mixed workload${gateway ? '' : ` (skipped: ${NO_GATEW
   it('weighted user classes: health, REST reads, JSON-RPC, tool callers, session churn, writes', async () => {
     const gw = gateway!;
     const auth = authHeaders(gw);
+    const rpcUrl = needs(gw.rpcUrl, gw, 'rpc');
     const timeTool = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'Asia/Tokyo' } };
     const items: MixItem[] = [
-      { name: 'HealthCheckUser GET /health', weight: 2, op: { kind: 'http-get', url: gw.healthUrl } },
+      { name: 'HealthCheckUser GET /health', weight: 2, op: { kind: 'http-get', url: needs(gw.healthUrl, gw, 'health') } },
       { name: 'ReadOnlyAPIUser GET /v1/tools (paged)', weight: 2, op: { kind: 'http-paged', url: `${gw.baseUrl}/v1/tools?limit=5&include_pagination=true`, headers: auth } },
       { name: 'ReadOnlyAPIUser GET /v1/servers', weight: 1, op: { kind: 'http-get', url: `${gw.baseUrl}/v1/servers`, headers: auth } },
-      { name: 'MCPJsonRpcUser tools/list', weight: 2, op: { kind: 'rpc', url: gw.rpcUrl, headers: auth, call: { method: 'tools/list' } } },
-      { name: 'FastTimeUser tools/call /rpc', weight: 3, op: { kind: 'rpc', url: gw.rpcUrl, headers: auth, call: timeTool } },
-      { name: 'MCPToolCallerUser tools/call /mcp', weight: 2, op: { kind: 'streamable', url: gw.virtualServer.mcpUrl, headers: auth, session: 'per-vu', call: timeTool } },
-      { name: 'MCPSessionChurnUser new session each call', weight: 1, op: { kind: 'streamable', url: gw.virtualServer.mcpUrl, headers: auth, session: 'per-iteration', call: timeTool } },
+      { name: 'MCPJsonRpcUser tools/list', weight: 2, op: { kind: 'rpc', url: rpcUrl, headers: auth, call: { method: 'tools/list' } } },
+      { name: 'FastTimeUser tools/call /rpc', weight: 3, op: { kind: 'rpc', url: rpcUrl, headers: auth, call: timeTool } },
+      { name: 'MCPToolCallerUser tools/call /mcp', weight: 2, op: { kind: 'streamable', url: gw.mcpUrl, headers: auth, session: 'per-vu', call: timeTool } },
+      { name: 'MCPSessionChurnUser new session each call', weight: 1, op: { kind: 'streamable', url: gw.mcpUrl, headers: auth, session: 'per-iteration', call: timeTool } },
       {
         name: 'WriteAPIUser POST /v1/servers', weight: 1,
         op: { kind: 'http', method: 'POST', url: `${gw.baseUrl}/v1/servers`, headers: auth, body: JSON.stringify({ server: { name: `${WRITE_PREFIX}{{uuid}}` }, visibility: 'public' }), expect: [200, 201] },

@@ -3,16 +3,16 @@
 // this hardware (on a machine whose cores the first instance already fills, nothing: that is a finding too).
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../support/engine/result.ts';
-import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { authHeaders, gatewayTool, reportNote, reportTable, runLoad, skipReason, stack } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 import { startBalancer, startExtraGateway, type Balancer, type ExtraGateway } from '../support/stack/scale-out.ts';
 
 const info = stack();
 const gateway = info.gateway;
 const scale = info.scaleOut;
-const why = !gateway ? NO_GATEWAY(info) : !scale ? `needs the containers stack to start a second instance (this is ${info.provider})` : '';
+const why = skipReason(info, 'rpc') ?? (!scale ? `needs the containers stack with ContextForge to start a second instance (this is ${info.provider}, ${gateway?.kind})` : '');
 
-describe.skipIf(!gateway || !scale)(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
+describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
   it('1 vs 2 gateway instances behind a load balancer: throughput ratio', async () => {
     const gw = gateway!;
     const vus = byProfile({ smoke: 16, nightly: 200 });

@@ -11,12 +11,12 @@ const info = stack();
 const gateway = info.gateway;
 
 describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
-  it('session reuse vs churn on /servers/{id}/mcp: initialize cost and gateway cost', async () => {
+  it('session reuse vs churn on the gateway\'s MCP endpoint: initialize cost and gateway cost', async () => {
     const gw = gateway!;
     const rate = byProfile({ smoke: 6, pr: 10, nightly: 50 });
     const duration = byProfile({ smoke: '25s', pr: '2m', nightly: '10m' });
     const spec = (session: 'per-vu' | 'per-iteration'): OperationSpec => ({
-      kind: 'streamable', url: gw.virtualServer.mcpUrl, headers: authHeaders(gw), session,
+      kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session,
       call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } },
     });
     const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' });
@@ -50,7 +50,7 @@ describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: 
     const result = await runLoad({
       scenario: { name: 'sessions: isolation (nonce echo, sessions in parallel)', executor: 'constant-arrival-rate', rate: byProfile({ smoke: 10, pr: 20, nightly: 50 }), duration: byProfile({ smoke: '10s', pr: '30s', nightly: '2m' }), preAllocatedVUs: 8, maxVUs: 100, timeout: '30s' },
       operation: {
-        kind: 'streamable', url: gw.virtualServer.mcpUrl, headers: authHeaders(gw), session: 'per-vu',
+        kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session: 'per-vu',
         call: { method: 'tools/call', name: gatewayTool(gw, 'perf_load', 'fast_compute'), arguments: { b: 0 }, nonce: { argument: 'a' } },
       },
     });

@@ -2,7 +2,7 @@
 // memory (least-squares fit with its 95% interval) and the Postgres connection count (no connection leak).
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
-import { authHeaders, gatewayTool, lastMonitorRecord, NO_GATEWAY, reportNote, runLoad, stack } from '../support/perf-case.ts';
+import { gatewayTool, lastMonitorRecord, NO_GATEWAY, reportNote, runLoad, stack, toolOperation } from '../support/perf-case.ts';
 import { byProfile, PROFILE } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -12,9 +12,10 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
   it('PERF-05: constant rate for hours; no memory leak, no connection leak', async () => {
     const gw = gateway!;
     const tool = (upstream: string, name: string) => gatewayTool(gw, upstream, name);
+    const { via } = toolOperation(gw, { method: 'ping' });
     const result = await runLoad({
       scenario: {
-        name: 'PERF-05 soak mixed MCP calls /rpc',
+        name: `PERF-05 soak mixed MCP calls ${via}`,
         executor: 'constant-arrival-rate',
         rate: byProfile({ smoke: 8, pr: 10, nightly: 50, soak: 100 }),
         duration: byProfile({ smoke: '60s', pr: '5m', nightly: '30m', soak: '4h' }),
@@ -25,9 +26,9 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
       operation: {
         kind: 'mix',
         items: [
-          { name: 'tools/call get_system_time', weight: 4, op: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call', name: tool('fast_time', 'get_system_time'), arguments: { timezone: 'Europe/Paris' } } } },
-          { name: 'tools/call fast_compute', weight: 4, op: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call', name: tool('perf_load', 'fast_compute'), arguments: { a: 2, b: 3 } } } },
-          { name: 'tools/list', weight: 2, op: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/list' } } },
+          { name: 'tools/call get_system_time', weight: 4, op: toolOperation(gw, { method: 'tools/call', name: tool('fast_time', 'get_system_time'), arguments: { timezone: 'Europe/Paris' } }).op },
+          { name: 'tools/call fast_compute', weight: 4, op: toolOperation(gw, { method: 'tools/call', name: tool('perf_load', 'fast_compute'), arguments: { a: 2, b: 3 } }).op },
+          { name: 'tools/list', weight: 2, op: toolOperation(gw, { method: 'tools/list' }).op },
         ],
       },
       progressEverySeconds: byProfile({ smoke: 10, nightly: 60 }),

@@ -2,7 +2,7 @@
 // per-second series: from the end of the burst until p95 is back near the calm level, with no errors, for 5 s.
 import { describe, expect, it } from 'vitest';
 import { recoveryAfterSpike } from '../support/analysis/recovery.ts';
-import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitHealthy } from '../support/perf-case.ts';
+import { gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -20,9 +20,10 @@ describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)}
     const calmFor = byProfile({ smoke: 15, nightly: 60 });
     const peakFor = byProfile({ smoke: 6, nightly: 60 });
     const after = byProfile({ smoke: 35, nightly: 120 });
+    const { op, via } = toolOperation(gw, { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } });
     const result = await runLoad({
       scenario: {
-        name: 'PERF-04 spike tools/call /rpc',
+        name: `PERF-04 spike tools/call ${via}`,
         executor: 'ramping-arrival-rate',
         startRate: calm,
         stages: [
@@ -36,7 +37,7 @@ describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)}
         maxVUs: byProfile({ smoke: 400, nightly: 5000 }),
         timeout: '20s',
       },
-      operation: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } } },
+      operation: op,
       progressEverySeconds: 5,
     });
     const spikeEnd = calmFor + 1 + peakFor + 1;

@@ -12,19 +12,20 @@
 // closed with 1011; pr asks for 40 (20 calls/s), within what a 2-core runner holds.
 import { describe, expect, it } from 'vitest';
 import { StreamPool } from '../support/mcp/stream-pool.ts';
-import { authHeaders, gatewayTool, hostCheck, NO_GATEWAY, postgresStates, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { authHeaders, gatewayTool, hostCheck, postgresStates, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;
 
-describe.skipIf(!gateway)(`SSE and WebSocket streams${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+describe.skipIf(!gateway)(titled('SSE and WebSocket streams', skipReason(info)), () => {
   const cases = [
-    { kind: 'sse' as const, count: byProfile({ smoke: 10, pr: 16, nightly: 1000 }), url: () => gateway!.virtualServer.sseUrl },
-    { kind: 'ws' as const, count: byProfile({ smoke: 20, pr: 40, nightly: 500 }), url: () => gateway!.wsUrl },
+    { kind: 'sse' as const, count: byProfile({ smoke: 10, pr: 16, nightly: 1000 }), url: () => gateway!.virtualServer!.sseUrl },
+    { kind: 'ws' as const, count: byProfile({ smoke: 20, pr: 40, nightly: 500 }), url: () => gateway!.wsUrl! },
   ];
   for (const c of cases) {
-    it(`${c.count} ${c.kind.toUpperCase()} streams held with messages flowing on each`, async () => {
+    const skip = skipReason(info, c.kind);
+    it.skipIf(skip !== undefined)(titled(`${c.count} ${c.kind.toUpperCase()} streams held with messages flowing on each`, skip), async () => {
       const gw = gateway!;
       hostCheck({ connections: c.count * 2 });
       const idleInTx = async () => (await postgresStates())?.['idle in transaction'] ?? 0;

@@ -4,21 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { findKnee } from '../support/analysis/knee-search.ts';
 import { sizingFromLevels } from '../support/analysis/sizing.ts';
-import { authHeaders, gatewayTool, hostCheck, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, waitHealthy, waitSettled } from '../support/perf-case.ts';
+import { gatewayTool, hostCheck, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy, waitSettled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;
 
 describe.skipIf(!gateway)(`stress${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
-  it('PERF-03: finds the maximum sustainable rate of tools/call over /rpc', async () => {
+  it('PERF-03: finds the maximum sustainable rate of tools/call (/rpc where the gateway has it, else standard MCP)', async () => {
     const gw = gateway!;
     const maxRate = byProfile({ smoke: 320, nightly: 5000 });
     hostCheck({ connections: 500 });
-    const operation = {
-      kind: 'rpc' as const, url: gw.rpcUrl, headers: authHeaders(gw),
-      call: { method: 'tools/call' as const, name: gatewayTool(gw, 'perf_load', 'fast_compute'), arguments: { a: 1, b: 2 } },
-    };
+    const { op: operation, via } = toolOperation(gw, { method: 'tools/call', name: gatewayTool(gw, 'perf_load', 'fast_compute'), arguments: { a: 1, b: 2 } });
+    reportNote(`PERF-03 calls tools over ${via}`);
     // "Sustainable": the plan's P95 for a simple tool call with room for this machine, and < 1% errors.
     const slo = { p95Ms: byProfile({ smoke: 500, nightly: 200 }), errorRate: 0.01, minRateShare: 0.95 };
     const levelSeconds = byProfile({ smoke: 8, pr: 20, nightly: 60 });

@@ -2,18 +2,19 @@
 // where it started (p95 of the last third against the first third) and errors below 0.1%.
 import { describe, expect, it } from 'vitest';
 import { latencyDrift } from '../support/analysis/recovery.ts';
-import { authHeaders, gatewayTool, NO_GATEWAY, reportNote, runLoad, stack } from '../support/perf-case.ts';
+import { gatewayTool, NO_GATEWAY, reportNote, runLoad, stack, toolOperation } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;
 
 describe.skipIf(!gateway)(`sustained load${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
-  it('PERF-02: tools/call over /rpc at a constant rate: stable latency, < 0.1% errors', async () => {
+  it('PERF-02: tools/call at a constant rate (/rpc where the gateway has it, else standard MCP): stable latency, < 0.1% errors', async () => {
     const gw = gateway!;
+    const { op, via } = toolOperation(gw, { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } });
     const result = await runLoad({
       scenario: {
-        name: 'PERF-02 sustained tools/call /rpc',
+        name: `PERF-02 sustained tools/call ${via}`,
         executor: 'constant-arrival-rate',
         // smoke: half of this machine's knee (PERF-03 finds ~20-30/s for a tool call with 2 workers on 2 cores).
         rate: byProfile({ smoke: 10, pr: 15, nightly: 1000 }),
@@ -22,7 +23,7 @@ describe.skipIf(!gateway)(`sustained load${gateway ? '' : ` (skipped: ${NO_GATEW
         maxVUs: byProfile({ smoke: 200, nightly: 2000 }),
         timeout: '30s',
       },
-      operation: { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } } },
+      operation: op,
       workers: byProfile({ smoke: 1, nightly: 2 }),
     });
     const drift = latencyDrift(result.series);

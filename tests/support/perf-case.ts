@@ -6,20 +6,69 @@ import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { closedModelStall, runValidity } from './budget/validity.ts';
-import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
+import { createOperation, withoutClose, type McpCall, type OperationSpec, type SingleOperationSpec } from './mcp/operations.ts';
 import { PROFILE } from './shared/profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './shared/case-record.ts';
 import { textTable } from './shared/text-table.ts';
 import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
 import { gatewayDeathNote } from './stack/gateway-state.ts';
 import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
-import type { GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
+import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
 }
 
 export const NO_GATEWAY = (info: StackInfo) => `no gateway in this stack (${info.provider}: ${info.reason})`;
+
+const CAPABILITY: Record<GatewayCapability, string> = {
+  health: 'health endpoint', rpc: 'JSON-RPC shortcut (/rpc)', sse: 'SSE transport', ws: 'WebSocket transport', 'admin-api': 'REST admin API',
+  prometheus: 'Prometheus metrics', database: 'database behind it',
+};
+
+/**
+ * Why a case or phase cannot run on this stack: no gateway, or a gateway without one of `needs` (undefined when
+ * it can). Standard MCP over Streamable HTTP needs nothing: every gateway has it.
+ */
+export function skipReason(info: StackInfo, ...needs: GatewayCapability[]): string | undefined {
+  const gw = info.gateway;
+  if (!gw) return NO_GATEWAY(info);
+  const missing = needs.filter((c) => !gw.capabilities.includes(c));
+  return missing.length ? `${gw.kind} has no ${missing.map((c) => CAPABILITY[c]).join(', ')}` : undefined;
+}
+
+/** A title that says why it is skipped, when it is. */
+export function titled(title: string, reason: string | undefined): string {
+  return reason ? `${title} (skipped: ${reason})` : title;
+}
+
+/** An endpoint that only a gateway with `capability` has; cases call it where skipReason let them run. */
+export function needs<T>(value: T | undefined, gateway: GatewayEndpoints, capability: GatewayCapability): T {
+  if (value === undefined) throw new Error(`${gateway.kind} has no ${CAPABILITY[capability]}: this case should have been skipped (skipReason(info, '${capability}'))`);
+  return value;
+}
+
+/** Standard MCP through the gateway: Streamable HTTP on its MCP endpoint, one session per VU unless said. */
+export function mcpOperation(gateway: GatewayEndpoints, call: McpCall, session: 'per-vu' | 'per-iteration' = 'per-vu'): SingleOperationSpec {
+  return { kind: 'streamable', url: gateway.mcpUrl, headers: authHeaders(gateway), session, call };
+}
+
+/** PERF_TRANSPORT: native (default) or mcp. */
+export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): 'native' | 'mcp' {
+  const value = env.PERF_TRANSPORT ?? 'native';
+  if (value !== 'native' && value !== 'mcp') throw new Error(`PERF_TRANSPORT="${value}" is not a transport: use native (ContextForge's /rpc where the gateway has it) or mcp (standard MCP everywhere)`);
+  return value;
+}
+
+/**
+ * A call for cases whose subject is not the transport: over /rpc where the gateway has it (these cases' budgets
+ * and baselines were set on ContextForge's /rpc), else standard MCP; PERF_TRANSPORT=mcp makes it standard MCP on
+ * every gateway, so that gateways are compared on the same protocol. `via` goes into scenario names.
+ */
+export function toolOperation(gateway: GatewayEndpoints, call: McpCall): { op: SingleOperationSpec; via: '/rpc' | '/mcp' } {
+  if (gateway.rpcUrl && transportFromEnv() === 'native') return { op: { kind: 'rpc', url: gateway.rpcUrl, headers: authHeaders(gateway), call }, via: '/rpc' };
+  return { op: mcpOperation(gateway, call), via: '/mcp' };
+}
 
 export function authHeaders(gateway: GatewayEndpoints): Record<string, string> {
   return { authorization: `Bearer ${gateway.token}` };
@@ -197,20 +246,32 @@ export function hostCheck(need: { connections: number; connectionsPerSecond?: nu
   return warnings;
 }
 
-/** Waits until the gateway's /health answers 200 with status "healthy"; returns the seconds it took, or null at the timeout. */
+/**
+ * Waits until the gateway is healthy: its health endpoint answers 200 with status "healthy", or, on a gateway
+ * without one, an MCP ping on a new session is answered. Returns the seconds it took, or null at the timeout.
+ */
 export async function waitHealthy(gateway: GatewayEndpoints, timeoutMs = 30_000): Promise<number | null> {
   const t0 = performance.now();
-  while (performance.now() - t0 < timeoutMs) {
-    try {
-      const res = await fetch(gateway.healthUrl, { signal: AbortSignal.timeout(3000) });
-      const body = (await res.json().catch(() => ({}))) as { status?: string };
-      if (res.status === 200 && body.status === 'healthy') return +((performance.now() - t0) / 1000).toFixed(1);
-    } catch {
-      /* not answering yet */
+  const healthUrl = gateway.healthUrl;
+  const ping = healthUrl ? undefined : createOperation(mcpOperation(gateway, { method: 'ping' }, 'per-iteration'));
+  const healthy = async (): Promise<boolean> => {
+    if (ping) {
+      const outcome = await ping.iterate({ vu: { id: -1, iteration: 0, data: {} }, signal: AbortSignal.timeout(3000), intendedAt: performance.now() });
+      return outcome === undefined || outcome.ok;
     }
-    await new Promise((r) => setTimeout(r, 500));
+    const res = await fetch(healthUrl!, { signal: AbortSignal.timeout(3000) });
+    const body = (await res.json().catch(() => ({}))) as { status?: string };
+    return res.status === 200 && body.status === 'healthy';
+  };
+  try {
+    while (performance.now() - t0 < timeoutMs) {
+      if (await healthy().catch(() => false)) return +((performance.now() - t0) / 1000).toFixed(1);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return null;
+  } finally {
+    await ping?.close?.();
   }
-  return null;
 }
 
 /** Mean CPU % and peak memory MB of one monitored target, and peak Postgres connections, over a load phase. */

@@ -34,6 +34,8 @@ describe('baselines', () => {
     const path = writeBaseline(toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment({ stack: 'containers' })));
     expect(path).toBe(join(dir, 'smoke', 'case-a.json'));
     expect(baselinePath('PERF-01 tools/list /rpc', 'pr')).toBe(join(dir, 'pr', 'perf-01-tools-list-rpc.json'));
+    expect(baselinePath('PERF-01 tools/list /rpc', 'pr', 'contextforge')).toBe(join(dir, 'pr', 'perf-01-tools-list-rpc.json'));
+    expect(baselinePath('PERF-01 tools/list /mcp', 'pr', 'litellm')).toBe(join(dir, 'pr', 'litellm', 'perf-01-tools-list-mcp.json'));
     const back = readBaseline('case A', 'smoke')!;
     expect(back.metrics).toMatchObject({ p50: 30, p95: 45, p99: 55 });
     expect(back.calibrationP50).toBe(4);

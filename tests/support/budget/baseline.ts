@@ -80,9 +80,10 @@ export function currentEnvironment(extra: Partial<Environment> = {}): Environmen
   return { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, ...extra };
 }
 
-export function baselinePath(caseName: string, profile: string): string {
+/** baselines/<profile>/<case>.json for ContextForge (and stacks without a gateway); baselines/<profile>/<gateway>/ for any other gateway. */
+export function baselinePath(caseName: string, profile: string, gateway?: string): string {
   const slug = caseName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return join(BASELINE_DIR, profile, `${slug}.json`);
+  return gateway && gateway !== 'contextforge' ? join(BASELINE_DIR, profile, gateway, `${slug}.json`) : join(BASELINE_DIR, profile, `${slug}.json`);
 }
 
 export class BaselineError extends Error {
@@ -93,8 +94,8 @@ export class BaselineError extends Error {
 }
 
 /** Reads a baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
-export function readBaseline(caseName: string, profile: string): Baseline | undefined {
-  const path = baselinePath(caseName, profile);
+export function readBaseline(caseName: string, profile: string, gateway?: string): Baseline | undefined {
+  const path = baselinePath(caseName, profile, gateway);
   if (!existsSync(path)) return undefined;
   let parsed: Baseline;
   try {
@@ -164,8 +165,8 @@ export function toBaseline(result: RunResult, profile: string, calibrationP50: n
   };
 }
 
-export function writeBaseline(b: Baseline): string {
-  const path = baselinePath(b.case, b.profile);
+export function writeBaseline(b: Baseline, gateway?: string): string {
+  const path = baselinePath(b.case, b.profile, gateway);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(b, null, 2)}\n`);
   return path;

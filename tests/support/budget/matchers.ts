@@ -73,17 +73,17 @@ expect.extend({
         gateway: info.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
         images: info.images,
       });
-      const path = writeBaseline(toBaseline(received, PROFILE, calibration, env, previous));
+      const path = writeBaseline(toBaseline(received, PROFILE, calibration, env, previous), info?.gateway?.kind);
       caseRecord().notes.push(`${why}: recorded ${path}`);
       console.log(`   baseline: ${why}: recorded ${path}`);
       return { pass: true, message: () => `expected a baseline comparison for "${received.scenario}", but ${why}` };
     };
     if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
     if (process.env.PERF_BASELINE === 'add') {
-      const previous = readBaseline(received.scenario, PROFILE);
+      const previous = readBaseline(received.scenario, PROFILE, info?.gateway?.kind);
       return record(`PERF_BASELINE=add (run ${(previous?.runs?.length ?? 0) + 1})`, previous);
     }
-    const base = readBaseline(received.scenario, PROFILE);
+    const base = readBaseline(received.scenario, PROFILE, info?.gateway?.kind);
     if (!base) return record('no baseline');
     const cmp = compareWithBaseline(received, base, calibration, options);
     const judged = process.env.PERF_BASELINE === 'judge';

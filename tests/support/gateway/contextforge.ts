@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { GatewayEndpoints } from '../shared/stack-info.ts';
+import type { GatewayCapability, GatewayEndpoints } from '../shared/stack-info.ts';
 import { classifyError, describeError } from '../engine/errors.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
+export const CONTEXTFORGE_CAPABILITIES: readonly GatewayCapability[] = ['health', 'rpc', 'sse', 'ws', 'admin-api', 'prometheus', 'database'];
 /**
  * Where the gateway's workers share metrics; a container gets a tmpfs there (CONTAINER_TMPFS). A path no image
  * has: Docker mounts a tmpfs over a directory the image already has as root 0755, whatever mode it is asked for.
@@ -248,8 +249,9 @@ export class ContextForgeAdmin {
 }
 
 /** ContextForge's endpoints at base, with virtual server serverId. */
-export function contextforgeUrls(base: string, serverId: string): Pick<GatewayEndpoints, 'rpcUrl' | 'healthUrl' | 'readyUrl' | 'metricsUrl' | 'wsUrl' | 'virtualServer'> {
+export function contextforgeUrls(base: string, serverId: string): Pick<GatewayEndpoints, 'mcpUrl' | 'capabilities' | 'rpcUrl' | 'healthUrl' | 'readyUrl' | 'metricsUrl' | 'wsUrl' | 'virtualServer'> {
   return {
+    mcpUrl: `${base}/servers/${serverId}/mcp`, capabilities: [...CONTEXTFORGE_CAPABILITIES],
     rpcUrl: `${base}/rpc`, healthUrl: `${base}/health`, readyUrl: `${base}/ready`, metricsUrl: `${base}/metrics/prometheus`,
     wsUrl: `${base.replace(/^http/, 'ws')}/ws`,
     virtualServer: { id: serverId, mcpUrl: `${base}/servers/${serverId}/mcp`, sseUrl: `${base}/servers/${serverId}/sse` },

@@ -93,9 +93,10 @@ export class StackMonitor {
   static async start(scenario: string, stack: StackInfo, everyMs = 1000): Promise<StackMonitor> {
     const m = new StackMonitor(scenario);
     await m.connect(stack);
-    if (stack.gateway) {
-      m.metricsSource = { url: stack.gateway.metricsUrl, token: stack.gateway.token };
-      const before = await scrape(m.metricsSource.url, m.metricsSource.token);
+    if (stack.gateway?.metricsUrl) {
+      const source = { url: stack.gateway.metricsUrl, token: stack.gateway.token };
+      m.metricsSource = source;
+      const before = await scrape(source.url, source.token);
       m.metricsBefore = before.metrics;
       if (before.error) m.record.errors.push(`gateway metrics: ${before.error}`);
     }

@@ -19,21 +19,43 @@ export function directServer(name: string, profile: DirectServer['profile'], bas
   };
 }
 
+/** The gateways the suite can start (PERF_GATEWAY); any other is reached with PERF_STACK=external. */
+export const GATEWAY_KINDS = ['contextforge', 'litellm'] as const;
+/** mcp: any gateway, reached over standard MCP only (PERF_STACK=external with PERF_GATEWAY_MCP_URL). */
+export type StartableGateway = (typeof GATEWAY_KINDS)[number];
+export type GatewayKind = StartableGateway | 'mcp';
+
+/**
+ * What a gateway offers beyond standard MCP over Streamable HTTP (which every gateway has): a case or phase
+ * that needs one of these skips, saying so, on a gateway without it.
+ */
+export type GatewayCapability = 'health' | 'rpc' | 'sse' | 'ws' | 'admin-api' | 'prometheus' | 'database';
+
 export interface GatewayEndpoints {
-  kind: 'contextforge';
+  kind: GatewayKind;
   version: string;
   baseUrl: string;
-  /** Bearer token for every request (admin). */
+  /** Standard MCP (Streamable HTTP) with every upstream's tools. */
+  mcpUrl: string;
+  /** Bearer token every request carries (ContextForge: an admin JWT; LiteLLM: its master key). */
   token: string;
-  rpcUrl: string;
-  healthUrl: string;
-  readyUrl: string;
-  metricsUrl: string;
-  wsUrl: string;
-  virtualServer: { id: string; mcpUrl: string; sseUrl: string };
+  capabilities: GatewayCapability[];
+  /** Capability health: answers 200 with {"status": "healthy"} when the gateway is up. */
+  healthUrl?: string;
+  /** Answers 200 once the gateway serves (its start-up is over). */
+  readyUrl?: string;
+  /** ContextForge's JSON-RPC shortcut (capability rpc). */
+  rpcUrl?: string;
+  /** Capability prometheus. */
+  metricsUrl?: string;
+  /** Capability ws. */
+  wsUrl?: string;
+  /** ContextForge's virtual server with every tool: its Streamable HTTP endpoint is mcpUrl; sseUrl is capability sse. */
+  virtualServer?: { id: string; mcpUrl: string; sseUrl: string };
   /** Gateway tool name by "upstream/original", e.g. "fast_time/get_system_time" -> "fast-time-get-system-time". */
   tools: Record<string, string>;
-  upstreams: { name: string; gatewayId: string; url: string }[];
+  /** gatewayId: the upstream's id in the gateway's admin API, where it has one. */
+  upstreams: { name: string; gatewayId?: string; url: string }[];
   workers: number;
   /** SQLAlchemy pool of each worker (DB_POOL_SIZE, DB_MAX_OVERFLOW), where the suite configured it. */
   dbPool?: { size: number; maxOverflow: number };

@@ -8,32 +8,16 @@ import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
 import { IMAGES, resolveImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
-import { toolCount } from './shipped-servers.ts';
+import { startUpstreamServers, upstreamSpecs } from './upstream-containers.ts';
+import { startLiteLLMStack } from './litellm-stack.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
 import { asGatewayContainer } from './gateway-container.ts';
 import { bindHost, bindPorts } from './loopback.ts';
 import { dockerodeOf } from './runtime.ts';
 import type { StackOptions } from './options.ts';
-import { directServer, type DirectServer, type StartedStack, type StackInfo } from '../shared/stack-info.ts';
+import type { StartedStack, StackInfo } from '../shared/stack-info.ts';
 
 export const RUN_LABEL = 'mcp-perf.run';
-const SERVER_PORT = 8000;
-
-interface UpstreamSpec {
-  alias: string;
-  gatewayName: string;
-  profile: 'load' | 'time';
-}
-
-export function upstreamSpecs(extraLoadServers: number): UpstreamSpec[] {
-  const specs: UpstreamSpec[] = [
-    { alias: 'perf-load', gatewayName: 'perf_load', profile: 'load' },
-    { alias: 'fast-time', gatewayName: 'fast_time', profile: 'time' },
-  ];
-  for (let i = 1; i <= extraLoadServers; i++) specs.push({ alias: `perf-load-${i}`, gatewayName: `perf_load_${i}`, profile: 'load' });
-  return specs;
-}
-
 /**
  * Removes every container and network labelled with this run, whatever state it was left in; fails, naming
  * each one, when something could not be removed (it would skew the next run and hold its ports).
@@ -85,6 +69,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
   };
 
   try {
+    if (opts.gateway === 'litellm') return await startLiteLLMStack({ client, opts, reason, variant, labels, host, track, stops, stop, t0 });
     const [pgImage, redisImage, gwImage, serversImage] = await Promise.all([
       resolveImage(client, 'postgres'), resolveImage(client, 'redis'), resolveImage(client, 'gateway', undefined, variant.image), resolveImage(client, 'servers'),
     ]);
@@ -106,15 +91,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       .start());
     const startRedis = async (): Promise<StartedRedisContainer> => track(await bindPorts(new RedisContainer(redisImage.name)
       .withNetwork(network).withNetworkAliases('redis').withLabels(labels).withStartupTimeout(opts.startupTimeoutMs), host).start());
-    const startServer = async (spec: UpstreamSpec): Promise<StartedTestContainer> => track(await bindPorts(new GenericContainer(serversImage.name)
-      .withNetwork(network).withNetworkAliases(spec.alias).withLabels(labels)
-      .withEnvironment({ MCP_PROFILE: spec.profile, MCP_SERVER_NAME: spec.gatewayName, PORT: String(SERVER_PORT) })
-      .withExposedPorts(SERVER_PORT)
-      .withWaitStrategy(Wait.forHttp('/health', SERVER_PORT).forStatusCode(200))
-      .withStartupTimeout(60_000), host)
-      .start());
-
-    const [postgres, redis, ...servers] = await Promise.all([startPostgres(), startRedis(), ...specs.map(startServer)]);
+    const [postgres, redis, up] = await Promise.all([startPostgres(), startRedis(), startUpstreamServers({ image: serversImage.name, network, labels, host, specs, track })]);
     const p = postgres as StartedPostgreSqlContainer;
     const r = redis as StartedRedisContainer;
 
@@ -143,13 +120,8 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const gatewayContainer = client.container.getById(gateway.getId());
     const isAlive = async () => (await client.container.inspect(gatewayContainer).catch(() => undefined))?.State.Running ?? false;
 
-    const direct: DirectServer[] = specs.map((spec, i) => {
-      const c = servers[i]!;
-      return directServer(spec.gatewayName, spec.profile, `http://${c.getHost()}:${c.getMappedPort(SERVER_PORT)}`, { containerId: c.getId() });
-    });
-    // The gateway is ready when it has discovered every tool each server has: asked of the servers themselves.
-    const toolCounts = await Promise.all(direct.map((d) => toolCount(d.mcpUrl)));
-    const upstreams: Upstream[] = specs.map((s, i) => ({ name: s.gatewayName, url: `http://${s.alias}:${SERVER_PORT}/mcp`, expectTools: toolCounts[i]! }));
+    const { direct } = up;
+    const upstreams: Upstream[] = up.upstreams;
     let endpoints;
     try {
       endpoints = await bootstrapContextForge({

@@ -1,5 +1,5 @@
 import { startShippedServer } from './shipped-servers.ts';
-import { upstreamSpecs } from './containers.ts';
+import { upstreamSpecs } from './upstream-containers.ts';
 import { directServer, type DirectServer, type StartedStack } from '../shared/stack-info.ts';
 
 /** No gateway: our MCP servers as local processes. Cases that need a gateway say so and skip. */

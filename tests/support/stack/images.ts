@@ -4,19 +4,22 @@ import { withTimeout } from './cleanup.ts';
 
 interface ImagesFile {
   contextforgeVersion: string;
-  official: Record<'postgres' | 'redis' | 'gateway' | 'node', string>;
-  local: Record<'bookworm' | 'trixie' | 'postgres' | 'redis' | 'gateway' | 'node', string>;
+  litellmVersion: string;
+  official: Record<'postgres' | 'redis' | 'gateway' | 'litellm' | 'node', string>;
+  local: Record<'bookworm' | 'trixie' | 'postgres' | 'redis' | 'gateway' | 'litellm' | 'node', string>;
   servers: string;
 }
 
 export const IMAGES: ImagesFile = JSON.parse(readFileSync(new URL('../../../fixtures/images/images.json', import.meta.url), 'utf8')) as ImagesFile;
 
-export type ImageRole = 'postgres' | 'redis' | 'gateway' | 'servers';
+/** gateway is ContextForge; litellm the second gateway (PERF_GATEWAY=litellm). */
+export type ImageRole = 'postgres' | 'redis' | 'gateway' | 'litellm' | 'servers';
 
 const ENV: Record<ImageRole, string> = {
   postgres: 'MCP_PERF_POSTGRES_IMAGE',
   redis: 'MCP_PERF_REDIS_IMAGE',
   gateway: 'MCP_PERF_GATEWAY_IMAGE',
+  litellm: 'MCP_PERF_LITELLM_IMAGE',
   servers: 'MCP_PERF_SERVERS_IMAGE',
 };
 

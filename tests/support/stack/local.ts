@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { bootstrapContextForge, contextforgeEnv, describeDependencies, generateSecrets } from '../gateway/contextforge.ts';
 import { onCleanup } from './cleanup.ts';
-import { upstreamSpecs } from './containers.ts';
+import { upstreamSpecs } from './upstream-containers.ts';
 import { IMAGES } from './images.ts';
 import type { StackOptions } from './options.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';

@@ -1,7 +1,9 @@
-import type { ProviderName } from '../shared/stack-info.ts';
+import { GATEWAY_KINDS, type ProviderName, type StartableGateway } from '../shared/stack-info.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';
+  /** The gateway the stack starts (PERF_GATEWAY, default contextforge). */
+  gateway: StartableGateway;
   /** Gunicorn workers of the gateway. */
   gatewayWorkers: number;
   /** How long the whole stack may take to come up. */
@@ -36,8 +38,13 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     if (!Number.isInteger(n) || n < min) throw new Error(`${name}="${raw}" must be a whole number >= ${min}`);
     return n;
   };
+  const gateway = (env.PERF_GATEWAY || 'contextforge') as StartableGateway;
+  if (!GATEWAY_KINDS.includes(gateway)) {
+    throw new Error(`PERF_GATEWAY="${env.PERF_GATEWAY}" is not a gateway the suite can start: use ${GATEWAY_KINDS.join(' or ')}, or PERF_STACK=external for a gateway you run`);
+  }
   return {
     provider,
+    gateway,
     gatewayWorkers: int('PERF_GATEWAY_WORKERS', 2, 1),
     startupTimeoutMs: int('PERF_STARTUP_TIMEOUT_S', 240, 10) * 1000,
     extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),

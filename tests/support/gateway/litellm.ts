@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { describeError } from '../engine/errors.ts';
+import { listToolNames, toolsByUpstream } from './mcp-tools.ts';
+import type { GatewayCapability, GatewayEndpoints } from '../shared/stack-info.ts';
+
+/** The port LiteLLM's proxy listens on in its image (and is told to in ours). */
+export const LITELLM_PORT = 4000;
+/**
+ * Standard MCP (its /mcp endpoint) and a health check. Its REST API for MCP servers needs a database, which the
+ * suite does not give it (upstreams come from the config file), and its Prometheus metrics are an enterprise feature.
+ */
+export const LITELLM_CAPABILITIES: readonly GatewayCapability[] = ['health'];
+/** Where the config file is mounted in the container. */
+export const LITELLM_CONFIG_PATH = '/app/mcp-perf-config.yaml';
+
+export interface LiteLLMUpstream {
+  name: string;
+  /** URL LiteLLM uses to reach the upstream's Streamable HTTP endpoint. */
+  url: string;
+  /** Tools it must list for the gateway to count as ready. */
+  expectTools: number;
+}
+
+/** A master key, new for every run: the proxy's admin credential and the Bearer token of every MCP call. */
+export function litellmMasterKey(): string {
+  return `sk-mcp-perf-${randomBytes(18).toString('base64url')}`;
+}
+
+/** The proxy's config file: no models, the master key, one MCP server per upstream over Streamable HTTP. */
+export function litellmConfig(masterKey: string, upstreams: LiteLLMUpstream[]): string {
+  for (const u of upstreams) {
+    if (!/^[A-Za-z0-9_]+$/.test(u.name)) throw new Error(`LiteLLM MCP server name "${u.name}" must be letters, digits and _ (it prefixes tool names with "-")`);
+  }
+  return [
+    'model_list: []',
+    'general_settings:',
+    `  master_key: ${JSON.stringify(masterKey)}`,
+    'mcp_servers:',
+    ...upstreams.flatMap((u) => [`  ${u.name}:`, `    url: ${JSON.stringify(u.url)}`, '    transport: "http"']),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The proxy's environment: its model price list from the package, not fetched from GitHub at start-up (where
+ * GitHub is unreachable that fetch retries for ~15 s, and uvicorn's supervisor kills workers that slow to
+ * start: seen here, workers restarting forever). `extra` (PERF_GATEWAY_ENV) comes last.
+ */
+export function litellmEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { LITELLM_LOCAL_MODEL_COST_MAP: 'True', ...extra };
+}
+
+/** The proxy's command line (after the image's `litellm` entrypoint). */
+export function litellmArgs(workers: number): string[] {
+  return ['--config', LITELLM_CONFIG_PATH, '--port', String(LITELLM_PORT), '--host', '0.0.0.0', '--num_workers', String(workers)];
+}
+
+export interface LiteLLMBootstrap {
+  baseUrl: string;
+  masterKey: string;
+  upstreams: LiteLLMUpstream[];
+  workers: number;
+  version: string;
+  timeoutMs: number;
+  isAlive?: () => Promise<boolean>;
+}
+
+/** Waits until the proxy is ready and lists every upstream's tools over MCP; returns its endpoints. */
+export async function bootstrapLiteLLM(o: LiteLLMBootstrap): Promise<GatewayEndpoints> {
+  const base = o.baseUrl.replace(/\/$/, '');
+  const mcpUrl = `${base}/mcp/`;
+  const headers = { authorization: `Bearer ${o.masterKey}` };
+  const deadline = Date.now() + o.timeoutMs;
+  let last = 'no answer yet';
+  for (;;) {
+    if (o.isAlive && !(await o.isAlive())) throw new Error(`LiteLLM exited while starting (last: ${last})`);
+    const seen = await listToolNames(mcpUrl, headers).catch((error: unknown) => {
+      last = describeError(error);
+      return undefined;
+    });
+    if (seen) {
+      const tools = toolsByUpstream(seen, o.upstreams.map((u) => u.name));
+      const short = o.upstreams.filter((u) => Object.keys(tools).filter((k) => k.startsWith(`${u.name}/`)).length < u.expectTools);
+      if (short.length === 0) {
+        return {
+          kind: 'litellm', version: o.version, baseUrl: base, mcpUrl, token: o.masterKey, capabilities: [...LITELLM_CAPABILITIES],
+          healthUrl: `${base}/health/readiness`, readyUrl: `${base}/health/readiness`,
+          tools, upstreams: o.upstreams.map((u) => ({ name: u.name, url: u.url })), workers: o.workers,
+        };
+      }
+      last = `${seen.length} tools listed; still missing tools of ${short.map((u) => u.name).join(', ')}`;
+    }
+    if (Date.now() > deadline) throw new Error(`LiteLLM did not list every upstream's tools over ${mcpUrl} within ${Math.round(o.timeoutMs / 1000)} s (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
