@@ -18,11 +18,11 @@ export function toolsByUpstream(listed: string[], upstreams: string[]): Record<s
 }
 
 /** The names of every tool an MCP endpoint lists (initialize, tools/list to its end, close). */
-export async function listToolNames(mcpUrl: string, headers: Record<string, string>): Promise<string[]> {
+export async function listToolNames(mcpUrl: string, headers: Record<string, string>, timeoutMs = 15_000): Promise<string[]> {
   const agent = new Agent();
   const client = new StreamableHttpClient({ url: mcpUrl, dispatcher: agent, headers });
   try {
-    const signal = AbortSignal.timeout(15_000);
+    const signal = AbortSignal.timeout(timeoutMs);
     await client.initialize({ signal });
     const tools = await client.listAllTools({ signal });
     await client.close({ signal });

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Agent } from 'undici';
-import { StreamableHttpClient } from '../mcp/streamable-http-client.ts';
+import { listToolNames } from '../gateway/mcp-tools.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
 
 export const SERVERS_DIR = fileURLToPath(new URL('../../../fixtures/servers/', import.meta.url));
@@ -27,17 +26,9 @@ export async function startShippedServer(opts: { profile?: 'load' | 'time' | 'al
 
 /** How many tools an MCP server offers (tools/list to its end), asked of the server itself. */
 export async function toolCount(mcpUrl: string, timeoutMs = 15_000): Promise<number> {
-  const agent = new Agent();
-  const client = new StreamableHttpClient({ url: mcpUrl, dispatcher: agent });
   try {
-    const signal = AbortSignal.timeout(timeoutMs);
-    await client.initialize({ signal });
-    const tools = await client.listAllTools({ signal });
-    await client.close({ signal });
-    return tools.result.length;
+    return (await listToolNames(mcpUrl, {}, timeoutMs)).length;
   } catch (error) {
     throw new Error(`could not list the tools of ${mcpUrl}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await agent.close();
   }
 }
