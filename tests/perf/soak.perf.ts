@@ -2,7 +2,7 @@
 // memory (least-squares fit with its 95% interval) and the Postgres connection count (no connection leak).
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
-import { gatewayTool, lastMonitorRecord, NO_GATEWAY, reportNote, runLoad, stack, toolOperation } from '../support/perf-case.ts';
+import { gatewayTool, lastMonitorRecord, NO_GATEWAY, reportNote, runLoad, stack, toolOperation, toolTransport } from '../support/perf-case.ts';
 import { byProfile, PROFILE } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -12,7 +12,7 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
   it('PERF-05: constant rate for hours; no memory leak, no connection leak', async () => {
     const gw = gateway!;
     const tool = (upstream: string, name: string) => gatewayTool(gw, upstream, name);
-    const { via } = toolOperation(gw, { method: 'ping' });
+    const via = toolTransport(gw);
     const result = await runLoad({
       scenario: {
         name: `PERF-05 soak mixed MCP calls ${via}`,

@@ -1,7 +1,7 @@
 // PERF-07 tool calls: many concurrent tools/call through the gateway to upstream tools of different cost
 // (cheap arithmetic, a 50 ms wait, CPU work), each tool's latency judged on its own.
 import { describe, expect, it } from 'vitest';
-import { gatewayTool, NO_GATEWAY, reportTable, runLoad, stack, toolOperation } from '../support/perf-case.ts';
+import { gatewayTool, NO_GATEWAY, reportTable, runLoad, stack, toolOperation, toolTransport } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -11,7 +11,7 @@ describe.skipIf(!gateway)(`tool calls${gateway ? '' : ` (skipped: ${NO_GATEWAY(i
   it('PERF-07: concurrent tools/call of fast, waiting and CPU-bound tools', async () => {
     const gw = gateway!;
     const call = (name: string, args: Record<string, unknown>) => toolOperation(gw, { method: 'tools/call', name: gatewayTool(gw, 'perf_load', name), arguments: args }).op;
-    const { via } = toolOperation(gw, { method: 'ping' });
+    const via = toolTransport(gw);
     const vus = byProfile({ smoke: 8, pr: 20, nightly: 100 });
     const result = await runLoad({
       scenario: { name: `PERF-07 ${vus} concurrent tools/call${via === '/rpc' ? '' : ` ${via}`}`, executor: 'constant-vus', vus, duration: byProfile({ smoke: '30s', pr: '2m', nightly: '10m' }), timeout: '30s' },

@@ -66,8 +66,13 @@ export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): 'native'
  * every gateway, so that gateways are compared on the same protocol. `via` goes into scenario names.
  */
 export function toolOperation(gateway: GatewayEndpoints, call: McpCall): { op: SingleOperationSpec; via: '/rpc' | '/mcp' } {
-  if (gateway.rpcUrl && transportFromEnv() === 'native') return { op: { kind: 'rpc', url: gateway.rpcUrl, headers: authHeaders(gateway), call }, via: '/rpc' };
-  return { op: mcpOperation(gateway, call), via: '/mcp' };
+  const via = toolTransport(gateway);
+  return { op: via === '/rpc' ? { kind: 'rpc', url: gateway.rpcUrl!, headers: authHeaders(gateway), call } : mcpOperation(gateway, call), via };
+}
+
+/** The transport toolOperation uses on this gateway. */
+export function toolTransport(gateway: GatewayEndpoints): '/rpc' | '/mcp' {
+  return gateway.rpcUrl && transportFromEnv() === 'native' ? '/rpc' : '/mcp';
 }
 
 export function authHeaders(gateway: GatewayEndpoints): Record<string, string> {
