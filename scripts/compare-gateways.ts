@@ -4,11 +4,9 @@
 //   npm run perf:compare-gateways -- --from reports/<a>/results.json reports/<b>/results.json   (tables only)
 // Exit status: 0 when every gateway's run produced results (its cases may have failed their budgets: that is a
 // finding, printed), 2 on bad input or a run that produced no results.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli, runPerfSuite } from './cli.ts';
 import { gatewayComparison, type GatewayRun } from '../tests/support/report/gateway-comparison.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { GATEWAY_KINDS, type StartableGateway } from '../tests/support/shared/stack-info.ts';
@@ -18,18 +16,7 @@ import { REPORTS_DIR } from '../tests/support/shared/run-dir.ts';
 const DEFAULT_CASES = ['baseline', 'gateway-overhead', 'sustained', 'sessions', 'tool-calls', 'stress', 'spike'].map((c) => `tests/perf/${c}.perf.ts`);
 const usage = 'usage: npm run perf:compare-gateways -- [--gateways contextforge,litellm] [--profile smoke|pr|nightly] [case files...] | --from A/results.json B/results.json';
 
-let parsed;
-try {
-  parsed = parseArgs({ allowPositionals: true, options: { gateways: { type: 'string' }, profile: { type: 'string' }, from: { type: 'boolean' }, help: { type: 'boolean' } } });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
-}
-const { values: o, positionals } = parsed;
-if (o.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const { values: o, positionals } = parseCli({ gateways: { type: 'string' }, profile: { type: 'string' }, from: { type: 'boolean' } }, usage);
 
 function readReport(path: string): RunReport {
   if (!existsSync(path)) throw new Error(`${path} does not exist`);
@@ -38,7 +25,6 @@ function readReport(path: string): RunReport {
   return report;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const id = process.env.PERF_RUN_ID ?? `gateways-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
 const runs: GatewayRun[] = [];
 try {
@@ -52,12 +38,11 @@ try {
     const gateways = (o.gateways ?? GATEWAY_KINDS.join(',')).split(',').map((g) => g.trim()) as StartableGateway[];
     const unknown = gateways.filter((g) => !GATEWAY_KINDS.includes(g));
     if (unknown.length || gateways.length < 2) throw new Error(`--gateways takes two or more of ${GATEWAY_KINDS.join(', ')} (got ${o.gateways})`);
-    const vitest = join(root, 'node_modules/vitest/vitest.mjs');
     for (const gateway of gateways) {
       const runId = `${id}-${gateway}`;
       const env = { ...process.env, PERF_GATEWAY: gateway, PERF_TRANSPORT: 'mcp', PERF_RUN_ID: runId, PERF_PROFILE: o.profile ?? process.env.PERF_PROFILE ?? 'smoke' };
       console.log(`[compare-gateways] ${gateway}: PERF_GATEWAY=${gateway} PERF_TRANSPORT=mcp PERF_RUN_ID=${runId} vitest run --config vitest.perf.config.ts ...`);
-      const run = spawnSync(process.execPath, [vitest, 'run', '--config', 'vitest.perf.config.ts', ...(positionals.length ? positionals : DEFAULT_CASES)], { stdio: 'inherit', env, cwd: root, timeout: 3 * 3600_000 });
+      const run = runPerfSuite(positionals.length ? positionals : DEFAULT_CASES, env, 3 * 3600_000);
       if (run.error) throw new Error(`the run on ${gateway} did not finish: ${run.error.message}`);
       const results = join(REPORTS_DIR, runId, 'results.json');
       if (!existsSync(results)) throw new Error(`the run on ${gateway} wrote no ${results} (vitest exit ${run.status}): see its output above`);

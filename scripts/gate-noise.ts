@@ -6,24 +6,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_NOISE_FILE, estimateRunToRun, MIN_AA_RUNS, type RunToRunNoise } from '../tests/support/budget/run-to-run.ts';
 import type { AbOutcome } from '../tests/support/shared/ab-outcome.ts';
 import type { RunInfoFile } from '../tests/support/shared/run-dir.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
+import { parseCli } from './cli.ts';
 
 const usage = `usage: npm run gate:noise -- <A/A run dir>... [--out ${DEFAULT_NOISE_FILE}]`;
-let parsed;
-try {
-  parsed = parseArgs({ allowPositionals: true, options: { out: { type: 'string' }, help: { type: 'boolean' } } });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
-}
-const { values: o, positionals: dirs } = parsed;
-if (o.help || dirs.length === 0) {
+const { values: o, positionals: dirs } = parseCli({ out: { type: 'string' } }, usage);
+if (dirs.length === 0) {
   console.log(usage);
-  process.exit(o.help ? 0 : 2);
+  process.exit(2);
 }
 
 interface ResultsFile {

@@ -2,30 +2,14 @@
 //   npm run perf:ab -- --base <image> --head <image> [--head-extra-cpu-ms 9] [--profile pr] [more vitest args]
 // Equivalent to PERF_AB_BASE=<image> PERF_AB_HEAD=<image> npm run perf -- tests/perf/gate.perf.ts.
 // Exit status: vitest's (0 no regression; 1 a regression, an invalid run or a failure).
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli, runPerfSuite } from './cli.ts';
 
 const usage = 'usage: npm run perf:ab -- --base <image> --head <image> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly]';
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      base: { type: 'string' }, head: { type: 'string' },
-      'base-extra-cpu-ms': { type: 'string' }, 'head-extra-cpu-ms': { type: 'string' },
-      profile: { type: 'string' }, help: { type: 'boolean' },
-    },
-  });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
-}
-const { values: o, positionals } = parsed;
-if (o.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const { values: o, positionals } = parseCli({
+  base: { type: 'string' }, head: { type: 'string' },
+  'base-extra-cpu-ms': { type: 'string' }, 'head-extra-cpu-ms': { type: 'string' },
+  profile: { type: 'string' },
+}, usage);
 const base = o.base ?? process.env.PERF_AB_BASE;
 const head = o.head ?? process.env.PERF_AB_HEAD;
 if (!base || !head) {
@@ -36,9 +20,8 @@ const env: NodeJS.ProcessEnv = { ...process.env, PERF_AB_BASE: base, PERF_AB_HEA
 if (o['base-extra-cpu-ms']) env.PERF_AB_BASE_EXTRA_CPU_MS = o['base-extra-cpu-ms'];
 if (o['head-extra-cpu-ms']) env.PERF_AB_HEAD_EXTRA_CPU_MS = o['head-extra-cpu-ms'];
 env.PERF_RUN_ID ??= `ab-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${env.PERF_PROFILE}`;
-const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 const files = positionals.length ? positionals : ['tests/perf/gate.perf.ts'];
-const run = spawnSync(process.execPath, [vitest, 'run', '--config', 'vitest.perf.config.ts', ...files], { stdio: 'inherit', env, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+const run = runPerfSuite(files, env);
 if (run.error) {
   console.error(`could not start vitest: ${run.error.message}`);
   process.exit(2);
