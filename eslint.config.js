@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -6,12 +7,14 @@ import tseslint from 'typescript-eslint';
 // global-setup, perf-setup) sits on top of them all, and the cases (tests/perf) on top of the harness.
 const LAYERS = ['engine', 'mcp', 'shared', 'gateway', 'stack', 'monitor', 'analysis', 'k6', 'budget', 'report'];
 
+const HARNESS = readdirSync(`${import.meta.dirname}/tests/support`).filter((f) => f.endsWith('.ts')).map((f) => `**/${f}`);
+
 const layerRules = LAYERS.map((layer, i) => ({
   files: [`tests/support/${layer}/**/*.ts`],
   rules: {
     'no-restricted-imports': ['error', {
       patterns: [{
-        group: [...LAYERS.slice(i + 1).map((above) => `../${above}/*`), '../*.ts'],
+        group: [...LAYERS.slice(i + 1).map((above) => `**/${above}/**`), ...HARNESS],
         message: `tests/support/${layer} may import only from the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}); the order is ${LAYERS.join(' <- ')} <- the harness (tests/support/*.ts) <- the cases`,
       }],
     }],
@@ -19,7 +22,7 @@ const layerRules = LAYERS.map((layer, i) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'fixtures/servers/node_modules/**', 'reports/**', 'coverage/**', '.venv-contextforge/**', 'scratch/**'] },
+  { ignores: ['node_modules/**', 'fixtures/servers/node_modules/**', 'reports/**', 'coverage/**', '.venv-contextforge/**', '.venv-litellm/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -31,4 +34,13 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // A case reaches a gateway through the harness (capabilities, gatewayAdmin), never through its adapter.
+    files: ['tests/perf/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/support/gateway/**'], message: 'a case may not import a gateway adapter: ask the harness (skipReason, gatewayAdmin, toolOperation), so that the case runs on every gateway' }],
+      }],
+    },
+  },
 );

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseCli, runPerfSuite } from './cli.ts';
 import { gatewayComparison, type GatewayRun } from '../tests/support/report/gateway-comparison.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
-import { GATEWAY_KINDS, type StartableGateway } from '../tests/support/shared/stack-info.ts';
+import { GATEWAY_KINDS } from '../tests/support/gateway/adapters.ts';
 import { REPORTS_DIR } from '../tests/support/shared/run-dir.ts';
 
 /** Cases that run on any gateway over standard MCP: the figures users compare gateways by. */
@@ -35,7 +35,7 @@ try {
       runs.push({ gateway: report.run.stack?.gateway?.kind ?? path, report });
     }
   } else {
-    const gateways = (o.gateways ?? GATEWAY_KINDS.join(',')).split(',').map((g) => g.trim()) as StartableGateway[];
+    const gateways = (o.gateways ?? GATEWAY_KINDS.join(',')).split(',').map((g) => g.trim());
     const unknown = gateways.filter((g) => !GATEWAY_KINDS.includes(g));
     if (unknown.length || gateways.length < 2) throw new Error(`--gateways takes two or more of ${GATEWAY_KINDS.join(', ')} (got ${o.gateways})`);
     for (const gateway of gateways) {

@@ -2,8 +2,8 @@
 // its Postgres pool under a burst of concurrent reads: peak connections against what the pools allow, no
 // requests failing for want of a connection, no connections left idle in a transaction.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContextForgeAdmin, poolCapacity } from '../support/gateway/contextforge.ts';
-import { authHeaders, lastMonitorRecord, monitorFigures, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
+import { poolCapacity } from '../support/shared/stack-info.ts';
+import { authHeaders, gatewayAdmin, lastMonitorRecord, monitorFigures, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -14,7 +14,7 @@ const skip = skipReason(info, 'admin-api', 'database');
 describe.skipIf(skip !== undefined)(titled('database', skip), () => {
   afterAll(async () => {
     // The write cases created virtual servers; remove them so later cases see the stack as it was.
-    await new ContextForgeAdmin(gateway!.baseUrl, gateway!.token).deleteServersNamed(WRITE_PREFIX);
+    await gatewayAdmin(gateway!).deleteServersNamed(WRITE_PREFIX);
   });
 
   it('read paths: tools listed page by page, gateways and servers', async () => {

@@ -2,9 +2,8 @@
 // health checks, read-only REST, MCP JSON-RPC, tool callers (/rpc and Streamable HTTP), session churn and
 // the write API. Each class is recorded and judged on its own.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ContextForgeAdmin } from '../support/gateway/contextforge.ts';
 import type { MixItem } from '../support/mcp/operations.ts';
-import { authHeaders, gatewayTool, needs, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
+import { authHeaders, gatewayAdmin, gatewayTool, needs, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -15,7 +14,7 @@ const skip = skipReason(info, 'admin-api', 'rpc', 'health');
 describe.skipIf(skip !== undefined)(titled('mixed workload', skip), () => {
   afterAll(async () => {
     // The write class created virtual servers; remove them so later cases see the stack as it was.
-    await new ContextForgeAdmin(gateway!.baseUrl, gateway!.token).deleteServersNamed(WRITE_PREFIX);
+    await gatewayAdmin(gateway!).deleteServersNamed(WRITE_PREFIX);
   });
 
   it('weighted user classes: health, REST reads, JSON-RPC, tool callers, session churn, writes', async () => {

@@ -4,11 +4,10 @@
 // what the gateway holds and routes, not the upstream's capacity.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
-import { ContextForgeAdmin } from '../support/gateway/contextforge.ts';
 import { RpcClient } from '../support/mcp/rpc-client.ts';
 import { toolCount } from '../support/stack/shipped-servers.ts';
 import type { MixItem } from '../support/mcp/operations.ts';
-import { authHeaders, gatewayTool, needs, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
+import { authHeaders, gatewayAdmin, gatewayTool, needs, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -32,15 +31,15 @@ async function gatewayToolCount(gw: NonNullable<typeof gateway>): Promise<number
 describe.skipIf(skip !== undefined)(titled('multi-server', skip), () => {
   // The servers this case registered must all go again: a leftover upstream skews every case after it.
   afterAll(async () => {
-    const admin = new ContextForgeAdmin(gateway!.baseUrl, gateway!.token);
-    const results = await Promise.allSettled(added.map((id) => admin.call('DELETE', `/v1/gateways/${id}`)));
+    const admin = gatewayAdmin(gateway!);
+    const results = await Promise.allSettled(added.map((id) => admin.removeUpstream(id)));
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${added[i]}: ${(r.reason as Error).message}`] : []));
     if (failed.length) throw new Error(`multi-server could not remove ${failed.length} upstream(s) it registered; later cases would run with them: ${failed.join('; ')}`);
   });
 
   it('tools/call latency with 2 servers vs many: per server, fairness, degradation', async () => {
     const gw = gateway!;
-    const admin = new ContextForgeAdmin(gw.baseUrl, gw.token);
+    const admin = gatewayAdmin(gw);
     const rate = byProfile({ smoke: 10, nightly: 100 });
     const duration = byProfile({ smoke: '20s', nightly: '5m' });
     const extra = byProfile({ smoke: 5, nightly: 8 });
@@ -58,12 +57,11 @@ describe.skipIf(skip !== undefined)(titled('multi-server', skip), () => {
       const name = `perf_load_multi_${i}`;
       const url = new URL(loadUpstream!.url);
       url.searchParams.set('instance', String(i));
-      const id = await admin.registerUpstream({ name, url: url.href, expectTools: perServer }, 60_000);
+      const { id, tools } = await admin.addUpstream({ name, url: url.href, expectTools: perServer }, 60_000);
       added.push(id);
-      const tools = await admin.waitForTools(id, perServer, 60_000);
-      const fast = tools.find((t) => (t.originalName ?? t.name) === 'fast_compute');
-      if (!fast) throw new Error(`server ${name} registered without a fast_compute tool`);
-      names.push(fast.name);
+      const fast = tools.fast_compute;
+      if (!fast) throw new Error(`server ${name} registered without a fast_compute tool (it has ${Object.keys(tools).join(', ')})`);
+      names.push(fast);
     }
     const servers = [gatewayTool(gw, 'perf_load', 'fast_compute'), ...names];
     const items: MixItem[] = servers.map((tool) => ({ name: tool, weight: 1, op: call(tool) }));

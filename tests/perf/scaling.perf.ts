@@ -10,7 +10,7 @@ import { startBalancer, startExtraGateway, type Balancer, type ExtraGateway } fr
 const info = stack();
 const gateway = info.gateway;
 const scale = info.scaleOut;
-const why = skipReason(info, 'rpc') ?? (!scale ? `needs the containers stack with ContextForge to start a second instance (this is ${info.provider}, ${gateway?.kind})` : '');
+const why = skipReason(info, 'rpc') ?? (!scale ? `needs the containers stack, to start a second instance (this is ${info.provider}, ${gateway?.kind})` : '');
 
 describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
   it('1 vs 2 gateway instances behind a load balancer: throughput ratio', async () => {
@@ -26,7 +26,7 @@ describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
       stops.push(lb1.stop);
       const one = await phase(lb1, 1);
       const t0 = performance.now();
-      const second: ExtraGateway = await startExtraGateway(scale!, 2, gw.token);
+      const second: ExtraGateway = await startExtraGateway(scale!, 2);
       stops.push(second.stop);
       reportNote(`second instance ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const lb2 = await startBalancer(scale!, [`gateway:${scale!.gatewayPort}`, second.backend]);

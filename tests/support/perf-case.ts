@@ -14,6 +14,8 @@ import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
 import { gatewayDeathNote } from './stack/gateway-state.ts';
 import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
 import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
+import { ADAPTERS } from './gateway/adapters.ts';
+import type { GatewayAdmin } from './gateway/adapter.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
@@ -46,6 +48,13 @@ export function titled(title: string, reason: string | undefined): string {
 export function needs<T>(value: T | undefined, gateway: GatewayEndpoints, capability: GatewayCapability): T {
   if (value === undefined) throw new Error(`${gateway.kind} has no ${CAPABILITY[capability]}: this case should have been skipped (skipReason(info, '${capability}'))`);
   return value;
+}
+
+/** The gateway's admin API (capability admin-api), through its adapter. */
+export function gatewayAdmin(gateway: GatewayEndpoints): GatewayAdmin {
+  const admin = ADAPTERS[gateway.kind]?.admin?.(gateway);
+  if (!admin) throw new Error(`${gateway.kind} has no ${CAPABILITY['admin-api']} the suite can drive: this case should have been skipped (skipReason(info, 'admin-api'))`);
+  return admin;
 }
 
 /** Standard MCP through the gateway: Streamable HTTP on its MCP endpoint, one session per VU unless said. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContextForgeAdmin } from '../support/gateway/contextforge.ts';
+import { ContextForgeAdmin } from '../support/gateway/contextforge/contextforge.ts';
 
 describe('ContextForgeAdmin.call against a server that drops connections', () => {
   let server: Server;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSettings } from '../support/gateway/gunicorn-settings.ts';
+import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSettings } from '../support/gateway/contextforge/gunicorn-settings.ts';
 
 // What ContextForge 1.1.0's run-gunicorn.sh prints before it starts gunicorn (its own lines, with others around).
 const printed = (maxRequests: string, preload = 'true') => `📋  Python version: Python 3.13.5

@@ -17,9 +17,19 @@ describe('layers that never import upward', () => {
       .toEqual([expect.stringMatching(/tests\/support\/engine may import only from the layers below it \(none\); the order is engine <- mcp <- shared/)]);
     expect(await layerErrors('tests/support/budget/x.ts', "import { runLoad } from '../perf-case.ts';\nexport const r = runLoad;\n")).toHaveLength(1);
     expect(await layerErrors('tests/support/stack/x.ts', "import type { CaseRecord } from '../report/run-report.ts';\nexport type R = CaseRecord;\n")).toHaveLength(1);
+    // From a gateway adapter's own folder, one level deeper.
+    expect(await layerErrors('tests/support/gateway/some-gateway/index.ts', "import { startStack } from '../../stack/stack.ts';\nexport const s = startStack;\n")).toHaveLength(1);
+    expect(await layerErrors('tests/support/gateway/some-gateway/index.ts', "import { stack } from '../../perf-case.ts';\nexport const s = stack;\n")).toHaveLength(1);
+  }, 60_000);
+
+  it('refuses a case that imports a gateway adapter: cases go through the harness', async () => {
+    expect(await layerErrors('tests/perf/x.perf.ts', "import { adapterFor } from '../support/gateway/adapters.ts';\nexport const a = adapterFor;\n"))
+      .toEqual([expect.stringMatching(/a case may not import a gateway adapter/)]);
+    expect(await layerErrors('tests/perf/x.perf.ts', "import { stack } from '../support/perf-case.ts';\nexport const s = stack;\n")).toEqual([]);
   }, 60_000);
 
   it('lets a layer import from the layers below it', async () => {
     expect(await layerErrors('tests/support/report/x.ts', "import { PROFILE } from '../shared/profile.ts';\nimport { formatVerdicts } from '../budget/verdict-table.ts';\nexport const a = [PROFILE, formatVerdicts];\n")).toEqual([]);
+    expect(await layerErrors('tests/support/gateway/some-gateway/index.ts', "import type { GatewayAdapter } from '../adapter.ts';\nimport { IMAGES } from '../../shared/images-file.ts';\nexport const a: GatewayAdapter | typeof IMAGES | undefined = undefined;\n")).toEqual([]);
   }, 60_000);
 });

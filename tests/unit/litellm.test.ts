@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { litellmArgs, litellmConfig, litellmEnv } from '../support/gateway/litellm.ts';
+import { litellmArgs, litellmConfig, litellmEnv } from '../support/gateway/litellm/litellm.ts';
 import { toolsByUpstream } from '../support/gateway/mcp-tools.ts';
 import { stackOptionsFromEnv } from '../support/stack/options.ts';
 import { transportFromEnv } from '../support/perf-case.ts';
@@ -28,7 +28,8 @@ describe('LiteLLM adapter', () => {
   });
 
   it('runs the workers asked for, with the price list from the package, and lets PERF_GATEWAY_ENV override', () => {
-    expect(litellmArgs(2)).toEqual(['--config', '/app/mcp-perf-config.yaml', '--port', '4000', '--host', '0.0.0.0', '--num_workers', '2']);
+    expect(litellmArgs({ configPath: '/app/mcp-perf-config.yaml', host: '0.0.0.0', port: 4000, workers: 2 }))
+      .toEqual(['--config', '/app/mcp-perf-config.yaml', '--port', '4000', '--host', '0.0.0.0', '--num_workers', '2']);
     expect(litellmEnv()).toEqual({ LITELLM_LOCAL_MODEL_COST_MAP: 'True' });
     expect(litellmEnv({ LITELLM_LOCAL_MODEL_COST_MAP: 'False', X: '1' })).toEqual({ LITELLM_LOCAL_MODEL_COST_MAP: 'False', X: '1' });
   });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../engine/result.ts';
 import type { SloCheck } from '../shared/slo.ts';
+import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 
 export const BASELINE_DIR = process.env.PERF_BASELINE_DIR ?? fileURLToPath(new URL('../../../baselines/', import.meta.url));
 
@@ -83,7 +84,7 @@ export function currentEnvironment(extra: Partial<Environment> = {}): Environmen
 /** baselines/<profile>/<case>.json for ContextForge (and stacks without a gateway); baselines/<profile>/<gateway>/ for any other gateway. */
 export function baselinePath(caseName: string, profile: string, gateway?: string): string {
   const slug = caseName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return gateway && gateway !== 'contextforge' ? join(BASELINE_DIR, profile, gateway, `${slug}.json`) : join(BASELINE_DIR, profile, `${slug}.json`);
+  return gateway && gateway !== DEFAULT_GATEWAY ? join(BASELINE_DIR, profile, gateway, `${slug}.json`) : join(BASELINE_DIR, profile, `${slug}.json`);
 }
 
 export class BaselineError extends Error {

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { poolCapacity } from '../gateway/contextforge.ts';
+import { poolCapacity } from '../shared/stack-info.ts';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, TestCase } from 'vitest/node';

@@ -19,11 +19,11 @@ export function directServer(name: string, profile: DirectServer['profile'], bas
   };
 }
 
-/** The gateways the suite can start (PERF_GATEWAY); any other is reached with PERF_STACK=external. */
-export const GATEWAY_KINDS = ['contextforge', 'litellm'] as const;
-/** mcp: any gateway, reached over standard MCP only (PERF_STACK=external with PERF_GATEWAY_MCP_URL). */
-export type StartableGateway = (typeof GATEWAY_KINDS)[number];
-export type GatewayKind = StartableGateway | 'mcp';
+/**
+ * A gateway adapter's name (tests/support/gateway/<kind>/, PERF_GATEWAY), or mcp: any gateway, reached over
+ * standard MCP only (PERF_STACK=external with PERF_GATEWAY_MCP_URL).
+ */
+export type GatewayKind = string;
 
 /**
  * What a gateway offers beyond standard MCP over Streamable HTTP (which every gateway has): a case or phase
@@ -65,6 +65,11 @@ export interface GatewayEndpoints {
   pid?: number;
 }
 
+/** Postgres connections the gateway's pools can open in all: workers x (size + overflow), when known. */
+export function poolCapacity(gw: Pick<GatewayEndpoints, 'workers' | 'dbPool'> | undefined): number | undefined {
+  return gw?.dbPool ? gw.workers * (gw.dbPool.size + gw.dbPool.maxOverflow) : undefined;
+}
+
 export type ProviderName = 'containers' | 'local' | 'external' | 'direct';
 
 /** What the stack hands to perf cases (via Vitest provide/inject): plain JSON. */
@@ -87,9 +92,14 @@ export interface ScaleOut {
   network: string;
   gatewayImage: string;
   serversImage: string;
-  /** The first instance's environment: same database, Redis and secrets. */
+  /** The first instance's environment, arguments, files and tmpfs: same database, Redis, secrets and upstreams. */
   gatewayEnv: Record<string, string>;
+  gatewayArgs?: string[];
+  gatewayFiles: { content: string; target: string; mode: number }[];
+  gatewayTmpfs?: Record<string, string>;
   gatewayPort: number;
+  /** Answers 200 once an instance serves; without one, an instance is ready when it listens. */
+  readyPath?: string;
   /** Labels that put new containers under the run's teardown. */
   labels: Record<string, string>;
   /** The host address published ports bind (127.0.0.1 unless PERF_BIND_HOST says otherwise). */

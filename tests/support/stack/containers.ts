@@ -2,14 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSettings } from '../gateway/gunicorn-settings.ts';
-import { bootstrapContextForge, CONTEXTFORGE_PORT, contextforgeEnv, describeDependencies, generateSecrets, type Upstream } from '../gateway/contextforge.ts';
+import { adapterFor } from '../gateway/adapters.ts';
+import type { GatewayDependencies } from '../gateway/adapter.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
-import { IMAGES, resolveImage } from './images.ts';
+import { resolveImage, type ResolvedImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
 import { startUpstreamServers, upstreamSpecs } from './upstream-containers.ts';
-import { startLiteLLMStack } from './litellm-stack.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
 import { asGatewayContainer } from './gateway-container.ts';
 import { bindHost, bindPorts } from './loopback.ts';
@@ -37,12 +36,13 @@ export async function sweepRun(client: ContainerRuntimeClient, runId: string): P
 }
 
 /**
- * The default stack: PostgreSQL, Redis, the shipped MCP servers and ContextForge in containers on one
- * Testcontainers network (the gateway reaches upstreams by alias). Published ports bind 127.0.0.1 only
- * (PERF_BIND_HOST names another address).
+ * The default stack: the shipped MCP servers and the gateway PERF_GATEWAY names (its adapter in
+ * tests/support/gateway/), with the PostgreSQL and Redis it needs, in containers on one Testcontainers network
+ * (the gateway reaches each by its alias). Published ports bind 127.0.0.1 only (PERF_BIND_HOST names another address).
  */
 export async function startContainersStack(client: ContainerRuntimeClient, opts: StackOptions, reason: string, variant: GatewayVariant = {}): Promise<StartedStack> {
   const t0 = Date.now();
+  const adapter = adapterFor(opts.gateway);
   const runId = randomUUID();
   const labels = { [RUN_LABEL]: runId };
   const host = bindHost(client.info.containerRuntime.host);
@@ -69,9 +69,9 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
   };
 
   try {
-    if (opts.gateway === 'litellm') return await startLiteLLMStack({ client, opts, reason, variant, labels, host, track, stops, stop, t0 });
-    const [pgImage, redisImage, gwImage, serversImage] = await Promise.all([
-      resolveImage(client, 'postgres'), resolveImage(client, 'redis'), resolveImage(client, 'gateway', undefined, variant.image), resolveImage(client, 'servers'),
+    const [gwImage, serversImage, pgImage, redisImage] = await Promise.all([
+      resolveImage(client, adapter.image.role, undefined, variant.image), resolveImage(client, 'servers'),
+      adapter.needs.postgres ? resolveImage(client, 'postgres') : undefined, adapter.needs.redis ? resolveImage(client, 'redis') : undefined,
     ]);
     const network: StartedNetwork = await new Network().start();
     stops.push(() => network.stop());
@@ -79,7 +79,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const pgPassword = randomBytes(16).toString('hex');
     const maxConnections = opts.gatewayWorkers * 2 * (20 + 10) + 50;
 
-    const startPostgres = async (): Promise<StartedPostgreSqlContainer> => track(await bindPorts(new PostgreSqlContainer(pgImage.name)
+    const startPostgres = async (image: string): Promise<StartedPostgreSqlContainer> => track(await bindPorts(new PostgreSqlContainer(image)
       .withNetwork(network).withNetworkAliases('postgres').withLabels(labels)
       .withDatabase('mcpgateway').withUsername('perf').withPassword(pgPassword)
       .withCommand(['postgres', '-c', `max_connections=${maxConnections}`, '-c', 'shared_preload_libraries=pg_stat_statements'])
@@ -89,61 +89,68 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       .withWaitStrategy(Wait.forSuccessfulCommand(`PGPASSWORD=${pgPassword} pg_isready --host localhost --username perf --dbname mcpgateway`))
       .withStartupTimeout(opts.startupTimeoutMs), host)
       .start());
-    const startRedis = async (): Promise<StartedRedisContainer> => track(await bindPorts(new RedisContainer(redisImage.name)
+    const startRedis = async (image: string): Promise<StartedRedisContainer> => track(await bindPorts(new RedisContainer(image)
       .withNetwork(network).withNetworkAliases('redis').withLabels(labels).withStartupTimeout(opts.startupTimeoutMs), host).start());
-    const [postgres, redis, up] = await Promise.all([startPostgres(), startRedis(), startUpstreamServers({ image: serversImage.name, network, labels, host, specs, track })]);
-    const p = postgres as StartedPostgreSqlContainer;
-    const r = redis as StartedRedisContainer;
+    const [postgres, redis, up] = await Promise.all([
+      pgImage ? startPostgres(pgImage.name) : undefined, redisImage ? startRedis(redisImage.name) : undefined,
+      startUpstreamServers({ image: serversImage.name, network, labels, host, specs, track }),
+    ]);
+    const deps: GatewayDependencies = {
+      ...(postgres ? { postgres: { host: 'postgres', port: 5432, user: 'perf', password: pgPassword, database: 'mcpgateway' } } : {}),
+      ...(redis ? { redis: { host: 'redis', port: 6379 } } : {}),
+    };
 
-    const secrets = generateSecrets();
-    const extra = extraCostSetup(variant.extraCost);
-    const gatewayEnv = contextforgeEnv({
-      databaseUrl: `postgresql+psycopg://perf:${pgPassword}@postgres:5432/mcpgateway`,
-      redisUrl: 'redis://redis:6379/0',
-      workers: opts.gatewayWorkers,
-      secrets,
-      extra: { ...opts.gatewayEnv, ...extra.env },
+    const extra = extraCostSetup(variant.extraCost, adapter);
+    const { port } = adapter.image;
+    const prepared = adapter.prepare({
+      where: 'container', host: '0.0.0.0', port, workers: opts.gatewayWorkers, upstreams: up.upstreams, deps,
+      dir: adapter.image.configDir, extraEnv: { ...opts.gatewayEnv, ...extra.env },
     });
+    const files = prepared.files.map((f) => ({ content: f.content, target: f.target, mode: f.mode ?? 0o444 }));
     const gatewayLog = new LogTail();
     let gateway: StartedTestContainer;
     try {
-      gateway = track(await asGatewayContainer(new GenericContainer(gwImage.name)
+      let container = new GenericContainer(gwImage.name)
         .withNetwork(network).withNetworkAliases('gateway').withLabels(labels)
+        .withCopyContentToContainer(files)
         .withCopyDirectoriesToContainer(extra.copy)
-        .withBindMounts(extra.mounts), { env: gatewayEnv, port: CONTEXTFORGE_PORT, host, log: gatewayLog, startupTimeoutMs: 60_000 })
+        .withBindMounts(extra.mounts);
+      if (prepared.args) container = container.withCommand(prepared.args);
+      gateway = track(await asGatewayContainer(container, { env: prepared.env, port, tmpfs: adapter.image.tmpfs, host, log: gatewayLog, startupTimeoutMs: adapter.image.startupTimeoutMs })
         .start());
     } catch (error) {
-      throw new Error(`the gateway (${gwImage.name}) did not start: ${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });
+      throw new Error(`${adapter.title} (${gwImage.name}) did not start: ${(error as Error).message}\n--- last lines of its log ---\n${gatewayLog.tail()}`, { cause: error });
     }
-    // Read now: the entrypoint prints them before gunicorn listens, and the tail keeps only the latest lines.
-    const settings = parseGunicornSettings(gatewayLog.tail(200));
+    // Read now: an entrypoint prints its settings before the server listens, and the tail keeps only the latest lines.
+    const settings = adapter.settingsFromLog?.(gatewayLog.tail(200), opts.gatewayWorkers);
     const gatewayContainer = client.container.getById(gateway.getId());
     const isAlive = async () => (await client.container.inspect(gatewayContainer).catch(() => undefined))?.State.Running ?? false;
 
-    const { direct } = up;
-    const upstreams: Upstream[] = up.upstreams;
     let endpoints;
     try {
-      endpoints = await bootstrapContextForge({
-        baseUrl: `http://${gateway.getHost()}:${gateway.getMappedPort(CONTEXTFORGE_PORT)}`,
-        secrets, upstreams, workers: opts.gatewayWorkers, version: gwImage.name.split(':').pop() ?? IMAGES.contextforgeVersion,
-        timeoutMs: opts.startupTimeoutMs, isAlive, dependsOn: describeDependencies(gatewayEnv), env: gatewayEnv,
+      endpoints = await prepared.bootstrap({
+        baseUrl: `http://${gateway.getHost()}:${gateway.getMappedPort(port)}`, version: gwImage.name.split(':').pop() ?? 'unknown',
+        timeoutMs: opts.startupTimeoutMs, isAlive,
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gatewayLog.tail()}`, { cause: error });
+      throw new Error(`${(error as Error).message}\n--- last lines of ${adapter.title}'s log ---\n${gatewayLog.tail()}`, { cause: error });
     }
     endpoints.containerId = gateway.getId();
-    endpoints.settings = { text: describeGunicornSettings(settings), problems: gunicornSettingProblems(settings, { workers: opts.gatewayWorkers }) };
+    if (settings) endpoints.settings = settings;
 
+    const images = [gwImage, serversImage, pgImage, redisImage].filter((i): i is ResolvedImage => i !== undefined);
     const info: StackInfo = {
       provider: 'containers',
-      reason,
+      reason: `${reason}; gateway: ${adapter.title} (PERF_GATEWAY=${adapter.kind})`,
       gateway: endpoints,
-      direct,
-      postgres: { connectionString: p.getConnectionUri(), containerId: p.getId() },
-      redis: { url: r.getConnectionUrl(), containerId: r.getId() },
-      scaleOut: { network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv, gatewayPort: CONTEXTFORGE_PORT, labels, bindHost: host },
-      images: Object.fromEntries([pgImage, redisImage, gwImage, serversImage].map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),
+      direct: up.direct,
+      ...(postgres ? { postgres: { connectionString: postgres.getConnectionUri(), containerId: postgres.getId() } } : {}),
+      ...(redis ? { redis: { url: redis.getConnectionUrl(), containerId: redis.getId() } } : {}),
+      scaleOut: {
+        network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv: prepared.env, gatewayArgs: prepared.args, gatewayFiles: files,
+        gatewayTmpfs: adapter.image.tmpfs, gatewayPort: port, readyPath: endpoints.readyUrl ? new URL(endpoints.readyUrl).pathname : undefined, labels, bindHost: host,
+      },
+      images: Object.fromEntries(images.map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),
       startedInMs: Date.now() - t0,
     };
     return { info, stop };

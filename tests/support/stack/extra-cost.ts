@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { GatewayAdapter } from '../gateway/adapter.ts';
 
 /** What makes one gateway of an A/B pair differ: its image, and a known extra cost (the gate's own benchmark). */
 export interface GatewayVariant {
@@ -17,15 +18,19 @@ export const EXTRA_COST_DIR = '/opt/mcp-perf-extra-cost';
 const KNOB_DIR = '/opt/mcp-perf-knob';
 const KNOB_FILE = 'extra-cpu-ms';
 
-/** The environment, files and mounts that give a Python gateway its extra cost per MCP request. */
-export function extraCostSetup(extra: GatewayVariant['extraCost']): {
+/**
+ * The environment, files and mounts that give a Python ASGI gateway its extra cost per MCP request, from
+ * its adapter's extraCost: the module whose ASGI app is wrapped and the PYTHONPATH its image already has (kept).
+ */
+export function extraCostSetup(extra: GatewayVariant['extraCost'], gateway: Pick<GatewayAdapter, 'kind' | 'extraCost'>): {
   env: Record<string, string>;
   copy: { source: string; target: string }[];
   mounts: { source: string; target: string; mode: 'ro' }[];
 } {
   if (!extra) return { env: {}, copy: [], mounts: [] };
-  // /app: the official image's own PYTHONPATH, kept.
-  const env: Record<string, string> = { PYTHONPATH: `${EXTRA_COST_DIR}:/app`, MCP_PERF_EXTRA_CPU_MS: String(extra.ms ?? 0) };
+  const app = gateway.extraCost;
+  if (!app) throw new Error(`PERF_GATEWAY=${gateway.kind}: its adapter names no app to give an extra cost per MCP request (the gate benchmark's knob)`);
+  const env: Record<string, string> = { PYTHONPATH: `${EXTRA_COST_DIR}:${app.pythonPath}`, MCP_PERF_APP_MODULE: app.appModule, MCP_PERF_EXTRA_CPU_MS: String(extra.ms ?? 0) };
   const mounts: { source: string; target: string; mode: 'ro' }[] = [];
   if (extra.knobDir) {
     setExtraCost(extra.knobDir, extra.ms ?? 0);

@@ -1,27 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { withTimeout } from './cleanup.ts';
+import { IMAGES } from '../shared/images-file.ts';
 
-interface ImagesFile {
-  contextforgeVersion: string;
-  litellmVersion: string;
-  official: Record<'postgres' | 'redis' | 'gateway' | 'litellm' | 'node', string>;
-  local: Record<'bookworm' | 'trixie' | 'postgres' | 'redis' | 'gateway' | 'litellm' | 'node', string>;
-  servers: string;
+export { IMAGES };
+
+/** postgres, redis, servers, or a gateway adapter's role (gateway is ContextForge's, litellm LiteLLM's). */
+export type ImageRole = string;
+
+/** The variable that names another image for a role: MCP_PERF_<ROLE>_IMAGE. */
+export function imageEnvName(role: ImageRole): string {
+  return `MCP_PERF_${role.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_IMAGE`;
 }
-
-export const IMAGES: ImagesFile = JSON.parse(readFileSync(new URL('../../../fixtures/images/images.json', import.meta.url), 'utf8')) as ImagesFile;
-
-/** gateway is ContextForge; litellm the second gateway (PERF_GATEWAY=litellm). */
-export type ImageRole = 'postgres' | 'redis' | 'gateway' | 'litellm' | 'servers';
-
-const ENV: Record<ImageRole, string> = {
-  postgres: 'MCP_PERF_POSTGRES_IMAGE',
-  redis: 'MCP_PERF_REDIS_IMAGE',
-  gateway: 'MCP_PERF_GATEWAY_IMAGE',
-  litellm: 'MCP_PERF_LITELLM_IMAGE',
-  servers: 'MCP_PERF_SERVERS_IMAGE',
-};
 
 /**
  * A role's official image, by the name a registry mirror holds it under when MCP_PERF_REGISTRY=host[:port][/path]
@@ -30,8 +19,9 @@ const ENV: Record<ImageRole, string> = {
  * postgres:17-alpine -> host/library/postgres:17-alpine, ghcr.io/ibm/mcp-context-forge:v1.1.0 ->
  * host/ibm/mcp-context-forge:v1.1.0.
  */
-export function officialName(role: keyof ImagesFile['official'], registry = process.env.MCP_PERF_REGISTRY): string {
+export function officialName(role: string, registry = process.env.MCP_PERF_REGISTRY): string {
   const name = IMAGES.official[role];
+  if (!name) throw new Error(`fixtures/images/images.json has no official image for role "${role}"`);
   if (!registry) return name;
   const parts = name.split('/');
   const first = parts[0]!;
@@ -66,19 +56,20 @@ export class ImageUnavailableError extends Error {
  * `npm run images` builds without a registry. Fails fast, naming what to run, when none can be had.
  */
 export async function resolveImage(client: ContainerRuntimeClient, role: ImageRole, pullTimeoutMs = 600_000, explicit?: string): Promise<ResolvedImage> {
-  const fromEnv = process.env[ENV[role]];
+  const envName = imageEnvName(role);
+  const fromEnv = process.env[envName];
   const mirror = process.env.MCP_PERF_REGISTRY;
   // Images built here (npm run images) are never pulled. A named image is pulled when absent: a mirror the user
   // named before a local equivalent is looked for; the official registry, which may be unreachable, only after.
   const candidates: { name: string; source: string; pull: 'first' | 'last' | 'never' }[] = explicit
     ? [{ name: explicit, source: 'given for this A/B side', pull: 'first' }]
     : fromEnv
-    ? [{ name: fromEnv, source: `${ENV[role]}`, pull: 'first' }]
+    ? [{ name: fromEnv, source: envName, pull: 'first' }]
     : role === 'servers'
       ? [{ name: IMAGES.servers, source: 'built from fixtures/ by npm run images', pull: 'never' }]
       : [
           { name: officialName(role), source: mirror ? 'official image, from MCP_PERF_REGISTRY' : 'official image', pull: mirror ? 'first' : 'last' },
-          { name: IMAGES.local[role], source: 'local equivalent built by npm run images', pull: 'never' },
+          { name: IMAGES.local[role] ?? `(none for role ${role} in fixtures/images/images.json)`, source: 'local equivalent built by npm run images', pull: 'never' },
         ];
   const problems: string[] = [];
   const pull = async (name: string, source: string): Promise<ResolvedImage | undefined> => {
@@ -102,6 +93,6 @@ export async function resolveImage(client: ContainerRuntimeClient, role: ImageRo
   throw new ImageUnavailableError(
     `no ${role} image is available: ${candidates.map((c) => c.name).join(' or ')} ${candidates.length > 1 ? 'are' : 'is'} not present` +
       (problems.length ? ` and pulling failed (${problems.join('; ')})` : '') +
-      `. Build the local images with "npm run images"${fromEnv || explicit ? '' : `, or set ${ENV[role]} to an image you have`}.`,
+      `. Build the local images with "npm run images"${fromEnv || explicit ? '' : `, or set ${envName} to an image you have`}.`,
   );
 }

@@ -1,55 +1,60 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { connect } from 'node:net';
-import { bootstrapContextForge, contextforgeEnv, describeDependencies, generateSecrets } from '../gateway/contextforge.ts';
+import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
+import type { GatewayAdapter, GatewayDependencies } from '../gateway/adapter.ts';
+import { IMAGES } from '../shared/images-file.ts';
 import { onCleanup } from './cleanup.ts';
 import { upstreamSpecs } from './upstream-containers.ts';
-import { IMAGES } from './images.ts';
 import type { StackOptions } from './options.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
 import { startShippedServer, toolCount } from './shipped-servers.ts';
 import { directServer, type DirectServer, type StartedStack } from '../shared/stack-info.ts';
 
 export interface LocalTools {
+  gateway: GatewayAdapter;
   initdb?: string;
   postgres?: string;
   redisServer?: string;
-  gunicorn?: string;
+  /** The gateway's executable. */
+  executable?: string;
   missing: string[];
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(':')) {
     const p = join(dir, name);
     if (dir && existsSync(p)) return p;
   }
   return undefined;
 }
 
-function pgBin(name: string): string | undefined {
+function pgBin(name: string, env: NodeJS.ProcessEnv): string | undefined {
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
     for (const v of readdirSync(base).sort().reverse()) if (existsSync(join(base, v, 'bin', name))) return join(base, v, 'bin', name);
   }
-  return onPath(name);
+  return onPath(name, env);
 }
 
-/** What the local provider needs, found on this machine, and what to do about what is missing. */
-export function findLocalTools(env: NodeJS.ProcessEnv = process.env): LocalTools {
-  const venv = env.PERF_CONTEXTFORGE_VENV ?? join(process.cwd(), '.venv-contextforge');
-  const gunicorn = existsSync(join(venv, 'bin', 'gunicorn')) ? join(venv, 'bin', 'gunicorn') : undefined;
-  const tools: LocalTools = { initdb: pgBin('initdb'), postgres: pgBin('postgres'), redisServer: onPath('redis-server'), gunicorn, missing: [] };
-  if (!tools.initdb || !tools.postgres) tools.missing.push('PostgreSQL server binaries (Debian: apt-get install postgresql)');
-  if (!tools.redisServer) tools.missing.push('redis-server (Debian: apt-get install redis-server)');
-  if (!tools.gunicorn) {
-    tools.missing.push(
-      `ContextForge in a Python >= 3.12 virtualenv at ${venv} (python3.13 -m venv ${venv} && ${venv}/bin/pip install ` +
-        `"mcp-contextforge-gateway==${IMAGES.contextforgeVersion}" "psycopg[binary]"; or set PERF_CONTEXTFORGE_VENV)`,
-    );
+/** What the local provider needs for `gateway`, found on this machine, and what to do about what is missing. */
+export function findLocalTools(gateway = DEFAULT_GATEWAY, env: NodeJS.ProcessEnv = process.env): LocalTools {
+  const adapter = adapterFor(gateway);
+  const found = adapter.local?.(env);
+  const tools: LocalTools = { gateway: adapter, executable: found?.executable, missing: [] };
+  if (adapter.needs.postgres) {
+    Object.assign(tools, { initdb: pgBin('initdb', env), postgres: pgBin('postgres', env) });
+    if (!tools.initdb || !tools.postgres) tools.missing.push('PostgreSQL server binaries (Debian: apt-get install postgresql)');
   }
+  if (adapter.needs.redis) {
+    tools.redisServer = onPath('redis-server', env);
+    if (!tools.redisServer) tools.missing.push('redis-server (Debian: apt-get install redis-server)');
+  }
+  if (!found) tools.missing.push(`a way to start ${adapter.title} as a local process (its adapter has none: use PERF_STACK=containers)`);
+  else if (!tools.executable) tools.missing.push(found.install);
   return tools;
 }
 
@@ -78,11 +83,13 @@ function asPostgres(cmd: string, args: string[]): { command: string; args: strin
 }
 
 /**
- * The same stack as local processes: Postgres (initdb in a temporary directory), Redis, our MCP
- * servers on Node, and ContextForge under gunicorn from a Python >= 3.12 virtualenv.
+ * The same stack as local processes: what the gateway needs of Postgres (initdb in a temporary directory) and
+ * Redis, our MCP servers on Node, and the gateway from its adapter's executable (ContextForge: gunicorn from a
+ * Python >= 3.12 virtualenv).
  */
 export async function startLocalStack(opts: StackOptions, reason: string, tools: LocalTools): Promise<StartedStack> {
   if (tools.missing.length) throw new Error(`PERF_STACK=local needs: ${tools.missing.join('; ')}`);
+  const adapter = tools.gateway;
   const t0 = Date.now();
   const procs: ManagedProcess[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-local-'));
@@ -94,35 +101,42 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
   })());
   const unregister = onCleanup('local stack', stop);
   try {
-    const pgData = join(dir, 'pg');
-    const pgPort = await freePort();
-    const pgPassword = randomBytes(12).toString('hex');
-    if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), 0);
-    const init = asPostgres(tools.initdb!, ['-D', pgData, '-U', 'perf', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-    execFileSync(init.command, init.args, { stdio: 'pipe', timeout: 120_000 });
-    const maxConnections = opts.gatewayWorkers * 2 * 30 + 50;
-    const pg = asPostgres(tools.postgres!, ['-D', pgData, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${maxConnections}`]);
-    procs.push(await startProcess({ name: 'postgres', command: pg.command, args: pg.args }));
-    await waitForPort(pgPort, 30_000, procs.at(-1)!);
-    const { default: pgClient } = await import('pg');
-    for (let attempt = 0; ; attempt++) {
-      const c = new pgClient.Client({ host: '127.0.0.1', port: pgPort, user: 'perf', database: 'postgres' });
-      try {
-        await c.connect();
-        await c.query('CREATE DATABASE mcpgateway');
-        await c.query(`ALTER USER perf PASSWORD '${pgPassword}'`);
-        await c.end();
-        break;
-      } catch (error) {
-        await c.end().catch(() => undefined);
-        if (attempt > 50) throw error;
-        await new Promise((r) => setTimeout(r, 200));
+    const deps: GatewayDependencies = {};
+    let pgPassword = '';
+    if (adapter.needs.postgres) {
+      const pgData = join(dir, 'pg');
+      const pgPort = await freePort();
+      pgPassword = randomBytes(12).toString('hex');
+      if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), 0);
+      const init = asPostgres(tools.initdb!, ['-D', pgData, '-U', 'perf', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
+      execFileSync(init.command, init.args, { stdio: 'pipe', timeout: 120_000 });
+      const maxConnections = opts.gatewayWorkers * 2 * 30 + 50;
+      const pg = asPostgres(tools.postgres!, ['-D', pgData, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${maxConnections}`]);
+      procs.push(await startProcess({ name: 'postgres', command: pg.command, args: pg.args }));
+      await waitForPort(pgPort, 30_000, procs.at(-1)!);
+      const { default: pgClient } = await import('pg');
+      for (let attempt = 0; ; attempt++) {
+        const c = new pgClient.Client({ host: '127.0.0.1', port: pgPort, user: 'perf', database: 'postgres' });
+        try {
+          await c.connect();
+          await c.query('CREATE DATABASE mcpgateway');
+          await c.query(`ALTER USER perf PASSWORD '${pgPassword}'`);
+          await c.end();
+          break;
+        } catch (error) {
+          await c.end().catch(() => undefined);
+          if (attempt > 50) throw error;
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }
+      deps.postgres = { host: '127.0.0.1', port: pgPort, user: 'perf', password: pgPassword, database: 'mcpgateway' };
     }
-
-    const redisPort = await freePort();
-    procs.push(await startProcess({ name: 'redis', command: tools.redisServer!, args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'] }));
-    await waitForPort(redisPort, 15_000, procs.at(-1)!);
+    if (adapter.needs.redis) {
+      const redisPort = await freePort();
+      procs.push(await startProcess({ name: 'redis', command: tools.redisServer!, args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'] }));
+      await waitForPort(redisPort, 15_000, procs.at(-1)!);
+      deps.redis = { host: '127.0.0.1', port: redisPort };
+    }
 
     const specs = upstreamSpecs(opts.extraLoadServers);
     const servers = await Promise.all(specs.map((s) => startShippedServer({ profile: s.profile, name: s.gatewayName })));
@@ -130,35 +144,33 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
     const direct: DirectServer[] = specs.map((s, i) => directServer(s.gatewayName, s.profile, servers[i]!.baseUrl, { pid: servers[i]!.process.pid }));
 
     const gwPort = await freePort();
-    const secrets = generateSecrets();
     const gatewayDir = join(dir, 'gateway');
-    execFileSync('mkdir', ['-p', join(gatewayDir, 'prometheus')]);
-    const env = contextforgeEnv({
-      databaseUrl: `postgresql+psycopg://perf:${pgPassword}@127.0.0.1:${pgPort}/mcpgateway`,
-      redisUrl: `redis://127.0.0.1:${redisPort}/0`, workers: opts.gatewayWorkers, secrets, host: '127.0.0.1', port: gwPort,
-      extra: { PROMETHEUS_MULTIPROC_DIR: join(gatewayDir, 'prometheus'), ...opts.gatewayEnv },
+    mkdirSync(gatewayDir, { recursive: true });
+    const prepared = adapter.prepare({
+      where: 'local', host: '127.0.0.1', port: gwPort, workers: opts.gatewayWorkers, deps, dir: gatewayDir, extraEnv: opts.gatewayEnv,
+      upstreams: await Promise.all(specs.map(async (s, i) => ({ name: s.gatewayName, url: `${servers[i]!.baseUrl}/mcp`, expectTools: await toolCount(`${servers[i]!.baseUrl}/mcp`) }))),
     });
-    const gateway = await startProcess({
-      name: 'gateway', command: tools.gunicorn!, cwd: gatewayDir, env,
-      args: ['mcpgateway.main:app', '--worker-class', 'uvicorn.workers.UvicornWorker', '--workers', String(opts.gatewayWorkers), '--timeout', '600', '--bind', `127.0.0.1:${gwPort}`],
-    });
+    for (const f of prepared.files) {
+      mkdirSync(dirname(f.target), { recursive: true });
+      writeFileSync(f.target, f.content, { mode: f.mode ?? 0o444 });
+    }
+    const gateway = await startProcess({ name: 'gateway', command: tools.executable!, cwd: gatewayDir, env: prepared.env, args: prepared.args ?? [] });
     procs.push(gateway);
     let endpoints;
     try {
-      endpoints = await bootstrapContextForge({
-        baseUrl: `http://127.0.0.1:${gwPort}`, secrets, workers: opts.gatewayWorkers, version: `${IMAGES.contextforgeVersion} (local)`,
-        upstreams: await Promise.all(specs.map(async (s, i) => ({ name: s.gatewayName, url: `${servers[i]!.baseUrl}/mcp`, expectTools: await toolCount(`${servers[i]!.baseUrl}/mcp`) }))),
-        timeoutMs: opts.startupTimeoutMs, isAlive: async () => gateway.child.exitCode === null, dependsOn: describeDependencies(env), env,
+      endpoints = await prepared.bootstrap({
+        baseUrl: `http://127.0.0.1:${gwPort}`, version: `${localVersion(adapter)} (local)`, timeoutMs: opts.startupTimeoutMs,
+        isAlive: async () => gateway.child.exitCode === null,
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- last lines of the gateway's log ---\n${gateway.logTail()}`, { cause: error });
+      throw new Error(`${(error as Error).message}\n--- last lines of ${adapter.title}'s log ---\n${gateway.logTail()}`, { cause: error });
     }
     endpoints.pid = gateway.pid;
     return {
       info: {
-        provider: 'local', reason, gateway: endpoints, direct, startedInMs: Date.now() - t0,
-        postgres: { connectionString: `postgresql://perf:${pgPassword}@127.0.0.1:${pgPort}/mcpgateway` },
-        redis: { url: `redis://127.0.0.1:${redisPort}/0` },
+        provider: 'local', reason: `${reason}; gateway: ${adapter.title} (PERF_GATEWAY=${adapter.kind})`, gateway: endpoints, direct, startedInMs: Date.now() - t0,
+        ...(deps.postgres ? { postgres: { connectionString: `postgresql://perf:${pgPassword}@127.0.0.1:${deps.postgres.port}/mcpgateway` } } : {}),
+        ...(deps.redis ? { redis: { url: `redis://127.0.0.1:${deps.redis.port}/0` } } : {}),
       },
       stop,
     };
@@ -166,4 +178,9 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
     await stop();
     throw error;
   }
+}
+
+/** The version pinned for the gateway's role in fixtures/images/images.json (<kind>Version), as installed locally. */
+function localVersion(adapter: GatewayAdapter): string {
+  return (IMAGES as unknown as Record<string, unknown>)[`${adapter.kind}Version`]?.toString() ?? 'unknown';
 }

@@ -1,9 +1,10 @@
-import { GATEWAY_KINDS, type ProviderName, type StartableGateway } from '../shared/stack-info.ts';
+import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
+import type { ProviderName } from '../shared/stack-info.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';
-  /** The gateway the stack starts (PERF_GATEWAY, default contextforge). */
-  gateway: StartableGateway;
+  /** The gateway adapter the stack starts (PERF_GATEWAY, default contextforge); with PERF_STACK=external, the one it attaches to. */
+  gateway: string;
   /** Gunicorn workers of the gateway. */
   gatewayWorkers: number;
   /** How long the whole stack may take to come up. */
@@ -38,10 +39,7 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     if (!Number.isInteger(n) || n < min) throw new Error(`${name}="${raw}" must be a whole number >= ${min}`);
     return n;
   };
-  const gateway = (env.PERF_GATEWAY || 'contextforge') as StartableGateway;
-  if (!GATEWAY_KINDS.includes(gateway)) {
-    throw new Error(`PERF_GATEWAY="${env.PERF_GATEWAY}" is not a gateway the suite can start: use ${GATEWAY_KINDS.join(' or ')}, or PERF_STACK=external for a gateway you run`);
-  }
+  const gateway = adapterFor(env.PERF_GATEWAY || DEFAULT_GATEWAY).kind;
   return {
     provider,
     gateway,

@@ -1,5 +1,5 @@
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { ContextForgeAdmin } from '../gateway/contextforge.ts';
+import { describeError } from '../engine/errors.ts';
 import { withTimeout } from './cleanup.ts';
 import { LogTail } from './log-tail.ts';
 import { asGatewayContainer } from './gateway-container.ts';
@@ -34,25 +34,43 @@ export interface ExtraGateway {
 }
 
 /**
- * One more gateway instance with the first one's settings (same Postgres, Redis and secrets), ready when
- * its /ready answers. A start-up failure names the instance and ends with its log tail.
+ * One more gateway instance with the first one's settings (same Postgres, Redis, secrets and config files), ready
+ * when its ready endpoint answers 200 (or, without one, when it listens). A start-up failure names the instance and
+ * ends with its log tail.
  */
-export async function startExtraGateway(s: ScaleOut, index: number, token: string, timeoutMs = 240_000): Promise<ExtraGateway> {
+export async function startExtraGateway(s: ScaleOut, index: number, timeoutMs = 240_000): Promise<ExtraGateway> {
   const alias = `gateway-${index}`;
   const log = new LogTail();
   let c: StartedTestContainer | undefined;
   try {
-    c = await asGatewayContainer(new GenericContainer(s.gatewayImage).withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels),
-      { env: s.gatewayEnv, port: s.gatewayPort, host: s.bindHost, log, startupTimeoutMs: timeoutMs })
+    let container = new GenericContainer(s.gatewayImage).withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels)
+      .withCopyContentToContainer(s.gatewayFiles);
+    if (s.gatewayArgs) container = container.withCommand(s.gatewayArgs);
+    c = await asGatewayContainer(container, { env: s.gatewayEnv, port: s.gatewayPort, tmpfs: s.gatewayTmpfs, host: s.bindHost, log, startupTimeoutMs: timeoutMs })
       .start();
-    const admin = new ContextForgeAdmin(`http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}`, token);
-    await admin.waitReady(timeoutMs);
+    if (s.readyPath) await waitForOk(`http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}${s.readyPath}`, timeoutMs);
     const started = c;
     return { backend: `${alias}:${s.gatewayPort}`, container: started, stop: () => stopQuietly(started) };
   } catch (error) {
     if (c) await stopQuietly(c);
     throw new Error(`gateway instance ${alias} did not start: ${(error as Error).message}\n--- last lines of its log ---\n${log.tail()}`, { cause: error });
   }
+}
+
+async function waitForOk(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000), headers: { connection: 'close' } });
+      last = `${res.status} ${(await res.text()).slice(0, 200)}`;
+      if (res.status === 200) return;
+    } catch (error) {
+      last = describeError(error);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not answer 200 within ${Math.round(timeoutMs / 1000)} s (last: ${last})`);
 }
 
 async function stopQuietly(c: StartedTestContainer): Promise<void> {

@@ -5,6 +5,7 @@ import { startContainersStack } from './containers.ts';
 import { startDirectStack } from './direct.ts';
 import { startExternalStack } from './external.ts';
 import { findLocalTools, startLocalStack } from './local.ts';
+import { adapterFor } from '../gateway/adapters.ts';
 import type { StackOptions } from './options.ts';
 import { reuseHeldStack } from './reuse.ts';
 import { probeRuntime } from './runtime.ts';
@@ -23,24 +24,23 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
     if (held.info.provider === 'containers') for (const a of (await probeRuntime()).adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
     return held;
   }
-  if (opts.provider === 'external') return startExternalStack(`PERF_STACK=external: using the gateway at ${process.env.PERF_GATEWAY_MCP_URL ? 'PERF_GATEWAY_MCP_URL' : 'PERF_GATEWAY_URL'}`);
+  if (opts.provider === 'external') return startExternalStack(`PERF_STACK=external: using the gateway at ${process.env.PERF_GATEWAY_MCP_URL ? 'PERF_GATEWAY_MCP_URL' : 'PERF_GATEWAY_URL'}`, opts.gateway);
   if (opts.provider === 'direct') return startDirectStack('PERF_STACK=direct: the shipped MCP servers without any gateway');
-  if (opts.gateway !== 'contextforge' && opts.provider !== 'containers' && opts.provider !== 'auto') {
-    throw new Error(`PERF_GATEWAY=${opts.gateway} is started as containers only (PERF_STACK=containers or auto); PERF_STACK is ${opts.provider}. For a ${opts.gateway} you run yourself, see "Any MCP gateway" in README`);
-  }
+  const adapter = adapterFor(opts.gateway);
+  const pieces = [adapter.needs.postgres && 'PostgreSQL', adapter.needs.redis && 'Redis', 'MCP servers', adapter.title].filter(Boolean).join(', ');
   if (opts.provider === 'local') {
-    log('[mcp-perf] stack: local. PERF_STACK=local: Postgres, Redis, MCP servers and the gateway as local processes...');
-    return startLocalStack(opts, 'PERF_STACK=local', findLocalTools());
+    log(`[mcp-perf] stack: local. PERF_STACK=local: ${pieces} as local processes...`);
+    return startLocalStack(opts, 'PERF_STACK=local', findLocalTools(opts.gateway));
   }
   const runtime = await probeRuntime();
   for (const a of runtime.adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
   if (runtime.ok && runtime.client) {
     const why = opts.provider === 'auto' ? `auto: a container runtime answered (${runtime.detail})` : `PERF_STACK=containers (${runtime.detail})`;
-    log(`[mcp-perf] stack: containers. ${why}. Starting ${opts.gateway === 'contextforge' ? 'PostgreSQL, Redis, MCP servers and ContextForge' : `MCP servers and ${opts.gateway}`}...`);
+    log(`[mcp-perf] stack: containers. ${why}. Starting ${pieces}...`);
     return startContainersStack(runtime.client, opts, why);
   }
-  if (opts.provider === 'containers' || opts.gateway !== 'contextforge') throw new Error(`PERF_STACK=${opts.provider}${opts.gateway === 'contextforge' ? '' : ` with PERF_GATEWAY=${opts.gateway}`} needs a container runtime, but ${runtime.detail}`);
-  const local = findLocalTools();
+  if (opts.provider === 'containers') throw new Error(`PERF_STACK=containers needs a container runtime, but ${runtime.detail}`);
+  const local = findLocalTools(opts.gateway);
   if (local.missing.length === 0) {
     const why = `auto: ${runtime.detail}; the local tools are all here, so local processes`;
     log(`[mcp-perf] stack: local. ${why}`);

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { GatewayCapability, GatewayEndpoints } from '../shared/stack-info.ts';
-import { classifyError, describeError } from '../engine/errors.ts';
+import type { GatewayCapability, GatewayEndpoints } from '../../shared/stack-info.ts';
+import type { GatewayUpstream } from '../adapter.ts';
+import { classifyError, describeError } from '../../engine/errors.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
 export const CONTEXTFORGE_CAPABILITIES: readonly GatewayCapability[] = ['health', 'rpc', 'sse', 'ws', 'admin-api', 'prometheus', 'database'];
@@ -126,14 +127,8 @@ interface ToolRow {
   gatewayId?: string;
 }
 
-export interface Upstream {
-  /** Gateway name; tool names become slug(name)-slug(tool). */
-  name: string;
-  /** URL the gateway uses to reach the upstream's Streamable HTTP endpoint. */
-  url: string;
-  /** Tools it must expose before the stack counts as ready. */
-  expectTools: number;
-}
+/** Tool names become slug(name)-slug(tool). */
+export type Upstream = GatewayUpstream;
 
 /** The admin API calls the suite makes: registration, tool discovery, virtual servers. */
 export class ContextForgeAdmin {
@@ -270,11 +265,6 @@ export interface BootstrapOptions {
   dependsOn?: string;
   /** The gateway's environment, to report the pool sizes it was given. */
   env?: Record<string, string>;
-}
-
-/** Postgres connections the gateway's pools can open in all: workers x (size + overflow), when known. */
-export function poolCapacity(gw: Pick<GatewayEndpoints, 'workers' | 'dbPool'> | undefined): number | undefined {
-  return gw?.dbPool ? gw.workers * (gw.dbPool.size + gw.dbPool.maxOverflow) : undefined;
 }
 
 /** The pool sizes in a gateway environment, when both are set. */

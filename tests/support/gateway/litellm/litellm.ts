@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { describeError } from '../engine/errors.ts';
-import { listToolNames, toolsByUpstream } from './mcp-tools.ts';
-import type { GatewayCapability, GatewayEndpoints } from '../shared/stack-info.ts';
+import { describeError } from '../../engine/errors.ts';
+import { listToolNames, toolsByUpstream } from '../mcp-tools.ts';
+import type { GatewayCapability, GatewayEndpoints } from '../../shared/stack-info.ts';
+import type { GatewayUpstream } from '../adapter.ts';
 
 /** The port LiteLLM's proxy listens on in its image (and is told to in ours). */
 export const LITELLM_PORT = 4000;
@@ -10,16 +11,10 @@ export const LITELLM_PORT = 4000;
  * suite does not give it (upstreams come from the config file), and its Prometheus metrics are an enterprise feature.
  */
 export const LITELLM_CAPABILITIES: readonly GatewayCapability[] = ['health'];
-/** Where the config file is mounted in the container. */
-export const LITELLM_CONFIG_PATH = '/app/mcp-perf-config.yaml';
+/** The config file's name, in the directory the stack gives it (/app in a container). */
+export const LITELLM_CONFIG_FILE = 'mcp-perf-config.yaml';
 
-export interface LiteLLMUpstream {
-  name: string;
-  /** URL LiteLLM uses to reach the upstream's Streamable HTTP endpoint. */
-  url: string;
-  /** Tools it must list for the gateway to count as ready. */
-  expectTools: number;
-}
+export type LiteLLMUpstream = GatewayUpstream;
 
 /** A master key, new for every run: the proxy's admin credential and the Bearer token of every MCP call. */
 export function litellmMasterKey(): string {
@@ -50,9 +45,9 @@ export function litellmEnv(extra: Record<string, string> = {}): Record<string, s
   return { LITELLM_LOCAL_MODEL_COST_MAP: 'True', ...extra };
 }
 
-/** The proxy's command line (after the image's `litellm` entrypoint). */
-export function litellmArgs(workers: number): string[] {
-  return ['--config', LITELLM_CONFIG_PATH, '--port', String(LITELLM_PORT), '--host', '0.0.0.0', '--num_workers', String(workers)];
+/** The proxy's command line (after the image's `litellm` entrypoint, or the `litellm` executable). */
+export function litellmArgs(o: { configPath: string; host: string; port: number; workers: number }): string[] {
+  return ['--config', o.configPath, '--port', String(o.port), '--host', o.host, '--num_workers', String(o.workers)];
 }
 
 export interface LiteLLMBootstrap {
@@ -62,7 +57,7 @@ export interface LiteLLMBootstrap {
   workers: number;
   version: string;
   timeoutMs: number;
-  isAlive?: () => Promise<boolean>;
+  isAlive: () => Promise<boolean>;
 }
 
 /** Waits until the proxy is ready and lists every upstream's tools over MCP; returns its endpoints. */
@@ -73,7 +68,7 @@ export async function bootstrapLiteLLM(o: LiteLLMBootstrap): Promise<GatewayEndp
   const deadline = Date.now() + o.timeoutMs;
   let last = 'no answer yet';
   for (;;) {
-    if (o.isAlive && !(await o.isAlive())) throw new Error(`LiteLLM exited while starting (last: ${last})`);
+    if (!(await o.isAlive())) throw new Error(`LiteLLM exited while starting (last: ${last})`);
     const seen = await listToolNames(mcpUrl, headers).catch((error: unknown) => {
       last = describeError(error);
       return undefined;

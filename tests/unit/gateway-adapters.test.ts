@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ADAPTERS, adapterFor } from '../support/gateway/adapters.ts';
+import type { LaunchContext } from '../support/gateway/adapter.ts';
+import { IMAGES } from '../support/shared/images-file.ts';
+import { findLocalTools } from '../support/stack/local.ts';
+import { extraCostSetup } from '../support/stack/extra-cost.ts';
+
+const upstreams = [{ name: 'perf_load', url: 'http://perf-load:8000/mcp', expectTools: 7 }, { name: 'fast_time', url: 'http://fast-time:8000/mcp', expectTools: 2 }];
+const deps = { postgres: { host: 'postgres', port: 5432, user: 'perf', password: 'pw', database: 'mcpgateway' }, redis: { host: 'redis', port: 6379 } };
+const context = (where: LaunchContext['where'], dir: string): LaunchContext => ({ where, host: where === 'local' ? '127.0.0.1' : '0.0.0.0', port: 4100, workers: 2, upstreams, deps, dir, extraEnv: { EXTRA: '1' } });
+
+describe('gateway adapters', () => {
+  it.each(Object.values(ADAPTERS))('$kind: its image role is pinned in images.json, official and local', (adapter) => {
+    expect(IMAGES.official[adapter.image.role], `images.json official.${adapter.image.role}`).toBeTruthy();
+    expect(IMAGES.local[adapter.image.role], `images.json local.${adapter.image.role}`).toBeTruthy();
+  });
+
+  it.each(Object.values(ADAPTERS))('$kind: PERF_GATEWAY_ENV comes last, and the listen address and port are the ones given', (adapter) => {
+    const p = adapter.prepare(context('container', adapter.image.configDir));
+    expect(p.env.EXTRA).toBe('1');
+    expect(JSON.stringify([p.env, p.args ?? []])).toMatch(/4100/);
+  });
+
+  it('ContextForge: database and Redis by URL, metrics in a tmpfs in a container and in the run directory as a process', () => {
+    const cf = adapterFor('contextforge');
+    const c = cf.prepare(context('container', '/app'));
+    expect(c.env.DATABASE_URL).toBe('postgresql+psycopg://perf:pw@postgres:5432/mcpgateway');
+    expect(c.env.REDIS_URL).toBe('redis://redis:6379/0');
+    expect(c.env.PROMETHEUS_MULTIPROC_DIR).toBe(Object.keys(cf.image.tmpfs ?? {})[0]);
+    expect(c.args).toBeUndefined();
+    const l = cf.prepare(context('local', '/tmp/run/gateway'));
+    expect(l.env.PROMETHEUS_MULTIPROC_DIR).toBe('/tmp/run/gateway/prometheus');
+    expect(l.args).toEqual(expect.arrayContaining(['--workers', '2', '--bind', '127.0.0.1:4100']));
+    expect(() => cf.prepare({ ...context('container', '/app'), deps: {} })).toThrow(/needs the PostgreSQL and Redis/);
+  });
+
+  it('LiteLLM: told about its upstreams by a config file in the directory given, no database', () => {
+    const ll = adapterFor('litellm');
+    expect(ll.needs).toEqual({ postgres: false, redis: false });
+    const p = ll.prepare(context('local', '/tmp/run/gateway'));
+    expect(p.files).toHaveLength(1);
+    expect(p.files[0]!.target).toBe('/tmp/run/gateway/mcp-perf-config.yaml');
+    expect(p.files[0]!.content).toMatch(/perf_load:\n {4}url: "http:\/\/perf-load:8000\/mcp"/);
+    expect(p.args).toEqual(['--config', '/tmp/run/gateway/mcp-perf-config.yaml', '--port', '4100', '--host', '127.0.0.1', '--num_workers', '2']);
+  });
+
+  it('an unknown gateway is refused with the choices', () => {
+    expect(() => adapterFor('kong')).toThrow(/PERF_GATEWAY="kong" is not a gateway the suite can start: use contextforge or litellm/);
+  });
+
+  it('the local stack asks only for what the gateway needs, and names what to install', () => {
+    const ll = findLocalTools('litellm', { PERF_LITELLM_VENV: '/nonexistent' });
+    expect(ll.missing).toEqual([expect.stringMatching(/^LiteLLM's proxy in a Python virtualenv at \/nonexistent/)]);
+    const cf = findLocalTools('contextforge', { PERF_CONTEXTFORGE_VENV: '/nonexistent', PATH: '' });
+    expect(cf.missing.some((m) => /ContextForge in a Python >= 3.12 virtualenv at \/nonexistent/.test(m))).toBe(true);
+    expect(cf.missing.some((m) => /redis-server/.test(m))).toBe(true);
+  });
+
+  it('the gate benchmark\'s extra cost wraps the app its adapter names', () => {
+    const cf = extraCostSetup({ ms: 5 }, adapterFor('contextforge'));
+    expect(cf.env).toMatchObject({ MCP_PERF_APP_MODULE: 'mcpgateway.main', MCP_PERF_EXTRA_CPU_MS: '5' });
+    const ll = extraCostSetup({ ms: 5 }, adapterFor('litellm'));
+    expect(ll.env.MCP_PERF_APP_MODULE).toBe('litellm.proxy.proxy_server');
+    expect(() => extraCostSetup({ ms: 5 }, { kind: 'other' })).toThrow(/PERF_GATEWAY=other: its adapter names no app/);
+    expect(extraCostSetup(undefined, { kind: 'other' }).env).toEqual({});
+  });
+});
