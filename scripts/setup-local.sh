@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares the local-process stack (PERF_STACK=local) for machines without a container runtime:
-# PostgreSQL and Redis servers from Debian's packages (as root), and ContextForge in a Python >= 3.12
-# virtualenv at .venv-contextforge (PERF_CONTEXTFORGE_VENV to put it elsewhere).
+# PostgreSQL and Redis servers from Debian's packages (as root), ContextForge in a Python >= 3.12
+# virtualenv at .venv-contextforge (PERF_CONTEXTFORGE_VENV to put it elsewhere), and LiteLLM's proxy
+# (PERF_GATEWAY=litellm) in one at .venv-litellm (PERF_LITELLM_VENV).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -37,4 +38,13 @@ if [ ! -x "$venv/bin/gunicorn" ]; then
   "$venv/bin/pip" install -q "mcp-contextforge-gateway==$version" "psycopg[binary]>=3.2"
 fi
 "$venv/bin/python" -c "import mcpgateway, gunicorn, psycopg" || die "$venv is incomplete; delete it and rerun"
-log "ready: PERF_STACK=local npm run perf"
+
+litellm_version=$(node -p "require('./fixtures/images/images.json').litellmVersion")
+litellm_venv=${PERF_LITELLM_VENV:-$root/.venv-litellm}
+if [ ! -x "$litellm_venv/bin/litellm" ]; then
+  log "creating $litellm_venv with $(python3 --version) and installing litellm[proxy]==$litellm_version"
+  python3 -m venv "$litellm_venv"
+  "$litellm_venv/bin/pip" install -q "litellm[proxy]==$litellm_version"
+fi
+LITELLM_LOCAL_MODEL_COST_MAP=True "$litellm_venv/bin/python" -c "import litellm.proxy.proxy_server" >/dev/null 2>&1 || die "$litellm_venv is incomplete; delete it and rerun"
+log "ready: PERF_STACK=local npm run perf (PERF_GATEWAY=litellm for LiteLLM)"

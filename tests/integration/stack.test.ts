@@ -280,6 +280,28 @@ describe.skipIf(localTools.missing.length > 0)(`local-process stack${localTools.
   }, 300_000);
 });
 
+const litellmTools = findLocalTools('litellm');
+describe.skipIf(litellmTools.missing.length > 0)(`local-process stack with LiteLLM${litellmTools.missing.length ? ` (skipped: needs ${litellmTools.missing.join('; ')})` : ''}`, () => {
+  it('starts the MCP servers and LiteLLM as processes, without a database, lists every tool through it, and stops them all', async () => {
+    const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'local', PERF_GATEWAY: 'litellm' });
+    expect(exit.code, exit.output.slice(-3000)).toBe(0);
+    expect(exit.output).toMatch(/stack: local\. PERF_STACK=local: MCP servers, LiteLLM as local processes/);
+    const info = JSON.parse(exit.output.slice(exit.output.indexOf('{\n'), exit.output.lastIndexOf('}') + 1));
+    expect(info.provider).toBe('local');
+    expect(info.gateway.kind).toBe('litellm');
+    expect(info.gateway.version).toMatch(/\(local\)$/);
+    expect(info.gateway.tools['perf_load/fast_compute']).toBe('perf_load-fast_compute');
+    expect(info.postgres).toBeUndefined();
+    let alive = true;
+    try {
+      process.kill(info.gateway.pid, 0);
+    } catch {
+      alive = false;
+    }
+    expect(alive).toBe(false);
+  }, 300_000);
+});
+
 describe('stack selection without a runtime', () => {
   it('PERF_STACK=containers with an unreachable Docker says what to install', async () => {
     const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'containers', DOCKER_HOST: 'tcp://127.0.0.1:1' }, { timeoutMs: 120_000 });
