@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { poolCapacity } from '../shared/stack-info.ts';
+import { PROFILE } from '../shared/profile.ts';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, TestCase } from 'vitest/node';
@@ -44,7 +45,7 @@ export default class PerfReporter implements Reporter {
     const report: RunReport = {
       schema: 1,
       run: {
-        id: dir.split('/').pop() ?? 'run', profile: process.env.PERF_PROFILE ?? 'smoke', startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
+        id: dir.split('/').pop() ?? 'run', profile: PROFILE, startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
         stack: info?.stack ?? null, calibrationP50: info?.calibrationP50 ?? null,
         environment: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}` },
         ...(info?.ab ? { ab: info.ab.describe } : {}),

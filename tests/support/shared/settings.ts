@@ -1,0 +1,54 @@
+/**
+ * Every environment variable the suite reads, with what it does. README's "Every setting" table lists each
+ * one that is not internal, and tests/unit/settings.test.ts checks both ways: every variable read anywhere in
+ * the suite is here, and every one here is read and (unless internal) in README.
+ */
+export interface Setting {
+  name: string;
+  what: string;
+  /** Set by the suite for a process it starts, not by users. */
+  internal?: boolean;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { name: 'PERF_STACK', what: 'auto (default), containers, local, external or direct: what the suite starts or uses' },
+  { name: 'PERF_GATEWAY', what: 'the gateway adapter the containers and local stacks start (contextforge, default; litellm); with PERF_STACK=external, the one that attaches' },
+  { name: 'PERF_PROFILE', what: 'smoke (default), pr, nightly or soak: durations and rates of every case' },
+  { name: 'PERF_TRANSPORT', what: 'native (default: ContextForge\'s /rpc where a case\'s subject is not the transport) or mcp (standard MCP everywhere)' },
+  { name: 'PERF_RUN_ID', what: 'the run\'s directory under reports/ (default: a timestamp)' },
+  { name: 'PERF_REPORTS_DIR', what: 'where run directories go (default reports/)' },
+  { name: 'PERF_GATEWAY_WORKERS', what: 'the gateway\'s worker processes (default 2); with PERF_STACK=external, how many it runs (for reports)' },
+  { name: 'PERF_STARTUP_TIMEOUT_S', what: 'how long the whole stack may take to come up (default 240)' },
+  { name: 'PERF_EXTRA_SERVERS', what: 'more load MCP servers behind the gateway, beyond the default two (default 0)' },
+  { name: 'PERF_GATEWAY_ENV', what: 'extra gateway environment, "KEY=value,KEY2=value2", applied last' },
+  { name: 'PERF_BIND_HOST', what: 'the address published container ports bind (default 127.0.0.1)' },
+  { name: 'PERF_STACK_INFO', what: 'a held stack\'s description (reports/held-stack.json from npm run stack -- --hold): the perf suite reuses it instead of starting one' },
+  { name: 'PERF_CONTEXTFORGE_VENV', what: 'the virtualenv with ContextForge for PERF_STACK=local (default .venv-contextforge)' },
+  { name: 'PERF_LITELLM_VENV', what: 'the virtualenv with LiteLLM\'s proxy for PERF_STACK=local PERF_GATEWAY=litellm (default .venv-litellm)' },
+  { name: 'PERF_GATEWAY_MCP_URL', what: 'PERF_STACK=external: any MCP gateway\'s Streamable HTTP endpoint (standard MCP only)' },
+  { name: 'PERF_GATEWAY_UPSTREAMS', what: 'PERF_STACK=external by MCP URL: the names our MCP servers have behind it (default perf_load,fast_time)' },
+  { name: 'PERF_GATEWAY_TOKEN', what: 'PERF_STACK=external: the Bearer token every request carries' },
+  { name: 'PERF_GATEWAY_URL', what: 'PERF_STACK=external, ContextForge: its base URL (admin API and all)' },
+  { name: 'PERF_GATEWAY_JWT_SECRET', what: 'PERF_STACK=external, ContextForge: its JWT secret, to mint an admin token instead of PERF_GATEWAY_TOKEN' },
+  { name: 'PERF_GATEWAY_ADMIN_EMAIL', what: 'PERF_STACK=external, ContextForge: the admin the minted token names (default admin@example.com)' },
+  { name: 'PERF_GATEWAY_SERVER_ID', what: 'PERF_STACK=external, ContextForge: the virtual server to drive (default the first)' },
+  { name: 'PERF_GATEWAY_VERSION', what: 'PERF_STACK=external: the version reports give it (default "external")' },
+  { name: 'PERF_BASELINE', what: 'judge (a committed baseline fails a case), record (always record), add (add this run to the baseline); unset: compared, reported, not judged' },
+  { name: 'PERF_BASELINE_DIR', what: 'where baselines are read and written (default baselines/)' },
+  { name: 'PERF_BASELINE_RUNS', what: 'npm run perf:baseline: how many runs a recorded baseline holds (default 3)' },
+  { name: 'PERF_AB_BASE', what: 'A/B mode: the base side\'s gateway image (with PERF_AB_HEAD)' },
+  { name: 'PERF_AB_HEAD', what: 'A/B mode: the head side\'s gateway image (with PERF_AB_BASE)' },
+  { name: 'PERF_AB_BASE_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the base side (ms)' },
+  { name: 'PERF_AB_HEAD_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the head side (ms)' },
+  { name: 'PERF_AB_SEED', what: 'A/B mode: the seed of the balanced round order' },
+  { name: 'PERF_AB_START_FIRST', what: 'A/B mode: base or head, whose stack starts first (drawn when unset)' },
+  { name: 'PERF_AB_NOISE', what: 'A/B mode: the run-to-run noise file (default baselines/gate-noise.json; none)' },
+  { name: 'MCP_PERF_REGISTRY', what: 'a registry mirror (host[:port][/path]) the official images are pulled from, by their official paths' },
+  { name: 'MCP_PERF_GATEWAY_IMAGE', what: 'ContextForge\'s image (MCP_PERF_<ROLE>_IMAGE for any role: POSTGRES, REDIS, LITELLM, SERVERS)' },
+  { name: 'MCP_PERF_NODE_IMAGE', what: 'npm run images: the Node base image of our MCP servers\' image' },
+  { name: 'PERF_REGISTRY_PORT', what: 'npm run registry -- start: the local registry\'s port (default 5000)' },
+  { name: 'MCP_PERF_TOKEN', what: 'exported k6 scripts: the gateway token they send' },
+  { name: 'MCP_PERF_EXTRA_CPU_MS', what: 'the gate benchmark\'s extra-cost wrapper: ms of CPU per MCP request', internal: true },
+  { name: 'MCP_PERF_EXTRA_CPU_FILE', what: 'the extra-cost wrapper: a file whose number replaces MCP_PERF_EXTRA_CPU_MS, re-read each second', internal: true },
+  { name: 'MCP_PERF_APP_MODULE', what: 'the extra-cost wrapper: the module whose ASGI app it wraps', internal: true },
+];
