@@ -123,7 +123,7 @@ function phaseLine(f: PhaseFigures): string {
 }
 
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
-export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, runToRun: { noise: RunToRunNoise | null; from: string } = loadRunToRun()): Promise<AbOutcome> {
+export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, runToRun: { noise: RunToRunNoise | null; from: string } = loadRunToRun(process.env.PERF_AB_NOISE, ab.head.gateway?.kind)): Promise<AbOutcome> {
   const { noise } = runToRun;
   const t0 = performance.now();
   const gw = (label: AbLabel) => {

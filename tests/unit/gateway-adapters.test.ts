@@ -4,6 +4,7 @@ import type { LaunchContext } from '../support/gateway/adapter.ts';
 import { IMAGES } from '../support/shared/images-file.ts';
 import { findLocalTools } from '../support/stack/local.ts';
 import { extraCostSetup } from '../support/stack/extra-cost.ts';
+import { defaultNoiseFile, loadRunToRun } from '../support/budget/run-to-run.ts';
 
 const upstreams = [{ name: 'perf_load', url: 'http://perf-load:8000/mcp', expectTools: 7 }, { name: 'fast_time', url: 'http://fast-time:8000/mcp', expectTools: 2 }];
 const deps = { postgres: { host: 'postgres', port: 5432, user: 'perf', password: 'pw', database: 'mcpgateway' }, redis: { host: 'redis', port: 6379 } };
@@ -63,5 +64,11 @@ describe('gateway adapters', () => {
     expect(ll.env.MCP_PERF_APP_MODULE).toBe('litellm.proxy.proxy_server');
     expect(() => extraCostSetup({ ms: 5 }, { kind: 'other' })).toThrow(/PERF_GATEWAY=other: its adapter names no app/);
     expect(extraCostSetup(undefined, { kind: 'other' }).env).toEqual({});
+  });
+
+  it('the A/B gate reads each gateway\'s own run-to-run noise, never another\'s', () => {
+    expect(defaultNoiseFile('contextforge')).toBe('baselines/gate-noise.json');
+    expect(defaultNoiseFile('litellm')).toBe('baselines/litellm/gate-noise.json');
+    expect(loadRunToRun(undefined, 'no-such-gateway')).toEqual({ noise: null, from: 'baselines/no-such-gateway/gate-noise.json absent' });
   });
 });

@@ -3,6 +3,7 @@
 // workers, which stack a recurring job lands on, how each instance settled after its start. A/A runs (the same
 // image on both sides) measure it: their estimates spread more than their own intervals allow. That excess
 // variance tau^2 is added to every verdict's interval.
+import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AbOutcome, AbVerdictRow } from '../shared/ab-outcome.ts';
 import { twoSidedZ } from './paired.ts';
@@ -70,16 +71,22 @@ export function estimateRunToRun(runs: AbOutcome[][]): Record<string, RunToRunMe
 
 export const DEFAULT_NOISE_FILE = 'baselines/gate-noise.json';
 
+/** Each gateway's own noise file: A/A runs of one gateway say nothing about another's spread. */
+export function defaultNoiseFile(gateway: string | undefined): string {
+  return !gateway || gateway === DEFAULT_GATEWAY ? DEFAULT_NOISE_FILE : `baselines/${gateway}/gate-noise.json`;
+}
+
 /**
  * The run-to-run noise the gate adds to its intervals: PERF_AB_NOISE names the file (`none`: add nothing), else
- * baselines/gate-noise.json when it exists. A named file that is missing or malformed is an error.
+ * the gateway's default file (defaultNoiseFile) when it exists. A named file that is missing or malformed is an error.
  */
-export function loadRunToRun(env: string | undefined = process.env.PERF_AB_NOISE): { noise: RunToRunNoise | null; from: string } {
+export function loadRunToRun(env: string | undefined = process.env.PERF_AB_NOISE, gateway?: string): { noise: RunToRunNoise | null; from: string } {
   if (env === 'none') return { noise: null, from: 'PERF_AB_NOISE=none' };
-  const path = env || DEFAULT_NOISE_FILE;
+  const fallback = defaultNoiseFile(gateway);
+  const path = env || fallback;
   if (!existsSync(path)) {
     if (env) throw new Error(`PERF_AB_NOISE=${env}: no such file. Make one from A/A runs with "npm run gate:noise -- <run dirs>", or set PERF_AB_NOISE=none`);
-    return { noise: null, from: `${DEFAULT_NOISE_FILE} absent` };
+    return { noise: null, from: `${fallback} absent` };
   }
   let parsed: unknown;
   try {

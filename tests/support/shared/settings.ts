@@ -42,7 +42,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_AB_HEAD_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the head side (ms)' },
   { name: 'PERF_AB_SEED', what: 'A/B mode: the seed of the balanced round order' },
   { name: 'PERF_AB_START_FIRST', what: 'A/B mode: base or head, whose stack starts first (drawn when unset)' },
-  { name: 'PERF_AB_NOISE', what: 'A/B mode: the run-to-run noise file (default baselines/gate-noise.json; none)' },
+  { name: 'PERF_AB_NOISE', what: 'A/B mode: the run-to-run noise file (default baselines/gate-noise.json for ContextForge, baselines/<gateway>/gate-noise.json for another; none)' },
   { name: 'MCP_PERF_REGISTRY', what: 'a registry mirror (host[:port][/path]) the official images are pulled from, by their official paths' },
   { name: 'MCP_PERF_GATEWAY_IMAGE', what: 'ContextForge\'s image (MCP_PERF_<ROLE>_IMAGE for any role: POSTGRES, REDIS, LITELLM, SERVERS)' },
   { name: 'MCP_PERF_NODE_IMAGE', what: 'npm run images: the Node base image of our MCP servers\' image' },
