@@ -3,7 +3,7 @@
 // requests failing for want of a connection, no connections left idle in a transaction.
 import { afterAll, describe, expect, it } from 'vitest';
 import { poolCapacity } from '../support/shared/stack-info.ts';
-import { authHeaders, gatewayAdmin, lastMonitorRecord, monitorFigures, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
+import { authHeaders, gatewayAdmin, monitorFigures, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -55,7 +55,7 @@ describe.skipIf(skip !== undefined)(titled('database', skip), () => {
       operation: { kind: 'http-paged', url: `${gw.baseUrl}/v1/tools?limit=2&include_pagination=true`, headers: authHeaders(gw), connections: vus },
       warmupSeconds: 0,
     });
-    const monitor = lastMonitorRecord();
+    const monitor = result.monitor;
     const pg = monitor?.postgres ?? [];
     const pool = poolCapacity(gw);
     const peak = monitorFigures(monitor).pgConnections;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
-import { authHeaders, gatewayTool, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { authHeaders, gatewayTool, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -21,9 +21,9 @@ describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: 
     });
     const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' });
     const reuse = await runLoad({ scenario: scenario('sessions: reuse (one session per VU)'), operation: spec('per-vu') });
-    const reuseCost = monitorFigures(lastMonitorRecord());
+    const reuseCost = monitorFigures(reuse.monitor);
     const churn = await runLoad({ scenario: scenario('sessions: churn (initialize, call, DELETE each time)'), operation: spec('per-iteration') });
-    const churnMonitor = lastMonitorRecord();
+    const churnMonitor = churn.monitor;
     const churnCost = monitorFigures(churnMonitor);
     const initP50 = +(churn.latency.p50 - reuse.latency.p50).toFixed(3);
     reportTable({

@@ -2,7 +2,7 @@
 // memory (least-squares fit with its 95% interval) and the Postgres connection count (no connection leak).
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
-import { gatewayTool, lastMonitorRecord, NO_GATEWAY, reportNote, runLoad, stack, toolOperation, toolTransport } from '../support/perf-case.ts';
+import { gatewayTool, NO_GATEWAY, reportNote, runLoad, stack, toolOperation, toolTransport } from '../support/perf-case.ts';
 import { byProfile, PROFILE } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -35,7 +35,7 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
     });
     expect(result).toMeetSlo({ p95: byProfile({ smoke: '500ms', nightly: '300ms' }), errorRate: '0.1%', minRateShare: '98%' });
 
-    const monitor = lastMonitorRecord();
+    const monitor = result.monitor;
     // The plan's budget, < 10% growth in 24 h, is judged by the soak profile. A run of minutes sees the
     // gateway warming up (caches and pools filling: ~40 MB/h over the first minute here) and cannot
     // extrapolate to a day, so shorter profiles only catch gross leaks: 20%/h is ~6 KB per request at 8/s.

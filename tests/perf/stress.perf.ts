@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { findKnee } from '../support/analysis/knee-search.ts';
 import { sizingFromLevels } from '../support/analysis/sizing.ts';
-import { gatewayTool, hostCheck, lastMonitorRecord, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy, waitSettled } from '../support/perf-case.ts';
+import { gatewayTool, hostCheck, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy, waitSettled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -30,7 +30,7 @@ describe.skipIf(!gateway)(`stress${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)
         },
         operation, warmupSeconds: rate === startRate ? 3 : 0, progressEverySeconds: levelSeconds,
       });
-      const m = monitorFigures(lastMonitorRecord());
+      const m = monitorFigures(r.monitor);
       if (rate === startRate) calmP50 = r.latency.p50;
       // The next level must not inherit this one's queue: wait until single calls are fast again.
       const settled = await waitSettled(operation, Math.max(3 * calmP50, 50), 60_000);

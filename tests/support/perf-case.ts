@@ -145,8 +145,11 @@ export async function preflight(name: string, operation: OperationSpec, timeoutM
   }
 }
 
+/** What one load phase measured: the engine's result, and the system under test's samples (when monitored). */
+export type PhaseResult = RunResult & { monitor?: MonitorRecord };
+
 /** Runs one load phase of a case: preflight, warm-up, the measured scenario with progress lines, and a summary. */
-export async function runLoad(run: CaseRun): Promise<RunResult> {
+export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   const name = run.scenario.name;
   const spec = isSpec(run.operation) ? run.operation : undefined;
   if (spec) {
@@ -169,16 +172,17 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   };
   const monitor = run.monitor === false ? undefined : await StackMonitor.start(name, stack());
   let result: RunResult;
+  let sampled: MonitorRecord | undefined;
   try {
     result = spec && run.workers && run.workers > 1
       ? await runScenarioInWorkers(run.scenario, { module: new URL('./mcp/operation-module.ts', import.meta.url), params: spec, workers: run.workers }, { onSecond })
       : await runScenario(run.scenario, spec ? createOperation(spec) : (run.operation as LoadOperation), { onSecond });
   } finally {
-    lastMonitor = await monitor?.stop();
-    if (lastMonitor) caseRecord().monitors.push(lastMonitor);
+    sampled = await monitor?.stop();
+    if (sampled) caseRecord().monitors.push(sampled);
   }
   console.log(summarizeResult(result));
-  if (lastMonitor) console.log(summarizeMonitor(lastMonitor));
+  if (sampled) console.log(summarizeMonitor(sampled));
   caseRecord().results.push(result);
   // Connection failures may be the gateway's death, not its answer: say so, with how it ended, and stop the case.
   const e = result.errorsByClass;
@@ -193,18 +197,11 @@ export async function runLoad(run: CaseRun): Promise<RunResult> {
   if (stall) reportNote(`${name}: ${stall}`);
   const validity = runValidity(result);
   if (!validity.valid) reportNote(`${name}: the load generator, not the target, decided this phase: ${validity.reasons.join('; ')}`);
-  return result;
+  return { ...result, monitor: sampled };
 }
 
 function isSpec(op: OperationSpec | LoadOperation): op is OperationSpec {
   return typeof (op as OperationSpec).kind === 'string';
-}
-
-let lastMonitor: MonitorRecord | undefined;
-
-/** The system-under-test samples of the last load phase (undefined when it was not monitored). */
-export function lastMonitorRecord(): MonitorRecord | undefined {
-  return lastMonitor;
 }
 
 export function summarizeMonitor(m: MonitorRecord): string {
