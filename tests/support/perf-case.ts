@@ -6,7 +6,7 @@ import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { closedModelStall, runValidity } from './budget/validity.ts';
-import { createOperation, withoutClose, type McpCall, type OperationSpec, type SingleOperationSpec } from './mcp/operations.ts';
+import { createOperation, describeOperation, withoutClose, type McpCall, type OperationSpec, type SingleOperationSpec } from './mcp/operations.ts';
 import { PROFILE } from './shared/profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './shared/case-record.ts';
 import { textTable } from './shared/text-table.ts';
@@ -135,7 +135,7 @@ export async function preflight(name: string, operation: OperationSpec, timeoutM
   } catch (error) {
     const failure = classifyError(error);
     throw new Error(
-      `[${name}] the target does not answer (${operation.kind} ${operation.url}): ${failureKey(failure)}: ${failure.message ?? ''}\n` +
+      `[${name}] the target does not answer (${describeOperation(operation)}): ${failureKey(failure)}: ${failure.message ?? ''}\n` +
         'Is the stack up? Run "npm run stack" to see it start; with PERF_STACK=external check PERF_GATEWAY_URL and the token.' +
         await gatewayDeathNote(stack()?.gateway),
       { cause: error },

@@ -2,7 +2,7 @@ import { parseRatio, type Slo } from '../shared/slo.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { normalizeScenario, type ScenarioInput } from '../engine/scenario.ts';
 import { MCP_PROTOCOL_VERSION } from '../mcp/jsonrpc.ts';
-import type { McpCall, OperationSpec, SingleOperationSpec } from '../mcp/operations.ts';
+import { k6Operation, type OperationSpec, type SingleOperationSpec } from '../mcp/operations.ts';
 
 export interface K6ExportOptions {
   scenario: ScenarioInput;
@@ -47,18 +47,6 @@ function thresholdsOf(slo: Slo): Record<string, string[]> {
   return t;
 }
 
-function mcpParams(call: McpCall): [string, Record<string, unknown> | undefined] {
-  switch (call.method) {
-    case 'ping': return ['ping', undefined];
-    case 'tools/list': return ['tools/list', undefined];
-    case 'tools/call': return ['tools/call', { name: call.name, arguments: call.arguments ?? {} }];
-    case 'resources/list': return ['resources/list', undefined];
-    case 'resources/read': return ['resources/read', { uri: call.uri }];
-    case 'prompts/list': return ['prompts/list', undefined];
-    case 'prompts/get': return ['prompts/get', { name: call.name, arguments: call.arguments ?? {} }];
-  }
-}
-
 /** The headers as a JS object literal, with secret values replaced by __ENV lookups. */
 function headersExpr(headers: Record<string, string> | undefined, secrets: Record<string, string>): string {
   const entries = Object.entries(headers ?? {}).map(([k, v]) => {
@@ -73,24 +61,7 @@ function headersExpr(headers: Record<string, string> | undefined, secrets: Recor
 
 /** A JS function expression `(vu) => boolean` that runs one operation and returns whether it succeeded. */
 function opFunction(op: SingleOperationSpec, secrets: Record<string, string>, tag: string): string {
-  const h = headersExpr(op.headers, secrets);
-  switch (op.kind) {
-    case 'http-get':
-      return `(vu) => okStatus(send('GET', ${q(op.url)}, null, ${h}, ${q(tag)}), ${JSON.stringify(op.expect ?? null)})`;
-    case 'http':
-      return `(vu) => okStatus(send(${q(op.method ?? (op.body === undefined ? 'GET' : 'POST'))}, ${q(op.url)}, ${op.body === undefined ? 'null' : `${q(op.body)}.split('{{uuid}}').join(uuid())`}, ` +
-        `Object.assign(${op.body === undefined ? '{}' : "{ 'content-type': 'application/json' }"}, ${h}), ${q(tag)}), ${JSON.stringify(op.expect ?? null)})`;
-    case 'http-paged':
-      return `(vu) => pagedList(${q(op.url)}, ${h}, ${q(op.cursorField ?? 'nextCursor')}, ${q(op.cursorParam ?? 'cursor')}, ${op.maxPages ?? 100}, ${q(tag)})`;
-    case 'rpc': {
-      const [method, params] = mcpParams(op.call);
-      return `(vu) => rpcCall(${q(op.url)}, ${h}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(tag)})`;
-    }
-    case 'streamable': {
-      const [method, params] = mcpParams(op.call);
-      return `(vu) => streamableCall(vu, ${q(op.url)}, ${h}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(op.session)}, ${q(tag)})`;
-    }
-  }
+  return k6Operation(op, { headers: headersExpr(op.headers, secrets), tag });
 }
 
 const RUNTIME = `

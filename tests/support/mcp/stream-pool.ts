@@ -3,7 +3,7 @@ import { classifyError, failureKey } from '../engine/errors.ts';
 import { newHistogram, recordMs, summarize, type LatencySummary } from '../engine/histogram.ts';
 import { CLIENT_KEEP_ALIVE_MS } from '../engine/h1-dispatcher.ts';
 import type { LoadOperation } from '../engine/operation.ts';
-import { callMcp, type McpCall } from './operations.ts';
+import { callMcp, type McpCall } from './mcp-call.ts';
 import { SseClient } from './sse-client.ts';
 import { WsClient } from './ws-client.ts';
 

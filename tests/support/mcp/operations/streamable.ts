@@ -1,0 +1,104 @@
+import { classifyError, OperationFailure } from '../../engine/errors.ts';
+import type { Outcome } from '../../engine/operation.ts';
+import type { McpReply } from '../client.ts';
+import { callMcp, jsonRpcOf, type McpCall } from '../mcp-call.ts';
+import { StreamableHttpClient } from '../streamable-http-client.ts';
+import { ok, q, urlOf, type OperationKind, type TransportSpec } from './kind.ts';
+
+export type StreamableSpec = TransportSpec & {
+  kind: 'streamable';
+  url: string;
+  headers?: Record<string, string>;
+  call: McpCall;
+  /** per-vu: initialize once per VU and reuse the session; per-iteration: initialize, call, DELETE every time. */
+  session: 'per-vu' | 'per-iteration';
+};
+
+/**
+ * An answer that says the session is gone: 404 as the specification has it, or 400 naming the session, as
+ * the TypeScript SDK's example servers (server-everything among them) answer an unknown session id.
+ */
+function sessionLost(error: unknown): boolean {
+  if (!(error instanceof OperationFailure) || error.failure.class !== 'http_status') return false;
+  return error.failure.code === 404 || (error.failure.code === 400 && /session/i.test(error.failure.message ?? ''));
+}
+
+/** A session whose iteration failed is still ended; the iteration's failure is what is reported (with the DELETE's, if that failed too). */
+async function closeAfterFailure(client: StreamableHttpClient, error: unknown): Promise<never> {
+  try {
+    await client.close({ signal: AbortSignal.timeout(5000) });
+  } catch (closeError) {
+    const failure = classifyError(error);
+    throw new OperationFailure({ ...failure, message: `${failure.message ?? ''}; ending its session failed too: ${failureText(closeError)}` });
+  }
+  throw error;
+}
+
+const failureText = (error: unknown) => {
+  const f = classifyError(error);
+  return `${f.class}${f.code === undefined ? '' : `:${f.code}`} ${f.message ?? ''}`.trim();
+};
+
+/** initialize, the call, DELETE: a new session for one call, ended whether the call succeeded or not. */
+async function oneSessionCall(client: StreamableHttpClient, call: McpCall, signal: AbortSignal): Promise<Outcome> {
+  let init: McpReply<unknown>;
+  let reply: McpReply<unknown>;
+  try {
+    init = await client.initialize({ signal });
+    reply = await callMcp(client, call, signal);
+  } catch (error) {
+    return closeAfterFailure(client, error);
+  }
+  await client.close({ signal });
+  return { ok: true, bytesIn: init.bytesIn + reply.bytesIn, bytesOut: init.bytesOut + reply.bytesOut };
+}
+
+/** Standard MCP over Streamable HTTP: a session per VU, or a new one per call. */
+export const streamable: OperationKind<StreamableSpec, unknown> = {
+  kind: 'streamable',
+  validate(spec) {
+    urlOf(spec);
+    if (spec.session !== 'per-vu' && spec.session !== 'per-iteration') throw new Error(`streamable ${spec.url}: session must be per-vu or per-iteration, got ${String(spec.session)}`);
+  },
+  describe: (spec) => `${spec.call.method} over Streamable HTTP at ${spec.url}, a session ${spec.session === 'per-vu' ? 'per VU' : 'per call'}`,
+  create(spec, { agent, close }) {
+    const sessions = new Map<number, StreamableHttpClient>();
+    const newClient = () => new StreamableHttpClient({ url: spec.url, dispatcher: agent, headers: spec.headers });
+    return {
+      iterate: async ({ vu, signal }) => {
+        if (spec.session === 'per-iteration') return oneSessionCall(newClient(), spec.call, signal);
+        // One session per VU id for the operation's life: a warm-up run on the same operation leaves the
+        // measured run's VUs with their sessions open, so initialize is not counted in the first calls.
+        let client = sessions.get(vu.id);
+        if (!client) {
+          client = newClient();
+          try {
+            await client.initialize({ signal });
+          } catch (error) {
+            await closeAfterFailure(client, error);
+          }
+          sessions.set(vu.id, client);
+        }
+        try {
+          return ok(await callMcp(client, spec.call, signal));
+        } catch (error) {
+          // The server no longer knows the session (a restart): the client must start a new one (MCP
+          // 2025-06-18, Session Management), so the VU's next iteration initializes again.
+          if (client.sessionId && sessionLost(error)) {
+            sessions.delete(vu.id);
+            client.sessionId = undefined;
+          }
+          throw error;
+        }
+      },
+      close: async () => {
+        await Promise.allSettled([...sessions.values()].map((c) => c.close({ signal: AbortSignal.timeout(5000) })));
+        await close();
+      },
+    };
+  },
+  k6(spec, { headers, tag }) {
+    const [method, params] = jsonRpcOf(spec.call);
+    return `(vu) => streamableCall(vu, ${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(spec.session)}, ${q(tag)})`;
+  },
+};
