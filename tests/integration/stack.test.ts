@@ -261,6 +261,15 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
   }, 120_000);
 });
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const localTools = findLocalTools();
 describe.skipIf(localTools.missing.length > 0)(`local-process stack${localTools.missing.length ? ` (skipped: needs ${localTools.missing.join('; ')}; npm run setup:local)` : ''}`, () => {
   it('starts Postgres, Redis, the MCP servers and ContextForge as processes, and stops them all', async () => {
@@ -270,13 +279,7 @@ describe.skipIf(localTools.missing.length > 0)(`local-process stack${localTools.
     expect(info.provider).toBe('local');
     expect(info.gateway.tools['perf_load/fast_compute']).toBe('perf-load-fast-compute');
     expect(info.gateway.pid).toBeGreaterThan(0);
-    let alive = true;
-    try {
-      process.kill(info.gateway.pid, 0);
-    } catch {
-      alive = false;
-    }
-    expect(alive).toBe(false);
+    expect(isAlive(info.gateway.pid), 'the gateway process after the stack stopped').toBe(false);
   }, 300_000);
 });
 
@@ -292,13 +295,8 @@ describe.skipIf(litellmTools.missing.length > 0)(`local-process stack with LiteL
     expect(info.gateway.version).toMatch(/\(local\)$/);
     expect(info.gateway.tools['perf_load/fast_compute']).toBe('perf_load-fast_compute');
     expect(info.postgres).toBeUndefined();
-    let alive = true;
-    try {
-      process.kill(info.gateway.pid, 0);
-    } catch {
-      alive = false;
-    }
-    expect(alive).toBe(false);
+    expect(info.gateway.pid).toBeGreaterThan(0);
+    expect(isAlive(info.gateway.pid), 'the gateway process after the stack stopped').toBe(false);
   }, 300_000);
 });
 
