@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS } from '../support/shared/settings.ts';
+import { assertSettings, checkSettings, SETTINGS } from '../support/shared/settings.ts';
+import { stackOptionsFromEnv } from '../support/stack/options.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCES = ['tests/support', 'scripts', 'fixtures/gateway-extra-cost', 'vitest.config.ts', 'vitest.perf.config.ts', '.github', '.ci'];
@@ -42,5 +43,24 @@ describe('settings: the catalogue, the code and README agree', () => {
   it('fails on a variable read but not catalogued', () => {
     const read = variablesRead([...code, 'const x = process.env.PERF_NOT_A_SETTING;']);
     expect([...read].filter((v) => !known.has(v))).toEqual(['PERF_NOT_A_SETTING']);
+  });
+
+  it('refuses every bad value at once, and names a misspelt variable with the one meant', () => {
+    const { errors, warnings } = checkSettings({
+      PERF_BASELINE: 'judged', PERF_AB_SEED: '-1', PERF_GATEWAY_MCP_URL: '127.0.0.1:4000/mcp', PERF_PROFILE: 'smoke',
+      PERF_GATEWAY_WORKER: '4', MCP_PERF_LITELLM_IMAGE: 'x:1', HOME: '/root',
+    });
+    expect(errors).toEqual([
+      'PERF_BASELINE="judged" must be one of judge, record, add',
+      'PERF_AB_SEED="-1" must be a whole number >= 0',
+      'PERF_GATEWAY_MCP_URL="127.0.0.1:4000/mcp" must be an absolute URL, e.g. http://127.0.0.1:4444',
+    ]);
+    expect(warnings).toEqual(['PERF_GATEWAY_WORKER is not a setting of the suite and is ignored: did you mean PERF_GATEWAY_WORKERS?']);
+    expect(() => assertSettings({ PERF_TRANSPORT: 'sse' }, () => undefined)).toThrow(/bad settings: PERF_TRANSPORT="sse" must be one of native, mcp/);
+  });
+
+  it('the stack options check them before anything starts', () => {
+    expect(() => stackOptionsFromEnv({ PERF_BASELINE: 'jugde' })).toThrow(/PERF_BASELINE="jugde" must be one of judge, record, add/);
+    expect(checkSettings({ PERF_STACK: 'containers', PERF_GATEWAY_WORKERS: '2', PERF_AB_HEAD_EXTRA_CPU_MS: '2.5' })).toEqual({ errors: [], warnings: [] });
   });
 });

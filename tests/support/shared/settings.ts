@@ -8,47 +8,112 @@ export interface Setting {
   what: string;
   /** Set by the suite for a process it starts, not by users. */
   internal?: boolean;
+  /** What a value must be; unset: any text. */
+  value?: { oneOf: readonly string[] } | { int: number } | { number: number } | 'url';
 }
 
+const PROFILES = ['smoke', 'pr', 'nightly', 'soak'] as const;
+
 export const SETTINGS: readonly Setting[] = [
-  { name: 'PERF_STACK', what: 'auto (default), containers, local, external or direct: what the suite starts or uses' },
+  { name: 'PERF_STACK', what: 'auto (default), containers, local, external or direct: what the suite starts or uses', value: { oneOf: ['auto', 'containers', 'local', 'external', 'direct'] } },
   { name: 'PERF_GATEWAY', what: 'the gateway adapter the containers and local stacks start (contextforge, default; litellm); with PERF_STACK=external, the one that attaches' },
-  { name: 'PERF_PROFILE', what: 'smoke (default), pr, nightly or soak: durations and rates of every case' },
-  { name: 'PERF_TRANSPORT', what: 'native (default: ContextForge\'s /rpc where a case\'s subject is not the transport) or mcp (standard MCP everywhere)' },
+  { name: 'PERF_PROFILE', what: 'smoke (default), pr, nightly or soak: durations and rates of every case', value: { oneOf: PROFILES } },
+  { name: 'PERF_TRANSPORT', what: 'native (default: ContextForge\'s /rpc where a case\'s subject is not the transport) or mcp (standard MCP everywhere)', value: { oneOf: ['native', 'mcp'] } },
   { name: 'PERF_RUN_ID', what: 'the run\'s directory under reports/ (default: a timestamp)' },
   { name: 'PERF_REPORTS_DIR', what: 'where run directories go (default reports/)' },
-  { name: 'PERF_GATEWAY_WORKERS', what: 'the gateway\'s worker processes (default 2); with PERF_STACK=external, how many it runs (for reports)' },
-  { name: 'PERF_STARTUP_TIMEOUT_S', what: 'how long the whole stack may take to come up (default 240)' },
-  { name: 'PERF_EXTRA_SERVERS', what: 'more load MCP servers behind the gateway, beyond the default two (default 0)' },
+  { name: 'PERF_GATEWAY_WORKERS', what: 'the gateway\'s worker processes (default 2); with PERF_STACK=external, how many it runs (for reports)', value: { int: 1 } },
+  { name: 'PERF_STARTUP_TIMEOUT_S', what: 'how long the whole stack may take to come up (default 240)', value: { int: 10 } },
+  { name: 'PERF_EXTRA_SERVERS', what: 'more load MCP servers behind the gateway, beyond the default two (default 0)', value: { int: 0 } },
   { name: 'PERF_GATEWAY_ENV', what: 'extra gateway environment, "KEY=value,KEY2=value2", applied last' },
   { name: 'PERF_BIND_HOST', what: 'the address published container ports bind (default 127.0.0.1)' },
   { name: 'PERF_STACK_INFO', what: 'a held stack\'s description (reports/held-stack.json from npm run stack -- --hold): the perf suite reuses it instead of starting one' },
   { name: 'PERF_CONTEXTFORGE_VENV', what: 'the virtualenv with ContextForge for PERF_STACK=local (default .venv-contextforge)' },
   { name: 'PERF_LITELLM_VENV', what: 'the virtualenv with LiteLLM\'s proxy for PERF_STACK=local PERF_GATEWAY=litellm (default .venv-litellm)' },
-  { name: 'PERF_GATEWAY_MCP_URL', what: 'PERF_STACK=external: any MCP gateway\'s Streamable HTTP endpoint (standard MCP only)' },
+  { name: 'PERF_GATEWAY_MCP_URL', what: 'PERF_STACK=external: any MCP gateway\'s Streamable HTTP endpoint (standard MCP only)', value: 'url' },
   { name: 'PERF_GATEWAY_UPSTREAMS', what: 'PERF_STACK=external by MCP URL: the names our MCP servers have behind it (default perf_load,fast_time)' },
   { name: 'PERF_GATEWAY_TOKEN', what: 'PERF_STACK=external: the Bearer token every request carries' },
-  { name: 'PERF_GATEWAY_URL', what: 'PERF_STACK=external, ContextForge: its base URL (admin API and all)' },
+  { name: 'PERF_GATEWAY_URL', what: 'PERF_STACK=external, ContextForge: its base URL (admin API and all)', value: 'url' },
   { name: 'PERF_GATEWAY_JWT_SECRET', what: 'PERF_STACK=external, ContextForge: its JWT secret, to mint an admin token instead of PERF_GATEWAY_TOKEN' },
   { name: 'PERF_GATEWAY_ADMIN_EMAIL', what: 'PERF_STACK=external, ContextForge: the admin the minted token names (default admin@example.com)' },
   { name: 'PERF_GATEWAY_SERVER_ID', what: 'PERF_STACK=external, ContextForge: the virtual server to drive (default the first)' },
   { name: 'PERF_GATEWAY_VERSION', what: 'PERF_STACK=external: the version reports give it (default "external")' },
-  { name: 'PERF_BASELINE', what: 'judge (a committed baseline fails a case), record (always record), add (add this run to the baseline); unset: compared, reported, not judged' },
+  { name: 'PERF_BASELINE', what: 'judge (a committed baseline fails a case), record (always record), add (add this run to the baseline); unset: compared, reported, not judged', value: { oneOf: ['judge', 'record', 'add'] } },
   { name: 'PERF_BASELINE_DIR', what: 'where baselines are read and written (default baselines/)' },
-  { name: 'PERF_BASELINE_RUNS', what: 'npm run perf:baseline: how many runs a recorded baseline holds (default 3)' },
+  { name: 'PERF_BASELINE_RUNS', what: 'npm run perf:baseline: how many runs a recorded baseline holds (default 3)', value: { int: 1 } },
   { name: 'PERF_AB_BASE', what: 'A/B mode: the base side\'s gateway image (with PERF_AB_HEAD)' },
   { name: 'PERF_AB_HEAD', what: 'A/B mode: the head side\'s gateway image (with PERF_AB_BASE)' },
-  { name: 'PERF_AB_BASE_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the base side (ms)' },
-  { name: 'PERF_AB_HEAD_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the head side (ms)' },
-  { name: 'PERF_AB_SEED', what: 'A/B mode: the seed of the balanced round order' },
-  { name: 'PERF_AB_START_FIRST', what: 'A/B mode: base or head, whose stack starts first (drawn when unset)' },
+  { name: 'PERF_AB_BASE_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the base side (ms)', value: { number: 0 } },
+  { name: 'PERF_AB_HEAD_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the head side (ms)', value: { number: 0 } },
+  { name: 'PERF_AB_SEED', what: 'A/B mode: the seed of the balanced round order', value: { int: 0 } },
+  { name: 'PERF_AB_START_FIRST', what: 'A/B mode: base or head, whose stack starts first (drawn when unset)', value: { oneOf: ['base', 'head'] } },
   { name: 'PERF_AB_NOISE', what: 'A/B mode: the run-to-run noise file (default baselines/gate-noise.json for ContextForge, baselines/<gateway>/gate-noise.json for another; none)' },
   { name: 'MCP_PERF_REGISTRY', what: 'a registry mirror (host[:port][/path]) the official images are pulled from, by their official paths' },
   { name: 'MCP_PERF_GATEWAY_IMAGE', what: 'ContextForge\'s image (MCP_PERF_<ROLE>_IMAGE for any role: POSTGRES, REDIS, LITELLM, SERVERS)' },
   { name: 'MCP_PERF_NODE_IMAGE', what: 'npm run images: the Node base image of our MCP servers\' image' },
-  { name: 'PERF_REGISTRY_PORT', what: 'npm run registry -- start: the local registry\'s port (default 5000)' },
+  { name: 'PERF_REGISTRY_PORT', what: 'npm run registry -- start: the local registry\'s port (default 5000)', value: { int: 1 } },
   { name: 'MCP_PERF_TOKEN', what: 'exported k6 scripts: the gateway token they send' },
   { name: 'MCP_PERF_EXTRA_CPU_MS', what: 'the gate benchmark\'s extra-cost wrapper: ms of CPU per MCP request', internal: true },
   { name: 'MCP_PERF_EXTRA_CPU_FILE', what: 'the extra-cost wrapper: a file whose number replaces MCP_PERF_EXTRA_CPU_MS, re-read each second', internal: true },
   { name: 'MCP_PERF_APP_MODULE', what: 'the extra-cost wrapper: the module whose ASGI app it wraps', internal: true },
 ];
+
+const byName = new Map(SETTINGS.map((s) => [s.name, s]));
+
+/** The problem with one variable's value, or undefined when it is fine. */
+function problemOf(setting: Setting, raw: string): string | undefined {
+  const v = setting.value;
+  if (!v) return undefined;
+  if (v === 'url') return URL.canParse(raw) ? undefined : 'must be an absolute URL, e.g. http://127.0.0.1:4444';
+  if ('oneOf' in v) return v.oneOf.includes(raw) ? undefined : `must be one of ${v.oneOf.join(', ')}`;
+  const n = Number(raw);
+  if ('int' in v) return Number.isInteger(n) && n >= v.int ? undefined : `must be a whole number >= ${v.int}`;
+  return Number.isFinite(n) && n >= v.number ? undefined : `must be a number >= ${v.number}`;
+}
+
+/** The closest known setting to a name, when it looks like a typo of one. */
+function nearest(name: string): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0]!;
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const here = d[j]!;
+        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = here;
+      }
+    }
+    return d[b.length]!;
+  };
+  const best = SETTINGS.map((s) => ({ name: s.name, d: distance(name, s.name) })).sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= 3 ? best.name : undefined;
+}
+
+/**
+ * Every PERF_* and MCP_PERF_* variable set in `env`, checked at once: `errors` for values a setting refuses (the run
+ * must not start on them), `warnings` for names the suite does not read (a typo would otherwise be ignored).
+ */
+export function checkSettings(env: NodeJS.ProcessEnv = process.env): { errors: string[]; warnings: string[] } {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const [name, raw] of Object.entries(env)) {
+    if (!/^(MCP_)?PERF_/.test(name) || raw === undefined || raw === '') continue;
+    const setting = byName.get(name);
+    if (!setting) {
+      if (/^MCP_PERF_[A-Z0-9_]+_IMAGE$/.test(name)) continue;
+      const guess = nearest(name);
+      warnings.push(`${name} is not a setting of the suite and is ignored${guess ? `: did you mean ${guess}?` : ' (README, "Every setting", lists them)'}`);
+      continue;
+    }
+    const problem = problemOf(setting, raw);
+    if (problem) errors.push(`${name}="${raw}" ${problem}`);
+  }
+  return { errors, warnings };
+}
+
+/** Fails on any refused value (naming every one), and reports unknown names through `warn`. */
+export function assertSettings(env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = console.warn): void {
+  const { errors, warnings } = checkSettings(env);
+  for (const w of warnings) warn(`[mcp-perf] WARNING: ${w}`);
+  if (errors.length) throw new Error(`bad settings: ${errors.join('; ')}`);
+}

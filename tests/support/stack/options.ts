@@ -1,5 +1,6 @@
 import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import type { ProviderName } from '../shared/stack-info.ts';
+import { assertSettings } from '../shared/settings.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';
@@ -40,6 +41,8 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     return n;
   };
   const gateway = adapterFor(env.PERF_GATEWAY || DEFAULT_GATEWAY).kind;
+  // Every other variable too, once, before anything starts: a bad value fails here, a misspelt name is reported.
+  assertSettings(env);
   return {
     provider,
     gateway,
