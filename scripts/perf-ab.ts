@@ -1,10 +1,11 @@
 // The regression gate: base and head gateways side by side on this machine, measured in alternating rounds.
 //   npm run perf:ab -- --base <image> --head <image> [--head-extra-cpu-ms 9] [--profile pr] [more vitest args]
+// A side may also be pypi:<version> (the gateway's release, built here) or source:<dir> (a checkout, built here).
 // Equivalent to PERF_AB_BASE=<image> PERF_AB_HEAD=<image> npm run perf -- tests/perf/gate.perf.ts.
 // Exit status: vitest's (0 no regression; 1 a regression, an invalid run or a failure).
 import { parseCli, runPerfSuite } from './cli.ts';
 
-const usage = 'usage: npm run perf:ab -- --base <image> --head <image> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly]';
+const usage = 'usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly]';
 const { values: o, positionals } = parseCli({
   base: { type: 'string' }, head: { type: 'string' },
   'base-extra-cpu-ms': { type: 'string' }, 'head-extra-cpu-ms': { type: 'string' },

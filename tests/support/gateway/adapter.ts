@@ -63,7 +63,15 @@ export interface GatewayAdapter {
   title: string;
   capabilities: readonly GatewayCapability[];
   /** Its image role in fixtures/images/images.json, the port it listens on there, and tmpfs mounts it wants. */
-  image: { role: string; port: number; configDir: string; tmpfs?: Record<string, string>; startupTimeoutMs: number };
+  image: {
+    role: string; port: number; configDir: string; tmpfs?: Record<string, string>; startupTimeoutMs: number;
+    /**
+     * How fixtures/images builds it: from a released version (`dockerfile`, the version as build argument `versionArg`),
+     * and from a source checkout (`sourceDockerfile`, built with the checkout as its context). A/B sides pypi:<version>
+     * and source:<dir> use them.
+     */
+    build?: { dockerfile: string; versionArg: string; sourceDockerfile?: string };
+  };
   /** What the stack starts for it besides the upstream MCP servers. */
   needs: { postgres: boolean; redis: boolean };
   prepare(c: LaunchContext): PreparedGateway;

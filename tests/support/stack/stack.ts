@@ -2,6 +2,7 @@ import { describeSide, type AbConfig } from './ab.ts';
 import type { AbLabel, AbStacks } from '../shared/stack-info.ts';
 import { withTimeout } from './cleanup.ts';
 import { startContainersStack } from './containers.ts';
+import { buildSideImage } from './side-image.ts';
 import { startDirectStack } from './direct.ts';
 import { startExternalStack } from './external.ts';
 import { findLocalTools, startLocalStack } from './local.ts';
@@ -68,6 +69,12 @@ export async function startAbStacks(opts: StackOptions, ab: AbConfig, log: (line
   // side starts first is drawn, so that whatever favours the stack started second cannot always favour the head.
   const first: AbLabel = ab.startFirst ?? (Math.random() < 0.5 ? 'base' : 'head');
   log(`[mcp-perf] A/B: the ${first} stack starts first (${ab.startFirst ? 'PERF_AB_START_FIRST' : `drawn at random; PERF_AB_START_FIRST=${first} repeats it`})`);
+  const built = new Set<string>();
+  for (const side of [ab.base, ab.head]) {
+    if (!side.build || built.has(side.image!)) continue;
+    await buildSideImage(side, opts.gateway, log);
+    built.add(side.image!);
+  }
   const order = first === 'base' ? [ab.base, ab.head] : [ab.head, ab.base];
   const started: StartedStack[] = [];
   const stop = async () => {

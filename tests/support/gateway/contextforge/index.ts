@@ -18,7 +18,10 @@ export const contextforge: GatewayAdapter = {
   kind: 'contextforge',
   title: 'ContextForge',
   capabilities: CONTEXTFORGE_CAPABILITIES,
-  image: { role: 'gateway', port: CONTEXTFORGE_PORT, configDir: '/app', tmpfs: CONTAINER_TMPFS, startupTimeoutMs: 60_000 },
+  image: {
+    role: 'gateway', port: CONTEXTFORGE_PORT, configDir: '/app', tmpfs: CONTAINER_TMPFS, startupTimeoutMs: 60_000,
+    build: { dockerfile: 'contextforge.Dockerfile', versionArg: 'CONTEXTFORGE_VERSION', sourceDockerfile: 'contextforge-source.Dockerfile' },
+  },
   needs: { postgres: true, redis: true },
 
   prepare(c: LaunchContext): PreparedGateway {

@@ -13,7 +13,7 @@ export const litellm: GatewayAdapter = {
   title: 'LiteLLM',
   capabilities: LITELLM_CAPABILITIES,
   // Its workers import the whole proxy before they listen: slower to start than ContextForge.
-  image: { role: 'litellm', port: LITELLM_PORT, configDir: '/app', startupTimeoutMs: 120_000 },
+  image: { role: 'litellm', port: LITELLM_PORT, configDir: '/app', startupTimeoutMs: 120_000, build: { dockerfile: 'litellm.Dockerfile', versionArg: 'LITELLM_VERSION' } },
   needs: { postgres: false, redis: false },
 
   prepare(c: LaunchContext): PreparedGateway {
