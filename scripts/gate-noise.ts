@@ -3,16 +3,17 @@
 //   npm run gate:noise -- reports/aa-1 reports/aa-2 reports/bench-gate-<time>/run-* ... [--out baselines/gate-noise.json]
 // A/A runs come from `npm run perf:ab -- --base <image> --head <image>` (same image) or bench:gate's 0% runs;
 // runs that are not A/A are listed and left out. Exit status: 0 written; 2 bad input or too few A/A runs.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { basename, join } from 'node:path';
-import { DEFAULT_NOISE_FILE, estimateRunToRun, MIN_AA_RUNS, type RunToRunNoise } from '../tests/support/budget/run-to-run.ts';
+import { basename, dirname, join } from 'node:path';
+import { ADAPTERS, DEFAULT_GATEWAY } from '../tests/support/gateway/adapters.ts';
+import { defaultNoiseFile, DEFAULT_NOISE_FILE, estimateRunToRun, MIN_AA_RUNS, type RunToRunNoise } from '../tests/support/budget/run-to-run.ts';
 import type { AbOutcome } from '../tests/support/shared/ab-outcome.ts';
 import type { RunInfoFile } from '../tests/support/shared/run-dir.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
 import { parseCli } from './cli.ts';
 
-const usage = `usage: npm run gate:noise -- <A/A run dir>... [--out ${DEFAULT_NOISE_FILE}]`;
+const usage = `usage: npm run gate:noise -- <A/A run dir>... [--out <file>] (default ${DEFAULT_NOISE_FILE}, or baselines/<gateway>/gate-noise.json for another gateway)`;
 const { values: o, positionals: dirs } = parseCli({ out: { type: 'string' } }, usage);
 if (dirs.length === 0) {
   console.log(usage);
@@ -30,6 +31,7 @@ const readJson = <T>(path: string): T => {
 };
 
 const runs: AbOutcome[][] = [];
+const kinds = new Set<string>();
 const used: string[] = [];
 const dates: string[] = [];
 for (const dir of dirs) {
@@ -47,8 +49,10 @@ for (const dir of dirs) {
     console.log(`left out ${dir}: not an A/B run`);
     continue;
   }
-  const [baseImage, headImage] = [ab.base.images?.gateway, ab.head.images?.gateway];
-  if (ab.describe.base !== ab.describe.head || baseImage !== headImage) {
+  const kind = ab.head.gateway?.kind ?? DEFAULT_GATEWAY;
+  const role = ADAPTERS[kind]?.image.role ?? 'gateway';
+  const [baseImage, headImage] = [ab.base.images?.[role], ab.head.images?.[role]];
+  if (ab.describe.base !== ab.describe.head || baseImage !== headImage || ab.base.gateway?.kind !== kind) {
     console.log(`left out ${dir}: not A/A (base ${ab.describe.base}, head ${ab.describe.head})`);
     continue;
   }
@@ -58,10 +62,15 @@ for (const dir of dirs) {
     continue;
   }
   runs.push(outcomes);
+  kinds.add(kind);
   used.push(basename(dir));
   if (results.run?.startedAt) dates.push(results.run.startedAt.slice(0, 10));
 }
 
+if (kinds.size > 1) {
+  console.error(`gate:noise: these A/A runs are of different gateways (${[...kinds].join(', ')}): one gateway's spread says nothing about another's; give one gateway's runs`);
+  process.exit(2);
+}
 const metrics = estimateRunToRun(runs);
 if (Object.keys(metrics).length === 0) {
   console.error(`gate:noise: ${runs.length} A/A run(s) usable; at least ${MIN_AA_RUNS} of the same case and metric are needed`);
@@ -77,6 +86,7 @@ const noise: RunToRunNoise = {
   measured: `${runs.length} A/A runs (${used.join(', ')}) on a ${cpus().length}-CPU machine, ${sorted[0] ?? '?'}..${sorted.at(-1) ?? '?'}; npm run gate:noise`,
   metrics,
 };
-const out = o.out ?? DEFAULT_NOISE_FILE;
+const out = o.out ?? defaultNoiseFile([...kinds][0]);
+mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(noise, null, 2)}\n`);
 console.log(`written: ${out} (the gate adds it to every interval; PERF_AB_NOISE=none leaves it out)`);
