@@ -1,5 +1,5 @@
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { describeError } from '../engine/errors.ts';
+import { pollUntilOk } from '../gateway/ready.ts';
 import { withTimeout } from './cleanup.ts';
 import { LogTail } from './log-tail.ts';
 import { asGatewayContainer } from './gateway-container.ts';
@@ -48,29 +48,17 @@ export async function startExtraGateway(s: ScaleOut, index: number, timeoutMs = 
     if (s.gatewayArgs) container = container.withCommand(s.gatewayArgs);
     c = await asGatewayContainer(container, { env: s.gatewayEnv, port: s.gatewayPort, tmpfs: s.gatewayTmpfs, host: s.bindHost, log, startupTimeoutMs: timeoutMs })
       .start();
-    if (s.readyPath) await waitForOk(`http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}${s.readyPath}`, timeoutMs);
+    if (s.readyPath) {
+      const url = `http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}${s.readyPath}`;
+      const polled = await pollUntilOk(url, timeoutMs);
+      if (!polled.ready) throw new Error(`${url} did not answer 200 within ${Math.round(timeoutMs / 1000)} s (last: ${polled.last})`);
+    }
     const started = c;
     return { backend: `${alias}:${s.gatewayPort}`, container: started, stop: () => stopQuietly(started) };
   } catch (error) {
     if (c) await stopQuietly(c);
     throw new Error(`gateway instance ${alias} did not start: ${(error as Error).message}\n--- last lines of its log ---\n${log.tail()}`, { cause: error });
   }
-}
-
-async function waitForOk(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(3000), headers: { connection: 'close' } });
-      last = `${res.status} ${(await res.text()).slice(0, 200)}`;
-      if (res.status === 200) return;
-    } catch (error) {
-      last = describeError(error);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not answer 200 within ${Math.round(timeoutMs / 1000)} s (last: ${last})`);
 }
 
 async function stopQuietly(c: StartedTestContainer): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { GatewayCapability, GatewayEndpoints } from '../../shared/stack-info.ts';
 import type { GatewayUpstream } from '../adapter.ts';
+import { pollUntilOk } from '../ready.ts';
 import { classifyError, describeError } from '../../engine/errors.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
@@ -176,21 +177,11 @@ export class ContextForgeAdmin {
    * database and Redis the gateway was given, for the error when it never gets ready.
    */
   async waitReady(timeoutMs: number, isAlive: () => Promise<boolean> = async () => true, dependsOn?: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = 'no answer yet';
-    while (Date.now() < deadline) {
-      if (!(await isAlive())) throw new Error(`the gateway exited while starting (last /ready: ${last})`);
-      try {
-        const res = await fetch(`${this.baseUrl}/ready`, { signal: AbortSignal.timeout(3000) });
-        last = `${res.status} ${(await res.text()).slice(0, 300)}`;
-        if (res.status === 200) return;
-      } catch (error) {
-        last = (error as Error).message;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const polled = await pollUntilOk(`${this.baseUrl}/ready`, timeoutMs, isAlive);
+    if (polled.ready) return;
+    if (polled.exited) throw new Error(`the gateway exited while starting (last /ready: ${polled.last})`);
     throw new Error(
-      `the gateway was not ready within ${Math.round(timeoutMs / 1000)} s (last /ready: ${last}). ` +
+      `the gateway was not ready within ${Math.round(timeoutMs / 1000)} s (last /ready: ${polled.last}). ` +
         `It connects to its database and Redis during start-up and answers nothing until both do${dependsOn ? ` (${dependsOn})` : ''}: check that they are reachable from the gateway`,
     );
   }
