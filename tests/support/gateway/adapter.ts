@@ -61,6 +61,8 @@ export interface GatewayAdapter {
   kind: string;
   /** For people: "ContextForge". */
   title: string;
+  /** The release fixtures/images/images.json pins (what a local install and the local image run). */
+  version: string;
   capabilities: readonly GatewayCapability[];
   /** Its image role in fixtures/images/images.json, the port it listens on there, and tmpfs mounts it wants. */
   image: {

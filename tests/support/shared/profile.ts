@@ -1,5 +1,5 @@
 export type ProfileName = 'smoke' | 'pr' | 'nightly' | 'soak';
-const PROFILES: readonly ProfileName[] = ['smoke', 'pr', 'nightly', 'soak'];
+export const PROFILES: readonly ProfileName[] = ['smoke', 'pr', 'nightly', 'soak'];
 
 function profileFromEnv(): ProfileName {
   const raw = process.env.PERF_PROFILE ?? 'smoke';

@@ -1,3 +1,5 @@
+import { PROFILES } from './profile.ts';
+
 /**
  * Every environment variable the suite reads, with what it does. README's "Every setting" table lists each
  * one that is not internal, and tests/unit/settings.test.ts checks both ways: every variable read anywhere in
@@ -12,7 +14,6 @@ export interface Setting {
   value?: { oneOf: readonly string[] } | { int: number } | { number: number } | 'url';
 }
 
-const PROFILES = ['smoke', 'pr', 'nightly', 'soak'] as const;
 
 export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_STACK', what: 'auto (default), containers, local, external or direct: what the suite starts or uses', value: { oneOf: ['auto', 'containers', 'local', 'external', 'direct'] } },

@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path';
 import { connect } from 'node:net';
 import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import type { GatewayAdapter, GatewayDependencies } from '../gateway/adapter.ts';
-import { IMAGES } from '../shared/images-file.ts';
 import { onCleanup } from './cleanup.ts';
 import { upstreamSpecs } from './upstream-containers.ts';
 import type { StackOptions } from './options.ts';
@@ -159,7 +158,7 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
     let endpoints;
     try {
       endpoints = await prepared.bootstrap({
-        baseUrl: `http://127.0.0.1:${gwPort}`, version: `${localVersion(adapter)} (local)`, timeoutMs: opts.startupTimeoutMs,
+        baseUrl: `http://127.0.0.1:${gwPort}`, version: `${adapter.version} (local)`, timeoutMs: opts.startupTimeoutMs,
         isAlive: async () => gateway.child.exitCode === null,
       });
     } catch (error) {
@@ -178,9 +177,4 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
     await stop();
     throw error;
   }
-}
-
-/** The version pinned for the gateway's role in fixtures/images/images.json (<kind>Version), as installed locally. */
-function localVersion(adapter: GatewayAdapter): string {
-  return (IMAGES as unknown as Record<string, unknown>)[`${adapter.kind}Version`]?.toString() ?? 'unknown';
 }

@@ -17,6 +17,7 @@ import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSetting
 export const contextforge: GatewayAdapter = {
   kind: 'contextforge',
   title: 'ContextForge',
+  version: IMAGES.contextforgeVersion,
   capabilities: CONTEXTFORGE_CAPABILITIES,
   image: {
     role: 'gateway', port: CONTEXTFORGE_PORT, configDir: '/app', tmpfs: CONTAINER_TMPFS, startupTimeoutMs: 60_000,

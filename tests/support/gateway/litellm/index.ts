@@ -11,6 +11,7 @@ import { bootstrapLiteLLM, LITELLM_CAPABILITIES, LITELLM_CONFIG_FILE, LITELLM_PO
 export const litellm: GatewayAdapter = {
   kind: 'litellm',
   title: 'LiteLLM',
+  version: IMAGES.litellmVersion,
   capabilities: LITELLM_CAPABILITIES,
   // Its workers import the whole proxy before they listen: slower to start than ContextForge.
   image: { role: 'litellm', port: LITELLM_PORT, configDir: '/app', startupTimeoutMs: 120_000, build: { dockerfile: 'litellm.Dockerfile', versionArg: 'LITELLM_VERSION' } },
