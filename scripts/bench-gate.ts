@@ -2,23 +2,28 @@
 // cry wolf? Both A/B stacks run the same gateway image with the extra-cost wrapper
 // (fixtures/gateway-extra-cost); the head's extra CPU per MCP request is set, run by run, to a share of the
 // gateway's measured CPU per tools/call (0 = an A/A run). Each run is the gate exactly as users run it
-// (vitest, tests/perf/gate.perf.ts, profile pr) on the stacks held here; sizes are interleaved so the
-// machine's drift over the hours hits every size alike. Prints detection and false-alarm rates per case
-// and metric, with Wilson 95% intervals, and the wall time per run.
-//   npm run bench:gate [-- --plan 0:10,0.2:8,0.1:3,0.5:2 --image <gateway image> --profile pr]
-//   npm run bench:gate -- --summarize reports/bench-gate-<time>/runs.json   (the table again, from a finished run)
+// (vitest, tests/perf/gate.perf.ts, profile pr): by default on two stacks started for that run alone, in a drawn
+// order, as a pull request's job does (much of the run-to-run noise comes with a stack's start); `--held` keeps
+// one pair of stacks for every run instead (faster, and blind to that noise). Sizes are interleaved so the
+// machine's drift over the hours hits every size alike. Prints detection and false-alarm rates per case and
+// metric, with Wilson 95% intervals, and the wall time per run.
+//   npm run bench:gate [-- --plan 0:10,0.2:8,0.1:3,0.5:2 --image <gateway image> --profile pr --held]
+//   npm run bench:gate -- --summarize reports/bench-gate-<time>/runs.json [more runs.json ...]
+//     (the table again, from finished or interrupted benchmarks, pooled)
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { wilsonRate } from '../tests/support/analysis/wilson.ts';
 import type { AbOutcome } from '../tests/support/shared/ab-outcome.ts';
+import type { GatewayEndpoints } from '../tests/support/shared/stack-info.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
 import { createOperation } from '../tests/support/mcp/operations.ts';
 import { gatewayCpuReader } from '../tests/support/monitor/cpu-meter.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
-import type { AbConfig } from '../tests/support/stack/ab.ts';
+import { describeSide, type AbConfig } from '../tests/support/stack/ab.ts';
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
 import { setExtraCost } from '../tests/support/stack/extra-cost.ts';
 import { IMAGES } from '../tests/support/stack/images.ts';
@@ -26,19 +31,28 @@ import { stackOptionsFromEnv } from '../tests/support/stack/options.ts';
 import { writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { startAbStacks } from '../tests/support/stack/stack.ts';
 
-const { values: o } = parseArgs({
+const { values: o, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     plan: { type: 'string', default: '0:10,0.2:8,0.1:3,0.5:2' },
     image: { type: 'string' },
     profile: { type: 'string', default: 'pr' },
+    held: { type: 'boolean', default: false },
     summarize: { type: 'string' },
   },
 });
-// The table again from a finished (or interrupted) benchmark's runs.json, without running anything.
+// The table again from finished (or interrupted) benchmarks' runs.json files, pooled, without running anything.
 if (o.summarize) {
-  summarize((JSON.parse(readFileSync(o.summarize, 'utf8')) as { records: RunRecord[] }).records);
+  const files = [o.summarize, ...positionals];
+  const all = files.flatMap((f) => {
+    const saved = JSON.parse(readFileSync(f, 'utf8')) as { records: RunRecord[]; stacks?: Stacks; profile?: string };
+    console.log(`[bench:gate] ${f}: ${saved.records.length} runs, profile ${saved.profile ?? '?'}, stacks ${saved.stacks ?? 'held (before --held existed)'}`);
+    return saved.records.map((r) => ({ ...r, stacks: r.stacks ?? saved.stacks ?? 'held' }));
+  });
+  summarize(all);
   process.exit(0);
 }
+if (positionals.length) throw new Error(`bench:gate: unexpected arguments ${positionals.join(' ')} (only --summarize takes several files)`);
 const plan = o.plan.split(',').map((part) => {
   const [size, runs] = part.split(':').map(Number);
   if (!Number.isFinite(size) || size! < 0 || !Number.isInteger(runs) || runs! < 1) throw new Error(`--plan: "${part}" is not size:runs (e.g. 0.2:8 = 8 runs at +20% CPU per call)`);
@@ -54,11 +68,15 @@ const dir = join(root, 'reports', `bench-gate-${stamp}`);
 mkdirSync(dir, { recursive: true });
 const knobDir = join(dir, 'knob');
 const image = o.image ?? process.env.MCP_PERF_GATEWAY_IMAGE ?? IMAGES.local.gateway;
+const stacks: Stacks = o.held ? 'held' : 'fresh';
 const config: AbConfig = {
   // Both sides carry the wrapper, so the only difference between them is the cost the knob sets.
   base: { label: 'base', spec: image, image, extraCost: { ms: 0 } },
   head: { label: 'head', spec: image, image, extraCost: { ms: 0, knobDir } },
 };
+
+type Stacks = 'fresh' | 'held';
+type Started = Awaited<ReturnType<typeof startAbStacks>>;
 
 interface RunRecord {
   run: number;
@@ -66,7 +84,12 @@ interface RunRecord {
   extraMs: number;
   /** extraMs as a share of this run's base CPU per call (fixed-rate case): the regression really tested. */
   effective?: number;
+  /** Head minus base CPU per call at the fixed rate (ms): what the head really carried. */
+  carriedMs?: number;
+  /** The gate run's vitest alone, then with its stacks' start and stop (fresh stacks only). */
   wallSeconds: number;
+  withStacksSeconds?: number;
+  stacks?: Stacks;
   exitCode: number | null;
   outcomes: AbOutcome[];
 }
@@ -76,13 +99,79 @@ interface RunRecord {
 process.on('uncaughtException', (error) => console.error(`[bench:gate] uncaught error, continuing: ${error.stack ?? error.message}`));
 
 const records: RunRecord[] = [];
+let current: Started | undefined;
+const held = join(dir, 'held-ab.json');
+const startStacks = async (): Promise<Started> => {
+  current = await startAbStacks(stackOptionsFromEnv(), config, (line) => console.error(line));
+  return current;
+};
+// Each run's report names the cost the knob holds for it, so a 0% run reads as the A/A run it is (npm run gate:noise
+// takes it) and every other run says what its head carried.
+const holdFor = (started: Started, extraMs: number) => writeHeldStack(started.info, held, {
+  ...started.ab,
+  describe: { base: describeSide(config.base), head: describeSide({ ...config.head, extraCost: { ms: +extraMs.toFixed(2) } }) },
+});
+const stopStacks = async () => {
+  const s = current;
+  current = undefined;
+  await s?.stop();
+};
 try {
-  const started = await startAbStacks(stackOptionsFromEnv(), config, (line) => console.error(line));
-  const held = join(dir, 'held-ab.json');
-  writeHeldStack(started.info, held, started.ab);
-  const gw = started.ab.base.gateway!;
+  setExtraCost(knobDir, 0);
+  let pair = await startStacks();
+  const startReference = await referenceCost(pair.ab.base.gateway!);
+  console.log(`[bench:gate] ${order.length} gate runs on ${stacks} stacks, sizes in this order: ${order.join(', ')}; reports in ${dir}`);
+  // The machine's speed drifts (the base's CPU per call ranged 53-80 ms within minutes here), so each size is
+  // a share of what the base gateway spent per call in the gate runs so far (its fixed-rate case), and
+  // every run also records the share it really added against its own base.
+  const baseCosts: number[] = [];
+  const reference = () => (baseCosts.length ? median(baseCosts) : startReference);
 
-  // The reference cost: the base gateway's CPU per tools/call over Streamable HTTP at the gate's fixed rate.
+  for (const [i, size] of order.entries()) {
+    const extraMs = size * reference();
+    const runId = `bench-gate-${stamp}/run-${String(i + 1).padStart(2, '0')}-size-${size}`;
+    const tStacks = performance.now();
+    if (stacks === 'fresh' && i > 0) pair = await startStacks();
+    // After the start: a stack's start writes its configured cost (0) to the knob.
+    setExtraCost(knobDir, extraMs);
+    await new Promise((r) => setTimeout(r, 1500));
+    holdFor(pair, extraMs);
+    const t0 = performance.now();
+    // Asynchronously, so that Ctrl-C reaches this process (and its teardown) while a run is under way.
+    const vitest = await runGate(held, runId, join(dir, `run-${i + 1}.log`));
+    const wallSeconds = +((performance.now() - t0) / 1000).toFixed(1);
+    if (stacks === 'fresh') await stopStacks();
+    const withStacksSeconds = stacks === 'fresh' ? +((performance.now() - tStacks) / 1000).toFixed(1) : undefined;
+    let outcomes: AbOutcome[] = [];
+    try {
+      const report = JSON.parse(readFileSync(join(root, 'reports', runId, 'results.json'), 'utf8')) as RunReport;
+      outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
+    } catch (error) {
+      console.log(`[bench:gate] run ${i + 1}: no results (${(error as Error).message}); exit ${vitest.status}; see ${join(dir, `run-${i + 1}.log`)}`);
+    }
+    const cpuRow = outcomes.find((c) => c.case.includes('fixed rate'))?.verdicts.find((v) => v.metric === 'gateway CPU per call');
+    const baseCost = cpuRow?.base;
+    if (baseCost && Number.isFinite(baseCost)) baseCosts.push(baseCost);
+    const effective = baseCost ? +(extraMs / baseCost).toFixed(3) : undefined;
+    // What the head really carried (fixed rate: one MCP request per call), so a knob that did not take is seen.
+    const carriedMs = cpuRow && Number.isFinite(cpuRow.head - cpuRow.base) ? +(cpuRow.head - cpuRow.base).toFixed(2) : undefined;
+    records.push({ run: i + 1, size, extraMs: +extraMs.toFixed(2), effective, ...(carriedMs === undefined ? {} : { carriedMs }), wallSeconds, ...(withStacksSeconds === undefined ? {} : { withStacksSeconds }), stacks, exitCode: vitest.status, outcomes });
+    if (size > 0 && carriedMs !== undefined && carriedMs < extraMs / 3) {
+      console.log(`[bench:gate] run ${i + 1}: WARNING the head spent only ${carriedMs} ms more CPU per call than the base at the fixed rate, for ${extraMs.toFixed(1)} ms asked: did the knob take?`);
+    }
+    const flagged = outcomes.flatMap((c) => [...c.verdicts.filter((v) => v.status === 'regression').map((v) => `${c.case}: ${v.metric}`), ...(c.invalid.length ? [`${c.case}: INVALID`] : [])]);
+    const took = withStacksSeconds === undefined ? `${wallSeconds} s` : `${wallSeconds} s (${withStacksSeconds} s with its stacks' start and stop)`;
+    console.log(`[bench:gate] run ${i + 1}/${order.length}: +${(size * 100).toFixed(0)}% (${extraMs.toFixed(1)} ms per MCP request${effective === undefined ? '' : `, +${(effective * 100).toFixed(1)}% of this run's base ${baseCost} ms per call`}${carriedMs === undefined ? '' : `; the head spent ${carriedMs >= 0 ? '+' : ''}${carriedMs} ms per call more`}): exit ${vitest.status}, ${took}; flagged: ${flagged.join('; ') || 'nothing'}`);
+    writeFileSync(join(dir, 'runs.json'), JSON.stringify({ startReference, image, profile: o.profile, stacks, records }, null, 2));
+  }
+  summarize(records);
+} finally {
+  await stopStacks().catch((error: Error) => console.error(`[bench:gate] stopping the stacks: ${error.message}`));
+  await runCleanups((line) => console.error(`[bench:gate] ${line}`));
+}
+
+/** The reference cost: the base gateway's CPU per tools/call over Streamable HTTP at the gate's fixed rate. */
+async function referenceCost(gw: GatewayEndpoints): Promise<number> {
   const cpu = await gatewayCpuReader(gw);
   const spec = { kind: 'streamable' as const, url: gw.mcpUrl, headers: { authorization: `Bearer ${gw.token}` }, session: 'per-vu' as const, call: { method: 'tools/call' as const, name: gw.tools['fast_time/get_system_time']!, arguments: { timezone: 'UTC' } } };
   await runScenario({ name: 'bench-gate warm-up', executor: 'constant-arrival-rate', rate: 12, duration: '15s', preAllocatedVUs: 10, maxVUs: 100 }, createOperation(spec));
@@ -95,41 +184,7 @@ try {
   }
   const startReference = [...perCall].sort((a, b) => a - b)[1]!;
   console.log(`[bench:gate] reference before the runs: the gateway spends ${startReference.toFixed(1)} ms of CPU per tools/call (median of ${perCall.map((x) => x.toFixed(1)).join(', ')} ms: 3 phases of 10 s at 12/s)`);
-  console.log(`[bench:gate] ${order.length} gate runs, sizes in this order: ${order.join(', ')}; reports in ${dir}`);
-  // The machine's speed drifts (the base's CPU per call ranged 53-80 ms within minutes here), so each size is
-  // a share of what the base gateway spent per call in the gate runs so far (its fixed-rate case), and
-  // every run also records the share it really added against its own base.
-  const baseCosts: number[] = [];
-  const reference = () => (baseCosts.length ? median(baseCosts) : startReference);
-
-  for (const [i, size] of order.entries()) {
-    const extraMs = size * reference();
-    setExtraCost(knobDir, extraMs);
-    await new Promise((r) => setTimeout(r, 1500));
-    const runId = `bench-gate-${stamp}/run-${String(i + 1).padStart(2, '0')}-size-${size}`;
-    const t0 = performance.now();
-    // Asynchronously, so that Ctrl-C reaches this process (and its teardown) while a run is under way.
-    const vitest = await runGate(held, runId, join(dir, `run-${i + 1}.log`));
-    const wallSeconds = +((performance.now() - t0) / 1000).toFixed(1);
-    let outcomes: AbOutcome[] = [];
-    try {
-      const report = JSON.parse(readFileSync(join(root, 'reports', runId, 'results.json'), 'utf8')) as RunReport;
-      outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
-    } catch (error) {
-      console.log(`[bench:gate] run ${i + 1}: no results (${(error as Error).message}); exit ${vitest.status}; see ${join(dir, `run-${i + 1}.log`)}`);
-    }
-    const baseCost = outcomes.find((c) => c.case.includes('fixed rate'))?.verdicts.find((v) => v.metric === 'gateway CPU per call')?.base;
-    if (baseCost && Number.isFinite(baseCost)) baseCosts.push(baseCost);
-    const effective = baseCost ? +(extraMs / baseCost).toFixed(3) : undefined;
-    records.push({ run: i + 1, size, extraMs: +extraMs.toFixed(2), effective, wallSeconds, exitCode: vitest.status, outcomes });
-    const flagged = outcomes.flatMap((c) => [...c.verdicts.filter((v) => v.status === 'regression').map((v) => `${c.case}: ${v.metric}`), ...(c.invalid.length ? [`${c.case}: INVALID`] : [])]);
-    console.log(`[bench:gate] run ${i + 1}/${order.length}: +${(size * 100).toFixed(0)}% (${extraMs.toFixed(1)} ms per MCP request${effective === undefined ? '' : `, +${(effective * 100).toFixed(1)}% of this run's base ${baseCost} ms per call`}): exit ${vitest.status}, ${wallSeconds} s; flagged: ${flagged.join('; ') || 'nothing'}`);
-    writeFileSync(join(dir, 'runs.json'), JSON.stringify({ startReference, image, profile: o.profile, records }, null, 2));
-  }
-  summarize(records);
-  await started.stop();
-} finally {
-  await runCleanups((line) => console.error(`[bench:gate] ${line}`));
+  return startReference;
 }
 
 /** One gate run as users run it (vitest, the gate file) on the held stacks; its output goes to `logPath`. */
@@ -147,16 +202,6 @@ function runGate(held: string, runId: string, logPath: string): Promise<{ status
   });
 }
 
-/** Wilson 95% interval of k successes in n. */
-function wilson(k: number, n: number): string {
-  if (n === 0) return '-';
-  const z = 1.96;
-  const p = k / n;
-  const mid = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return `${k}/${n} = ${(p * 100).toFixed(0)}% [${(Math.max(0, mid - half) * 100).toFixed(0)}-${(Math.min(1, mid + half) * 100).toFixed(0)}%]`;
-}
-
 function summarize(rs: RunRecord[]): void {
   const sizes = [...new Set(rs.map((r) => r.size))].sort((a, b) => a - b);
   const head = ['case', 'metric', ...sizes.map((s) => (s === 0 ? 'false alarms at 0%' : `detected at +${(s * 100).toFixed(0)}%`))];
@@ -170,19 +215,19 @@ function summarize(rs: RunRecord[]): void {
     for (const metric of metrics) {
       rows.push([name, metric, ...sizes.map((s) => {
         const vs = judgedOf(s, name).flatMap((c) => c.verdicts.filter((v) => v.metric === metric));
-        return wilson(vs.filter((v) => v.status === 'regression').length, vs.length);
+        return wilsonRate(vs.filter((v) => v.status === 'regression').length, vs.length);
       })]);
     }
     rows.push([name, 'the case (any metric or its errors)', ...sizes.map((s) => {
       const cs = judgedOf(s, name);
-      return wilson(cs.filter(regressed).length, cs.length);
+      return wilsonRate(cs.filter(regressed).length, cs.length);
     })]);
     rows.push([name, 'INVALID (not judged)', ...sizes.map((s) => {
       const all = at(s).flatMap((r) => r.outcomes.filter((c) => c.case === name));
       return `${all.filter((c) => !judged(c)).length}/${all.length}`;
     })]);
   }
-  rows.push(['the whole gate', 'a regression in any judged case', ...sizes.map((s) => wilson(at(s).filter((r) => r.outcomes.some((c) => judged(c) && regressed(c))).length, at(s).length))]);
+  rows.push(['the whole gate', 'a regression in any judged case', ...sizes.map((s) => wilsonRate(at(s).filter((r) => r.outcomes.some((c) => judged(c) && regressed(c))).length, at(s).length))]);
   rows.push(['the whole gate', 'runs with an INVALID case', ...sizes.map((s) => `${at(s).filter((r) => r.outcomes.some((c) => !judged(c))).length}/${at(s).length}`)]);
   rows.push(['(the size really added)', 'extra ms / base CPU per call, median of runs', ...sizes.map((s) => {
     const e = rs.filter((r) => r.size === s && r.effective !== undefined).map((r) => r.effective!);
@@ -190,7 +235,11 @@ function summarize(rs: RunRecord[]): void {
   })]);
   console.log(`\n[bench:gate] gate verdicts by size of the regression (extra CPU per MCP request, as a share of the gateway's CPU per tools/call)\n${textTable([head, ...rows])}`);
   const walls = rs.map((r) => r.wallSeconds).sort((a, b) => a - b);
-  console.log(`[bench:gate] wall time per gate run (vitest on held stacks, stack start not included): median ${walls[Math.floor(walls.length / 2)]} s, max ${walls.at(-1)} s`);
+  console.log(`[bench:gate] wall time per gate run (vitest alone): median ${walls[Math.floor(walls.length / 2)]} s, max ${walls.at(-1)} s`);
+  const withStacks = rs.flatMap((r) => (r.withStacksSeconds === undefined ? [] : [r.withStacksSeconds])).sort((a, b) => a - b);
+  if (withStacks.length) console.log(`[bench:gate] wall time per gate run with both stacks' start and stop (${withStacks.length} fresh-stack runs): median ${withStacks[Math.floor(withStacks.length / 2)]} s, max ${withStacks.at(-1)} s`);
+  const kinds = [...new Set(rs.map((r) => r.stacks ?? 'held'))];
+  console.log(`[bench:gate] stacks: ${kinds.map((k) => `${rs.filter((r) => (r.stacks ?? 'held') === k).length} runs ${k}`).join(', ')}`);
   const discarded = rs.reduce((n, r) => n + r.outcomes.reduce((m, c) => m + c.discarded.length, 0), 0);
   console.log(`[bench:gate] rounds discarded and run again (generator-bound): ${discarded} in ${rs.length} runs`);
 }
