@@ -1,20 +1,33 @@
-// Does the baseline comparison catch a real regression without crying wolf? Against a loopback target
-// with a known latency (GET /delay?ms=N): record a baseline, then compare N unchanged runs (each should
-// pass) and runs with the target's delay raised by 25% (each should fail). The baseline is 3 runs, as
-// npm run perf:baseline records. Calibration is measured in
-// each run, as in the suite. Prints the verdicts and the margins; judges nothing itself.
-//   npm run bench:baseline [-- --runs 10 --seconds 10 --delay 20]
+// Does the committed-baseline comparison catch a real regression without crying wolf? Against a loopback target
+// with a known latency (GET /delay?ms=N): record a baseline of --record runs (5, as npm run perf:baseline does),
+// then compare --runs unchanged runs (each should pass) and --regressed runs with the target's delay raised by
+// --slower (each should fail), interleaved so the machine's drift hits both alike. Each run measures its own
+// calibration, as the suite does. Prints every verdict with its band (what it could detect), then the false-alarm
+// and detection rates with Wilson 95% intervals; judges nothing itself.
+//   npm run bench:baseline [-- --record 5 --runs 20 --regressed 10 --slower 0.25 --seconds 10 --delay 20]
 import { parseArgs } from 'node:util';
-import { compareWithBaseline, currentEnvironment, toBaseline } from '../tests/support/budget/baseline.ts';
+import { wilsonRate } from '../tests/support/analysis/wilson.ts';
+import { compareWithBaseline, currentEnvironment, toBaseline, type Baseline } from '../tests/support/budget/baseline.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
 import { createOperation } from '../tests/support/mcp/operations.ts';
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
 import { startHttpTarget } from '../tests/support/stack/http-target.ts';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '10' }, seconds: { type: 'string', default: '10' }, delay: { type: 'string', default: '20' }, regressed: { type: 'string', default: '3' } } });
+const { values: o } = parseArgs({
+  options: {
+    record: { type: 'string', default: '5' }, runs: { type: 'string', default: '20' }, regressed: { type: 'string', default: '10' },
+    slower: { type: 'string', default: '0.25' }, seconds: { type: 'string', default: '10' }, delay: { type: 'string', default: '20' },
+  },
+});
+const num = (name: keyof typeof o, min: number) => {
+  const v = Number(o[name]);
+  if (!Number.isFinite(v) || v < min) throw new Error(`--${name} ${String(o[name])}: give a number >= ${min}`);
+  return v;
+};
+const [record, unchanged, regressed, slower, seconds, delay] = [num('record', 1), num('runs', 0), num('regressed', 0), num('slower', 0), num('seconds', 1), num('delay', 1)];
 const target = await startHttpTarget();
 const run = (delayMs: number) => runScenario(
-  { name: 'baseline-bench', executor: 'constant-arrival-rate', rate: 50, duration: `${o.seconds}s`, preAllocatedVUs: 20, maxVUs: 100 },
+  { name: 'baseline-bench', executor: 'constant-arrival-rate', rate: 50, duration: `${seconds}s`, preAllocatedVUs: 20, maxVUs: 100 },
   createOperation({ kind: 'http-get', url: `${target.baseUrl}/delay?ms=${delayMs}` }),
 );
 const calibrate = async () => (await runScenario(
@@ -23,25 +36,32 @@ const calibrate = async () => (await runScenario(
 )).latency.p50;
 
 try {
-  const delay = Number(o.delay);
-  let base: ReturnType<typeof toBaseline> | undefined;
-  for (let i = 0; i < 3; i++) base = toBaseline(await run(delay), 'bench', await calibrate(), currentEnvironment(), base);
-  console.log(`baseline of 3 runs: delay ${delay} ms -> p50 ${base!.metrics.p50} p95 ${base!.metrics.p95} p99 ${base!.metrics.p99} ms; spread between runs ${JSON.stringify(base!.spread)}; calibration ${base!.calibrationP50} ms\n`);
-  const verdicts = { unchanged: [] as boolean[], regressed: [] as boolean[] };
-  for (const [kind, delayMs, n] of [['unchanged', delay, Number(o.runs)], ['regressed', delay * 1.25, Number(o.regressed)]] as const) {
-    for (let i = 0; i < n; i++) {
-      const cal = await calibrate();
-      const r = await run(delayMs);
-      const cmp = compareWithBaseline(r, base!, cal);
-      verdicts[kind].push(cmp.pass);
-      const row = (k: string) => cmp.rows.find((x) => x.metric === k)!;
-      console.log(`${kind.padEnd(9)} run ${i + 1}: ${cmp.pass ? 'pass' : 'FAIL'}  speed ${cmp.speedFactor.toFixed(2)}  p50 ${row('latency p50').measured}  p95 ${row('latency p95').measured}  p99 ${row('latency p99').measured}`);
-    }
+  let base: Baseline | undefined;
+  for (let i = 0; i < record; i++) base = toBaseline(await run(delay), 'bench', await calibrate(), currentEnvironment(), base);
+  console.log(`baseline of ${record} runs: delay ${delay} ms -> p50 ${base!.metrics.p50} p95 ${base!.metrics.p95} p99 ${base!.metrics.p99} ms; ` +
+    `spread between runs ${JSON.stringify(base!.spread)}; calibration ${base!.calibrationP50} ms\n`);
+  // Interleaved: unchanged, regressed, unchanged, ... then the rest of the longer list.
+  const plan: ('unchanged' | 'regressed')[] = [];
+  for (let i = 0; i < Math.max(unchanged, regressed); i++) {
+    if (i < unchanged) plan.push('unchanged');
+    if (i < regressed) plan.push('regressed');
   }
-  const passes = verdicts.unchanged.filter(Boolean).length;
-  const caught = verdicts.regressed.filter((p) => !p).length;
-  console.log(`\nunchanged target: ${passes} of ${verdicts.unchanged.length} passed (goal: all)`);
-  console.log(`25% slower target: ${caught} of ${verdicts.regressed.length} failed the comparison (goal: all)`);
+  const failed = { unchanged: 0, regressed: 0 };
+  const bands: number[] = [];
+  for (const [i, kind] of plan.entries()) {
+    const cal = await calibrate();
+    const cmp = compareWithBaseline(await run(kind === 'unchanged' ? delay : delay * (1 + slower)), base!, cal);
+    if (!cmp.pass) failed[kind]++;
+    const row = (k: string) => cmp.rows.find((x) => x.metric === k)!;
+    const band = /detectable \+(\d+)%/.exec(row('latency p50').target)?.[1];
+    if (band) bands.push(Number(band));
+    console.log(`${String(i + 1).padStart(3)} ${kind.padEnd(9)} ${cmp.pass ? 'pass' : 'FAIL'}  calibration x${cmp.calibrationRatio?.toFixed(2) ?? 'n/a'}  ` +
+      `p50 ${row('latency p50').measured} (${row('latency p50').target})  p95 ${row('latency p95').measured}  p99 ${row('latency p99').measured}`);
+  }
+  bands.sort((a, b) => a - b);
+  console.log(`\nfalse alarms (unchanged target failed): ${wilsonRate(failed.unchanged, unchanged)}`);
+  console.log(`detected (+${(slower * 100).toFixed(0)}% slower target failed): ${wilsonRate(failed.regressed, regressed)}`);
+  if (bands.length) console.log(`p50 band (detectable rise): median +${bands[Math.floor(bands.length / 2)]}%, range +${bands[0]}% .. +${bands.at(-1)}%`);
 } finally {
   await target.process.stop();
   await runCleanups();

@@ -1,5 +1,5 @@
 // Compares two runs of the perf suite (their results.json), scenario by scenario, with the same method
-// as toMatchBaseline: the first run is the baseline, scaled by the runs' calibrations.
+// as toMatchBaseline: the first run is the baseline (one run: its spread between runs is unknown, so the band is wide).
 //   npm run compare -- reports/<before>/results.json reports/<after>/results.json [--min-tolerance 0.1] [--z 3]
 // Exit status: 0 no regression, 1 a regression, 2 bad input.
 import { existsSync, readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ for (const [name, now] of b) {
     minTolerance: Number(o['min-tolerance']), z: Number(o.z),
   });
   if (!cmp.pass) regressions++;
-  console.log(`\n${name}: ${cmp.pass ? 'no regression' : 'REGRESSION'} (speed factor ${cmp.speedFactor.toFixed(2)}; rate ${then.rate.achieved} -> ${now.rate.achieved}/s)`);
+  console.log(`\n${name}: ${cmp.pass ? 'no regression' : 'REGRESSION'} (calibration x${cmp.calibrationRatio?.toFixed(2) ?? 'n/a'}; rate ${then.rate.achieved} -> ${now.rate.achieved}/s)`);
   console.log(formatChecks(cmp.rows).replace(/^/gm, '  '));
 }
 for (const name of a.keys()) if (!b.has(name)) console.log(`\n${name}: missing from the second run`);

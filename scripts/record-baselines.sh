@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Records the baselines of the current profile from several runs of the perf suite (default 3), so each
+# Records the baselines of the current profile from several runs of the perf suite (default 5, the fewest from which the spread between runs is taken as measured), so each
 # baseline knows how much its figures move between runs on this machine. Commit baselines/ afterwards.
 #   npm run perf:baseline            (PERF_PROFILE and PERF_BASELINE_RUNS as usual)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${PERF_BASELINE_RUNS:-3}
+runs=${PERF_BASELINE_RUNS:-5}
 for i in $(seq 1 "$runs"); do
   mode=add; [ "$i" = 1 ] && mode=record
   echo "[baseline] run $i of $runs (PERF_BASELINE=$mode)"

@@ -21,7 +21,10 @@ export interface Baseline {
   metrics: { p50: number; p95: number; p99: number; errorRate: number; achievedRate: number; completed: number };
   /** Relative standard error of each percentile within a run, from the per-second series (the largest of the runs). */
   noise: { p50: number; p95: number; p99: number };
-  /** Relative standard deviation of each percentile between the recorded runs; null with fewer than 3 runs. */
+  /**
+   * Spread of each percentile between the recorded runs: 1.4826 x the median absolute deviation of their logs (a
+   * relative standard deviation that one odd run cannot inflate); null with fewer than MIN_SPREAD_RUNS runs.
+   */
   spread: { p50: number; p95: number; p99: number } | null;
   /** Every recorded run (latest 10), so the spread between runs is measured, not assumed. */
   runs: RecordedRun[];
@@ -40,6 +43,8 @@ export interface RecordedRun {
 }
 
 const MAX_RUNS = 10;
+/** Recorded runs before the spread between runs is taken as measured (a MAD from fewer is mostly noise). */
+export const MIN_SPREAD_RUNS = 5;
 /** Samples that must lie beyond a percentile before a change in it is judged. */
 export const MIN_TAIL = 10;
 
@@ -130,10 +135,21 @@ const median = (xs: number[]) => {
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 };
 
-const relSd = (xs: number[]) => {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return mean > 0 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) / mean : 0;
+/** 1.4826 x MAD of the logs: the relative standard deviation of normal noise, robust to one odd run. */
+export const robustSpread = (xs: number[]): number => {
+  const logs = xs.filter((x) => x > 0).map(Math.log);
+  if (logs.length < 2) return 0;
+  const mid = median(logs);
+  return 1.4826 * median(logs.map((l) => Math.abs(l - mid)));
 };
+
+/** The baseline's spread between runs, from its recorded runs; null while fewer than MIN_SPREAD_RUNS are recorded. */
+export function spreadOf(base: Pick<Baseline, 'runs'>): Baseline['spread'] {
+  const runs = base.runs ?? [];
+  if (runs.length < MIN_SPREAD_RUNS) return null;
+  const of = (k: 'p50' | 'p95' | 'p99') => round3(robustSpread(runs.map((r) => r[k])));
+  return { p50: of('p50'), p95: of('p95'), p99: of('p99') };
+}
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -161,7 +177,7 @@ export function toBaseline(result: RunResult, profile: string, calibrationP50: n
       errorRate: round3(median(runs.map((r) => r.errorRate))), achievedRate: round3(median(runs.map((r) => r.achievedRate))), completed: Math.round(median(runs.map((r) => r.completed))),
     },
     noise: { p50: Math.max(...runs.map((r) => r.noise.p50)), p95: Math.max(...runs.map((r) => r.noise.p95)), p99: Math.max(...runs.map((r) => r.noise.p99)) },
-    spread: runs.length >= 3 ? { p50: round3(relSd(pick('p50'))), p95: round3(relSd(pick('p95'))), p99: round3(relSd(pick('p99'))) } : null,
+    spread: spreadOf({ runs }),
     runs,
   };
 }
@@ -178,9 +194,9 @@ export interface CompareOptions {
   minTolerance?: number;
   /** How many combined standard errors a change must exceed to count (default 3). */
   z?: number;
-  /** How many between-run standard deviations a change must exceed to count (default 2.5). */
+  /** How many between-run spreads (robust SD of the logs) a change must exceed to count (default 3). */
   zBetween?: number;
-  /** Tolerance while the baseline has fewer than 3 runs, so the spread between runs is unknown (default 0.5). */
+  /** Tolerance while the baseline has fewer than MIN_SPREAD_RUNS runs, so the spread between runs is unknown (default 0.5). */
   unknownSpreadTolerance?: number;
   /** A rise of at most this many ms is never a regression (default: this run's calibration p50). */
   noiseFloorMs?: number;
@@ -190,33 +206,31 @@ export interface CompareOptions {
 
 export interface Comparison {
   pass: boolean;
-  /** Current calibration / baseline calibration, clamped to [1, 2]; 1 without calibration. */
-  speedFactor: number;
+  /** Current calibration / baseline calibration (how much slower the machine answered now); null without both. Reported, never applied. */
+  calibrationRatio: number | null;
   rows: SloCheck[];
 }
 
 /**
- * Compares a run with its baseline. Latency percentiles are first scaled by the speed factor (how much
- * slower the calibration target answered in this run than when the baseline was taken), then a rise
- * fails only when it exceeds the floor, z standard errors within the runs, and zBetween standard
- * deviations between the baseline's recorded runs (a wide default while fewer than 3 are recorded).
+ * Compares a run with its baseline's median run. A rise fails only when it exceeds the noise floor, z standard errors
+ * within the runs and zBetween robust spreads between the baseline's recorded runs (a wide band while fewer than
+ * MIN_SPREAD_RUNS are recorded). No speed factor: the spread between runs recorded on the same machine already holds
+ * its drift, and a factor taken from one short calibration could hide a regression of up to 2x (it did, before).
  */
 export function compareWithBaseline(result: RunResult, base: Baseline, calibrationP50: number | null, o: CompareOptions = {}): Comparison {
   const minTolerance = o.minTolerance ?? 0.1;
   const z = o.z ?? 3;
-  const zBetween = o.zBetween ?? 2.5;
+  const zBetween = o.zBetween ?? 3;
   const unknownSpread = o.unknownSpreadTolerance ?? 0.5;
   const floorMs = o.noiseFloorMs ?? calibrationP50 ?? 0;
   const slack = o.errorRateSlack ?? 0.005;
-  const raw = calibrationP50 && base.calibrationP50 ? calibrationP50 / base.calibrationP50 : 1;
-  // One-sided on purpose: a slower machine raises the expectation, but a faster calibration does not
-  // tighten it, or the calibration's own noise would turn into false alarms.
-  const speedFactor = Math.min(2, Math.max(1, raw));
+  const calibrationRatio = calibrationP50 && base.calibrationP50 ? round3(calibrationP50 / base.calibrationP50) : null;
+  const spread = spreadOf(base);
   const noise = seriesNoise(result);
   const rows: SloCheck[] = [];
   const beyond = { p50: 0.5, p95: 0.05, p99: 0.01 } as const;
   for (const key of ['p50', 'p95', 'p99'] as const) {
-    const expected = base.metrics[key] * speedFactor;
+    const expected = base.metrics[key];
     const measured = result.latency[key];
     // A percentile with fewer than MIN_TAIL samples beyond it moves with one stall: report it, do not judge it.
     const tail = Math.floor(result.latency.count * beyond[key]);
@@ -228,17 +242,20 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
       continue;
     }
     const within = z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2);
-    const between = base.spread ? zBetween * base.spread[key] : unknownSpread;
+    const between = spread ? Math.expm1(zBetween * spread[key]) : unknownSpread;
     const tolerance = Math.max(minTolerance, within, between);
     // Near the machine's own timing noise a relative band is too narrow: a rise smaller than the
     // calibration's round trip (this machine's fastest MCP call, this run) is not judged a regression.
     const allowed = Math.max(expected * (1 + tolerance), expected + floorMs);
     const change = expected > 0 ? measured / expected - 1 : 0;
     const byFloor = expected + floorMs > expected * (1 + tolerance);
+    const why = byFloor ? `+${floorMs.toFixed(2)} ms noise floor`
+      : tolerance === between && spread ? `+${(tolerance * 100).toFixed(1)}%: ${zBetween} x spread ${(spread[key] * 100).toFixed(1)}% of ${base.runs.length} runs`
+        : tolerance === between ? `+${(tolerance * 100).toFixed(1)}%: spread unknown, ${base.runs?.length ?? 1} of ${MIN_SPREAD_RUNS} runs recorded`
+          : tolerance === within ? `+${(tolerance * 100).toFixed(1)}%: ${z} x SE within the runs` : `+${(tolerance * 100).toFixed(1)}%: the smallest band`;
     rows.push({
       metric: `latency ${key}`,
-      target: `<= ${allowed.toFixed(2)} ms (baseline ${base.metrics[key]} ms x ${speedFactor.toFixed(2)} speed, ` +
-        `${byFloor ? `+${floorMs.toFixed(2)} ms noise floor` : `+${(tolerance * 100).toFixed(1)}%`}${base.spread ? '' : ', spread unknown'})`,
+      target: `<= ${allowed.toFixed(2)} ms (baseline ${base.metrics[key]} ms ${why}; detectable +${((allowed / expected - 1) * 100).toFixed(0)}%)`,
       measured: `${measured} ms (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
       margin: `${(allowed - measured).toFixed(2)} ms`,
       pass: measured <= allowed,
@@ -252,5 +269,5 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
     margin: `${((base.metrics.errorRate + slack - er) * 100).toFixed(3)} points`,
     pass: er <= base.metrics.errorRate + slack,
   });
-  return { pass: rows.every((r) => r.pass), speedFactor, rows };
+  return { pass: rows.every((r) => r.pass), calibrationRatio, rows };
 }

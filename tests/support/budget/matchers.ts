@@ -91,7 +91,7 @@ expect.extend({
     const refused = judged && otherStack.length > 0;
     caseRecord().checks.push({ scenario: received.scenario, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
     const table = formatChecks(cmp.rows);
-    const header = `baseline of ${base.recordedAt.slice(0, 10)}, ${base.runs?.length ?? 1} run(s) (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''}); speed factor ${cmp.speedFactor.toFixed(2)} (calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then)` +
+    const header = `baseline of ${base.recordedAt.slice(0, 10)}, ${base.runs?.length ?? 1} run(s) (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''}); calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then${cmp.calibrationRatio === null ? '' : ` (x${cmp.calibrationRatio.toFixed(2)}: reported, not applied)`}` +
       (otherStack.length ? `; RECORDED ON ANOTHER STACK (${otherStack.join('; ')})` : '') +
       (judged ? '' : `; ${cmp.pass ? 'within' : 'OUTSIDE'} its band, reported, not judged (PERF_BASELINE=judge on the machine that recorded it makes it a verdict)`);
     console.log(`   ${header}\n${table.replace(/^/gm, '   ')}`);
