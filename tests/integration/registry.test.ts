@@ -56,6 +56,30 @@ describe.skipIf(why !== '')(`images from a registry${why ? ` (skipped: ${why})` 
     }
   }, 600_000);
 
+  it('pulls an image pinned by its digest (name@sha256:...), the same content, and refuses a digest the registry does not have', async () => {
+    const name = `${addr}/team/redis:pin-1`;
+    await run('docker', ['tag', present!, name]);
+    await run('docker', ['push', '-q', name], { timeout: 300_000 });
+    const { stdout: repoDigests } = await run('docker', ['image', 'inspect', '--format', '{{join .RepoDigests "\\n"}}', name]);
+    const pinned = repoDigests.split('\n').find((d) => d.startsWith(`${addr}/team/redis@sha256:`));
+    expect(pinned).toBeDefined();
+    const { stdout: localId } = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', present!]);
+    // Untagged by name and by digest (another tag of the repository, as the test above leaves, would keep the digest here).
+    await run('docker', ['rmi', name]);
+    await run('docker', ['rmi', pinned!]).catch(() => undefined);
+    tags.push(pinned!);
+    vi.stubEnv('MCP_PERF_REDIS_IMAGE', pinned!);
+    try {
+      const image = await resolveImage(runtime.client!, 'redis', 300_000);
+      expect(image).toMatchObject({ name: pinned, source: 'MCP_PERF_REDIS_IMAGE, pulled', id: localId.trim() });
+      vi.stubEnv('MCP_PERF_REDIS_IMAGE', `${addr}/team/redis@sha256:${'0'.repeat(64)}`);
+      const error = await resolveImage(runtime.client!, 'redis', 60_000).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImageUnavailableError);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }, 600_000);
+
   it('a mirror of the official images (npm run registry -- mirror): MCP_PERF_REGISTRY makes the suite pull them by their official-style names', async () => {
     const port = addr.split(':')[1]!;
     const mirror = await run('bash', ['scripts/registry.sh', 'mirror'], { cwd: root, env: { ...process.env, PERF_REGISTRY_PORT: port }, timeout: 600_000 });
