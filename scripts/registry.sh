@@ -5,7 +5,7 @@
 #   npm run registry -- build    build it only (npm run setup -- --with-registry does this)
 #   npm run registry -- start    start it (PERF_REGISTRY_PORT, default 5000); prints its address
 #   npm run registry -- push     push this project's images in use to it, as 127.0.0.1:<port>/mcp-perf/<role>:<tag>
-#   npm run registry -- mirror   push the images in use as a replica of the official ones, under official-style
+#   npm run registry -- mirror   push the images in use as a replica of the official ones (both gateways), under official-style
 #                                names (127.0.0.1:<port>/library/postgres:17-alpine, .../ibm/mcp-context-forge:v1.1.0,
 #                                and the Debian bases as .../library/debian:<suite>-slim)
 #   npm run registry -- stop     stop it
@@ -85,7 +85,7 @@ push() {
 
 mirror() {
   answers || die "no registry answers at $addr: run npm run registry -- start"
-  for role in postgres redis gateway; do
+  for role in postgres redis gateway litellm; do
     src=$(in_use "$role")
     dst=$(MCP_PERF_REGISTRY=$addr node scripts/official-image.ts "$role")
     publish "$src" "$dst" && docker rmi "$dst" >/dev/null
