@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The path a GitHub runner takes, on this machine: a non-root user in the docker group, its own copy of this
+# commit, `npm ci`, `npm run setup` pulling the official images by their official-style names from a registry
+# (a replica on 127.0.0.1, `npm run registry -- mirror`, when .tools/registry exists), and one perf case run on
+# what it pulled. Checks that setup pulled (not built) each image and that the case's report names them.
+# Run as root (it creates the user, PERF_RUNNER_USER, default perfrunner, and removes it afterwards).
+#   bash scripts/runner-user-check.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# The project's Node (24, from npm ci) for the .ts helpers, as npm scripts have it.
+export PATH="$root/node_modules/.bin:$PATH"
+log() { printf '[runner-user] %s\n' "$*" >&2; }
+die() { printf '[runner-user] error: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root: this check creates a non-root user and runs the suite as it"
+git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
+user=${PERF_RUNNER_USER:-perfrunner}
+port=${PERF_REGISTRY_PORT:-5000}
+registry="127.0.0.1:$port"
+getent group docker >/dev/null || die "no docker group: run npm run setup first"
+
+created_user=0
+started_registry=0
+pulled=()
+cleanup() {
+  local status=$?
+  # Images pulled under the mirror's names are removed, so a later run pulls them again for real.
+  for image in "${pulled[@]}"; do docker rmi "$image" >/dev/null 2>&1 || log "could not remove $image"; done
+  [ "$started_registry" = 1 ] && bash scripts/registry.sh stop
+  if [ "$created_user" = 1 ]; then
+    pkill -u "$user" 2>/dev/null || true
+    userdel -r "$user" 2>/dev/null || log "could not remove user $user"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+
+if id "$user" >/dev/null 2>&1; then die "user $user exists already: remove it (userdel -r $user) or set PERF_RUNNER_USER"; fi
+useradd -m -s /bin/bash -G docker "$user"
+created_user=1
+home=$(getent passwd "$user" | cut -d: -f6)
+log "user $user (uid $(id -u "$user"), groups $(id -Gn "$user")): no root, no sudo"
+
+env_registry=()
+if [ -x .tools/registry ]; then
+  curl -fsS --max-time 2 "http://$registry/v2/" >/dev/null 2>&1 || started_registry=1
+  bash scripts/registry.sh start >/dev/null
+  bash scripts/registry.sh mirror
+  env_registry=("MCP_PERF_REGISTRY=$registry")
+else
+  log "no registry at .tools/registry (npm run setup -- --with-registry builds it): the user runs on the images already here, nothing is pulled"
+fi
+
+mkdir "$home/mcp-perf"
+git archive HEAD | tar -x -C "$home/mcp-perf"
+chown -R "$user:" "$home/mcp-perf"
+as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin "${env_registry[@]}" PERF_PROFILE=smoke PERF_RUN_ID=runner-user bash -c "cd ~/mcp-perf && $1"; }
+
+log "as $user: npm ci"
+as_user 'npm ci --no-audit --no-fund --loglevel=error' >&2
+log "as $user: npm run setup"
+as_user 'npm run setup' 2>&1 | tee "$home/setup.log" >&2
+if [ ${#env_registry[@]} -gt 0 ]; then
+  for role in postgres redis gateway litellm; do
+    name=$(MCP_PERF_REGISTRY=$registry node scripts/official-image.ts "$role")
+    grep -q "pulled $name" "$home/setup.log" || die "setup as $user did not pull $name (its log above)"
+    pulled+=("$name")
+  done
+  grep -q "built (or brought up to date)" "$home/setup.log" && die "setup as $user built an image it should have pulled (its log above)"
+  log "setup as $user pulled ${pulled[*]}"
+fi
+ours() { docker ps -aq --no-trunc --filter label=mcp-perf.run | sort; }
+before=$(ours)
+log "as $user: PERF-01 (tests/perf/baseline.perf.ts, smoke)"
+as_user 'npm run perf -- tests/perf/baseline.perf.ts -t PERF-01'
+report="$home/mcp-perf/reports/runner-user/results.json"
+[ -f "$report" ] || die "no report at $report"
+for name in "${pulled[@]}"; do
+  case "$name" in *litellm*) continue ;; esac
+  grep -q "$name" "$report" || die "the report does not name $name: the case did not run on what setup pulled"
+done
+# Only containers this run started count (another run on the machine may hold its own).
+leftover=$(comm -13 <(echo "$before") <(ours) | grep -c . || true)
+[ "$leftover" = 0 ] || die "the run as $user left $leftover container(s) behind"
+log "done: setup and PERF-01 ran as $user${env_registry:+, on images pulled from $registry}"
