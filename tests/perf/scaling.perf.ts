@@ -44,6 +44,7 @@ describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
       // of its share. On 2 shared cores the first instance already fills them (x0.83 measured here, four
       // workers contending), so smoke only catches a collapse: instances fighting over locks or sessions.
       expect(ratio, `2 instances gave x${ratio} the throughput of 1`).toBeGreaterThanOrEqual(byProfile({ smoke: 0.5, nightly: 1.6 }));
+      expect(ratio).toMatchBaselineFigure({ name: 'scaling throughput ratio, 2 instances to 1', unit: 'x', better: 'higher' });
     } finally {
       for (const stop of stops.reverse()) await stop();
     }

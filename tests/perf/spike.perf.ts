@@ -51,5 +51,6 @@ describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)}
     expect(await waitHealthy(gw, 30_000), 'the gateway did not report healthy after the spike').not.toBeNull();
     expect(rec.recoverySeconds, `no recovery within ${after} s after the spike (healthy = p95 <= ${rec.thresholdMs} ms, no errors, 5 s in a row)`).not.toBeNull();
     expect(rec.recoverySeconds!, `recovery took ${rec.recoverySeconds} s`).toBeLessThan(30);
+    expect(rec.recoverySeconds!).toMatchBaselineFigure({ name: 'PERF-04 recovery time', unit: 's', better: 'lower' });
   });
 });

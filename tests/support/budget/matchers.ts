@@ -3,9 +3,10 @@ import type { RunResult } from '../engine/result.ts';
 import { caseRecord, type MonitorRecord } from '../shared/case-record.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
-import { compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions } from './baseline.ts';
+import { compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
+import { compareFigure, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
-import { parseRatio, type Slo } from '../shared/slo.ts';
+import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import type { AbOutcome } from '../shared/ab-outcome.ts';
 import { formatVerdicts } from './verdict-table.ts';
 
@@ -21,6 +22,11 @@ declare module 'vitest' {
      * No baseline yet: records one and passes, saying so. PERF_BASELINE=record: always records.
      */
     toMatchBaseline(options?: CompareOptions): R;
+    /**
+     * The same for one headline figure of a case (a knee rate, a recovery time, a ratio), kept in
+     * baselines/<profile>/[<gateway>/]figure-<name>.json: a change for the worse beyond its band is outside it.
+     */
+    toMatchBaselineFigure(figure: Figure, options?: FigureCompareOptions): R;
     /**
      * Judges a monitor record's memory for `target` (default the gateway) by the slope of a least-squares
      * fit and its 95% interval: fails when growth is established above maxPerHour ("10%" of the mean per hour);
@@ -66,50 +72,35 @@ expect.extend({
   },
   toMatchBaseline(received: RunResult, options: CompareOptions = {}) {
     const calibration = inject('calibration') ?? null;
-    const info = inject('stack');
-    const record = (why: string, previous?: Baseline) => {
-      const env = currentEnvironment({
-        stack: info.provider,
-        gateway: info.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
-        images: info.images,
-      });
-      const path = writeBaseline(toBaseline(received, PROFILE, calibration, env, previous), info?.gateway?.kind);
-      caseRecord().notes.push(`${why}: recorded ${path}`);
-      console.log(`   baseline: ${why}: recorded ${path}`);
-      return { pass: true, message: () => `expected a baseline comparison for "${received.scenario}", but ${why}` };
-    };
-    if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
-    if (process.env.PERF_BASELINE === 'add') {
-      const previous = readBaseline(received.scenario, PROFILE, info?.gateway?.kind);
-      return record(`PERF_BASELINE=add (run ${(previous?.runs?.length ?? 0) + 1})`, previous);
+    const kind = inject('stack')?.gateway?.kind;
+    return againstBaseline<Baseline>({
+      label: received.scenario,
+      read: () => readBaseline(received.scenario, PROFILE, kind),
+      write: (environment, previous) => writeBaseline(toBaseline(received, PROFILE, calibration, environment, previous), kind),
+      compare: (base) => {
+        const cmp = compareWithBaseline(received, base, calibration, options);
+        const cal = `calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then${cmp.calibrationRatio === null ? '' : ` (x${cmp.calibrationRatio.toFixed(2)}: reported, not applied)`}`;
+        return { pass: cmp.pass, rows: cmp.rows, detail: cal };
+      },
+    });
+  },
+  toMatchBaselineFigure(received: number, figure: Figure, options: FigureCompareOptions = {}) {
+    const kind = inject('stack')?.gateway?.kind;
+    if (!Number.isFinite(received) || received <= 0) {
+      const why = `${figure.name}: ${received} ${figure.unit} is not a figure a baseline can hold (a positive number), so it was neither compared nor recorded`;
+      caseRecord().notes.push(why);
+      console.log(`   baseline: ${why}`);
+      return { pass: true, message: () => why };
     }
-    const base = readBaseline(received.scenario, PROFILE, info?.gateway?.kind);
-    if (!base) return record('no baseline');
-    const cmp = compareWithBaseline(received, base, calibration, options);
-    const judged = process.env.PERF_BASELINE === 'judge';
-    const otherStack = stackDifferences(base.environment, info && { stack: info.provider, images: info.images });
-    const refused = judged && otherStack.length > 0;
-    caseRecord().checks.push({ scenario: received.scenario, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
-    const table = formatChecks(cmp.rows);
-    const header = `baseline of ${base.recordedAt.slice(0, 10)}, ${base.runs?.length ?? 1} run(s) (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''}); calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then${cmp.calibrationRatio === null ? '' : ` (x${cmp.calibrationRatio.toFixed(2)}: reported, not applied)`}` +
-      (otherStack.length ? `; RECORDED ON ANOTHER STACK (${otherStack.join('; ')})` : '') +
-      (judged ? '' : `; ${cmp.pass ? 'within' : 'OUTSIDE'} its band, reported, not judged (PERF_BASELINE=judge on the machine that recorded it makes it a verdict)`);
-    console.log(`   ${header}\n${table.replace(/^/gm, '   ')}`);
-    if (otherStack.length) caseRecord().notes.push(`baseline recorded on another stack: ${otherStack.join('; ')}`);
-    if (!judged) return { pass: true, message: () => `"${received.scenario}": ${header}` };
-    if (refused) {
-      return {
-        pass: false,
-        message: () => `"${received.scenario}" cannot be judged against its baseline: it was recorded on another stack, so a difference would measure the stacks, not the change:\n` +
-          `${otherStack.join('\n')}\n(record one on this stack with PERF_BASELINE=record, or compare the two with the A/B gate: npm run perf:ab)`,
-      };
-    }
-    return {
-      pass: cmp.pass,
-      message: () => cmp.pass
-        ? `expected "${received.scenario}" to regress against its baseline, but it did not:\n${header}\n${table}`
-        : `"${received.scenario}" regressed against its baseline:\n${header}\n${table}\n(if the change is intended, record a new baseline with "npm run perf:baseline" and commit it)`,
-    };
+    return againstBaseline<FigureBaseline>({
+      label: figure.name,
+      read: () => readFigureBaseline(figure, PROFILE, kind),
+      write: (environment, previous) => writeFigureBaseline(toFigureBaseline(received, figure, PROFILE, environment, previous), kind),
+      compare: (base) => {
+        const cmp = compareFigure(received, base, options);
+        return { pass: cmp.pass, rows: [cmp.row] };
+      },
+    });
   },
   toMeetSlo(received: RunResult, slo: Slo) {
     const checks = checkSlo(received, slo);
@@ -125,3 +116,67 @@ expect.extend({
     };
   },
 });
+
+interface RecordedBaseline {
+  recordedAt: string;
+  environment: Environment;
+  runs?: unknown[];
+}
+
+/**
+ * The flow every committed baseline follows (README, "Budgets and baselines"): PERF_BASELINE=record / add write it; a
+ * missing one is recorded; otherwise the comparison is printed and kept in the report, a verdict only with
+ * PERF_BASELINE=judge, and refused there when the baseline was recorded on another stack.
+ */
+function againstBaseline<B extends RecordedBaseline>(b: {
+  label: string;
+  read: () => B | undefined;
+  write: (environment: Environment, previous?: B) => string;
+  compare: (base: B) => { pass: boolean; rows: SloCheck[]; detail?: string };
+}) {
+  const info = inject('stack');
+  const record = (why: string, previous?: B) => {
+    const env = currentEnvironment({
+      stack: info.provider,
+      gateway: info.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
+      images: info.images,
+    });
+    const path = b.write(env, previous);
+    caseRecord().notes.push(`${why}: recorded ${path}`);
+    console.log(`   baseline: ${why}: recorded ${path}`);
+    return { pass: true, message: () => `expected a baseline comparison for "${b.label}", but ${why}` };
+  };
+  if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
+  if (process.env.PERF_BASELINE === 'add') {
+    const previous = b.read();
+    return record(`PERF_BASELINE=add (run ${(previous?.runs?.length ?? 0) + 1})`, previous);
+  }
+  const base = b.read();
+  if (!base) return record('no baseline');
+  const cmp = b.compare(base);
+  const judged = process.env.PERF_BASELINE === 'judge';
+  const otherStack = stackDifferences(base.environment, info && { stack: info.provider, images: info.images });
+  const refused = judged && otherStack.length > 0;
+  caseRecord().checks.push({ scenario: b.label, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
+  const table = formatChecks(cmp.rows);
+  const header = `baseline of ${base.recordedAt.slice(0, 10)}, ${base.runs?.length ?? 1} run(s) (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''})` +
+    (cmp.detail ? `; ${cmp.detail}` : '') +
+    (otherStack.length ? `; RECORDED ON ANOTHER STACK (${otherStack.join('; ')})` : '') +
+    (judged ? '' : `; ${cmp.pass ? 'within' : 'OUTSIDE'} its band, reported, not judged (PERF_BASELINE=judge on the machine that recorded it makes it a verdict)`);
+  console.log(`   ${header}\n${table.replace(/^/gm, '   ')}`);
+  if (otherStack.length) caseRecord().notes.push(`baseline recorded on another stack: ${otherStack.join('; ')}`);
+  if (!judged) return { pass: true, message: () => `"${b.label}": ${header}` };
+  if (refused) {
+    return {
+      pass: false,
+      message: () => `"${b.label}" cannot be judged against its baseline: it was recorded on another stack, so a difference would measure the stacks, not the change:\n` +
+        `${otherStack.join('\n')}\n(record one on this stack with PERF_BASELINE=record, or compare the two with the A/B gate: npm run perf:ab)`,
+    };
+  }
+  return {
+    pass: cmp.pass,
+    message: () => cmp.pass
+      ? `expected "${b.label}" to regress against its baseline, but it did not:\n${header}\n${table}`
+      : `"${b.label}" regressed against its baseline:\n${header}\n${table}\n(if the change is intended, record a new baseline with "npm run perf:baseline" and commit it)`,
+  };
+}

@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { SloCheck } from '../shared/slo.ts';
+import { baselinePath, BaselineError, MIN_SPREAD_RUNS, robustSpread, type Environment } from './baseline.ts';
+
+/**
+ * A committed baseline of one headline figure of a case (PERF-03's knee rate, PERF-04's recovery time, the scaling
+ * ratio, ...): every recorded run's value, so its spread between runs is measured as a latency baseline's is.
+ */
+export interface FigureBaseline {
+  schema: 1;
+  kind: 'figure';
+  figure: string;
+  profile: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  recordedAt: string;
+  environment: Environment;
+  /** Median of the recorded runs: the reference. */
+  median: number;
+  /** 1.4826 x MAD of the runs' logs; null with fewer than MIN_SPREAD_RUNS runs. */
+  spread: number | null;
+  runs: { recordedAt: string; value: number }[];
+}
+
+export interface Figure {
+  /** Names the figure and its file: baselines/<profile>/[<gateway>/]figure-<name>.json. */
+  name: string;
+  unit: string;
+  /** Which way is better: a knee rate is better higher, a recovery time lower. */
+  better: 'higher' | 'lower';
+}
+
+const MAX_RUNS = 10;
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function figurePath(name: string, profile: string, gateway?: string): string {
+  return baselinePath(`figure ${name}`, profile, gateway);
+}
+
+/** A figure baseline from this value alone, or (with `previous`) this value added to the recorded ones. */
+export function toFigureBaseline(value: number, figure: Figure, profile: string, environment: Environment, previous?: FigureBaseline): FigureBaseline {
+  if (!Number.isFinite(value) || value <= 0) throw new BaselineError(`figure "${figure.name}": ${value} cannot be recorded (a baseline figure must be a positive number)`);
+  const recordedAt = new Date().toISOString();
+  const runs = [...(previous?.runs ?? []), { recordedAt, value: round3(value) }].slice(-MAX_RUNS);
+  const values = runs.map((r) => r.value);
+  return {
+    schema: 1, kind: 'figure', figure: figure.name, profile, unit: figure.unit, better: figure.better, recordedAt, environment,
+    median: round3(median(values)), spread: runs.length >= MIN_SPREAD_RUNS ? round3(robustSpread(values)) : null, runs,
+  };
+}
+
+export function writeFigureBaseline(b: FigureBaseline, gateway?: string): string {
+  const path = figurePath(b.figure, b.profile, gateway);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(b, null, 2)}\n`);
+  return path;
+}
+
+/** Reads a figure baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
+export function readFigureBaseline(figure: Figure, profile: string, gateway?: string): FigureBaseline | undefined {
+  const path = figurePath(figure.name, profile, gateway);
+  if (!existsSync(path)) return undefined;
+  let parsed: FigureBaseline;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as FigureBaseline;
+  } catch (error) {
+    throw new BaselineError(`baseline ${path} does not parse (${(error as Error).message}). Fix it, or delete it and record a new one with "npm run perf:baseline".`);
+  }
+  const problems: string[] = [];
+  if (parsed.schema !== 1 || parsed.kind !== 'figure') problems.push('it is not a figure baseline (schema 1, kind "figure")');
+  if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
+  if (!Array.isArray(parsed.runs) || parsed.runs.some((r) => typeof r.value !== 'number')) problems.push('runs[].value is missing');
+  if (parsed.better !== figure.better || parsed.unit !== figure.unit) problems.push(`it holds ${parsed.unit} (better ${parsed.better}), the case gives ${figure.unit} (better ${figure.better})`);
+  if (problems.length) throw new BaselineError(`baseline ${path} cannot be used: ${problems.join('; ')}. Record it again with "npm run perf:baseline".`);
+  return parsed;
+}
+
+export interface FigureCompareOptions {
+  /** Smallest tolerated change for the worse, relative (default 0.10). */
+  minTolerance?: number;
+  /** How many between-run spreads a change must exceed to count (default 3). */
+  zBetween?: number;
+  /** Tolerance while fewer than MIN_SPREAD_RUNS runs are recorded (default 0.5). */
+  unknownSpreadTolerance?: number;
+}
+
+/**
+ * Judges a figure against its baseline's median: a change for the worse beyond max(10%, e^(3 s) - 1) fails, s being the
+ * spread between the recorded runs (50% while fewer than 5 are recorded). Lower-is-better figures may rise by that
+ * factor; higher-is-better ones may fall by it (to median / (1 + tolerance)).
+ */
+export function compareFigure(value: number, base: FigureBaseline, o: FigureCompareOptions = {}): { pass: boolean; row: SloCheck } {
+  const spread = base.runs.length >= MIN_SPREAD_RUNS ? robustSpread(base.runs.map((r) => r.value)) : null;
+  const between = spread === null ? (o.unknownSpreadTolerance ?? 0.5) : Math.expm1((o.zBetween ?? 3) * spread);
+  const tolerance = Math.max(o.minTolerance ?? 0.1, between);
+  const higher = base.better === 'higher';
+  const allowed = higher ? base.median / (1 + tolerance) : base.median * (1 + tolerance);
+  const pass = Number.isFinite(value) && (higher ? value >= allowed : value <= allowed);
+  const change = base.median > 0 ? value / base.median - 1 : 0;
+  const why = spread === null ? `spread unknown, ${base.runs.length} of ${MIN_SPREAD_RUNS} runs recorded`
+    : tolerance === between ? `3 x spread ${(spread * 100).toFixed(1)}% of ${base.runs.length} runs` : 'the smallest band';
+  const detectable = higher ? `-${((1 - 1 / (1 + tolerance)) * 100).toFixed(0)}%` : `+${(tolerance * 100).toFixed(0)}%`;
+  return {
+    pass,
+    row: {
+      metric: base.figure,
+      target: `${higher ? '>=' : '<='} ${round3(allowed)} ${base.unit} (baseline ${base.median} ${base.unit}, ${why}; detectable ${detectable})`,
+      measured: `${round3(value)} ${base.unit} (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
+      margin: `${round3(higher ? value - allowed : allowed - value)} ${base.unit}`,
+      pass,
+    },
+  };
+}

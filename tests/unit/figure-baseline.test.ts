@@ -1,0 +1,68 @@
+// Baselines of a case's headline figure (PERF-03's knee rate, PERF-04's recovery time, the scaling ratio): each
+// is judged the way a latency baseline is, in the figure's own direction, and fails on a known change for the worse.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { Figure } from '../support/budget/figure-baseline.ts';
+
+vi.stubEnv('PERF_BASELINE_DIR', mkdtempSync(join(tmpdir(), 'mcp-perf-figures-')));
+const { currentEnvironment } = await import('../support/budget/baseline.ts');
+const { compareFigure, figurePath, readFigureBaseline, toFigureBaseline, writeFigureBaseline } = await import('../support/budget/figure-baseline.ts');
+
+const knee: Figure = { name: 'PERF-03 knee rate', unit: 'req/s', better: 'higher' };
+const recovery: Figure = { name: 'PERF-04 recovery time', unit: 's', better: 'lower' };
+const baseOf = (figure: Figure, ...values: number[]) => {
+  let b: ReturnType<typeof toFigureBaseline> | undefined;
+  for (const v of values) b = toFigureBaseline(v, figure, 'smoke', currentEnvironment(), b);
+  return b!;
+};
+
+describe('figure baselines', () => {
+  it('a halved knee fails even against one recorded run (its 50% band while the spread is unknown); -20% passes it', () => {
+    const one = baseOf(knee, 320);
+    expect(compareFigure(160, one).pass).toBe(false);
+    expect(compareFigure(256, one)).toMatchObject({ pass: true, row: { target: expect.stringMatching(/>= 213\.333 req\/s .*spread unknown, 1 of 5 runs recorded; detectable -33%/) } });
+  });
+
+  it('from 5 recorded runs the band is the spread between them: a steady knee 20% lower fails, a knee that moved 20% between runs does not', () => {
+    expect(compareFigure(256, baseOf(knee, 320, 320, 320, 320, 320)).pass).toBe(false);
+    expect(compareFigure(300, baseOf(knee, 320, 320, 320, 320, 320)).pass).toBe(true);
+    const moving = baseOf(knee, 320, 384, 256, 341, 299);
+    expect(moving.spread).toBeGreaterThan(0.09);
+    expect(compareFigure(256, moving).pass).toBe(true);
+  });
+
+  it('a lower-is-better figure fails when it rises: recovery twice as long', () => {
+    const base = baseOf(recovery, 5, 5.5, 4.5, 5, 5.2);
+    expect(compareFigure(10, base).pass).toBe(false);
+    expect(compareFigure(5.3, base).pass).toBe(true);
+    expect(compareFigure(3, base).pass).toBe(true);
+  });
+
+  it('round-trips through baselines/<profile>/figure-<name>.json and refuses a file of another unit or direction', () => {
+    const path = writeFigureBaseline(baseOf(knee, 320, 330));
+    expect(path).toBe(figurePath(knee.name, 'smoke'));
+    expect(path).toMatch(/smoke\/figure-perf-03-knee-rate\.json$/);
+    expect(readFigureBaseline(knee, 'smoke')!.median).toBe(325);
+    expect(() => readFigureBaseline({ ...knee, better: 'lower' }, 'smoke')).toThrow(/holds req\/s \(better higher\), the case gives req\/s \(better lower\)/);
+    expect(readFigureBaseline(recovery, 'smoke')).toBeUndefined();
+  });
+
+  it('toMatchBaselineFigure reports a worse figure without failing, fails on it with PERF_BASELINE=judge, and never records a non-figure', async () => {
+    await import('../support/budget/matchers.ts');
+    const { caseRecord } = await import('../support/shared/case-record.ts');
+    writeFigureBaseline(baseOf(recovery, 5, 5, 5, 5, 5));
+    expect(10).toMatchBaselineFigure(recovery);
+    expect(caseRecord().checks.at(-1)).toMatchObject({ kind: 'baseline', pass: false, advisory: true });
+    vi.stubEnv('PERF_BASELINE', 'judge');
+    try {
+      expect(5.2).toMatchBaselineFigure(recovery);
+      expect(() => expect(10).toMatchBaselineFigure(recovery)).toThrow(/"PERF-04 recovery time" regressed against its baseline/);
+      expect(Number.NaN).toMatchBaselineFigure(recovery);
+      expect(caseRecord().notes.at(-1)).toMatch(/NaN s is not a figure a baseline can hold/);
+    } finally {
+      vi.stubEnv('PERF_BASELINE', undefined);
+    }
+  });
+});
