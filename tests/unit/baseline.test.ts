@@ -145,6 +145,15 @@ describe('baselines', () => {
     expect(compareWithBaseline(result(30, 45, 55), base, null).calibrationRatio).toBeNull();
   });
 
+  it('with the spread measured, counts a run\'s sampling noise once: +20% on a jittery p95 fails when the recorded runs were as jittery', () => {
+    const jittery = baseOf(...runsOf(5, result(30, 45, 55, 0, 0.3)));
+    const cmp = compareWithBaseline(result(36, 54, 66, 0, 0.3), jittery, 4);
+    expect(cmp.rows.find((r) => r.metric === 'latency p95')!).toMatchObject({ pass: false, target: expect.stringMatching(/\+10\.0%: the smallest band/) });
+    // Fewer than 5 runs: both runs' noise still widens the band.
+    const two = baseOf(...runsOf(2, result(30, 45, 55, 0, 0.3)));
+    expect(compareWithBaseline(result(30, 45, 55, 0, 0.3), two, 4).rows.find((r) => r.metric === 'latency p95')!.target).toMatch(/spread unknown/);
+  });
+
   it('widens the tolerance for a noisy run instead of crying wolf', () => {
     const base = baseOf(...runsOf(5, result(30, 45, 55, 0, 0.05)));
     const noisy = result(36, 54, 66, 0, 0.6);

@@ -213,8 +213,8 @@ export interface Comparison {
 
 /**
  * Compares a run with its baseline's median run. A rise fails only when it exceeds the noise floor, z standard errors
- * within the runs and zBetween robust spreads between the baseline's recorded runs (a wide band while fewer than
- * MIN_SPREAD_RUNS are recorded). No speed factor: the spread between runs recorded on the same machine already holds
+ * within the runs (with the spread measured: only this run's noise beyond the recorded runs') and zBetween robust
+ * spreads between the baseline's recorded runs (a wide band while fewer than MIN_SPREAD_RUNS are recorded). No speed factor: the spread between runs recorded on the same machine already holds
  * its drift, and a factor taken from one short calibration could hide a regression of up to 2x (it did, before).
  */
 export function compareWithBaseline(result: RunResult, base: Baseline, calibrationP50: number | null, o: CompareOptions = {}): Comparison {
@@ -241,7 +241,11 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
       });
       continue;
     }
-    const within = z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2);
+    // With the spread measured, each recorded run's own sampling noise is already in it: only noise this run has
+    // beyond the recorded runs' (a disturbed run) widens the band. Without it, both runs' noise counts.
+    const within = spread
+      ? z * Math.sqrt(Math.max(0, noise[key] ** 2 - median(base.runs.map((r) => r.noise?.[key] ?? 0)) ** 2))
+      : z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2);
     const between = spread ? Math.expm1(zBetween * spread[key]) : unknownSpread;
     const tolerance = Math.max(minTolerance, within, between);
     // Near the machine's own timing noise a relative band is too narrow: a rise smaller than the
@@ -252,7 +256,7 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
     const why = byFloor ? `+${floorMs.toFixed(2)} ms noise floor`
       : tolerance === between && spread ? `+${(tolerance * 100).toFixed(1)}%: ${zBetween} x spread ${(spread[key] * 100).toFixed(1)}% of ${base.runs.length} runs`
         : tolerance === between ? `+${(tolerance * 100).toFixed(1)}%: spread unknown, ${base.runs?.length ?? 1} of ${MIN_SPREAD_RUNS} runs recorded`
-          : tolerance === within ? `+${(tolerance * 100).toFixed(1)}%: ${z} x SE within the runs` : `+${(tolerance * 100).toFixed(1)}%: the smallest band`;
+          : tolerance === within ? `+${(tolerance * 100).toFixed(1)}%: ${z} x SE within the runs${spread ? ', beyond the recorded runs\' own' : ''}` : `+${(tolerance * 100).toFixed(1)}%: the smallest band`;
     rows.push({
       metric: `latency ${key}`,
       target: `<= ${allowed.toFixed(2)} ms (baseline ${base.metrics[key]} ms ${why}; detectable +${((allowed / expected - 1) * 100).toFixed(0)}%)`,
