@@ -99,22 +99,29 @@ export class BaselineError extends Error {
   }
 }
 
-/** Reads a baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
-export function readBaseline(caseName: string, profile: string, gateway?: string): Baseline | undefined {
-  const path = baselinePath(caseName, profile, gateway);
+/** Reads a baseline file: undefined when there is none; a clear error when it does not parse or `problemsOf` finds problems. */
+export function readBaselineFile<T>(path: string, problemsOf: (parsed: T) => string[]): T | undefined {
   if (!existsSync(path)) return undefined;
-  let parsed: Baseline;
+  let parsed: T;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as Baseline;
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (error) {
     throw new BaselineError(`baseline ${path} does not parse (${(error as Error).message}). Fix it, or delete it and record a new one with "npm run perf:baseline".`);
   }
-  const problems: string[] = [];
-  if (parsed.schema !== 1) problems.push(`schema is ${String(parsed.schema)}, expected 1`);
-  if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
-  for (const k of ['p50', 'p95', 'p99', 'errorRate'] as const) if (typeof parsed.metrics?.[k] !== 'number') problems.push(`metrics.${k} is missing`);
+  const problems = problemsOf(parsed);
   if (problems.length) throw new BaselineError(`baseline ${path} cannot be used: ${problems.join('; ')}. Record it again with "npm run perf:baseline".`);
   return parsed;
+}
+
+/** Reads a baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
+export function readBaseline(caseName: string, profile: string, gateway?: string): Baseline | undefined {
+  return readBaselineFile<Baseline>(baselinePath(caseName, profile, gateway), (parsed) => {
+    const problems: string[] = [];
+    if (parsed.schema !== 1) problems.push(`schema is ${String(parsed.schema)}, expected 1`);
+    if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
+    for (const k of ['p50', 'p95', 'p99', 'errorRate'] as const) if (typeof parsed.metrics?.[k] !== 'number') problems.push(`metrics.${k} is missing`);
+    return problems;
+  });
 }
 
 /** Relative standard error of the mean of per-second percentiles (seconds with traffic only). */

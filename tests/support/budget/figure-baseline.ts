@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SloCheck } from '../shared/slo.ts';
-import { baselinePath, BaselineError, MIN_SPREAD_RUNS, robustSpread, type Environment } from './baseline.ts';
+import { baselinePath, BaselineError, MIN_SPREAD_RUNS, readBaselineFile, robustSpread, type Environment } from './baseline.ts';
 
 /**
  * A committed baseline of one headline figure of a case (PERF-03's knee rate, PERF-04's recovery time, the scaling
@@ -64,21 +64,14 @@ export function writeFigureBaseline(b: FigureBaseline, gateway?: string): string
 
 /** Reads a figure baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
 export function readFigureBaseline(figure: Figure, profile: string, gateway?: string): FigureBaseline | undefined {
-  const path = figurePath(figure.name, profile, gateway);
-  if (!existsSync(path)) return undefined;
-  let parsed: FigureBaseline;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8')) as FigureBaseline;
-  } catch (error) {
-    throw new BaselineError(`baseline ${path} does not parse (${(error as Error).message}). Fix it, or delete it and record a new one with "npm run perf:baseline".`);
-  }
-  const problems: string[] = [];
-  if (parsed.schema !== 1 || parsed.kind !== 'figure') problems.push('it is not a figure baseline (schema 1, kind "figure")');
-  if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
-  if (!Array.isArray(parsed.runs) || parsed.runs.some((r) => typeof r.value !== 'number')) problems.push('runs[].value is missing');
-  if (parsed.better !== figure.better || parsed.unit !== figure.unit) problems.push(`it holds ${parsed.unit} (better ${parsed.better}), the case gives ${figure.unit} (better ${figure.better})`);
-  if (problems.length) throw new BaselineError(`baseline ${path} cannot be used: ${problems.join('; ')}. Record it again with "npm run perf:baseline".`);
-  return parsed;
+  return readBaselineFile<FigureBaseline>(figurePath(figure.name, profile, gateway), (parsed) => {
+    const problems: string[] = [];
+    if (parsed.schema !== 1 || parsed.kind !== 'figure') problems.push('it is not a figure baseline (schema 1, kind "figure")');
+    if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
+    if (!Array.isArray(parsed.runs) || parsed.runs.some((r) => typeof r.value !== 'number')) problems.push('runs[].value is missing');
+    if (parsed.better !== figure.better || parsed.unit !== figure.unit) problems.push(`it holds ${parsed.unit} (better ${parsed.better}), the case gives ${figure.unit} (better ${figure.better})`);
+    return problems;
+  });
 }
 
 export interface FigureCompareOptions {
