@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('stack', info);
   project.provide('ab', ab);
   const calibration = await measureCalibration(info).catch((error: Error) => {
-    console.error(`[mcp-perf] WARNING: the calibration failed (${error.message}): baseline comparisons in this run have no speed factor and no noise floor`);
+    console.error(`[mcp-perf] WARNING: the calibration failed (${error.message}): baseline comparisons in this run have no noise floor and print no calibration ratio`);
     return null;
   });
   console.log(`[mcp-perf] calibration (direct MCP server tools/call p50): ${calibration === null ? 'not measured' : `${calibration} ms`}`);
