@@ -40,6 +40,15 @@ describe('figure baselines', () => {
     expect(compareFigure(3, base).pass).toBe(true);
   });
 
+  it('a figure with a floor may be 0 (a recovery of 0 s) and fails when it rises by more than the floor', () => {
+    const instant: Figure = { ...recovery, floor: 5 };
+    const base = baseOf(instant, 0, 0, 0, 0, 0);
+    expect(base.spread).toBe(0);
+    expect(compareFigure(4, base).pass).toBe(true);
+    expect(compareFigure(10, base)).toMatchObject({ pass: false, row: { target: expect.stringMatching(/<= 5 s .*a change under 5 s is not judged; detectable \+5 s/) } });
+    expect(() => baseOf(recovery, 0)).toThrow(/cannot be recorded/);
+  });
+
   it('round-trips through baselines/<profile>/figure-<name>.json and refuses a file of another unit or direction', () => {
     const path = writeFigureBaseline(baseOf(knee, 320, 330));
     expect(path).toBe(figurePath(knee.name, 'smoke'));
@@ -47,6 +56,8 @@ describe('figure baselines', () => {
     expect(readFigureBaseline(knee, 'smoke')!.median).toBe(325);
     expect(() => readFigureBaseline({ ...knee, better: 'lower' }, 'smoke')).toThrow(/holds req\/s \(better higher\), the case gives req\/s \(better lower\)/);
     expect(readFigureBaseline(recovery, 'smoke')).toBeUndefined();
+    writeFigureBaseline(baseOf({ ...recovery, floor: 5 }, 0, 1));
+    expect(() => readFigureBaseline(recovery, 'smoke')).toThrow(/recorded with a floor of 5 s, the case now gives 0/);
   });
 
   it('toMatchBaselineFigure reports a worse figure without failing, fails on it with PERF_BASELINE=judge, and never records a non-figure', async () => {

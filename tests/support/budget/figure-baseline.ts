@@ -18,8 +18,10 @@ export interface FigureBaseline {
   environment: Environment;
   /** Median of the recorded runs: the reference. */
   median: number;
-  /** 1.4826 x MAD of the runs' logs; null with fewer than MIN_SPREAD_RUNS runs. */
+  /** 1.4826 x MAD of the runs' logs (of value + floor); null with fewer than MIN_SPREAD_RUNS runs. */
   spread: number | null;
+  /** The figure's floor, when it has one (see Figure.floor). */
+  floor?: number;
   runs: { recordedAt: string; value: number }[];
 }
 
@@ -29,6 +31,16 @@ export interface Figure {
   unit: string;
   /** Which way is better: a knee rate is better higher, a recovery time lower. */
   better: 'higher' | 'lower';
+  /**
+   * A change smaller than this (in the figure's unit) is never judged, and the figure may be 0: a recovery time is
+   * often 0 s, which no relative band can hold. Without it the figure must be positive.
+   */
+  floor?: number;
+}
+
+/** Whether a baseline can hold this value: positive, or non-negative when the figure has a floor. */
+export function holdable(value: number, figure: Pick<Figure, 'floor'>): boolean {
+  return Number.isFinite(value) && (figure.floor ? value >= 0 : value > 0);
 }
 
 const MAX_RUNS = 10;
@@ -45,13 +57,14 @@ export function figurePath(name: string, profile: string, gateway?: string): str
 
 /** A figure baseline from this value alone, or (with `previous`) this value added to the recorded ones. */
 export function toFigureBaseline(value: number, figure: Figure, profile: string, environment: Environment, previous?: FigureBaseline): FigureBaseline {
-  if (!Number.isFinite(value) || value <= 0) throw new BaselineError(`figure "${figure.name}": ${value} cannot be recorded (a baseline figure must be a positive number)`);
+  if (!holdable(value, figure)) throw new BaselineError(`figure "${figure.name}": ${value} cannot be recorded (a baseline figure must be a positive number, or >= 0 with a floor)`);
   const recordedAt = new Date().toISOString();
   const runs = [...(previous?.runs ?? []), { recordedAt, value: round3(value) }].slice(-MAX_RUNS);
   const values = runs.map((r) => r.value);
   return {
     schema: 1, kind: 'figure', figure: figure.name, profile, unit: figure.unit, better: figure.better, recordedAt, environment,
-    median: round3(median(values)), spread: runs.length >= MIN_SPREAD_RUNS ? round3(robustSpread(values)) : null, runs,
+    median: round3(median(values)), spread: runs.length >= MIN_SPREAD_RUNS ? round3(robustSpread(values.map((v) => v + (figure.floor ?? 0)))) : null, runs,
+    ...(figure.floor ? { floor: figure.floor } : {}),
   };
 }
 
@@ -70,6 +83,7 @@ export function readFigureBaseline(figure: Figure, profile: string, gateway?: st
     if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
     if (!Array.isArray(parsed.runs) || parsed.runs.some((r) => typeof r.value !== 'number')) problems.push('runs[].value is missing');
     if (parsed.better !== figure.better || parsed.unit !== figure.unit) problems.push(`it holds ${parsed.unit} (better ${parsed.better}), the case gives ${figure.unit} (better ${figure.better})`);
+    if ((parsed.floor ?? 0) !== (figure.floor ?? 0)) problems.push(`it was recorded with a floor of ${parsed.floor ?? 0} ${parsed.unit}, the case now gives ${figure.floor ?? 0}`);
     return problems;
   });
 }
@@ -89,16 +103,19 @@ export interface FigureCompareOptions {
  * factor; higher-is-better ones may fall by it (to median / (1 + tolerance)).
  */
 export function compareFigure(value: number, base: FigureBaseline, o: FigureCompareOptions = {}): { pass: boolean; row: SloCheck } {
-  const spread = base.runs.length >= MIN_SPREAD_RUNS ? robustSpread(base.runs.map((r) => r.value)) : null;
+  const floor = base.floor ?? 0;
+  const spread = base.runs.length >= MIN_SPREAD_RUNS ? robustSpread(base.runs.map((r) => r.value + floor)) : null;
   const between = spread === null ? (o.unknownSpreadTolerance ?? 0.5) : Math.expm1((o.zBetween ?? 3) * spread);
   const tolerance = Math.max(o.minTolerance ?? 0.1, between);
   const higher = base.better === 'higher';
-  const allowed = higher ? base.median / (1 + tolerance) : base.median * (1 + tolerance);
+  const allowed = higher ? Math.min(base.median / (1 + tolerance), base.median - floor) : Math.max(base.median * (1 + tolerance), base.median + floor);
   const pass = Number.isFinite(value) && (higher ? value >= allowed : value <= allowed);
   const change = base.median > 0 ? value / base.median - 1 : 0;
-  const why = spread === null ? `spread unknown, ${base.runs.length} of ${MIN_SPREAD_RUNS} runs recorded`
-    : tolerance === between ? `3 x spread ${(spread * 100).toFixed(1)}% of ${base.runs.length} runs` : 'the smallest band';
-  const detectable = higher ? `-${((1 - 1 / (1 + tolerance)) * 100).toFixed(0)}%` : `+${(tolerance * 100).toFixed(0)}%`;
+  const byFloor = higher ? base.median - floor < base.median / (1 + tolerance) : base.median + floor > base.median * (1 + tolerance);
+  const why = byFloor ? `a change under ${floor} ${base.unit} is not judged`
+    : spread === null ? `spread unknown, ${base.runs.length} of ${MIN_SPREAD_RUNS} runs recorded`
+      : tolerance === between ? `3 x spread ${(spread * 100).toFixed(1)}% of ${base.runs.length} runs` : 'the smallest band';
+  const detectable = byFloor ? `${higher ? '-' : '+'}${floor} ${base.unit}` : higher ? `-${((1 - 1 / (1 + tolerance)) * 100).toFixed(0)}%` : `+${(tolerance * 100).toFixed(0)}%`;
   return {
     pass,
     row: {

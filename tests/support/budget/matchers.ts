@@ -4,7 +4,7 @@ import { caseRecord, type MonitorRecord } from '../shared/case-record.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
 import { compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
-import { compareFigure, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
+import { compareFigure, holdable, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import type { AbOutcome } from '../shared/ab-outcome.ts';
@@ -86,8 +86,8 @@ expect.extend({
   },
   toMatchBaselineFigure(received: number, figure: Figure, options: FigureCompareOptions = {}) {
     const kind = inject('stack')?.gateway?.kind;
-    if (!Number.isFinite(received) || received <= 0) {
-      const why = `${figure.name}: ${received} ${figure.unit} is not a figure a baseline can hold (a positive number), so it was neither compared nor recorded`;
+    if (!holdable(received, figure)) {
+      const why = `${figure.name}: ${received} ${figure.unit} is not a figure a baseline can hold (a positive number, or >= 0 with a floor), so it was neither compared nor recorded`;
       caseRecord().notes.push(why);
       console.log(`   baseline: ${why}`);
       return { pass: true, message: () => why };
