@@ -42,7 +42,8 @@ export interface RecordedRun {
   noise: { p50: number; p95: number; p99: number };
 }
 
-const MAX_RUNS = 10;
+/** Recorded runs a baseline keeps (the latest). */
+export const MAX_RUNS = 10;
 /** Recorded runs before the spread between runs is taken as measured (a MAD from fewer is mostly noise). */
 export const MIN_SPREAD_RUNS = 5;
 /** Samples that must lie beyond a percentile before a change in it is judged. */
@@ -136,7 +137,7 @@ export function seriesNoise(result: RunResult): Baseline['noise'] {
   return { p50: rse('p50'), p95: rse('p95'), p99: rse('p99') };
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
   const m = Math.floor(v.length / 2);
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
@@ -158,7 +159,7 @@ export function spreadOf(base: Pick<Baseline, 'runs'>): Baseline['spread'] {
   return { p50: of('p50'), p95: of('p95'), p99: of('p99') };
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
+export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** A baseline from this run alone, or (with `previous`) this run added to the recorded ones. */
 export function toBaseline(result: RunResult, profile: string, calibrationP50: number | null, environment: Environment, previous?: Baseline): Baseline {
@@ -221,8 +222,9 @@ export interface Comparison {
 /**
  * Compares a run with its baseline's median run. A rise fails only when it exceeds the noise floor, z standard errors
  * within the runs (with the spread measured: only this run's noise beyond the recorded runs') and zBetween robust
- * spreads between the baseline's recorded runs (a wide band while fewer than MIN_SPREAD_RUNS are recorded). No speed factor: the spread between runs recorded on the same machine already holds
- * its drift, and a factor taken from one short calibration could hide a regression of up to 2x (it did, before).
+ * spreads between the baseline's recorded runs (a wide band while fewer than MIN_SPREAD_RUNS are recorded). No speed
+ * factor: the spread between runs recorded on the same machine already holds its drift, and a factor taken from one
+ * short calibration could hide a regression of up to 2x (it did, before).
  */
 export function compareWithBaseline(result: RunResult, base: Baseline, calibrationP50: number | null, o: CompareOptions = {}): Comparison {
   const minTolerance = o.minTolerance ?? 0.1;

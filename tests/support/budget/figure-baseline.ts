@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SloCheck } from '../shared/slo.ts';
-import { baselinePath, BaselineError, MIN_SPREAD_RUNS, readBaselineFile, robustSpread, type Environment } from './baseline.ts';
+import { baselinePath, BaselineError, MAX_RUNS, median, MIN_SPREAD_RUNS, readBaselineFile, robustSpread, round3, type Environment } from './baseline.ts';
 
 /**
  * A committed baseline of one headline figure of a case (PERF-03's knee rate, PERF-04's recovery time, the scaling
@@ -43,13 +43,10 @@ export function holdable(value: number, figure: Pick<Figure, 'floor'>): boolean 
   return Number.isFinite(value) && (figure.floor ? value >= 0 : value > 0);
 }
 
-const MAX_RUNS = 10;
-const median = (xs: number[]) => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** The spread between recorded runs (of value + floor, so a 0 can be held); null with fewer than MIN_SPREAD_RUNS. */
+function spreadOfRuns(runs: FigureBaseline['runs'], floor = 0): number | null {
+  return runs.length >= MIN_SPREAD_RUNS ? robustSpread(runs.map((r) => r.value + floor)) : null;
+}
 
 export function figurePath(name: string, profile: string, gateway?: string): string {
   return baselinePath(`figure ${name}`, profile, gateway);
@@ -60,10 +57,10 @@ export function toFigureBaseline(value: number, figure: Figure, profile: string,
   if (!holdable(value, figure)) throw new BaselineError(`figure "${figure.name}": ${value} cannot be recorded (a baseline figure must be a positive number, or >= 0 with a floor)`);
   const recordedAt = new Date().toISOString();
   const runs = [...(previous?.runs ?? []), { recordedAt, value: round3(value) }].slice(-MAX_RUNS);
-  const values = runs.map((r) => r.value);
+  const spread = spreadOfRuns(runs, figure.floor);
   return {
     schema: 1, kind: 'figure', figure: figure.name, profile, unit: figure.unit, better: figure.better, recordedAt, environment,
-    median: round3(median(values)), spread: runs.length >= MIN_SPREAD_RUNS ? round3(robustSpread(values.map((v) => v + (figure.floor ?? 0)))) : null, runs,
+    median: round3(median(runs.map((r) => r.value))), spread: spread === null ? null : round3(spread), runs,
     ...(figure.floor ? { floor: figure.floor } : {}),
   };
 }
@@ -104,8 +101,9 @@ export interface FigureCompareOptions {
  */
 export function compareFigure(value: number, base: FigureBaseline, o: FigureCompareOptions = {}): { pass: boolean; row: SloCheck } {
   const floor = base.floor ?? 0;
-  const spread = base.runs.length >= MIN_SPREAD_RUNS ? robustSpread(base.runs.map((r) => r.value + floor)) : null;
-  const between = spread === null ? (o.unknownSpreadTolerance ?? 0.5) : Math.expm1((o.zBetween ?? 3) * spread);
+  const spread = spreadOfRuns(base.runs, floor);
+  const zBetween = o.zBetween ?? 3;
+  const between = spread === null ? (o.unknownSpreadTolerance ?? 0.5) : Math.expm1(zBetween * spread);
   const tolerance = Math.max(o.minTolerance ?? 0.1, between);
   const higher = base.better === 'higher';
   const allowed = higher ? Math.min(base.median / (1 + tolerance), base.median - floor) : Math.max(base.median * (1 + tolerance), base.median + floor);
@@ -114,7 +112,7 @@ export function compareFigure(value: number, base: FigureBaseline, o: FigureComp
   const byFloor = higher ? base.median - floor < base.median / (1 + tolerance) : base.median + floor > base.median * (1 + tolerance);
   const why = byFloor ? `a change under ${floor} ${base.unit} is not judged`
     : spread === null ? `spread unknown, ${base.runs.length} of ${MIN_SPREAD_RUNS} runs recorded`
-      : tolerance === between ? `3 x spread ${(spread * 100).toFixed(1)}% of ${base.runs.length} runs` : 'the smallest band';
+      : tolerance === between ? `${zBetween} x spread ${(spread * 100).toFixed(1)}% of ${base.runs.length} runs` : 'the smallest band';
   const detectable = byFloor ? `${higher ? '-' : '+'}${floor} ${base.unit}` : higher ? `-${((1 - 1 / (1 + tolerance)) * 100).toFixed(0)}%` : `+${(tolerance * 100).toFixed(0)}%`;
   return {
     pass,
