@@ -8,15 +8,19 @@
 // machine's drift over the hours hits every size alike. Prints detection and false-alarm rates per case and
 // metric, with Wilson 95% intervals, and the wall time per run.
 //   npm run bench:gate [-- --plan 0:10,0.2:8,0.1:3,0.5:2 --image <gateway image> --profile pr --held]
-//   npm run bench:gate -- --summarize reports/bench-gate-<time>/runs.json [more runs.json ...]
-//     (the table again, from finished or interrupted benchmarks, pooled)
+//   npm run bench:gate -- --summarize reports/bench-gate-<time>/runs.json [more runs.json ...] [--noise <how>]
+//     (the table again, from finished or interrupted benchmarks, pooled; --noise judges every recorded verdict again
+//     with another run-to-run noise: a gate-noise file, `none`, or `loo`: each run with the noise of all the pooled
+//     A/A runs but itself, which says how a noise file made from those runs would do on runs it has not seen)
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { wilsonRate } from '../tests/support/analysis/wilson.ts';
-import type { AbOutcome } from '../tests/support/shared/ab-outcome.ts';
+import { worseLimitText } from '../tests/support/budget/paired.ts';
+import { estimateRunToRun, loadRunToRun, MIN_AA_RUNS, noiseKey, rejudge } from '../tests/support/budget/run-to-run.ts';
+import type { AbOutcome, AbVerdictRow } from '../tests/support/shared/ab-outcome.ts';
 import type { GatewayEndpoints } from '../tests/support/shared/stack-info.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
 import { createOperation } from '../tests/support/mcp/operations.ts';
@@ -39,6 +43,7 @@ const { values: o, positionals } = parseArgs({
     profile: { type: 'string', default: 'pr' },
     held: { type: 'boolean', default: false },
     summarize: { type: 'string' },
+    noise: { type: 'string' },
   },
 });
 // The table again from finished (or interrupted) benchmarks' runs.json files, pooled, without running anything.
@@ -49,9 +54,10 @@ if (o.summarize) {
     console.log(`[bench:gate] ${f}: ${saved.records.length} runs, profile ${saved.profile ?? '?'}, stacks ${saved.stacks ?? 'held (before --held existed)'}`);
     return saved.records.map((r) => ({ ...r, stacks: r.stacks ?? saved.stacks ?? 'held' }));
   });
-  summarize(all);
+  summarize(o.noise ? judgedAgain(all, o.noise) : all);
   process.exit(0);
 }
+if (o.noise) throw new Error('bench:gate: --noise goes with --summarize (a new benchmark is judged with PERF_AB_NOISE, as the gate is)');
 if (positionals.length) throw new Error(`bench:gate: unexpected arguments ${positionals.join(' ')} (only --summarize takes several files)`);
 const plan = o.plan.split(',').map((part) => {
   const [size, runs] = part.split(':').map(Number);
@@ -202,9 +208,40 @@ function runGate(held: string, runId: string, logPath: string): Promise<{ status
   });
 }
 
+/** Every record's verdicts judged again with the run-to-run noise `how` names (see --noise in the header). */
+function judgedAgain(rs: RunRecord[], how: string): RunRecord[] {
+  const aa = rs.filter((r) => r.size === 0 && r.outcomes.length > 0);
+  const fixed = how === 'loo' ? undefined : (loadRunToRun(how).noise?.metrics ?? {});
+  if (fixed) console.log(`[bench:gate] every verdict judged again with the run-to-run noise of ${how === 'none' ? 'none (0)' : how}`);
+  else {
+    const all = estimateRunToRun(aa.map((r) => r.outcomes));
+    console.log(`[bench:gate] every verdict judged again with the run-to-run noise of the pooled A/A runs, each A/A run with all but itself (leave one out); from all ${aa.length}:`);
+    console.log(textTable([['case | metric', 'A/A runs', 'run-to-run'], ...Object.entries(all).map(([k, m]) => [k, String(m.runs), `±${(Math.expm1(m.sd) * 100).toFixed(1)}%`])]));
+  }
+  const everyAa = fixed ? undefined : estimateRunToRun(aa.map((r) => r.outcomes));
+  const unmeasured = new Set<string>();
+  const again = rs.map((r) => {
+    const metrics = fixed ?? (r.size === 0 ? estimateRunToRun(aa.filter((x) => x !== r).map((x) => x.outcomes)) : everyAa!);
+    return {
+      ...r,
+      outcomes: r.outcomes.map((c) => ({
+        ...c,
+        verdicts: c.verdicts.map((v) => {
+          const m = metrics[noiseKey(c.case, v.metric)];
+          if (!m) unmeasured.add(`${noiseKey(c.case, v.metric)} (run ${r.run}, +${(r.size * 100).toFixed(0)}%)`);
+          return rejudge(v, m?.sd ?? 0, m?.runs);
+        }),
+      })),
+    };
+  });
+  // With too few other A/A runs an A/A run is judged as the gate judges with no noise file: say so, as it flatters.
+  if (unmeasured.size) console.log(`[bench:gate] WARNING judged with no run-to-run noise (fewer than ${MIN_AA_RUNS} A/A runs measured it${fixed ? ' in that file' : ' besides the run itself'}): ${[...unmeasured].join('; ')}`);
+  return again;
+}
+
 function summarize(rs: RunRecord[]): void {
   const sizes = [...new Set(rs.map((r) => r.size))].sort((a, b) => a - b);
-  const head = ['case', 'metric', ...sizes.map((s) => (s === 0 ? 'false alarms at 0%' : `detected at +${(s * 100).toFixed(0)}%`))];
+  const head = ['case', 'metric', ...sizes.map((s) => (s === 0 ? 'false alarms at 0%' : `detected at +${(s * 100).toFixed(0)}%`)), 'detectable (median, range)'];
   const rows: string[][] = [];
   const cases = [...new Set(rs.flatMap((r) => r.outcomes.map((c) => c.case)))];
   const at = (size: number) => rs.filter((r) => r.size === size && r.outcomes.length > 0);
@@ -216,7 +253,7 @@ function summarize(rs: RunRecord[]): void {
       rows.push([name, metric, ...sizes.map((s) => {
         const vs = judgedOf(s, name).flatMap((c) => c.verdicts.filter((v) => v.metric === metric));
         return wilsonRate(vs.filter((v) => v.status === 'regression').length, vs.length);
-      })]);
+      }), detectableText(sizes.flatMap((s) => judgedOf(s, name).flatMap((c) => c.verdicts.filter((v) => v.metric === metric))))]);
     }
     rows.push([name, 'the case (any metric or its errors)', ...sizes.map((s) => {
       const cs = judgedOf(s, name);
@@ -248,6 +285,15 @@ function median(xs: number[]): number {
   const v = [...xs].sort((a, b) => a - b);
   const m = Math.floor(v.length / 2);
   return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/** What the verdicts said they could detect (each a change that run would have flagged 80% of the time). */
+function detectableText(vs: AbVerdictRow[]): string {
+  const d = vs.map((v) => v.detectable).filter(Number.isFinite);
+  if (!d.length) return '-';
+  // As the verdict tables write it: +20% for a latency, -16.7% for a throughput.
+  const text = (x: number) => worseLimitText(vs[0]!.direction, x).slice(3);
+  return `${text(median(d))} (${text(Math.min(...d))}..${text(Math.max(...d))})`;
 }
 
 function judged(c: AbOutcome): boolean {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pairedVerdict } from '../support/budget/paired.ts';
-import { estimateRunToRun, loadRunToRun, noiseKey } from '../support/budget/run-to-run.ts';
+import { estimateRunToRun, loadRunToRun, noiseKey, rejudge } from '../support/budget/run-to-run.ts';
 import type { AbOutcome, AbVerdictRow, PairedVerdict } from '../support/shared/ab-outcome.ts';
 
 // An A/A run here (aa-probe1, 2026-12-01: the same image on both sides, fixed rate 12/s), p50 ms of its 8 rounds
@@ -79,6 +79,30 @@ describe('run-to-run noise of the A/B gate', () => {
     expect(estimateRunToRun(asOutcomes(widenedRuns))[noiseKey('c', 'latency p50')]!.sd).toBeCloseTo(estimateRunToRun(asOutcomes(plain))[noiseKey('c', 'latency p50')]!.sd, 6);
     // Fewer than 3 runs: no estimate.
     expect(estimateRunToRun(spread.slice(0, 2))).toEqual({});
+  });
+
+  it('judges a finished verdict again with another run-to-run sd exactly as the run would have judged it', () => {
+    const row = (v: PairedVerdict): AbVerdictRow => ({ ...v, case: 'c', metric: 'latency p50', unit: 'ms', base: 1, head: v.ratio });
+    const slower = AA_PROBE1_P50.map(([b]) => [b, b * 1.2] as [number, number]);
+    for (const [from, to] of [[0, TAU_FIXED_P50], [TAU_FIXED_P50, 0], [TAU_FIXED_P50, 0.016], [0.03, 0.03]] as const) {
+      for (const pairs of [swapped, slower, AA_PROBE1_P50]) {
+        const direct = pairedVerdict(pairs, { direction: 'higher-is-worse', runToRunSd: to });
+        const again = rejudge(row(pairedVerdict(pairs, { direction: 'higher-is-worse', runToRunSd: from })), to, 5);
+        expect(again.status).toBe(direct.status);
+        expect(again.ci[0]).toBeCloseTo(direct.ci[0], 6);
+        expect(again.ci[1]).toBeCloseTo(direct.ci[1], 6);
+        expect(again.detectable).toBeCloseTo(direct.detectable, 6);
+        expect(again.runToRunRuns).toBe(5);
+      }
+    }
+    // The +20% run the committed noise (tau 0.076) let pass is flagged with a smaller tau, and the swapped A/A run
+    // that tau 0.076 kept from a false alarm raises one with none.
+    const judged = row(pairedVerdict(slower, { direction: 'higher-is-worse', runToRunSd: TAU_FIXED_P50 }));
+    expect(judged.status).toBe('no regression');
+    expect(rejudge(judged, 0.016).status).toBe('regression');
+    expect(rejudge(row(pairedVerdict(swapped, { direction: 'higher-is-worse', runToRunSd: TAU_FIXED_P50 })), 0).status).toBe('regression');
+    const few = row(pairedVerdict(slower.slice(0, 4), { direction: 'higher-is-worse' }));
+    expect(rejudge(few, 0.05)).toBe(few);
   });
 
   it('reads the noise file, and says what is wrong with a bad one', () => {

@@ -75,21 +75,32 @@ export function pairedVerdict(pairs: readonly (readonly [number, number])[], o: 
   const runToRunSd = o.runToRunSd ?? 0;
   if (!(runToRunSd >= 0)) throw new RangeError(`pairedVerdict: runToRunSd must be >= 0, got ${runToRunSd}`);
   const within = shiftInterval(d, confidence);
-  const base = { n: usable.length, allowed, direction: o.direction, runToRunSd };
-  if (!within) return { ...base, ratio: d.length ? Math.exp(median(d)) : Number.NaN, ci: [Number.NaN, Number.NaN], achievedConfidence: 0, detectable: Number.NaN, status: 'too few rounds' };
+  if (!within) return { n: usable.length, allowed, direction: o.direction, runToRunSd, ratio: d.length ? Math.exp(median(d)) : Number.NaN, ci: [Number.NaN, Number.NaN], achievedConfidence: 0, detectable: Number.NaN, status: 'too few rounds' };
+  return { n: usable.length, ...judgeShift(within, { direction: o.direction, allowed, runToRunSd }) };
+}
+
+/** A within-run interval of ln(head/base): its Hodges-Lehmann estimate, bounds and the confidence they achieved. */
+export type ShiftInterval = NonNullable<ReturnType<typeof shiftInterval>>;
+
+/**
+ * The verdict on a within-run interval: widened by the run-to-run sd, then judged against the allowed change.
+ * Also used to judge a finished run again with another run-to-run sd (budget/run-to-run.ts, rejudge).
+ */
+export function judgeShift(within: ShiftInterval, o: Required<Pick<PairedOptions, 'direction' | 'allowed' | 'runToRunSd'>>): Omit<PairedVerdict, 'n'> {
+  const { direction, allowed, runToRunSd } = o;
   const zConf = twoSidedZ(within.achieved);
   const widen = (side: number) => Math.sqrt(side ** 2 + (zConf * runToRunSd) ** 2);
   const s = { ...within, lo: within.estimate - widen(within.estimate - within.lo), hi: within.estimate + widen(within.hi - within.estimate) };
   // Worse = higher log ratio for latency, lower for throughput: judge on the bound nearest to "no change".
-  const worseBound = o.direction === 'higher-is-worse' ? s.lo : -s.hi;
-  const betterBound = o.direction === 'higher-is-worse' ? s.hi : -s.lo;
+  const worseBound = direction === 'higher-is-worse' ? s.lo : -s.hi;
+  const betterBound = direction === 'higher-is-worse' ? s.hi : -s.lo;
   const limit = Math.log(1 + allowed);
   const status: PairedStatus = worseBound > limit ? 'regression' : betterBound < -limit ? 'improvement' : 'no regression';
   // The one-sided test flags when the estimate exceeds the limit by the interval's half-width; to do so 80% of
   // the time the true change must be larger still by z(0.8) standard errors (half-width = z(conf) SE).
   const halfWidth = (s.hi - s.lo) / 2;
   const detectable = Math.exp(limit + halfWidth * (1 + Z_80 / zConf)) - 1;
-  return { ...base, ratio: Math.exp(s.estimate), ci: [Math.exp(s.lo), Math.exp(s.hi)], achievedConfidence: s.achieved, detectable, status };
+  return { allowed, direction, runToRunSd, ratio: Math.exp(s.estimate), ci: [Math.exp(s.lo), Math.exp(s.hi)], achievedConfidence: s.achieved, detectable, status };
 }
 
 /** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */

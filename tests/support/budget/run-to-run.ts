@@ -6,7 +6,7 @@
 import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AbOutcome, AbVerdictRow } from '../shared/ab-outcome.ts';
-import { twoSidedZ } from './paired.ts';
+import { judgeShift, twoSidedZ, type ShiftInterval } from './paired.ts';
 
 /** Log-scale standard deviation of a metric's head/base between runs, beyond the spread within each run. */
 export interface RunToRunMetric {
@@ -28,15 +28,34 @@ export interface RunToRunNoise {
 export const noiseKey = (caseName: string, metric: string) => `${caseName} | ${metric}`;
 
 /**
- * Within-run standard error of a verdict's log ratio, from its exact interval and the confidence it achieved. A run
- * judged with run-to-run noise carries a widened interval: each side is narrowed back first (pairedVerdict widened
- * it to sqrt(side^2 + (z sd)^2)), or runs made with a noise file would hide the very spread they measure.
+ * The within-run interval of a verdict's log ratio, from its reported interval. A run judged with run-to-run noise
+ * carries a widened interval: each side is narrowed back (judgeShift widened it to sqrt(side^2 + (z sd)^2)), or runs
+ * made with a noise file would hide the very spread they measure.
  */
-function withinSe(v: Pick<AbVerdictRow, 'ratio' | 'ci' | 'achievedConfidence' | 'runToRunSd'>): number {
+function withinInterval(v: Pick<AbVerdictRow, 'ratio' | 'ci' | 'achievedConfidence' | 'runToRunSd'>): ShiftInterval {
   const z = twoSidedZ(v.achievedConfidence);
   const added = (z * (v.runToRunSd ?? 0)) ** 2;
   const side = (a: number, b: number) => Math.sqrt(Math.max(0, (Math.log(a) - Math.log(b)) ** 2 - added));
-  return (side(v.ratio, v.ci[0]) + side(v.ci[1], v.ratio)) / (2 * z);
+  const estimate = Math.log(v.ratio);
+  return { estimate, lo: estimate - side(v.ratio, v.ci[0]), hi: estimate + side(v.ci[1], v.ratio), achieved: v.achievedConfidence };
+}
+
+/** Within-run standard error of a verdict's log ratio (the mean of its two narrowed sides, over z). */
+function withinSe(v: Pick<AbVerdictRow, 'ratio' | 'ci' | 'achievedConfidence' | 'runToRunSd'>): number {
+  const w = withinInterval(v);
+  return (w.hi - w.lo) / (2 * twoSidedZ(v.achievedConfidence));
+}
+
+/**
+ * A finished verdict judged again with another run-to-run sd, as the run would have judged it with that sd: what
+ * `npm run bench:gate -- --summarize --noise` uses to ask how a noise estimate would have done on recorded runs.
+ */
+export function rejudge<V extends AbVerdictRow>(v: V, runToRunSd: number, runToRunRuns?: number): V {
+  if (v.status === 'too few rounds' || !(v.ratio > 0) || !(v.ci[0] > 0) || !(v.achievedConfidence > 0)) return v;
+  const out: V = { ...v, ...judgeShift(withinInterval(v), { direction: v.direction, allowed: v.allowed, runToRunSd }) };
+  if (runToRunRuns === undefined) delete out.runToRunRuns;
+  else out.runToRunRuns = runToRunRuns;
+  return out;
 }
 
 /** The fewest A/A runs a metric's run-to-run noise is estimated from. */
