@@ -85,7 +85,8 @@ push() {
 
 mirror() {
   answers || die "no registry answers at $addr: run npm run registry -- start"
-  for role in postgres redis gateway litellm; do
+  roles=$(node scripts/official-image.ts --roles stack)
+  for role in $roles; do
     src=$(in_use "$role")
     dst=$(MCP_PERF_REGISTRY=$addr node scripts/official-image.ts "$role")
     publish "$src" "$dst" && docker rmi "$dst" >/dev/null

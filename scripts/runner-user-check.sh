@@ -22,11 +22,15 @@ getent group docker >/dev/null || die "no docker group: run npm run setup first"
 
 created_user=0
 started_registry=0
-pulled=()
+mirrored=()
 cleanup() {
   local status=$?
-  # Images pulled under the mirror's names are removed, so a later run pulls them again for real.
-  for image in "${pulled[@]}"; do docker rmi "$image" >/dev/null 2>&1 || log "could not remove $image"; done
+  # Images pulled under the mirror's names are removed (also when setup died midway), so a later run pulls them
+  # again for real.
+  for image in "${mirrored[@]}"; do
+    docker image inspect "$image" >/dev/null 2>&1 || continue
+    docker rmi "$image" >/dev/null 2>&1 || log "could not remove $image"
+  done
   [ "$started_registry" = 1 ] && bash scripts/registry.sh stop
   if [ "$created_user" = 1 ]; then
     pkill -u "$user" 2>/dev/null || true
@@ -48,6 +52,8 @@ if [ -x .tools/registry ]; then
   bash scripts/registry.sh start >/dev/null
   bash scripts/registry.sh mirror
   env_registry=("MCP_PERF_REGISTRY=$registry")
+  roles=$(node scripts/official-image.ts --roles stack)
+  for role in $roles; do mirrored+=("$(MCP_PERF_REGISTRY=$registry node scripts/official-image.ts "$role")"); done
 else
   log "no registry at .tools/registry (npm run setup -- --with-registry builds it): the user runs on the images already here, nothing is pulled"
 fi
@@ -62,13 +68,11 @@ as_user 'npm ci --no-audit --no-fund --loglevel=error' >&2
 log "as $user: npm run setup"
 as_user 'npm run setup' 2>&1 | tee "$home/setup.log" >&2
 if [ ${#env_registry[@]} -gt 0 ]; then
-  for role in postgres redis gateway litellm; do
-    name=$(MCP_PERF_REGISTRY=$registry node scripts/official-image.ts "$role")
+  for name in "${mirrored[@]}"; do
     grep -q "pulled $name" "$home/setup.log" || die "setup as $user did not pull $name (its log above)"
-    pulled+=("$name")
   done
   grep -q "built (or brought up to date)" "$home/setup.log" && die "setup as $user built an image it should have pulled (its log above)"
-  log "setup as $user pulled ${pulled[*]}"
+  log "setup as $user pulled ${mirrored[*]}"
 fi
 ours() { docker ps -aq --no-trunc --filter label=mcp-perf.run | sort; }
 before=$(ours)
@@ -76,7 +80,7 @@ log "as $user: PERF-01 (tests/perf/baseline.perf.ts, smoke)"
 as_user 'npm run perf -- tests/perf/baseline.perf.ts -t PERF-01'
 report="$home/mcp-perf/reports/runner-user/results.json"
 [ -f "$report" ] || die "no report at $report"
-for name in "${pulled[@]}"; do
+for name in "${mirrored[@]}"; do
   case "$name" in *litellm*) continue ;; esac
   grep -q "$name" "$report" || die "the report does not name $name: the case did not run on what setup pulled"
 done

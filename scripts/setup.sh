@@ -39,9 +39,9 @@ have() { docker image inspect "$1" >/dev/null 2>&1; }
 need_local=0
 # Local equivalents are rebuilt whenever they are the ones in use: docker's cache makes an unchanged
 # rebuild take seconds, and a changed image definition is never left stale.
-roles="postgres redis gateway litellm"
+roles=$(node scripts/official-image.ts --roles stack)
 # An A/B run brings both gateway images itself (they are pulled when the stacks start): only the rest is needed.
-if [ -n "${PERF_AB_BASE:-}" ] && [ -n "${PERF_AB_HEAD:-}" ]; then roles="postgres redis"; log "A/B run: the gateway images are $PERF_AB_BASE and $PERF_AB_HEAD"; fi
+if [ -n "${PERF_AB_BASE:-}" ] && [ -n "${PERF_AB_HEAD:-}" ]; then roles=$(node scripts/official-image.ts --roles services); log "A/B run: the gateway images are $PERF_AB_BASE and $PERF_AB_HEAD"; fi
 for role in $roles; do
   official=$(node scripts/official-image.ts "$role")
   if have "$official"; then continue; fi

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, adapterFor } from '../support/gateway/adapters.ts';
 import type { LaunchContext } from '../support/gateway/adapter.ts';
@@ -6,6 +8,7 @@ import { findLocalTools } from '../support/stack/local.ts';
 import { extraCostSetup } from '../support/stack/extra-cost.ts';
 import { defaultNoiseFile, loadRunToRun } from '../support/budget/run-to-run.ts';
 
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const upstreams = [{ name: 'perf_load', url: 'http://perf-load:8000/mcp', expectTools: 7 }, { name: 'fast_time', url: 'http://fast-time:8000/mcp', expectTools: 2 }];
 const deps = { postgres: { host: 'postgres', port: 5432, user: 'perf', password: 'pw', database: 'mcpgateway' }, redis: { host: 'redis', port: 6379 } };
 const context = (where: LaunchContext['where'], dir: string): LaunchContext => ({ where, host: where === 'local' ? '127.0.0.1' : '0.0.0.0', port: 4100, workers: 2, upstreams, deps, dir, extraEnv: { EXTRA: '1' } });
@@ -14,6 +17,17 @@ describe('gateway adapters', () => {
   it.each(Object.values(ADAPTERS))('$kind: its image role is pinned in images.json, official and local', (adapter) => {
     expect(IMAGES.official[adapter.image.role], `images.json official.${adapter.image.role}`).toBeTruthy();
     expect(IMAGES.local[adapter.image.role], `images.json local.${adapter.image.role}`).toBeTruthy();
+  });
+
+  it('the scripts that handle every stack image (setup, the registry mirror, the non-root check) get every adapter\'s role', () => {
+    const roles = (which: string) => spawnSync(process.execPath, ['scripts/official-image.ts', '--roles', which], { cwd: root, encoding: 'utf8' });
+    const stack = roles('stack');
+    expect(stack.status, stack.stderr).toBe(0);
+    expect(stack.stdout.trim().split(' ')).toEqual(['postgres', 'redis', ...new Set(Object.values(ADAPTERS).map((a) => a.image.role))]);
+    expect(roles('services').stdout.trim()).toBe('postgres redis');
+    const bad = roles('gateways');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--roles stack\|services/);
   });
 
   it.each(Object.values(ADAPTERS))('$kind: PERF_GATEWAY_ENV comes last, and the listen address and port are the ones given', (adapter) => {
