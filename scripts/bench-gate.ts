@@ -34,6 +34,7 @@ import { IMAGES } from '../tests/support/stack/images.ts';
 import { stackOptionsFromEnv } from '../tests/support/stack/options.ts';
 import { writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { startAbStacks } from '../tests/support/stack/stack.ts';
+import { median } from '../tests/support/shared/median.ts';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -281,11 +282,6 @@ function summarize(rs: RunRecord[]): void {
   console.log(`[bench:gate] rounds discarded and run again (generator-bound): ${discarded} in ${rs.length} runs`);
 }
 
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-}
 
 /** What the verdicts said they could detect (each a change that run would have flagged 80% of the time). */
 function detectableText(vs: AbVerdictRow[]): string {

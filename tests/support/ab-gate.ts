@@ -19,6 +19,7 @@ import { preflight, reportTable } from './perf-case.ts';
 import { caseRecord } from './shared/case-record.ts';
 import type { AbLabel, AbStacks } from './shared/stack-info.ts';
 import type { StackInfo } from './shared/stack-info.ts';
+import { median } from './shared/median.ts';
 
 export function abStacks(): AbStacks | null {
   return inject('ab');
@@ -64,11 +65,6 @@ export interface AbCaseSpec {
   metrics: AbMetric[];
 }
 
-const median = (xs: number[]) => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length ? (v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2) : Number.NaN;
-};
 const round = (x: number, digits = 3) => (Number.isFinite(x) ? +x.toFixed(digits) : x);
 
 /**

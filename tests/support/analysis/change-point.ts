@@ -3,6 +3,7 @@
 // with a single cut: the split that most lowers the L1 cost (each side described by its own median) is kept
 // only when a permutation test says such a split would be rare in a series with no change at all.
 import { seededRandom } from './random.ts';
+import { median } from '../shared/median.ts';
 
 export interface ChangePoint {
   /** Index of the first value after the change. */
@@ -15,11 +16,6 @@ export interface ChangePoint {
   p: number;
 }
 
-const median = (xs: number[]) => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
 
 /** Median absolute deviation, scaled to a standard deviation for normal data. */
 export function mad(xs: number[]): number {

@@ -1,4 +1,5 @@
 import type { SeriesPoint } from '../engine/result.ts';
+import { median } from '../shared/median.ts';
 
 export interface RecoveryOptions {
   /** Seconds (from the phase start) when the calm period before the spike ends. */
@@ -26,12 +27,6 @@ export interface Recovery {
   droppedDuringSpike: number;
 }
 
-const median = (xs: number[]) => {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 /**
  * Recovery after a spike, read off the per-second series: the calm p95 before it sets the bar, and the

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../engine/result.ts';
 import type { SloCheck } from '../shared/slo.ts';
 import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
+import { median } from '../shared/median.ts';
 
 export const BASELINE_DIR = process.env.PERF_BASELINE_DIR ?? fileURLToPath(new URL('../../../baselines/', import.meta.url));
 
@@ -136,12 +137,6 @@ export function seriesNoise(result: RunResult): Baseline['noise'] {
   };
   return { p50: rse('p50'), p95: rse('p95'), p99: rse('p99') };
 }
-
-export const median = (xs: number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
 
 /** 1.4826 x MAD of the logs: the relative standard deviation of normal noise, robust to one odd run. */
 export const robustSpread = (xs: number[]): number => {

@@ -3,6 +3,7 @@
 // estimated by Hodges-Lehmann (median of Walsh averages) with the exact Wilcoxon signed-rank interval:
 // distribution-free, and one stalled round moves it by one rank, not by its size.
 import type { Direction, ErrorCount, ErrorRateVerdict, PairedStatus, PairedVerdict } from '../shared/ab-outcome.ts';
+import { median } from '../shared/median.ts';
 
 export interface PairedOptions {
   direction: Direction;
@@ -44,11 +45,6 @@ export function signedRankCritical(n: number, confidence: number): { k: number; 
   return { k, achieved: 1 - (2 * cumulative) / total };
 }
 
-const median = (xs: number[]) => {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
 
 /** Hodges-Lehmann estimate and exact signed-rank interval of the shift of `d` (log ratios). */
 export function shiftInterval(d: number[], confidence = 0.95): { estimate: number; lo: number; hi: number; achieved: number } | undefined {
