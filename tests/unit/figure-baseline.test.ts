@@ -49,6 +49,14 @@ describe('figure baselines', () => {
     expect(() => baseOf(recovery, 0)).toThrow(/cannot be recorded/);
   });
 
+  it('the gateway\'s p50 overhead: the +14.6 ms a gateway 37% slower added (39.1 -> 53.7 ms p50) fails against 5 runs near 35 ms', () => {
+    const overhead: Figure = { name: 'gateway overhead p50 Streamable HTTP', unit: 'ms', better: 'lower', floor: 2 };
+    const base = baseOf(overhead, 35.2, 36.9, 34.1, 35.8, 33.7);
+    expect(compareFigure(35.2 + 14.6, base).pass).toBe(false);
+    expect(compareFigure(36.5, base).pass).toBe(true);
+    expect(compareFigure(0, base).pass).toBe(true);
+  });
+
   it('round-trips through baselines/<profile>/figure-<name>.json and refuses a file of another unit or direction', () => {
     const path = writeFigureBaseline(baseOf(knee, 320, 330));
     expect(path).toBe(figurePath(knee.name, 'smoke'));
