@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { wilsonRate } from '../tests/support/analysis/wilson.ts';
 import { worseLimitText } from '../tests/support/budget/paired.ts';
-import { estimateRunToRun, loadRunToRun, MIN_AA_RUNS, noiseKey, rejudge } from '../tests/support/budget/run-to-run.ts';
-import type { AbOutcome, AbVerdictRow } from '../tests/support/shared/ab-outcome.ts';
+import { estimateRunToRun, leaveOneOut, loadRunToRun, MIN_AA_RUNS, rejudgeOutcomes } from '../tests/support/budget/run-to-run.ts';
+import { judgedCase, regressedCase, type AbOutcome, type AbVerdictRow } from '../tests/support/shared/ab-outcome.ts';
 import type { GatewayEndpoints } from '../tests/support/shared/stack-info.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
 import { createOperation } from '../tests/support/mcp/operations.ts';
@@ -212,32 +212,26 @@ function runGate(held: string, runId: string, logPath: string): Promise<{ status
 /** Every record's verdicts judged again with the run-to-run noise `how` names (see --noise in the header). */
 function judgedAgain(rs: RunRecord[], how: string): RunRecord[] {
   const aa = rs.filter((r) => r.size === 0 && r.outcomes.length > 0);
-  const fixed = how === 'loo' ? undefined : (loadRunToRun(how).noise?.metrics ?? {});
-  if (fixed) console.log(`[bench:gate] every verdict judged again with the run-to-run noise of ${how === 'none' ? 'none (0)' : how}`);
-  else {
-    const all = estimateRunToRun(aa.map((r) => r.outcomes));
-    console.log(`[bench:gate] every verdict judged again with the run-to-run noise of the pooled A/A runs, each A/A run with all but itself (leave one out); from all ${aa.length}:`);
-    console.log(textTable([['case | metric', 'A/A runs', 'run-to-run'], ...Object.entries(all).map(([k, m]) => [k, String(m.runs), `±${(Math.expm1(m.sd) * 100).toFixed(1)}%`])]));
-  }
-  const everyAa = fixed ? undefined : estimateRunToRun(aa.map((r) => r.outcomes));
   const unmeasured = new Set<string>();
-  const again = rs.map((r) => {
-    const metrics = fixed ?? (r.size === 0 ? estimateRunToRun(aa.filter((x) => x !== r).map((x) => x.outcomes)) : everyAa!);
-    return {
-      ...r,
-      outcomes: r.outcomes.map((c) => ({
-        ...c,
-        verdicts: c.verdicts.map((v) => {
-          const m = metrics[noiseKey(c.case, v.metric)];
-          if (!m) unmeasured.add(`${noiseKey(c.case, v.metric)} (run ${r.run}, +${(r.size * 100).toFixed(0)}%)`);
-          return rejudge(v, m?.sd ?? 0, m?.runs);
-        }),
-      })),
-    };
-  });
-  // With too few other A/A runs an A/A run is judged as the gate judges with no noise file: say so, as it flatters.
-  if (unmeasured.size) console.log(`[bench:gate] WARNING judged with no run-to-run noise (fewer than ${MIN_AA_RUNS} A/A runs measured it${fixed ? ' in that file' : ' besides the run itself'}): ${[...unmeasured].join('; ')}`);
+  if (how !== 'loo') {
+    console.log(`[bench:gate] every verdict judged again with the run-to-run noise of ${how === 'none' ? 'none (0)' : how}`);
+    const metrics = loadRunToRun(how).noise?.metrics ?? {};
+    const again = rs.map((r) => ({ ...r, outcomes: rejudgeOutcomes(r.outcomes, metrics, unmeasured) }));
+    warnUnmeasured(unmeasured, 'in that file');
+    return again;
+  }
+  const all = estimateRunToRun(aa.map((r) => r.outcomes));
+  console.log(`[bench:gate] every verdict judged again with the run-to-run noise of the pooled A/A runs, each A/A run with all but itself (leave one out); from all ${aa.length}:`);
+  console.log(textTable([['case | metric', 'A/A runs', 'run-to-run'], ...Object.entries(all).map(([k, m]) => [k, String(m.runs), `±${(Math.expm1(m.sd) * 100).toFixed(1)}%`])]));
+  const left = leaveOneOut(aa.map((r) => r.outcomes), unmeasured);
+  const again = rs.map((r) => ({ ...r, outcomes: r.size === 0 && r.outcomes.length > 0 ? left[aa.indexOf(r)]! : rejudgeOutcomes(r.outcomes, all, unmeasured) }));
+  warnUnmeasured(unmeasured, 'besides the run itself');
   return again;
+}
+
+// With too few A/A runs for a metric, a run is judged as the gate judges with no noise file: said, as it flatters.
+function warnUnmeasured(unmeasured: Set<string>, where: string): void {
+  if (unmeasured.size) console.log(`[bench:gate] WARNING some verdicts judged with no run-to-run noise (fewer than ${MIN_AA_RUNS} A/A runs measured it ${where}): ${[...unmeasured].join('; ')}`);
 }
 
 function summarize(rs: RunRecord[]): void {
@@ -247,7 +241,7 @@ function summarize(rs: RunRecord[]): void {
   const cases = [...new Set(rs.flatMap((r) => r.outcomes.map((c) => c.case)))];
   const at = (size: number) => rs.filter((r) => r.size === size && r.outcomes.length > 0);
   // An INVALID case was not judged: its verdicts are left out of the rates and counted on their own.
-  const judgedOf = (size: number, name: string) => at(size).flatMap((r) => r.outcomes.filter((c) => c.case === name && judged(c)));
+  const judgedOf = (size: number, name: string) => at(size).flatMap((r) => r.outcomes.filter((c) => c.case === name && judgedCase(c)));
   for (const name of cases) {
     const metrics = [...new Set(rs.flatMap((r) => r.outcomes.filter((c) => c.case === name).flatMap((c) => c.verdicts.map((v) => v.metric))))];
     for (const metric of metrics) {
@@ -258,15 +252,15 @@ function summarize(rs: RunRecord[]): void {
     }
     rows.push([name, 'the case (any metric or its errors)', ...sizes.map((s) => {
       const cs = judgedOf(s, name);
-      return wilsonRate(cs.filter(regressed).length, cs.length);
+      return wilsonRate(cs.filter(regressedCase).length, cs.length);
     })]);
     rows.push([name, 'INVALID (not judged)', ...sizes.map((s) => {
       const all = at(s).flatMap((r) => r.outcomes.filter((c) => c.case === name));
-      return `${all.filter((c) => !judged(c)).length}/${all.length}`;
+      return `${all.filter((c) => !judgedCase(c)).length}/${all.length}`;
     })]);
   }
-  rows.push(['the whole gate', 'a regression in any judged case', ...sizes.map((s) => wilsonRate(at(s).filter((r) => r.outcomes.some((c) => judged(c) && regressed(c))).length, at(s).length))]);
-  rows.push(['the whole gate', 'runs with an INVALID case', ...sizes.map((s) => `${at(s).filter((r) => r.outcomes.some((c) => !judged(c))).length}/${at(s).length}`)]);
+  rows.push(['the whole gate', 'a regression in any judged case', ...sizes.map((s) => wilsonRate(at(s).filter((r) => r.outcomes.some((c) => regressedCase(c))).length, at(s).length))]);
+  rows.push(['the whole gate', 'runs with an INVALID case', ...sizes.map((s) => `${at(s).filter((r) => r.outcomes.some((c) => !judgedCase(c))).length}/${at(s).length}`)]);
   rows.push(['(the size really added)', 'extra ms / base CPU per call, median of runs', ...sizes.map((s) => {
     const e = rs.filter((r) => r.size === s && r.effective !== undefined).map((r) => r.effective!);
     return e.length ? `+${(median(e) * 100).toFixed(1)}% (${(Math.min(...e) * 100).toFixed(0)}-${(Math.max(...e) * 100).toFixed(0)}%)` : '-';
@@ -292,10 +286,4 @@ function detectableText(vs: AbVerdictRow[]): string {
   return `${text(median(d))} (${text(Math.min(...d))}..${text(Math.max(...d))})`;
 }
 
-function judged(c: AbOutcome): boolean {
-  return c.invalid.length === 0;
-}
 
-function regressed(c: AbOutcome): boolean {
-  return c.errors.status === 'regression' || c.verdicts.some((v) => v.status === 'regression');
-}

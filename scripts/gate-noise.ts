@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { ADAPTERS, DEFAULT_GATEWAY } from '../tests/support/gateway/adapters.ts';
-import { defaultNoiseFile, DEFAULT_NOISE_FILE, estimateRunToRun, MIN_AA_RUNS, type RunToRunNoise } from '../tests/support/budget/run-to-run.ts';
-import type { AbOutcome } from '../tests/support/shared/ab-outcome.ts';
+import { wilsonRate } from '../tests/support/analysis/wilson.ts';
+import { defaultNoiseFile, DEFAULT_NOISE_FILE, estimateRunToRun, leaveOneOut, MIN_AA_RUNS, type RunToRunNoise } from '../tests/support/budget/run-to-run.ts';
+import { regressedCase, type AbOutcome } from '../tests/support/shared/ab-outcome.ts';
 import type { RunInfoFile } from '../tests/support/shared/run-dir.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
 import { parseCli } from './cli.ts';
@@ -81,6 +82,12 @@ console.log(textTable([
   ['case | metric', 'A/A runs', 'head/base of each run', 'run-to-run (added to intervals)'],
   ...Object.entries(metrics).map(([key, m]) => [key, String(m.runs), m.ratios.map(pct).join(' '), `±${(Math.expm1(m.sd) * 100).toFixed(1)}%`]),
 ]));
+// The false-alarm rate, the gate's other half: A/A runs that flagged a regression as they were judged (with the noise
+// file of their day), and as each would be judged by this estimate made without it.
+const unmeasured = new Set<string>();
+const alarms = (rs: AbOutcome[][]) => rs.filter((outcomes) => outcomes.some(regressedCase)).length;
+console.log(`false alarms (A/A runs that flagged a regression): ${wilsonRate(alarms(runs), runs.length)} as judged then; ${wilsonRate(alarms(leaveOneOut(runs, unmeasured)), runs.length)} with this estimate, each run left out of it`);
+if (unmeasured.size) console.log(`  (judged with no run-to-run noise, fewer than ${MIN_AA_RUNS} other A/A runs having measured it: ${[...unmeasured].join('; ')})`);
 const sorted = [...new Set(dates)].sort();
 const noise: RunToRunNoise = {
   measured: `${runs.length} A/A runs (${used.join(', ')}) on a ${cpus().length}-CPU machine, ${sorted[0] ?? '?'}..${sorted.at(-1) ?? '?'}; npm run gate:noise`,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pairedVerdict } from '../support/budget/paired.ts';
-import { estimateRunToRun, loadRunToRun, noiseKey, rejudge } from '../support/budget/run-to-run.ts';
-import type { AbOutcome, AbVerdictRow, PairedVerdict } from '../support/shared/ab-outcome.ts';
+import { estimateRunToRun, leaveOneOut, loadRunToRun, noiseKey, rejudge, rejudgeOutcomes } from '../support/budget/run-to-run.ts';
+import { regressedCase, type AbOutcome, type AbVerdictRow, type PairedVerdict } from '../support/shared/ab-outcome.ts';
 
 // An A/A run here (aa-probe1, 2026-12-01: the same image on both sides, fixed rate 12/s), p50 ms of its 8 rounds
 // as [base, head]. Every round favoured one side; read with the sides swapped it is a false alarm.
@@ -103,6 +103,22 @@ describe('run-to-run noise of the A/B gate', () => {
     expect(rejudge(row(pairedVerdict(swapped, { direction: 'higher-is-worse', runToRunSd: TAU_FIXED_P50 })), 0).status).toBe('regression');
     const few = row(pairedVerdict(slower.slice(0, 4), { direction: 'higher-is-worse' }));
     expect(rejudge(few, 0.05)).toBe(few);
+  });
+
+  it('leave one out: an A/A run far off the others raises a false alarm against their noise, which its own share would hide', () => {
+    // Four quiet A/A runs (estimates within 1%) and one 12% off with a tight interval: a stack that settled badly.
+    const aa = [1.01, 0.99, 1.005, 0.995, 1.12].map((r) => [outcome('c', r, [r * 0.98, r * 1.02])]);
+    const inSample = estimateRunToRun(aa);
+    expect(inSample[noiseKey('c', 'latency p50')]!.sd).toBeGreaterThan(0.04);
+    expect(rejudgeOutcomes(aa[4]!, inSample)[0]!.verdicts[0]!.status).toBe('no regression');
+    const unmeasured = new Set<string>();
+    const left = leaveOneOut(aa, unmeasured);
+    expect(left.map((o) => regressedCase(o[0]!))).toEqual([false, false, false, false, true]);
+    expect(left[4]![0]!.verdicts[0]!.runToRunRuns).toBe(4);
+    expect(unmeasured.size).toBe(0);
+    // With three runs, each is left with two: too few to measure, so it is judged with none and named.
+    leaveOneOut(aa.slice(0, 3), unmeasured);
+    expect([...unmeasured]).toEqual([noiseKey('c', 'latency p50')]);
   });
 
   it('reads the noise file, and says what is wrong with a bad one', () => {

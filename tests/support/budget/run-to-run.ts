@@ -88,6 +88,29 @@ export function estimateRunToRun(runs: AbOutcome[][]): Record<string, RunToRunMe
   return out;
 }
 
+/**
+ * A run's outcomes judged again with the run-to-run noise `metrics` (a metric it lacks is judged with none, and named
+ * in `unmeasured` when given).
+ */
+export function rejudgeOutcomes(outcomes: AbOutcome[], metrics: Record<string, RunToRunMetric>, unmeasured?: Set<string>): AbOutcome[] {
+  return outcomes.map((c) => ({
+    ...c,
+    verdicts: c.verdicts.map((v) => {
+      const m = metrics[noiseKey(c.case, v.metric)];
+      if (!m) unmeasured?.add(noiseKey(c.case, v.metric));
+      return rejudge(v, m?.sd ?? 0, m?.runs);
+    }),
+  }));
+}
+
+/**
+ * Each A/A run judged with the noise all the others measure (leave one out): how a noise file made from these runs
+ * would do on a run it has not seen. A run judged with its own share of the estimate would flatter it.
+ */
+export function leaveOneOut(aa: AbOutcome[][], unmeasured?: Set<string>): AbOutcome[][] {
+  return aa.map((run, i) => rejudgeOutcomes(run, estimateRunToRun(aa.filter((_, j) => j !== i)), unmeasured));
+}
+
 export const DEFAULT_NOISE_FILE = 'baselines/gate-noise.json';
 
 /** Each gateway's own noise file: A/A runs of one gateway say nothing about another's spread. */

@@ -63,3 +63,13 @@ export interface AbOutcome {
   idleGatewayCpuPercent: { mean: number; max: number };
   wallSeconds: number;
 }
+
+/** A case whose rounds were too often generator-bound was not judged (AbOutcome.invalid). */
+export function judgedCase(c: AbOutcome): boolean {
+  return c.invalid.length === 0;
+}
+
+/** A judged case that flagged a regression: in any metric or in its error rate. */
+export function regressedCase(c: AbOutcome): boolean {
+  return judgedCase(c) && (c.errors.status === 'regression' || c.verdicts.some((v) => v.status === 'regression'));
+}
