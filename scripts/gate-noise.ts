@@ -64,7 +64,8 @@ for (const dir of dirs) {
   }
   runs.push(outcomes);
   kinds.add(kind);
-  used.push(basename(dir));
+  // bench:gate's runs are reports/bench-gate-<time>/run-NN-size-0: the parent names which benchmark.
+  used.push(basename(dirname(dir)) === 'reports' ? basename(dir) : `${basename(dirname(dir))}/${basename(dir)}`);
   if (results.run?.startedAt) dates.push(results.run.startedAt.slice(0, 10));
 }
 

@@ -13,7 +13,8 @@ const AA_PROBE1_P50: [number, number][] = [
   [137.855, 119.935], [86.271, 81.983], [86.975, 77.823], [95.423, 77.695],
 ];
 const swapped = AA_PROBE1_P50.map(([b, h]) => [h, b] as [number, number]);
-// tau of that metric as eight A/A runs here measured it (baselines/gate-noise.json, 2026-12-01).
+// tau of that metric as eight A/A runs here measured it (baselines/gate-noise.json of 2026-12-01 morning; nine fresh-stack
+// A/A runs of that afternoon gave 0.016).
 const TAU_FIXED_P50 = 0.076;
 
 // Three A/A-like runs (8 rounds each) and the run-to-run sd each was judged with (0: none).
