@@ -245,10 +245,8 @@ function summarize(rs: RunRecord[]): void {
   for (const name of cases) {
     const metrics = [...new Set(rs.flatMap((r) => r.outcomes.filter((c) => c.case === name).flatMap((c) => c.verdicts.map((v) => v.metric))))];
     for (const metric of metrics) {
-      rows.push([name, metric, ...sizes.map((s) => {
-        const vs = judgedOf(s, name).flatMap((c) => c.verdicts.filter((v) => v.metric === metric));
-        return wilsonRate(vs.filter((v) => v.status === 'regression').length, vs.length);
-      }), detectableText(sizes.flatMap((s) => judgedOf(s, name).flatMap((c) => c.verdicts.filter((v) => v.metric === metric))))]);
+      const bySize = sizes.map((s) => judgedOf(s, name).flatMap((c) => c.verdicts.filter((v) => v.metric === metric)));
+      rows.push([name, metric, ...bySize.map((vs) => wilsonRate(vs.filter((v) => v.status === 'regression').length, vs.length)), detectableText(bySize.flat())]);
     }
     rows.push([name, 'the case (any metric or its errors)', ...sizes.map((s) => {
       const cs = judgedOf(s, name);
@@ -259,7 +257,7 @@ function summarize(rs: RunRecord[]): void {
       return `${all.filter((c) => !judgedCase(c)).length}/${all.length}`;
     })]);
   }
-  rows.push(['the whole gate', 'a regression in any judged case', ...sizes.map((s) => wilsonRate(at(s).filter((r) => r.outcomes.some((c) => regressedCase(c))).length, at(s).length))]);
+  rows.push(['the whole gate', 'a regression in any judged case', ...sizes.map((s) => wilsonRate(at(s).filter((r) => r.outcomes.some(regressedCase)).length, at(s).length))]);
   rows.push(['the whole gate', 'runs with an INVALID case', ...sizes.map((s) => `${at(s).filter((r) => r.outcomes.some((c) => !judgedCase(c))).length}/${at(s).length}`)]);
   rows.push(['(the size really added)', 'extra ms / base CPU per call, median of runs', ...sizes.map((s) => {
     const e = rs.filter((r) => r.size === s && r.effective !== undefined).map((r) => r.effective!);
@@ -276,7 +274,6 @@ function summarize(rs: RunRecord[]): void {
   console.log(`[bench:gate] rounds discarded and run again (generator-bound): ${discarded} in ${rs.length} runs`);
 }
 
-
 /** What the verdicts said they could detect (each a change that run would have flagged 80% of the time). */
 function detectableText(vs: AbVerdictRow[]): string {
   const d = vs.map((v) => v.detectable).filter(Number.isFinite);
@@ -285,5 +282,3 @@ function detectableText(vs: AbVerdictRow[]): string {
   const text = (x: number) => worseLimitText(vs[0]!.direction, x).slice(3);
   return `${text(median(d))} (${text(Math.min(...d))}..${text(Math.max(...d))})`;
 }
-
-

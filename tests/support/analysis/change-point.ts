@@ -16,7 +16,6 @@ export interface ChangePoint {
   p: number;
 }
 
-
 /** Median absolute deviation, scaled to a standard deviation for normal data. */
 export function mad(xs: number[]): number {
   const m = median(xs);

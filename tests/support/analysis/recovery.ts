@@ -27,7 +27,6 @@ export interface Recovery {
   droppedDuringSpike: number;
 }
 
-
 /**
  * Recovery after a spike, read off the per-second series: the calm p95 before it sets the bar, and the
  * recovery time is how long after the spike ends the series stays healthy (p95 under the bar, no errors,

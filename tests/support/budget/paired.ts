@@ -45,7 +45,6 @@ export function signedRankCritical(n: number, confidence: number): { k: number; 
   return { k, achieved: 1 - (2 * cumulative) / total };
 }
 
-
 /** Hodges-Lehmann estimate and exact signed-rank interval of the shift of `d` (log ratios). */
 export function shiftInterval(d: number[], confidence = 0.95): { estimate: number; lo: number; hi: number; achieved: number } | undefined {
   const n = d.length;
@@ -151,5 +150,3 @@ export function normalCdf(x: number): number {
   const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(x * x) / 2);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
-
-

@@ -5,7 +5,7 @@
 // variance tau^2 is added to every verdict's interval.
 import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import type { AbOutcome, AbVerdictRow } from '../shared/ab-outcome.ts';
+import { judgedCase, type AbOutcome, type AbVerdictRow } from '../shared/ab-outcome.ts';
 import { judgeShift, twoSidedZ, type ShiftInterval } from './paired.ts';
 
 /** Log-scale standard deviation of a metric's head/base between runs, beyond the spread within each run. */
@@ -66,7 +66,7 @@ export function estimateRunToRun(runs: AbOutcome[][]): Record<string, RunToRunMe
   const byKey = new Map<string, { log: number; se2: number; ratio: number }[]>();
   for (const outcomes of runs) {
     for (const o of outcomes) {
-      if (o.invalid.length) continue;
+      if (!judgedCase(o)) continue;
       for (const v of o.verdicts) {
         if (!(v.ratio > 0) || !(v.ci[0] > 0) || !(v.achievedConfidence > 0)) continue;
         const key = noiseKey(o.case, v.metric);

@@ -1,5 +1,6 @@
 import { VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
 import { textTable } from '../shared/text-table.ts';
+import { judgedCase, regressedCase } from '../shared/ab-outcome.ts';
 import type { RunReport } from './run-report.ts';
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);
@@ -56,8 +57,8 @@ export function toMarkdown(report: RunReport): string {
 function gateSection(report: RunReport): string[] {
   const outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
   if (outcomes.length === 0) return [];
-  const regressed = outcomes.filter((o) => o.verdicts.some((v) => v.status === 'regression') || o.errors.status === 'regression');
-  const invalid = outcomes.filter((o) => o.invalid.length > 0);
+  const regressed = outcomes.filter(regressedCase);
+  const invalid = outcomes.filter((o) => !judgedCase(o));
   const verdict = invalid.length ? `⚠️ ${invalid.length} case(s) INVALID (the load generator, not the gateway, set the pace)` : regressed.length ? `❌ regression in ${regressed.length} of ${outcomes.length} case(s)` : `✅ no regression in ${outcomes.length} case(s)`;
   const d = report.run.ab;
   const lines = [`### Regression gate: ${verdict}`, ''];
