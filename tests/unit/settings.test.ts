@@ -63,4 +63,15 @@ describe('settings: the catalogue, the code and README agree', () => {
     expect(() => stackOptionsFromEnv({ PERF_BASELINE: 'jugde' })).toThrow(/PERF_BASELINE="jugde" must be one of judge, record, add/);
     expect(checkSettings({ PERF_STACK: 'containers', PERF_GATEWAY_WORKERS: '2', PERF_AB_HEAD_EXTRA_CPU_MS: '2.5' })).toEqual({ errors: [], warnings: [] });
   });
+
+  it('a deliberately slowed gateway is never recorded as a baseline, and needs containers', () => {
+    expect(stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_BASELINE: 'judge' }).gatewayExtraCpuMs).toBe(20);
+    expect(stackOptionsFromEnv({}).gatewayExtraCpuMs).toBeUndefined();
+    expect(stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '0' }).gatewayExtraCpuMs).toBeUndefined();
+    for (const mode of ['record', 'add']) {
+      expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_BASELINE: mode })).toThrow(new RegExp(`PERF_BASELINE=${mode} would keep that run as a baseline`));
+    }
+    expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_STACK: 'local' })).toThrow(/needs the containers stack/);
+    expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '-3' })).toThrow(/PERF_GATEWAY_EXTRA_CPU_MS="-3"/);
+  });
 });

@@ -96,6 +96,9 @@ export interface ScaleOut {
   gatewayEnv: Record<string, string>;
   gatewayArgs?: string[];
   gatewayFiles: { content: string; target: string; mode: number }[];
+  /** Directories copied into it and bind mounts (the extra-cost wrapper and its knob, when the gateway is slowed). */
+  gatewayDirs?: { source: string; target: string }[];
+  gatewayMounts?: { source: string; target: string; mode: 'ro' }[];
   gatewayTmpfs?: Record<string, string>;
   gatewayPort: number;
   /** Answers 200 once an instance serves; without one, an instance is ready when it listens. */

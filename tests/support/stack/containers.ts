@@ -147,7 +147,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       ...(postgres ? { postgres: { connectionString: postgres.getConnectionUri(), containerId: postgres.getId() } } : {}),
       ...(redis ? { redis: { url: redis.getConnectionUrl(), containerId: redis.getId() } } : {}),
       scaleOut: {
-        network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv: prepared.env, gatewayArgs: prepared.args, gatewayFiles: files,
+        network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv: prepared.env, gatewayArgs: prepared.args, gatewayFiles: files, gatewayDirs: extra.copy, gatewayMounts: extra.mounts,
         gatewayTmpfs: adapter.image.tmpfs, gatewayPort: port, readyPath: endpoints.readyUrl ? new URL(endpoints.readyUrl).pathname : undefined, labels, bindHost: host,
       },
       images: Object.fromEntries(images.map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),

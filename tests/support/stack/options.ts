@@ -14,6 +14,8 @@ export interface StackOptions {
   extraLoadServers: number;
   /** Extra gateway environment (PERF_GATEWAY_ENV="KEY=value,KEY2=value2"), applied last. */
   gatewayEnv: Record<string, string>;
+  /** A known extra CPU cost per MCP request in the gateway (PERF_GATEWAY_EXTRA_CPU_MS): a slowed gateway, to see a baseline fail. */
+  gatewayExtraCpuMs?: number;
 }
 
 export function parseEnvList(raw: string | undefined, what: string): Record<string, string> {
@@ -43,6 +45,13 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
   const gateway = adapterFor(env.PERF_GATEWAY || DEFAULT_GATEWAY).kind;
   // Every other variable too, once, before anything starts: a bad value fails here, a misspelt name is reported.
   assertSettings(env);
+  const extra = Number(env.PERF_GATEWAY_EXTRA_CPU_MS || 0);
+  if (extra > 0 && (env.PERF_BASELINE === 'record' || env.PERF_BASELINE === 'add')) {
+    throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS=${env.PERF_GATEWAY_EXTRA_CPU_MS} slows the gateway on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
+  }
+  if (extra > 0 && provider !== 'containers' && provider !== 'auto') {
+    throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS needs the containers stack (its wrapper is copied into the gateway's container), not PERF_STACK=${provider}`);
+  }
   return {
     provider,
     gateway,
@@ -50,5 +59,6 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     startupTimeoutMs: int('PERF_STARTUP_TIMEOUT_S', 240, 10) * 1000,
     extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),
     gatewayEnv: parseEnvList(env.PERF_GATEWAY_ENV, 'PERF_GATEWAY_ENV'),
+    ...(extra > 0 ? { gatewayExtraCpuMs: extra } : {}),
   };
 }

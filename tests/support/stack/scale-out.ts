@@ -44,7 +44,8 @@ export async function startExtraGateway(s: ScaleOut, index: number, timeoutMs = 
   let c: StartedTestContainer | undefined;
   try {
     let container = new GenericContainer(s.gatewayImage).withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels)
-      .withCopyContentToContainer(s.gatewayFiles);
+      .withCopyContentToContainer(s.gatewayFiles)
+      .withCopyDirectoriesToContainer(s.gatewayDirs ?? []).withBindMounts(s.gatewayMounts ?? []);
     if (s.gatewayArgs) container = container.withCommand(s.gatewayArgs);
     c = await asGatewayContainer(container, { env: s.gatewayEnv, port: s.gatewayPort, tmpfs: s.gatewayTmpfs, host: s.bindHost, log, startupTimeoutMs: timeoutMs })
       .start();

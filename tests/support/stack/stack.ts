@@ -38,9 +38,14 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
   if (runtime.ok && runtime.client) {
     const why = opts.provider === 'auto' ? `auto: a container runtime answered (${runtime.detail})` : `PERF_STACK=containers (${runtime.detail})`;
     log(`[mcp-perf] stack: containers. ${why}. Starting ${pieces}...`);
+    if (opts.gatewayExtraCpuMs) {
+      log(`[mcp-perf] THE GATEWAY IS SLOWED ON PURPOSE: +${opts.gatewayExtraCpuMs} ms of CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)`);
+      return startContainersStack(runtime.client, opts, `${why}; gateway slowed on purpose by ${opts.gatewayExtraCpuMs} ms CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)`, { extraCost: { ms: opts.gatewayExtraCpuMs } });
+    }
     return startContainersStack(runtime.client, opts, why);
   }
   if (opts.provider === 'containers') throw new Error(`PERF_STACK=containers needs a container runtime, but ${runtime.detail}`);
+  if (opts.gatewayExtraCpuMs) throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS needs the containers stack, but ${runtime.detail}`);
   const local = findLocalTools(opts.gateway);
   if (local.missing.length === 0) {
     const why = `auto: ${runtime.detail}; the local tools are all here, so local processes`;
@@ -61,6 +66,7 @@ export async function startAbStacks(opts: StackOptions, ab: AbConfig, log: (line
   if (opts.provider !== 'auto' && opts.provider !== 'containers') {
     throw new Error(`A/B mode (PERF_AB_BASE / PERF_AB_HEAD) starts both gateways from images, so it needs PERF_STACK=containers (or auto); PERF_STACK is ${opts.provider}`);
   }
+  if (opts.gatewayExtraCpuMs) throw new Error('PERF_GATEWAY_EXTRA_CPU_MS slows the single stack; in A/B mode give each side its own with PERF_AB_BASE_EXTRA_CPU_MS / PERF_AB_HEAD_EXTRA_CPU_MS');
   const runtime = await probeRuntime();
   for (const a of runtime.adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
   if (!runtime.ok || !runtime.client) throw new Error(`A/B mode needs a container runtime: ${runtime.detail}`);
