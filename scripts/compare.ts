@@ -1,15 +1,26 @@
 // Compares two runs of the perf suite (their results.json), scenario by scenario, with the same method
 // as toMatchBaseline: the first run is the baseline (one run: its spread between runs is unknown, so the band is wide).
 //   npm run compare -- reports/<before>/results.json reports/<after>/results.json [--min-tolerance 0.1] [--z 3]
+//   npm run compare -- --bands [baselines/smoke]   what each committed baseline could catch: its runs and bands
 // Exit status: 0 no regression, 1 a regression, 2 bad input.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { baselineBands } from '../tests/support/budget/bands.ts';
 import { compareWithBaseline, currentEnvironment, toBaseline } from '../tests/support/budget/baseline.ts';
 import { formatChecks } from '../tests/support/budget/slo.ts';
 import type { RunResult } from '../tests/support/engine/result.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' } } });
+if (o.bands) {
+  const dir = positionals[0] ?? `baselines/${process.env.PERF_PROFILE ?? 'smoke'}`;
+  if (!existsSync(dir)) {
+    console.error(`npm run compare -- --bands: ${dir} does not exist (name a directory of baselines, e.g. baselines/smoke)`);
+    process.exit(2);
+  }
+  console.log(baselineBands(dir));
+  process.exit(0);
+}
 const load = (path: string | undefined): RunReport => {
   if (!path || !existsSync(path)) {
     console.error(`usage: npm run compare -- BEFORE/results.json AFTER/results.json (${path ? `${path} does not exist` : 'two files are needed'})`);

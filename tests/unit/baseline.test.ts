@@ -98,6 +98,24 @@ describe('baselines', () => {
     expect(compareWithBaseline(plus20, moving, 4).rows.find((r) => r.metric === 'latency p50')!.target).toMatch(/\+35\.8%: 3 x spread 10\.2% of 5 runs/);
   });
 
+  it('npm run compare -- --bands prints the band each baseline holds, the same one a comparison applies', async () => {
+    const { baselineBands } = await import('../support/budget/bands.ts');
+    const { toFigureBaseline } = await import('../support/budget/figure-baseline.ts');
+    const bandsDir = mkdtempSync(join(tmpdir(), 'mcp-perf-bands-'));
+    const moving = baseOf(result(30, 45, 55), result(36, 54, 66), result(24, 36, 44), result(32, 48, 58.7), result(28, 42, 51.3));
+    writeFileSync(join(bandsDir, 'moving.json'), JSON.stringify({ ...moving, case: 'moving case' }));
+    writeFileSync(join(bandsDir, 'one.json'), JSON.stringify({ ...toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment()), case: 'one run' }));
+    const knee = { name: 'knee', unit: 'req/s', better: 'higher' } as const;
+    writeFileSync(join(bandsDir, 'figure-knee.json'), JSON.stringify(toFigureBaseline(40, knee, 'smoke', currentEnvironment())));
+    const out = baselineBands(bandsDir);
+    const row = out.split('\n').find((l) => l.startsWith('moving case'))!;
+    expect(row).toMatch(/5\s+measured\s+30\s+\+36% \(3 x spread 10\.2% of 5 runs\)/);
+    expect(row).toMatch(/55\s+not judged \(too few samples beyond it\)/);
+    expect(compareWithBaseline(result(30 * 1.36, 45, 55), moving, 4).rows[0]!.target).toMatch(/detectable \+36%/);
+    expect(out.split('\n').find((l) => l.startsWith('one run'))).toMatch(/1\s+unknown\s+30\s+\+50% \(spread unknown, 1 of 5 runs recorded\)/);
+    expect(out).toMatch(/knee\s+1\s+40 req\/s\s+>= 26\.667 req\/s .*detectable -33%/);
+  });
+
   it('toMatchBaseline reports a regression without failing, and fails on it with PERF_BASELINE=judge', async () => {
     await import('../support/budget/matchers.ts');
     const base = baseOf(result(30, 45, 55), result(30.5, 45.5, 55.5), result(29.5, 44.5, 54.5), result(30.2, 45.2, 55.2), result(29.8, 44.8, 54.8));

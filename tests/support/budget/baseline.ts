@@ -214,6 +214,35 @@ export interface Comparison {
   rows: SloCheck[];
 }
 
+/** The share of a run's samples beyond each percentile (MIN_TAIL of them are needed to judge it). */
+export const SHARE_BEYOND = { p50: 0.5, p95: 0.05, p99: 0.01 } as const;
+
+/** compareWithBaseline's defaults (CompareOptions). */
+export const BAND_DEFAULTS = { minTolerance: 0.1, z: 3, zBetween: 3, unknownSpread: 0.5 } as const;
+
+/**
+ * How far one percentile may rise over its baseline: max(minTolerance, within, e^(zBetween x spread) - 1) of it, or
+ * the noise floor in ms when that is more; `why` names the term that set it. `within` is the run's own share (0 to
+ * see the band a baseline holds before any run).
+ */
+export function percentileBand(base: Pick<Baseline, 'metrics' | 'runs'>, key: 'p50' | 'p95' | 'p99', o: {
+  within: number; floorMs: number; minTolerance: number; zBetween: number; unknownSpread: number; z: number;
+}): { allowed: number; why: string; detectable: string } {
+  const spread = spreadOf(base);
+  const expected = base.metrics[key];
+  const between = spread ? Math.expm1(o.zBetween * spread[key]) : o.unknownSpread;
+  const tolerance = Math.max(o.minTolerance, o.within, between);
+  // Near the machine's own timing noise a relative band is too narrow: a rise smaller than the
+  // calibration's round trip (this machine's fastest MCP call, this run) is not judged a regression.
+  const allowed = Math.max(expected * (1 + tolerance), expected + o.floorMs);
+  const byFloor = expected + o.floorMs > expected * (1 + tolerance);
+  const why = byFloor ? `+${o.floorMs.toFixed(2)} ms noise floor`
+    : tolerance === between && spread ? `+${(tolerance * 100).toFixed(1)}%: ${o.zBetween} x spread ${(spread[key] * 100).toFixed(1)}% of ${base.runs.length} runs`
+      : tolerance === between ? `+${(tolerance * 100).toFixed(1)}%: spread unknown, ${base.runs?.length ?? 1} of ${MIN_SPREAD_RUNS} runs recorded`
+        : tolerance === o.within ? `+${(tolerance * 100).toFixed(1)}%: ${o.z} x SE within the runs${spread ? ', beyond the recorded runs\' own' : ''}` : `+${(tolerance * 100).toFixed(1)}%: the smallest band`;
+  return { allowed, why, detectable: `+${((allowed / expected - 1) * 100).toFixed(0)}%` };
+}
+
 /**
  * Compares a run with its baseline's median run. A rise fails only when it exceeds the noise floor, z standard errors
  * within the runs (with the spread measured: only this run's noise beyond the recorded runs') and zBetween robust
@@ -222,22 +251,21 @@ export interface Comparison {
  * short calibration could hide a regression of up to 2x (it did, before).
  */
 export function compareWithBaseline(result: RunResult, base: Baseline, calibrationP50: number | null, o: CompareOptions = {}): Comparison {
-  const minTolerance = o.minTolerance ?? 0.1;
-  const z = o.z ?? 3;
-  const zBetween = o.zBetween ?? 3;
-  const unknownSpread = o.unknownSpreadTolerance ?? 0.5;
+  const minTolerance = o.minTolerance ?? BAND_DEFAULTS.minTolerance;
+  const z = o.z ?? BAND_DEFAULTS.z;
+  const zBetween = o.zBetween ?? BAND_DEFAULTS.zBetween;
+  const unknownSpread = o.unknownSpreadTolerance ?? BAND_DEFAULTS.unknownSpread;
   const floorMs = o.noiseFloorMs ?? calibrationP50 ?? 0;
   const slack = o.errorRateSlack ?? 0.005;
   const calibrationRatio = calibrationP50 && base.calibrationP50 ? round3(calibrationP50 / base.calibrationP50) : null;
   const spread = spreadOf(base);
   const noise = seriesNoise(result);
   const rows: SloCheck[] = [];
-  const beyond = { p50: 0.5, p95: 0.05, p99: 0.01 } as const;
   for (const key of ['p50', 'p95', 'p99'] as const) {
     const expected = base.metrics[key];
     const measured = result.latency[key];
     // A percentile with fewer than MIN_TAIL samples beyond it moves with one stall: report it, do not judge it.
-    const tail = Math.floor(result.latency.count * beyond[key]);
+    const tail = Math.floor(result.latency.count * SHARE_BEYOND[key]);
     if (tail < MIN_TAIL) {
       rows.push({
         metric: `latency ${key}`, target: `not judged: ${tail} sample(s) beyond it, ${MIN_TAIL} needed (run longer)`,
@@ -250,20 +278,11 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
     const within = spread
       ? z * Math.sqrt(Math.max(0, noise[key] ** 2 - median(base.runs.map((r) => r.noise?.[key] ?? 0)) ** 2))
       : z * Math.sqrt(noise[key] ** 2 + (base.noise?.[key] ?? 0) ** 2);
-    const between = spread ? Math.expm1(zBetween * spread[key]) : unknownSpread;
-    const tolerance = Math.max(minTolerance, within, between);
-    // Near the machine's own timing noise a relative band is too narrow: a rise smaller than the
-    // calibration's round trip (this machine's fastest MCP call, this run) is not judged a regression.
-    const allowed = Math.max(expected * (1 + tolerance), expected + floorMs);
+    const { allowed, why, detectable } = percentileBand(base, key, { within, floorMs, minTolerance, zBetween, unknownSpread, z });
     const change = expected > 0 ? measured / expected - 1 : 0;
-    const byFloor = expected + floorMs > expected * (1 + tolerance);
-    const why = byFloor ? `+${floorMs.toFixed(2)} ms noise floor`
-      : tolerance === between && spread ? `+${(tolerance * 100).toFixed(1)}%: ${zBetween} x spread ${(spread[key] * 100).toFixed(1)}% of ${base.runs.length} runs`
-        : tolerance === between ? `+${(tolerance * 100).toFixed(1)}%: spread unknown, ${base.runs?.length ?? 1} of ${MIN_SPREAD_RUNS} runs recorded`
-          : tolerance === within ? `+${(tolerance * 100).toFixed(1)}%: ${z} x SE within the runs${spread ? ', beyond the recorded runs\' own' : ''}` : `+${(tolerance * 100).toFixed(1)}%: the smallest band`;
     rows.push({
       metric: `latency ${key}`,
-      target: `<= ${allowed.toFixed(2)} ms (baseline ${base.metrics[key]} ms ${why}; detectable +${((allowed / expected - 1) * 100).toFixed(0)}%)`,
+      target: `<= ${allowed.toFixed(2)} ms (baseline ${base.metrics[key]} ms ${why}; detectable ${detectable})`,
       measured: `${measured} ms (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`,
       margin: `${(allowed - measured).toFixed(2)} ms`,
       pass: measured <= allowed,

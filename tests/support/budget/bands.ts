@@ -1,0 +1,33 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BAND_DEFAULTS, MIN_TAIL, SHARE_BEYOND, percentileBand, readBaselineFile, spreadOf, type Baseline } from './baseline.ts';
+import { compareFigure, type FigureBaseline } from './figure-baseline.ts';
+import { textTable } from '../shared/text-table.ts';
+
+/**
+ * What each baseline in `dir` could catch before any run: its runs and, per percentile, the band a run of the same
+ * size would get (the run's own noise beyond the recorded runs' taken as none, the noise floor as the baseline's
+ * calibration) and the figures' bands. Default comparison options, as toMatchBaseline uses them.
+ */
+export function baselineBands(dir: string): string {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'gate-noise.json').sort();
+  const cases: string[][] = [['case', 'runs', 'spread', 'p50 ms', 'p50 may rise', 'p95 ms', 'p95 may rise', 'p99 ms', 'p99 may rise']];
+  const figures: string[][] = [['figure', 'runs', 'median', 'band']];
+  for (const f of files) {
+    const parsed = readBaselineFile<Baseline | FigureBaseline>(join(dir, f), () => [])!;
+    if ('kind' in parsed && parsed.kind === 'figure') {
+      const target = compareFigure(parsed.median, parsed).row.target;
+      figures.push([parsed.figure, String(parsed.runs.length), `${parsed.median} ${parsed.unit}`, target]);
+      continue;
+    }
+    const base = parsed as Baseline;
+    const cell = (key: 'p50' | 'p95' | 'p99') => {
+      if (Math.floor(base.metrics.completed * SHARE_BEYOND[key]) < MIN_TAIL) return 'not judged (too few samples beyond it)';
+      const band = percentileBand(base, key, { ...BAND_DEFAULTS, within: 0, floorMs: base.calibrationP50 ?? 0 });
+      return `${band.detectable} (${band.why.replace(/^\+[\d.]+%: /, '')})`;
+    };
+    cases.push([base.case, String(base.runs.length), spreadOf(base) ? 'measured' : 'unknown',
+      String(base.metrics.p50), cell('p50'), String(base.metrics.p95), cell('p95'), String(base.metrics.p99), cell('p99')]);
+  }
+  return `${textTable(cases)}\n\n${figures.length > 1 ? textTable(figures) : 'no figure baselines'}`;
+}
