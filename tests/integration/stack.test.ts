@@ -16,9 +16,13 @@ import type { StackInfo } from '../support/shared/stack-info.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const runtime = await probeRuntime();
 
-async function labelledContainers(): Promise<number> {
-  const dockerode = (runtime.client!.container as unknown as { dockerode: { listContainers(o: object): Promise<unknown[]> } }).dockerode;
-  return (await dockerode.listContainers({ all: true, filters: JSON.stringify({ label: ['mcp-perf.run'] }) })).length;
+/** The suite's containers and networks, and any network Testcontainers made (an interrupted run's used to stay). */
+async function leftovers(): Promise<number> {
+  const dockerode = (runtime.client!.container as unknown as { dockerode: { listContainers(o: object): Promise<unknown[]>; listNetworks(o: object): Promise<unknown[]> } }).dockerode;
+  const ours = JSON.stringify({ label: ['mcp-perf.run'] });
+  const [containers, networks, testcontainers] = await Promise.all([dockerode.listContainers({ all: true, filters: ours }),
+    dockerode.listNetworks({ filters: ours }), dockerode.listNetworks({ filters: JSON.stringify({ label: ['org.testcontainers=true'] }) })]);
+  return containers.length + networks.length + testcontainers.length;
 }
 
 /** Whether a TCP connection to address:port opens, is refused, or neither within 3 s. */
@@ -90,7 +94,7 @@ function run(args: string[], env: Record<string, string> = {}, opts: { timeoutMs
 describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${runtime.detail})`}`, () => {
   let before = 0;
   beforeEach(async () => {
-    before = await labelledContainers();
+    before = await leftovers();
   });
 
   it('starts, answers and is removed again (npm run stack)', async () => {
@@ -101,7 +105,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     expect(info.gateway.tools['fast_time/get_system_time']).toBe('fast-time-get-system-time');
     expect(Object.keys(info.gateway.tools)).toHaveLength(9);
     expect(info.direct.map((d: { name: string }) => d.name)).toEqual(['perf_load', 'fast_time']);
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('PERF_GATEWAY=litellm: LiteLLM in front of the same MCP servers, a tool called over its standard MCP endpoint, all removed after', async () => {
@@ -136,7 +140,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
       expect(wrongNames.code).toBe(1);
       expect(wrongNames.output).toMatch(/lists 9 tools \(.*\) but none of nosuch: put our MCP servers .* or name yours in PERF_GATEWAY_UPSTREAMS/);
     }, { PERF_GATEWAY: 'litellm' });
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('publishes every port on 127.0.0.1 only: connections to the machine\'s other addresses are refused', async () => {
@@ -152,7 +156,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
         for (const address of others) expect(await dial(address, port), `${address}:${port}`).toBe('refused');
       }
     });
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('runs ContextForge\'s own entrypoint with what a fair measurement needs: no worker recycling, shared metrics, no health check', async () => {
@@ -174,7 +178,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
       const metrics = await fetch(gw.metricsUrl!, { headers: { authorization: `Bearer ${gw.token}` }, signal: AbortSignal.timeout(10_000) });
       expect(metrics.status).toBe(200);
     });
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('a gateway that dies is reported as dead, with how it ended and its last log lines', async () => {
@@ -187,28 +191,28 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
       expect(state?.logTail).toMatch(/\S/);
       expect(await gatewayDeathNote(held.gateway!)).toMatch(/THE GATEWAY ITSELF DIED: it exited with code 137[\s\S]*last lines of its log/);
     });
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('removes every container after a perf run that fails on purpose', async () => {
     const exit = await run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'tests/integration/fixtures/vitest.fails.config.ts'], { PERF_STACK: 'containers' });
     expect(exit.output).toContain('failing on purpose');
     expect(exit.code).not.toBe(0);
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
-  it('removes every container on Ctrl-C', async () => {
+  it('removes every container and network on Ctrl-C', async () => {
     const exit = await run(['scripts/stack.ts', '--hold'], { PERF_STACK: 'containers' }, { interruptWhen: /stack is up/ });
     expect(exit.output).toMatch(/stack is up/);
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
-  it('removes every container on Ctrl-C in the middle of a perf run (Vitest exits at once; the watchdog cleans up)', async () => {
+  it('removes every container and network on Ctrl-C in the middle of a perf run (Vitest exits at once; the watchdog cleans up)', async () => {
     const exit = await run(['node_modules/vitest/vitest.mjs', 'run', '--config', 'vitest.perf.config.ts', 'tests/perf/baseline.perf.ts'], { PERF_STACK: 'containers' }, { interruptWhen: /t=5s/ });
     expect(exit.output).toMatch(/t=5s/);
     const deadline = Date.now() + 60_000;
-    while ((await labelledContainers()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    expect(await labelledContainers()).toBe(before);
+    while ((await leftovers()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('a gateway that exits at start-up fails fast, with the tail of its log, and leaves nothing behind', async () => {
@@ -218,7 +222,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     expect(exit.output).toMatch(/did not start: [\s\S]*last lines of its log/);
     expect(exit.output).toMatch(/jwt_secret_key|JWT_SECRET_KEY/i);
     expect(exit.ms).toBeLessThan(120_000);
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('a database the gateway cannot reach fails within the start-up bound, saying so, and leaves nothing behind', async () => {
@@ -230,26 +234,26 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     expect(exit.output).toMatch(/the stack did not start/);
     expect(exit.output).toMatch(/database no-such-db:5432\/mcpgateway, redis redis:6379\/0/);
     expect(exit.ms).toBeLessThan(150_000);
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 300_000);
 
   it('PERF_STACK=external uses a gateway that is already running, starting nothing', async () => {
     await withHeldStack(async (held) => {
-      const running = await labelledContainers();
+      const running = await leftovers();
       const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: held.gateway!.baseUrl, PERF_GATEWAY_TOKEN: held.gateway!.token });
       expect(exit.code, exit.output.slice(-2000)).toBe(0);
       const info = JSON.parse(exit.output.slice(exit.output.indexOf('{\n'), exit.output.lastIndexOf('}') + 1));
       expect(info.provider).toBe('external');
       expect(info.gateway.virtualServer.id).toBe(held.gateway!.virtualServer!.id);
       expect(info.gateway.tools['fast_time/get_system_time']).toBe('fast-time-get-system-time');
-      expect(await labelledContainers()).toBe(running);
+      expect(await leftovers()).toBe(running);
       const noUrl = await run(['scripts/stack.ts'], { PERF_STACK: 'external', PERF_GATEWAY_URL: '' });
       expect(noUrl.code).toBe(1);
       expect(noUrl.output).toMatch(/PERF_STACK=external needs PERF_GATEWAY_MCP_URL \(any MCP gateway\), or PERF_GATEWAY_URL/);
     });
     const deadline = Date.now() + 60_000;
-    while ((await labelledContainers()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    expect(await labelledContainers()).toBe(before);
+    while ((await leftovers()) !== before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    expect(await leftovers()).toBe(before);
   }, 400_000);
 
   it('an image that is not there is named, with what to run', async () => {
@@ -257,7 +261,7 @@ describe.skipIf(!runtime.ok)(`containers stack${runtime.ok ? '' : ` (skipped: ${
     expect(exit.code).toBe(1);
     expect(exit.output).toMatch(/no gateway image is available: local\/no-such-gateway:0 is not present/);
     expect(exit.output).toMatch(/npm run images/);
-    expect(await labelledContainers()).toBe(before);
+    expect(await leftovers()).toBe(before);
   }, 120_000);
 });
 

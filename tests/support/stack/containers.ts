@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
-import { GenericContainer, Network, Wait, type ContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, StartedNetwork, Wait, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { adapterFor } from '../gateway/adapters.ts';
 import type { GatewayDependencies } from '../gateway/adapter.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
@@ -33,6 +33,15 @@ export async function sweepRun(client: ContainerRuntimeClient, runId: string): P
   await Promise.all(networks.map((n) => dockerode.getNetwork(n.Id).remove().catch((e: Error) => void failures.push(`network ${n.Name}: ${e.message}`))));
   if (failures.length) throw new Error(`could not remove what run ${runId} started: ${failures.join('; ')}. Remove them with: docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${runId})`);
   return containers.length + networks.length;
+}
+
+/**
+ * The stack's network, labelled with the run like its containers, so that the sweep and the watchdog remove it too
+ * (Testcontainers' Network takes no labels: its networks outlived every interrupted run).
+ */
+async function startRunNetwork(client: ContainerRuntimeClient, runId: string, labels: Record<string, string>): Promise<StartedNetwork> {
+  const name = `mcp-perf-${runId}`;
+  return new StartedNetwork(client, name, await client.network.create({ Name: name, CheckDuplicate: true, Driver: 'bridge', Labels: labels }));
 }
 
 /**
@@ -73,7 +82,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       resolveImage(client, adapter.image.role, undefined, variant.image), resolveImage(client, 'servers'),
       adapter.needs.postgres ? resolveImage(client, 'postgres') : undefined, adapter.needs.redis ? resolveImage(client, 'redis') : undefined,
     ]);
-    const network: StartedNetwork = await new Network().start();
+    const network = await startRunNetwork(client, runId, labels);
     stops.push(() => network.stop());
     const specs = upstreamSpecs(opts.extraLoadServers);
     const pgPassword = randomBytes(16).toString('hex');
