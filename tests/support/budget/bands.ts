@@ -24,7 +24,7 @@ export function baselineBands(dir: string): string {
     const cell = (key: 'p50' | 'p95' | 'p99') => {
       if (Math.floor(base.metrics.completed * SHARE_BEYOND[key]) < MIN_TAIL) return 'not judged (too few samples beyond it)';
       const band = percentileBand(base, key, { ...BAND_DEFAULTS, within: 0, floorMs: base.calibrationP50 ?? 0 });
-      return `${band.detectable} (${band.why.replace(/^\+[\d.]+%: /, '')})`;
+      return `${band.detectable} (${band.reason})`;
     };
     cases.push([base.case, String(base.runs.length), spreadOf(base) ? 'measured' : 'unknown',
       String(base.metrics.p50), cell('p50'), String(base.metrics.p95), cell('p95'), String(base.metrics.p99), cell('p99')]);

@@ -222,12 +222,12 @@ export const BAND_DEFAULTS = { minTolerance: 0.1, z: 3, zBetween: 3, unknownSpre
 
 /**
  * How far one percentile may rise over its baseline: max(minTolerance, within, e^(zBetween x spread) - 1) of it, or
- * the noise floor in ms when that is more; `why` names the term that set it. `within` is the run's own share (0 to
+ * the noise floor in ms when that is more; `reason` names the term that set it, `why` adds the band to it. `within` is the run's own share (0 to
  * see the band a baseline holds before any run).
  */
 export function percentileBand(base: Pick<Baseline, 'metrics' | 'runs'>, key: 'p50' | 'p95' | 'p99', o: {
   within: number; floorMs: number; minTolerance: number; zBetween: number; unknownSpread: number; z: number;
-}): { allowed: number; why: string; detectable: string } {
+}): { allowed: number; why: string; reason: string; detectable: string } {
   const spread = spreadOf(base);
   const expected = base.metrics[key];
   const between = spread ? Math.expm1(o.zBetween * spread[key]) : o.unknownSpread;
@@ -236,11 +236,12 @@ export function percentileBand(base: Pick<Baseline, 'metrics' | 'runs'>, key: 'p
   // calibration's round trip (this machine's fastest MCP call, this run) is not judged a regression.
   const allowed = Math.max(expected * (1 + tolerance), expected + o.floorMs);
   const byFloor = expected + o.floorMs > expected * (1 + tolerance);
-  const why = byFloor ? `+${o.floorMs.toFixed(2)} ms noise floor`
-    : tolerance === between && spread ? `+${(tolerance * 100).toFixed(1)}%: ${o.zBetween} x spread ${(spread[key] * 100).toFixed(1)}% of ${base.runs.length} runs`
-      : tolerance === between ? `+${(tolerance * 100).toFixed(1)}%: spread unknown, ${base.runs?.length ?? 1} of ${MIN_SPREAD_RUNS} runs recorded`
-        : tolerance === o.within ? `+${(tolerance * 100).toFixed(1)}%: ${o.z} x SE within the runs${spread ? ', beyond the recorded runs\' own' : ''}` : `+${(tolerance * 100).toFixed(1)}%: the smallest band`;
-  return { allowed, why, detectable: `+${((allowed / expected - 1) * 100).toFixed(0)}%` };
+  const reason = byFloor ? `+${o.floorMs.toFixed(2)} ms noise floor`
+    : tolerance === between && spread ? `${o.zBetween} x spread ${(spread[key] * 100).toFixed(1)}% of ${base.runs.length} runs`
+      : tolerance === between ? `spread unknown, ${base.runs?.length ?? 1} of ${MIN_SPREAD_RUNS} runs recorded`
+        : tolerance === o.within ? `${o.z} x SE within the runs${spread ? ', beyond the recorded runs\' own' : ''}` : 'the smallest band';
+  const why = byFloor ? reason : `+${(tolerance * 100).toFixed(1)}%: ${reason}`;
+  return { allowed, why, reason, detectable: `+${((allowed / expected - 1) * 100).toFixed(0)}%` };
 }
 
 /**
