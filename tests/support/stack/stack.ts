@@ -38,11 +38,10 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
   if (runtime.ok && runtime.client) {
     const why = opts.provider === 'auto' ? `auto: a container runtime answered (${runtime.detail})` : `PERF_STACK=containers (${runtime.detail})`;
     log(`[mcp-perf] stack: containers. ${why}. Starting ${pieces}...`);
-    if (opts.gatewayExtraCpuMs) {
-      log(`[mcp-perf] THE GATEWAY IS SLOWED ON PURPOSE: +${opts.gatewayExtraCpuMs} ms of CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)`);
-      return startContainersStack(runtime.client, opts, `${why}; gateway slowed on purpose by ${opts.gatewayExtraCpuMs} ms CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)`, { extraCost: { ms: opts.gatewayExtraCpuMs } });
-    }
-    return startContainersStack(runtime.client, opts, why);
+    const ms = opts.gatewayExtraCpuMs;
+    if (ms) log(`[mcp-perf] THE GATEWAY IS SLOWED ON PURPOSE: +${ms} ms of CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)`);
+    const slowed = ms ? `; gateway slowed on purpose by ${ms} ms CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)` : '';
+    return startContainersStack(runtime.client, opts, `${why}${slowed}`, ms ? { extraCost: { ms } } : {});
   }
   if (opts.provider === 'containers') throw new Error(`PERF_STACK=containers needs a container runtime, but ${runtime.detail}`);
   if (opts.gatewayExtraCpuMs) throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS needs the containers stack, but ${runtime.detail}`);
