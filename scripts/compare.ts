@@ -2,16 +2,18 @@
 // as toMatchBaseline: the first run is the baseline (one run: its spread between runs is unknown, so the band is wide).
 //   npm run compare -- reports/<before>/results.json reports/<after>/results.json [--min-tolerance 0.1] [--z 3]
 //   npm run compare -- --bands [baselines/smoke]   what each committed baseline could catch: its runs and bands
+//   npm run compare -- --against baselines/smoke reports/<run>/results.json ...   finished runs judged against a directory of baselines
 // Exit status: 0 no regression, 1 a regression, 2 bad input.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { baselineBands } from '../tests/support/budget/bands.ts';
+import { rejudgeRun } from '../tests/support/report/rejudge.ts';
 import { compareWithBaseline, currentEnvironment, toBaseline } from '../tests/support/budget/baseline.ts';
 import { formatChecks } from '../tests/support/budget/slo.ts';
 import type { RunResult } from '../tests/support/engine/result.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' }, against: { type: 'string' } } });
 if (o.bands) {
   const dir = positionals[0] ?? `baselines/${process.env.PERF_PROFILE ?? 'smoke'}`;
   if (!existsSync(dir)) {
@@ -21,9 +23,9 @@ if (o.bands) {
   console.log(baselineBands(dir));
   process.exit(0);
 }
-const load = (path: string | undefined): RunReport => {
+const load = (path: string | undefined, usage = 'npm run compare -- BEFORE/results.json AFTER/results.json'): RunReport => {
   if (!path || !existsSync(path)) {
-    console.error(`usage: npm run compare -- BEFORE/results.json AFTER/results.json (${path ? `${path} does not exist` : 'two files are needed'})`);
+    console.error(`usage: ${usage} (${path ? `${path} does not exist` : 'two files are needed'})`);
     process.exit(2);
   }
   try {
@@ -35,6 +37,37 @@ const load = (path: string | undefined): RunReport => {
     process.exit(2);
   }
 };
+if (o.against !== undefined) {
+  const usage = 'npm run compare -- --against <baselines dir> <results.json> ...';
+  if (!existsSync(o.against) || positionals.length === 0) {
+    console.error(`usage: ${usage} (${existsSync(o.against) ? 'name at least one results.json' : `${o.against} does not exist`})`);
+    process.exit(2);
+  }
+  let outside = 0;
+  let checks = 0;
+  for (const path of positionals) {
+    const report = load(path, usage);
+    let rejudged: ReturnType<typeof rejudgeRun>;
+    try {
+      rejudged = rejudgeRun(report, o.against);
+    } catch (error) {
+      console.error(`${path} cannot be judged against ${o.against}: ${(error as Error).message}`);
+      process.exit(2);
+    }
+    const { judged, figuresRecorded } = rejudged;
+    console.log(`\n${path} (${report.run.id}, ${report.run.profile}, started ${report.run.startedAt}): ${judged.length} phase(s) and figure(s) with a baseline in ${o.against}` +
+      (figuresRecorded ? '' : '; this results.json holds no headline figures (written before they were recorded), so only load phases are judged'));
+    for (const j of judged) {
+      const rows = j.rows.filter((r) => !r.target.startsWith('not judged'));
+      checks += rows.length;
+      outside += rows.filter((r) => !r.pass).length;
+      console.log(`  ${j.pass ? 'within ' : 'OUTSIDE'}  ${j.name}: ${rows.map((r) => `${r.metric} ${r.measured}${r.pass ? '' : ` > ${r.target}`}`).join('; ')}` +
+        (j.otherStack.length ? ` [baseline recorded on another stack: ${j.otherStack.join('; ')}]` : ''));
+    }
+  }
+  console.log(`\n${outside} of ${checks} checks (percentiles, error rates, figures) outside their band, over ${positionals.length} run(s)`);
+  process.exit(outside ? 1 : 0);
+}
 const [before, after] = [load(positionals[0]), load(positionals[1])];
 const scenarios = (r: RunReport) => new Map<string, RunResult>(r.cases.flatMap((c) => c.record?.results ?? []).map((x) => [x.scenario, x]));
 const a = scenarios(before);

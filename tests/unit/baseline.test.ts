@@ -116,6 +116,39 @@ describe('baselines', () => {
     expect(out).toMatch(/knee\s+1\s+40 req\/s\s+>= 26\.667 req\/s .*detectable -33%/);
   });
 
+  it('npm run compare -- --against judges a finished run as its own comparisons did: each phase with a baseline there, and its figures', async () => {
+    const { rejudgeRun } = await import('../support/report/rejudge.ts');
+    const { toFigureBaseline } = await import('../support/budget/figure-baseline.ts');
+    const against = mkdtempSync(join(tmpdir(), 'mcp-perf-against-'));
+    const steady = baseOf(result(30, 45, 55), result(30.5, 45.5, 55.5), result(29.5, 44.5, 54.5), result(30.2, 45.2, 55.2), result(29.8, 44.8, 54.8));
+    writeFileSync(join(against, 'case-a.json'), JSON.stringify(steady));
+    const knee = { name: 'PERF-03 knee rate', unit: 'req/s', better: 'higher' } as const;
+    let kneeBase: ReturnType<typeof toFigureBaseline> | undefined;
+    for (const v of [38, 35, 33, 40, 38]) kneeBase = toFigureBaseline(v, knee, 'smoke', currentEnvironment(), kneeBase);
+    writeFileSync(join(against, 'figure-perf-03-knee-rate.json'), JSON.stringify(kneeBase));
+    const report = (p50: number, kneeValue?: number) => ({
+      schema: 1 as const, recommendations: [],
+      run: { id: 'r', profile: 'smoke', startedAt: '', finishedAt: '', stack: null, calibrationP50: 4, environment: { cpus: 2, node: '', platform: '' } },
+      cases: [{
+        name: 'c', file: 'f', state: 'passed' as const, durationMs: 1, errors: [],
+        record: {
+          results: [result(p50, p50 * 1.5, p50 * 1.8), { ...result(500, 900, 999), scenario: 'no baseline for this one' }], checks: [], monitors: [], notes: [], tables: [],
+          ...(kneeValue === undefined ? {} : { figures: [{ ...knee, value: kneeValue }] }),
+        },
+      }],
+    });
+    const same = rejudgeRun(report(30.5, 37), against);
+    expect(same.judged.map((j) => [j.name, j.kind, j.pass])).toEqual([['case A', 'latency', true], ['PERF-03 knee rate', 'figure', true]]);
+    expect(same.judged[0]!.rows).toEqual(compareWithBaseline(result(30.5, 45.75, 54.9), steady, 4).rows);
+    const worse = rejudgeRun(report(45, 19), against);
+    expect(worse.judged.map((j) => j.pass)).toEqual([false, false]);
+    expect(worse.judged[1]!.rows[0]!.measured).toBe('19 req/s (-50.0%)');
+    const old = rejudgeRun(report(30.5), against);
+    expect(old.figuresRecorded).toBe(false);
+    expect(old.judged).toHaveLength(1);
+    expect(() => rejudgeRun({ ...report(30), run: { ...report(30).run, profile: 'pr' } }, against)).toThrow(/recorded for profile "smoke", this run is "pr"/);
+  });
+
   it('toMatchBaseline reports a regression without failing, and fails on it with PERF_BASELINE=judge', async () => {
     await import('../support/budget/matchers.ts');
     const base = baseOf(result(30, 45, 55), result(30.5, 45.5, 55.5), result(29.5, 44.5, 54.5), result(30.2, 45.2, 55.2), result(29.8, 44.8, 54.8));

@@ -74,12 +74,15 @@ describe('figure baselines', () => {
     writeFigureBaseline(baseOf(recovery, 5, 5, 5, 5, 5));
     expect(10).toMatchBaselineFigure(recovery);
     expect(caseRecord().checks.at(-1)).toMatchObject({ kind: 'baseline', pass: false, advisory: true });
+    expect(caseRecord().figures!.at(-1), 'kept for npm run compare -- --against').toEqual({ ...recovery, value: 10 });
     vi.stubEnv('PERF_BASELINE', 'judge');
     try {
       expect(5.2).toMatchBaselineFigure(recovery);
       expect(() => expect(10).toMatchBaselineFigure(recovery)).toThrow(/"PERF-04 recovery time" regressed against its baseline/);
+      const kept = caseRecord().figures!.length;
       expect(Number.NaN).toMatchBaselineFigure(recovery);
       expect(caseRecord().notes.at(-1)).toMatch(/NaN s is not a figure a baseline can hold/);
+      expect(caseRecord().figures, 'a non-figure is not kept either').toHaveLength(kept);
     } finally {
       vi.stubEnv('PERF_BASELINE', undefined);
     }

@@ -90,8 +90,13 @@ export function currentEnvironment(extra: Partial<Environment> = {}): Environmen
 
 /** baselines/<profile>/<case>.json for ContextForge (and stacks without a gateway); baselines/<profile>/<gateway>/ for any other gateway. */
 export function baselinePath(caseName: string, profile: string, gateway?: string): string {
-  const slug = caseName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return gateway && gateway !== DEFAULT_GATEWAY ? join(BASELINE_DIR, profile, gateway, `${slug}.json`) : join(BASELINE_DIR, profile, `${slug}.json`);
+  const file = baselineFileName(caseName);
+  return gateway && gateway !== DEFAULT_GATEWAY ? join(BASELINE_DIR, profile, gateway, file) : join(BASELINE_DIR, profile, file);
+}
+
+/** The file a case's baseline has in its profile's (or gateway's) directory. */
+export function baselineFileName(caseName: string): string {
+  return `${caseName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.json`;
 }
 
 export class BaselineError extends Error {
@@ -117,7 +122,12 @@ export function readBaselineFile<T>(path: string, problemsOf: (parsed: T) => str
 
 /** Reads a baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
 export function readBaseline(caseName: string, profile: string, gateway?: string): Baseline | undefined {
-  return readBaselineFile<Baseline>(baselinePath(caseName, profile, gateway), (parsed) => {
+  return readBaselineAt(baselinePath(caseName, profile, gateway), profile);
+}
+
+/** readBaseline from a given file. */
+export function readBaselineAt(path: string, profile: string): Baseline | undefined {
+  return readBaselineFile<Baseline>(path, (parsed) => {
     const problems: string[] = [];
     if (parsed.schema !== 1) problems.push(`schema is ${String(parsed.schema)}, expected 1`);
     if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);

@@ -50,8 +50,11 @@ function spreadOfRuns(runs: FigureBaseline['runs'], floor = 0): number | null {
 }
 
 export function figurePath(name: string, profile: string, gateway?: string): string {
-  return baselinePath(`figure ${name}`, profile, gateway);
+  return baselinePath(figureCaseName(name), profile, gateway);
 }
+
+/** The name a figure's baseline file is made from (baselineFileName). */
+export const figureCaseName = (name: string): string => `figure ${name}`;
 
 /** A figure baseline from this value alone, or (with `previous`) this value added to the recorded ones. */
 export function toFigureBaseline(value: number, figure: Figure, profile: string, environment: Environment, previous?: FigureBaseline): FigureBaseline {
@@ -75,7 +78,12 @@ export function writeFigureBaseline(b: FigureBaseline, gateway?: string): string
 
 /** Reads a figure baseline; undefined when there is none; a clear error when it does not parse or is not this profile's. */
 export function readFigureBaseline(figure: Figure, profile: string, gateway?: string): FigureBaseline | undefined {
-  return readBaselineFile<FigureBaseline>(figurePath(figure.name, profile, gateway), (parsed) => {
+  return readFigureBaselineAt(figurePath(figure.name, profile, gateway), figure, profile);
+}
+
+/** readFigureBaseline from a given file. */
+export function readFigureBaselineAt(path: string, figure: Figure, profile: string): FigureBaseline | undefined {
+  return readBaselineFile<FigureBaseline>(path, (parsed) => {
     const problems: string[] = [];
     if (parsed.schema !== 1 || parsed.kind !== 'figure') problems.push('it is not a figure baseline (schema 1, kind "figure")');
     if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);

@@ -92,6 +92,7 @@ expect.extend({
       console.log(`   baseline: ${why}`);
       return { pass: true, message: () => why };
     }
+    (caseRecord().figures ??= []).push({ ...figure, value: received });
     return againstBaseline<FigureBaseline>({
       label: figure.name,
       read: () => readFigureBaseline(figure, PROFILE, kind),

@@ -15,6 +15,8 @@ export interface CaseRecord {
   }[];
   /** The load phases given as data, for their k6 scripts (never in results.json: their headers hold the token). */
   phases?: { scenario: ScenarioInput; operation: OperationSpec }[];
+  /** Headline figures given to a figure baseline (knee rate, recovery time, ...), whatever the baseline mode, so a run can be judged again later. */
+  figures?: { name: string; unit: string; better: 'higher' | 'lower'; floor?: number; value: number }[];
   /** A/B verdicts of the regression gate (base and head measured in alternating rounds). */
   ab?: AbOutcome[];
   monitors: MonitorRecord[];
@@ -64,7 +66,7 @@ declare module 'vitest' {
 let current: CaseRecord = fresh();
 
 function fresh(): CaseRecord {
-  return { results: [], checks: [], monitors: [], notes: [], tables: [], ab: [], phases: [] };
+  return { results: [], checks: [], monitors: [], notes: [], tables: [], ab: [], phases: [], figures: [] };
 }
 
 /** The record of the running case (reset before each test by the perf setup file). */

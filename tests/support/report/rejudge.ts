@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunReport } from './run-report.ts';
+import type { SloCheck } from '../shared/slo.ts';
+import { baselineFileName, compareWithBaseline, readBaselineAt, stackDifferences, type Environment } from '../budget/baseline.ts';
+import { compareFigure, figureCaseName, readFigureBaselineAt } from '../budget/figure-baseline.ts';
+
+/** One load phase or headline figure of a finished run, judged against a baseline in a directory. */
+export interface Rejudged {
+  name: string;
+  kind: 'latency' | 'figure';
+  pass: boolean;
+  rows: SloCheck[];
+  /** How the baseline's stack differs from the run's (empty: the same images). */
+  otherStack: string[];
+}
+
+/**
+ * Judges a finished run (its results.json) against the baselines in `dir` (a profile's directory, e.g.
+ * baselines/smoke, or a gateway's under it) as toMatchBaseline and toMatchBaselineFigure would have: every load phase
+ * whose scenario has a baseline there, and every headline figure the run recorded. Phases and figures without a
+ * baseline are skipped; a baseline of another profile is an error.
+ */
+export function rejudgeRun(report: RunReport, dir: string): { judged: Rejudged[]; figuresRecorded: boolean } {
+  const profile = report.run.profile;
+  const stack = report.run.stack ? { stack: report.run.stack.provider, images: report.run.stack.images } : undefined;
+  const differences = (env: Environment) => stackDifferences(env, stack);
+  const judged: Rejudged[] = [];
+  let figuresRecorded = false;
+  for (const c of report.cases) {
+    const record = c.record;
+    if (!record) continue;
+    for (const result of record.results) {
+      const path = join(dir, baselineFileName(result.scenario));
+      if (!existsSync(path)) continue;
+      const base = readBaselineAt(path, profile)!;
+      const cmp = compareWithBaseline(result, base, report.run.calibrationP50);
+      judged.push({ name: result.scenario, kind: 'latency', pass: cmp.pass, rows: cmp.rows, otherStack: differences(base.environment) });
+    }
+    if (record.figures) figuresRecorded = true;
+    for (const figure of record.figures ?? []) {
+      const base = readFigureBaselineAt(join(dir, baselineFileName(figureCaseName(figure.name))), figure, profile);
+      if (!base) continue;
+      const cmp = compareFigure(figure.value, base);
+      judged.push({ name: figure.name, kind: 'figure', pass: cmp.pass, rows: [cmp.row], otherStack: differences(base.environment) });
+    }
+  }
+  return { judged, figuresRecorded };
+}
