@@ -7,6 +7,7 @@ import { sizingFromLevels } from '../support/analysis/sizing.ts';
 import { gatewayTool, hostCheck, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy, waitSettled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
+const KNEE_RESOLUTION = 0.1;
 const info = stack();
 const gateway = info.gateway;
 
@@ -39,7 +40,7 @@ describe.skipIf(!gateway)(`stress${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)
         achieved: r.rate.achieved, p50: r.latency.p50, p95: r.latency.p95, p99: r.latency.p99, errorRate: r.errorRate, dropped: r.counts.dropped,
         extra: { gatewayCpuPercent: m.cpuPercent, gatewayMemoryMB: m.memoryMB, pgConnections: m.pgConnections },
       };
-    }, { startRate, maxRate, growth: 2, refineSteps: byProfile({ smoke: 1, pr: 2, nightly: 3 }), slo });
+    }, { startRate, maxRate, growth: 2, refineSteps: 3, resolution: KNEE_RESOLUTION, slo });
 
     reportTable({
       title: `Load levels (${levelSeconds} s each; sustainable = p95 < ${slo.p95Ms} ms, errors < 1%, >= 95% of the rate achieved)`,
@@ -52,8 +53,9 @@ describe.skipIf(!gateway)(`stress${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)
     reportNote(sizing ? `resource sizing: ${sizing.text}` : 'resource sizing: fewer than two sustainable levels with gateway CPU and memory figures, so none was fitted');
 
     expect(search.knee, search.summary).not.toBeNull();
-    // Any knee passes the search; whether it moved is the baseline's to say (a halved knee is outside even a 1-run band).
-    expect(search.knee!).toMatchBaselineFigure({ name: 'PERF-03 knee rate', unit: 'req/s', better: 'higher' });
+    // Any knee passes the search; whether it moved is the baseline's to say. The bisection stops once the knee is known
+    // within KNEE_RESOLUTION, so a run and the baseline's median may each be a step off: a smaller change is not judged.
+    expect(search.knee!).toMatchBaselineFigure({ name: 'PERF-03 knee rate', unit: 'req/s', better: 'higher', minChange: 2 * KNEE_RESOLUTION });
     // Breaking is allowed; not coming back is not.
     expect(await waitHealthy(gw, 60_000), 'the gateway did not report healthy within 60 s after the stress levels').not.toBeNull();
   });

@@ -33,6 +33,19 @@ describe('figure baselines', () => {
     expect(compareFigure(256, moving).pass).toBe(true);
   });
 
+  it('a knee measured in steps of 10% has a smallest judged change of 20%: one step lower passes, -20% fails (the knees of 12-02)', () => {
+    const stepped: Figure = { ...knee, minChange: 0.2 };
+    const base = baseOf(stepped, 35, 35, 38, 35, 35);
+    expect(base.spread, 'four of five runs on one step: no measured spread').toBe(0);
+    expect(compareFigure(30, baseOf(knee, 35, 35, 38, 35, 35)).pass, 'without it, the 10% minimum fails a knee one bisection step lower').toBe(false);
+    expect(compareFigure(30, base).pass).toBe(true);
+    expect(compareFigure(28, base)).toMatchObject({ pass: false, row: { target: expect.stringMatching(/>= 29\.167 req\/s .*the figure's smallest judged change, 20%; detectable -17%/) } });
+    expect(compareFigure(17.5, base).pass, 'a halved knee').toBe(false);
+    writeFigureBaseline(base);
+    expect(() => readFigureBaseline(knee, 'smoke')).toThrow(/recorded with a smallest judged change of 0.2, the case now gives 0/);
+    expect(readFigureBaseline(stepped, 'smoke')!.minChange).toBe(0.2);
+  });
+
   it('a lower-is-better figure fails when it rises: recovery twice as long', () => {
     const base = baseOf(recovery, 5, 5.5, 4.5, 5, 5.2);
     expect(compareFigure(10, base).pass).toBe(false);

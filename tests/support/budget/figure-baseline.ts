@@ -23,6 +23,8 @@ export interface FigureBaseline {
   spread: number | null;
   /** The figure's floor, when it has one (see Figure.floor). */
   floor?: number;
+  /** The figure's smallest judged change, when it has one (see Figure.minChange). */
+  minChange?: number;
   runs: { recordedAt: string; value: number }[];
 }
 
@@ -37,6 +39,11 @@ export interface Figure {
    * often 0 s, which no relative band can hold. Without it the figure must be positive.
    */
   floor?: number;
+  /**
+   * The smallest relative change judged, for a figure measured in steps: PERF-03's bisection stops once the knee is
+   * known within 10%, so a baseline and a run can differ by a step or two with nothing changed. Default 0.10.
+   */
+  minChange?: number;
 }
 
 /** Whether a baseline can hold this value: positive, or non-negative when the figure has a floor. */
@@ -66,6 +73,7 @@ export function toFigureBaseline(value: number, figure: Figure, profile: string,
     schema: 1, kind: 'figure', figure: figure.name, profile, unit: figure.unit, better: figure.better, recordedAt, environment,
     median: round3(median(runs.map((r) => r.value))), spread: spread === null ? null : round3(spread), runs,
     ...(figure.floor ? { floor: figure.floor } : {}),
+    ...(figure.minChange ? { minChange: figure.minChange } : {}),
   };
 }
 
@@ -90,12 +98,13 @@ export function readFigureBaselineAt(path: string, figure: Figure, profile: stri
     if (!Array.isArray(parsed.runs) || parsed.runs.some((r) => typeof r.value !== 'number')) problems.push('runs[].value is missing');
     if (parsed.better !== figure.better || parsed.unit !== figure.unit) problems.push(`it holds ${parsed.unit} (better ${parsed.better}), the case gives ${figure.unit} (better ${figure.better})`);
     if ((parsed.floor ?? 0) !== (figure.floor ?? 0)) problems.push(`it was recorded with a floor of ${parsed.floor ?? 0} ${parsed.unit}, the case now gives ${figure.floor ?? 0}`);
+    if ((parsed.minChange ?? 0) !== (figure.minChange ?? 0)) problems.push(`it was recorded with a smallest judged change of ${parsed.minChange ?? 0}, the case now gives ${figure.minChange ?? 0}`);
     return problems;
   });
 }
 
 export interface FigureCompareOptions {
-  /** Smallest tolerated change for the worse, relative (default 0.10). */
+  /** Smallest tolerated change for the worse, relative (default: the figure's minChange, else 0.10). */
   minTolerance?: number;
   /** How many between-run spreads a change must exceed to count (default 3). */
   zBetween?: number;
@@ -104,8 +113,8 @@ export interface FigureCompareOptions {
 }
 
 /**
- * Judges a figure against its baseline's median: a change for the worse beyond max(10%, e^(3 s) - 1) fails, s being the
- * spread between the recorded runs (50% while fewer than 5 are recorded). Lower-is-better figures may rise by that
+ * Judges a figure against its baseline's median: a change for the worse beyond max(minChange or 10%, e^(3 s) - 1) fails,
+ * s being the spread between the recorded runs (50% while fewer than 5 are recorded). Lower-is-better figures may rise by that
  * factor; higher-is-better ones may fall by it (to median / (1 + tolerance)).
  */
 export function compareFigure(value: number, base: FigureBaseline, o: FigureCompareOptions = {}): { pass: boolean; row: SloCheck } {
@@ -113,7 +122,7 @@ export function compareFigure(value: number, base: FigureBaseline, o: FigureComp
   const spread = spreadOfRuns(base.runs, floor);
   const zBetween = o.zBetween ?? 3;
   const between = spread === null ? (o.unknownSpreadTolerance ?? 0.5) : Math.expm1(zBetween * spread);
-  const tolerance = Math.max(o.minTolerance ?? 0.1, between);
+  const tolerance = Math.max(o.minTolerance ?? base.minChange ?? 0.1, between);
   const higher = base.better === 'higher';
   const allowed = higher ? Math.min(base.median / (1 + tolerance), base.median - floor) : Math.max(base.median * (1 + tolerance), base.median + floor);
   const pass = Number.isFinite(value) && (higher ? value >= allowed : value <= allowed);
@@ -121,7 +130,8 @@ export function compareFigure(value: number, base: FigureBaseline, o: FigureComp
   const byFloor = higher ? base.median - floor < base.median / (1 + tolerance) : base.median + floor > base.median * (1 + tolerance);
   const why = byFloor ? `a change under ${floor} ${base.unit} is not judged`
     : spread === null ? `spread unknown, ${base.runs.length} of ${MIN_SPREAD_RUNS} runs recorded`
-      : tolerance === between ? `${zBetween} x spread ${(spread * 100).toFixed(1)}% of ${base.runs.length} runs` : 'the smallest band';
+      : tolerance === between ? `${zBetween} x spread ${(spread * 100).toFixed(1)}% of ${base.runs.length} runs`
+        : base.minChange && tolerance === base.minChange ? `the figure's smallest judged change, ${(base.minChange * 100).toFixed(0)}%` : 'the smallest band';
   const detectable = byFloor ? `${higher ? '-' : '+'}${floor} ${base.unit}` : higher ? `-${((1 - 1 / (1 + tolerance)) * 100).toFixed(0)}%` : `+${(tolerance * 100).toFixed(0)}%`;
   return {
     pass,
