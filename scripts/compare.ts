@@ -47,23 +47,17 @@ if (o.against !== undefined) {
   let checks = 0;
   for (const path of positionals) {
     const report = load(path, usage);
-    let rejudged: ReturnType<typeof rejudgeRun>;
-    try {
-      rejudged = rejudgeRun(report, o.against);
-    } catch (error) {
-      console.error(`${path} cannot be judged against ${o.against}: ${(error as Error).message}`);
-      process.exit(2);
-    }
-    const { judged, figuresRecorded } = rejudged;
+    const { judged, unusable, figuresRecorded } = rejudgeRun(report, o.against);
     console.log(`\n${path} (${report.run.id}, ${report.run.profile}, started ${report.run.startedAt}): ${judged.length} phase(s) and figure(s) with a baseline in ${o.against}` +
       (figuresRecorded ? '' : '; this results.json holds no headline figures (written before they were recorded), so only load phases are judged'));
     for (const j of judged) {
       const rows = j.rows.filter((r) => !r.target.startsWith('not judged'));
       checks += rows.length;
       outside += rows.filter((r) => !r.pass).length;
-      console.log(`  ${j.pass ? 'within ' : 'OUTSIDE'}  ${j.name}: ${rows.map((r) => `${r.metric} ${r.measured}${r.pass ? '' : ` > ${r.target}`}`).join('; ')}` +
+      console.log(`  ${j.pass ? 'within ' : 'OUTSIDE'}  ${j.name}: ${rows.map((r) => `${j.kind === 'figure' ? '' : `${r.metric} `}${r.measured}${r.pass ? '' : ` > ${r.target}`}`).join('; ')}` +
         (j.otherStack.length ? ` [baseline recorded on another stack: ${j.otherStack.join('; ')}]` : ''));
     }
+    for (const u of unusable) console.log(`  NOT USED ${u}`);
   }
   console.log(`\n${outside} of ${checks} checks (percentiles, error rates, figures) outside their band, over ${positionals.length} run(s)`);
   process.exit(outside ? 1 : 0);

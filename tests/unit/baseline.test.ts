@@ -146,7 +146,9 @@ describe('baselines', () => {
     const old = rejudgeRun(report(30.5), against);
     expect(old.figuresRecorded).toBe(false);
     expect(old.judged).toHaveLength(1);
-    expect(() => rejudgeRun({ ...report(30), run: { ...report(30).run, profile: 'pr' } }, against)).toThrow(/recorded for profile "smoke", this run is "pr"/);
+    const otherProfile = rejudgeRun({ ...report(30, 37), run: { ...report(30).run, profile: 'pr' } }, against);
+    expect(otherProfile.judged).toEqual([]);
+    expect(otherProfile.unusable).toEqual([expect.stringMatching(/^case A: .*recorded for profile "smoke", this run is "pr"/), expect.stringMatching(/^PERF-03 knee rate: .*this run is "pr"/)]);
   });
 
   it('toMatchBaseline reports a regression without failing, and fails on it with PERF_BASELINE=judge', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from './run-report.ts';
 import type { SloCheck } from '../shared/slo.ts';
-import { baselineFileName, compareWithBaseline, readBaselineAt, stackDifferences, type Environment } from '../budget/baseline.ts';
+import { BaselineError, baselineFileName, compareWithBaseline, readBaselineAt, stackDifferences, type Environment } from '../budget/baseline.ts';
 import { compareFigure, figureCaseName, readFigureBaselineAt } from '../budget/figure-baseline.ts';
 
 /** One load phase or headline figure of a finished run, judged against a baseline in a directory. */
@@ -19,13 +19,24 @@ export interface Rejudged {
  * Judges a finished run (its results.json) against the baselines in `dir` (a profile's directory, e.g.
  * baselines/smoke, or a gateway's under it) as toMatchBaseline and toMatchBaselineFigure would have: every load phase
  * whose scenario has a baseline there, and every headline figure the run recorded. Phases and figures without a
- * baseline are skipped; a baseline of another profile is an error.
+ * baseline are skipped; a baseline that cannot be used for it (another profile, a figure defined otherwise then) is
+ * listed in `unusable` with the reason.
  */
-export function rejudgeRun(report: RunReport, dir: string): { judged: Rejudged[]; figuresRecorded: boolean } {
+export function rejudgeRun(report: RunReport, dir: string): { judged: Rejudged[]; unusable: string[]; figuresRecorded: boolean } {
   const profile = report.run.profile;
   const stack = report.run.stack ? { stack: report.run.stack.provider, images: report.run.stack.images } : undefined;
   const differences = (env: Environment) => stackDifferences(env, stack);
   const judged: Rejudged[] = [];
+  const unusable: string[] = [];
+  const usable = <T>(name: string, read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof BaselineError)) throw error;
+      unusable.push(`${name}: ${error.message}`);
+      return undefined;
+    }
+  };
   let figuresRecorded = false;
   for (const c of report.cases) {
     const record = c.record;
@@ -33,17 +44,18 @@ export function rejudgeRun(report: RunReport, dir: string): { judged: Rejudged[]
     for (const result of record.results) {
       const path = join(dir, baselineFileName(result.scenario));
       if (!existsSync(path)) continue;
-      const base = readBaselineAt(path, profile)!;
+      const base = usable(result.scenario, () => readBaselineAt(path, profile));
+      if (!base) continue;
       const cmp = compareWithBaseline(result, base, report.run.calibrationP50);
       judged.push({ name: result.scenario, kind: 'latency', pass: cmp.pass, rows: cmp.rows, otherStack: differences(base.environment) });
     }
     if (record.figures) figuresRecorded = true;
     for (const figure of record.figures ?? []) {
-      const base = readFigureBaselineAt(join(dir, baselineFileName(figureCaseName(figure.name))), figure, profile);
+      const base = usable(figure.name, () => readFigureBaselineAt(join(dir, baselineFileName(figureCaseName(figure.name))), figure, profile));
       if (!base) continue;
       const cmp = compareFigure(figure.value, base);
       judged.push({ name: figure.name, kind: 'figure', pass: cmp.pass, rows: [cmp.row], otherStack: differences(base.environment) });
     }
   }
-  return { judged, figuresRecorded };
+  return { judged, unusable, figuresRecorded };
 }
