@@ -1,10 +1,12 @@
 // Compares two runs of the perf suite (their results.json), scenario by scenario, with the same method
 // as toMatchBaseline: the first run is the baseline (one run: its spread between runs is unknown, so the band is wide).
 //   npm run compare -- reports/<before>/results.json reports/<after>/results.json [--min-tolerance 0.1] [--z 3]
-//   npm run compare -- --bands [baselines/smoke]   what each committed baseline could catch: its runs and bands
+//   npm run compare -- --bands [baselines/smoke] [--profile smoke]   what each committed baseline could catch: its runs and bands
+//     (files are read as a run of the profile would: the directory's name, or its parent's, else PERF_PROFILE)
 //   npm run compare -- --against baselines/smoke reports/<run>/results.json ...   finished runs judged against a directory of baselines
 // Exit status: 0 no regression, 1 a regression, 2 bad input.
 import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { baselineBands } from '../tests/support/budget/bands.ts';
 import { rejudgeRun } from '../tests/support/report/rejudge.ts';
@@ -12,15 +14,23 @@ import { compareWithBaseline, currentEnvironment, toBaseline } from '../tests/su
 import { formatChecks } from '../tests/support/budget/slo.ts';
 import type { RunResult } from '../tests/support/engine/result.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
+import { PROFILES } from '../tests/support/shared/profile.ts';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' }, against: { type: 'string' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' }, against: { type: 'string' }, profile: { type: 'string' } } });
 if (o.bands) {
   const dir = positionals[0] ?? `baselines/${process.env.PERF_PROFILE ?? 'smoke'}`;
   if (!existsSync(dir)) {
     console.error(`npm run compare -- --bands: ${dir} does not exist (name a directory of baselines, e.g. baselines/smoke)`);
     process.exit(2);
   }
-  console.log(baselineBands(dir));
+  const named = [basename(resolve(dir)), basename(dirname(resolve(dir)))].find((n) => (PROFILES as readonly string[]).includes(n));
+  const profile = o.profile ?? named ?? process.env.PERF_PROFILE ?? 'smoke';
+  if (!(PROFILES as readonly string[]).includes(profile)) {
+    console.error(`npm run compare -- --bands: --profile ${profile} is not a profile (${PROFILES.join(', ')})`);
+    process.exit(2);
+  }
+  console.log(`baselines in ${dir}, read as profile ${profile}'s\n`);
+  console.log(baselineBands(dir, profile));
   process.exit(0);
 }
 const load = (path: string | undefined, usage = 'npm run compare -- BEFORE/results.json AFTER/results.json'): RunReport => {
@@ -51,7 +61,7 @@ if (o.against !== undefined) {
     console.log(`\n${path} (${report.run.id}, ${report.run.profile}, started ${report.run.startedAt}): ${judged.length} phase(s) and figure(s) with a baseline in ${o.against}` +
       (figuresRecorded ? '' : '; this results.json holds no headline figures (written before they were recorded), so only load phases are judged'));
     for (const j of judged) {
-      const rows = j.rows.filter((r) => !r.target.startsWith('not judged'));
+      const rows = j.rows.filter((r) => r.judged !== false);
       checks += rows.length;
       outside += rows.filter((r) => !r.pass).length;
       console.log(`  ${j.pass ? 'within ' : 'OUTSIDE'}  ${j.name}: ${rows.map((r) => `${j.kind === 'figure' ? '' : `${r.metric} `}${r.measured}${r.pass ? '' : ` > ${r.target}`}`).join('; ')}` +

@@ -107,7 +107,12 @@ describe('baselines', () => {
     writeFileSync(join(bandsDir, 'one.json'), JSON.stringify({ ...toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment()), case: 'one run' }));
     const knee = { name: 'knee', unit: 'req/s', better: 'higher' } as const;
     writeFileSync(join(bandsDir, 'figure-knee.json'), JSON.stringify(toFigureBaseline(40, knee, 'smoke', currentEnvironment())));
-    const out = baselineBands(bandsDir);
+    writeFileSync(join(bandsDir, 'pr-case.json'), JSON.stringify({ ...toBaseline(result(30, 45, 55), 'pr', 4, currentEnvironment()), case: 'pr case' }));
+    writeFileSync(join(bandsDir, 'figure-pr.json'), JSON.stringify(toFigureBaseline(40, { ...knee, name: 'pr knee' }, 'pr', currentEnvironment())));
+    const out = baselineBands(bandsDir, 'smoke');
+    expect(out).toMatch(/NOT USED figure-pr\.json: .*recorded for profile "pr", this run is "smoke"/);
+    expect(out).toMatch(/NOT USED pr-case\.json: .*recorded for profile "pr", this run is "smoke"/);
+    expect(out).not.toMatch(/^pr (case|knee)/m);
     const row = out.split('\n').find((l) => l.startsWith('moving case'))!;
     expect(row).toMatch(/5\s+measured\s+30\s+\+36% \(3 x spread 10\.2% of 5 runs\)/);
     expect(row).toMatch(/55\s+not judged \(too few samples beyond it\)/);
@@ -222,6 +227,8 @@ describe('baselines', () => {
     const p99 = cmp.rows.find((r) => r.metric === 'latency p99')!;
     expect(p99.pass).toBe(true);
     expect(p99.target).toMatch(/not judged: 4 sample\(s\) beyond it, 10 needed/);
+    expect(p99.judged).toBe(false);
+    expect(cmp.rows.filter((r) => r.judged !== false).map((r) => r.metric)).toEqual(['latency p50', 'latency p95', 'error rate']);
     expect(cmp.pass).toBe(true);
     const longer = { ...spike, latency: { ...spike.latency, count: 2000 } };
     expect(compareWithBaseline(longer, base, 4).pass).toBe(false);

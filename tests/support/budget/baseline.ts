@@ -280,7 +280,7 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
     if (tail < MIN_TAIL) {
       rows.push({
         metric: `latency ${key}`, target: `not judged: ${tail} sample(s) beyond it, ${MIN_TAIL} needed (run longer)`,
-        measured: `${measured} ms (baseline ${base.metrics[key]} ms)`, margin: 'statistically weak', pass: true,
+        measured: `${measured} ms (baseline ${base.metrics[key]} ms)`, margin: 'statistically weak', pass: true, judged: false,
       });
       continue;
     }

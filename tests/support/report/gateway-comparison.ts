@@ -42,7 +42,10 @@ export function phaseFigures(result: RunResult, monitor: MonitorRecord | undefin
   };
 }
 
-/** Every load phase of a run by scenario name, and the case-level headlines (knee, spike recovery, sizing). */
+const round = (n: number, digits = 1) => (Number.isFinite(n) ? String(+n.toFixed(digits)) : 'n/a');
+
+/** Every load phase of a run by scenario name, and the case-level headlines: each figure a case recorded (knee,
+ * recovery time, scaling ratio, overhead), then what only a note says (spike recovery, sizing, a knee not found). */
 export function runFigures(report: RunReport): { phases: Map<string, PhaseFigures>; headlines: Map<string, string> } {
   const phases = new Map<string, PhaseFigures>();
   const headlines = new Map<string, string>();
@@ -50,19 +53,17 @@ export function runFigures(report: RunReport): { phases: Map<string, PhaseFigure
     const record = c.record;
     if (!record) continue;
     for (const r of record.results) phases.set(r.scenario, phaseFigures(r, record.monitors.find((m) => m.scenario === r.scenario)));
+    for (const f of record.figures ?? []) headlines.set(f.name, `${round(f.value, 2)} ${f.unit}`);
+    const hasKnee = (record.figures ?? []).some((f) => f.name.startsWith('PERF-03'));
     for (const note of record.notes) {
-      if (note.startsWith('PERF-03: ')) {
-        const knee = /^PERF-03: maximum sustainable rate ([\d.]+)\/s/.exec(note);
-        headlines.set('PERF-03 knee (max sustainable calls/s)', knee ? knee[1]! : note.slice('PERF-03: '.length));
-      }
+      // Runs written before figures were recorded, and a search that found no knee, have only the note.
+      if (note.startsWith('PERF-03: ') && !hasKnee) headlines.set('PERF-03 knee rate', note.slice('PERF-03: '.length));
       if (note.startsWith('PERF-04: ')) headlines.set('PERF-04 spike recovery', note.slice('PERF-04: '.length));
       if (note.startsWith('resource sizing: ')) headlines.set('sizing (fitted below the knee)', note.slice('resource sizing: '.length));
     }
   }
   return { phases, headlines };
 }
-
-const round = (n: number, digits = 1) => (Number.isFinite(n) ? String(+n.toFixed(digits)) : 'n/a');
 
 /** Side-by-side tables: each phase run on every gateway, then the headlines; phases only some ran are listed last. */
 export function gatewayComparison(runs: GatewayRun[]): { text: string; markdown: string; shared: number } {

@@ -51,7 +51,7 @@ export function rejudgeRun(report: RunReport, dir: string): { judged: Rejudged[]
     }
     if (record.figures) figuresRecorded = true;
     for (const figure of record.figures ?? []) {
-      const base = usable(figure.name, () => readFigureBaselineAt(join(dir, baselineFileName(figureCaseName(figure.name))), figure, profile));
+      const base = usable(figure.name, () => readFigureBaselineAt(join(dir, baselineFileName(figureCaseName(figure.name))), profile, figure));
       if (!base) continue;
       const cmp = compareFigure(figure.value, base);
       judged.push({ name: figure.name, kind: 'figure', pass: cmp.pass, rows: [cmp.row], otherStack: differences(base.environment) });

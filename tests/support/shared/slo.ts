@@ -19,6 +19,8 @@ export interface SloCheck {
   measured: string;
   margin: string;
   pass: boolean;
+  /** false: shown for information only (too few samples to judge); such a row always passes. */
+  judged?: boolean;
 }
 
 export function parseRatio(value: string | number, what: string): number {
