@@ -6,6 +6,7 @@
 # and the image of our own MCP servers.
 # Reruns are cheap: bases that exist are kept, and docker's layer cache does the rest.
 # Usage: scripts/build-images.sh [--servers-only] ; FORCE_BASE=1 rebuilds the Debian bases.
+#        scripts/build-images.sh --base <suite> <name>   only one Debian base, under that name
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,11 +29,16 @@ build() { # name dockerfile [build args...]
   log "$name ready in $((SECONDS - t0))s"
 }
 
-# Runs a command as root: directly, or through sudo without a password (GitHub's runners), else says what to do.
+# Says what to do unless this user is root or has sudo without a password (GitHub's runners). Called before any
+# as_root, whose output may go to a log file.
+need_root() {
+  [ "$(id -u)" = 0 ] && return
+  command -v sudo >/dev/null && sudo -n true 2>/dev/null && return
+  die "making the Debian bases without a registry needs root (debootstrap): run npm run setup as root or with passwordless sudo, or give a registry that has debian:<suite>-slim (MCP_PERF_REGISTRY)"
+}
+# Runs a command as root: directly, or through sudo without a password.
 as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; return; fi
-  sudo -n true 2>/dev/null || die "making the Debian bases without a registry needs root (debootstrap): run npm run setup as root or with passwordless sudo, or give a registry that has debian:<suite>-slim (MCP_PERF_REGISTRY)"
-  sudo -n "$@"
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
 }
 
 base() { # suite image
@@ -55,15 +61,19 @@ base() { # suite image
     return
   fi
   log "$official cannot be pulled: $name is made with debootstrap"
-  command -v debootstrap >/dev/null || as_root apt-get install -y -qq debootstrap >/dev/null || die "debootstrap is needed to make $name (apt-get install debootstrap)"
+  need_root
+  command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || { as_root apt-get update -qq >/dev/null && as_root apt-get install -y -qq debootstrap >/dev/null; } ||
+    die "debootstrap is needed to make $name (apt-get install debootstrap)"
   local mirror
   mirror=$(grep -hoE '^URIs: *[^ ]+' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v security | head -1 || true)
   [ -n "$mirror" ] || mirror=$(grep -hoE '^deb +[^ ]+' /etc/apt/sources.list 2>/dev/null | awk '{print $2}' | head -1 || true)
   [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt sources"
   local dir; dir=$(mktemp -d /tmp/mcp-perf-rootfs.XXXXXX)
-  trap 'as_root rm -rf "$dir"' RETURN
+  # Its own log file: another user's run may own a fixed name in /tmp.
+  local logfile; logfile=$(mktemp /tmp/mcp-perf-debootstrap.XXXXXX)
+  trap 'as_root rm -rf "$dir"; rm -f "$logfile"; trap - RETURN' RETURN
   log "debootstrap $suite from $mirror (about a minute)"
-  as_root debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" "$mirror" >/tmp/mcp-perf-debootstrap.log 2>&1 || { tail -20 /tmp/mcp-perf-debootstrap.log >&2; die "debootstrap $suite failed"; }
+  as_root debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" "$mirror" >"$logfile" 2>&1 || { tail -20 "$logfile" >&2; as_root rm -rf "$dir"; rm -f "$logfile"; die "debootstrap $suite failed"; }
   echo "deb $mirror $suite main" | as_root tee "$dir/etc/apt/sources.list" >/dev/null
   # Registries may be reached through a TLS proxy whose CA this machine trusts: the image trusts it too.
   if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
@@ -77,6 +87,11 @@ base() { # suite image
   log "$name imported"
 }
 
+if [ "${1:-}" = "--base" ]; then
+  [ $# = 3 ] || die "usage: scripts/build-images.sh --base <suite> <image name>"
+  base "$2" "$3"
+  exit 0
+fi
 if [ "${1:-}" != "--servers-only" ]; then
   base bookworm "$(img j.local.bookworm)"
   base trixie "$(img j.local.trixie)"
