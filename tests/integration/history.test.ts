@@ -1,10 +1,10 @@
 // The nightly history as the workflow uses it: append each run's results.json, then check for change points.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../scratch-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const history = (args: string[]) => spawnSync(process.execPath, ['scripts/history.ts', ...args], { cwd: root, encoding: 'utf8' });
@@ -25,7 +25,7 @@ function results(dir: string, i: number, p50: number): string {
 
 describe('nightly history', () => {
   it('flags a p50 that stepped up 15% and stayed, naming the run it started with; a steady history passes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-history-'));
+    const dir = scratchDir('history');
     const file = join(dir, 'history.json');
     const level = (i: number) => (i < 12 ? 40 : 46) * (1 + 0.02 * Math.sin(1.9 * i));
     for (let i = 0; i < 11; i++) expect(history(['append', results(dir, i, level(i)), '--file', file, '--commit', `c0ffee${i}`]).status).toBe(0);
@@ -40,7 +40,7 @@ describe('nightly history', () => {
   });
 
   it('refuses what is not a results.json, saying so', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-history-'));
+    const dir = scratchDir('history');
     writeFileSync(join(dir, 'x.json'), '{"hello":1}');
     const r = history(['append', join(dir, 'x.json'), '--file', join(dir, 'h.json')]);
     expect(r.status).toBe(2);

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,11 +10,12 @@ import { fromK6Summary, K6SummaryError } from '../support/k6/import.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
 import { startHttpTarget } from '../support/stack/http-target.ts';
 import { startShippedServer, type LocalMcpServer } from '../support/stack/shipped-servers.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 const run = promisify(execFile);
 const K6 = process.env.K6_BIN ?? fileURLToPath(new URL('../../.tools/k6', import.meta.url));
 const haveK6 = existsSync(K6);
-const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-k6-'));
+const dir = scratchDir('k6');
 
 let server: LocalMcpServer;
 let target: Awaited<ReturnType<typeof startHttpTarget>>;

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSlo } from '../support/budget/slo.ts';
@@ -9,6 +8,7 @@ import { toHtml } from '../support/report/html.ts';
 import { toMarkdown, toTerminal } from '../support/report/markdown.ts';
 import { recommend } from '../support/report/recommendations.ts';
 import type { RunReport } from '../support/report/run-report.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
@@ -67,7 +67,7 @@ describe('reports', () => {
 
   it.skipIf(!CHROMIUM)(`renders in a real browser with no console errors${CHROMIUM ? '' : ' (skipped: no Chromium; apt-get install chromium)'}`, async () => {
     const { chromium } = await import('playwright-core');
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-report-'));
+    const dir = scratchDir('report');
     const file = join(dir, 'report.html');
     writeFileSync(file, toHtml(await sampleReport()));
     const browser = await chromium.launch({

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { RunResult } from '../support/engine/result.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-baselines-'));
+const dir = scratchDir('baselines');
 vi.stubEnv('PERF_BASELINE_DIR', dir);
 const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
 
@@ -101,7 +101,7 @@ describe('baselines', () => {
   it('npm run compare -- --bands prints the band each baseline holds, the same one a comparison applies', async () => {
     const { baselineBands } = await import('../support/budget/bands.ts');
     const { toFigureBaseline } = await import('../support/budget/figure-baseline.ts');
-    const bandsDir = mkdtempSync(join(tmpdir(), 'mcp-perf-bands-'));
+    const bandsDir = scratchDir('bands');
     const moving = baseOf(result(30, 45, 55), result(36, 54, 66), result(24, 36, 44), result(32, 48, 58.7), result(28, 42, 51.3));
     writeFileSync(join(bandsDir, 'moving.json'), JSON.stringify({ ...moving, case: 'moving case' }));
     writeFileSync(join(bandsDir, 'one.json'), JSON.stringify({ ...toBaseline(result(30, 45, 55), 'smoke', 4, currentEnvironment()), case: 'one run' }));
@@ -124,7 +124,7 @@ describe('baselines', () => {
   it('npm run compare -- --against judges a finished run as its own comparisons did: each phase with a baseline there, and its figures', async () => {
     const { rejudgeRun } = await import('../support/report/rejudge.ts');
     const { toFigureBaseline } = await import('../support/budget/figure-baseline.ts');
-    const against = mkdtempSync(join(tmpdir(), 'mcp-perf-against-'));
+    const against = scratchDir('against');
     const steady = baseOf(result(30, 45, 55), result(30.5, 45.5, 55.5), result(29.5, 44.5, 54.5), result(30.2, 45.2, 55.2), result(29.8, 44.8, 54.8));
     writeFileSync(join(against, 'case-a.json'), JSON.stringify(steady));
     const knee = { name: 'PERF-03 knee rate', unit: 'req/s', better: 'higher' } as const;

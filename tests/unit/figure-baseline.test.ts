@@ -1,12 +1,11 @@
 // Baselines of a case's headline figure (PERF-03's knee rate, PERF-04's recovery time, the scaling ratio): each
 // is judged the way a latency baseline is, in the figure's own direction, and fails on a known change for the worse.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { describe, expect, it, vi } from 'vitest';
 import type { Figure } from '../support/budget/figure-baseline.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
-vi.stubEnv('PERF_BASELINE_DIR', mkdtempSync(join(tmpdir(), 'mcp-perf-figures-')));
+vi.stubEnv('PERF_BASELINE_DIR', scratchDir('figures'));
 const { currentEnvironment } = await import('../support/budget/baseline.ts');
 const { compareFigure, figurePath, readFigureBaseline, toFigureBaseline, writeFigureBaseline } = await import('../support/budget/figure-baseline.ts');
 

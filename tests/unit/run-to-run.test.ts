@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pairedVerdict } from '../support/budget/paired.ts';
 import { estimateRunToRun, leaveOneOut, loadRunToRun, noiseKey, rejudge, rejudgeOutcomes } from '../support/budget/run-to-run.ts';
 import { regressedCase, type AbOutcome, type AbVerdictRow, type PairedVerdict } from '../support/shared/ab-outcome.ts';
+import { scratchDir } from '../scratch-dir.ts';
 
 // An A/A run here (aa-probe1, 2026-12-01: the same image on both sides, fixed rate 12/s), p50 ms of its 8 rounds
 // as [base, head]. Every round favoured one side; read with the sides swapped it is a false alarm.
@@ -123,7 +123,7 @@ describe('run-to-run noise of the A/B gate', () => {
   });
 
   it('reads the noise file, and says what is wrong with a bad one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'noise-'));
+    const dir = scratchDir('noise');
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ measured: 'test', metrics: { 'c | latency p50': { runs: 4, sd: 0.05, ratios: [1] } } }));
     expect(loadRunToRun(good).noise!.metrics['c | latency p50']!.sd).toBe(0.05);

@@ -4,6 +4,7 @@
 // or when the state file disappears (the run tore down normally).
 //   node watchdog.ts <parent-pid> <state-file>
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const [parentArg, stateFile] = process.argv.slice(2);
 const parent = Number(parentArg);
@@ -50,7 +51,8 @@ const timer = setInterval(() => {
   }
   const hardStop = setTimeout(() => process.exit(1), 120_000);
   void reap(state).finally(() => {
-    rmSync(stateFile, { force: true });
+    // The state file's directory is the guard's own (mkdtemp): nothing else is in it.
+    rmSync(dirname(stateFile), { recursive: true, force: true });
     clearTimeout(hardStop);
     process.exit(0);
   });
