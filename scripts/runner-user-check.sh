@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The path a GitHub runner takes, on this machine: a non-root user in the docker group, its own copy of this
 # commit, `npm ci`, `npm run setup` pulling the official images by their official-style names from a registry
-# (a replica on 127.0.0.1, `npm run registry -- mirror`, when .tools/registry exists), and one perf case run on
-# what it pulled. Checks that setup pulled (not built) each image and that the case's report names them.
+# (a replica on 127.0.0.1, `npm run registry -- mirror`, when .tools/registry exists), and `npm run perf` (the smoke
+# catalogue, or the cases its arguments name) on what it pulled. Checks that setup pulled (not built) each image and
+# that the run's report names them; the run's reports are copied to reports/<PERF_RUN_ID> before the user is removed.
 # Run as root (it creates the user, PERF_RUNNER_USER, default perfrunner, and removes it afterwards).
-#   bash scripts/runner-user-check.sh
+#   bash scripts/runner-user-check.sh [vitest arguments, e.g. tests/perf/baseline.perf.ts -t PERF-01]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -18,9 +19,14 @@ git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of th
 user=${PERF_RUNNER_USER:-perfrunner}
 port=${PERF_REGISTRY_PORT:-5000}
 registry="127.0.0.1:$port"
+run_id=${PERF_RUN_ID:-runner-user-$(date +%Y%m%dT%H%M%S)}
+case "$run_id" in *[!A-Za-z0-9._-]*) die "PERF_RUN_ID=$run_id: use letters, digits, dots, dashes and underscores" ;; esac
+perf_args=""
+for a in "$@"; do perf_args+=" $(printf '%q' "$a")"; done
 getent group docker >/dev/null || die "no docker group: run npm run setup first"
 
 created_user=0
+home=""
 started_registry=0
 mirrored=()
 cleanup() {
@@ -32,6 +38,9 @@ cleanup() {
     docker rmi "$image" >/dev/null 2>&1 || log "could not remove $image"
   done
   [ "$started_registry" = 1 ] && bash scripts/registry.sh stop
+  if [ "$created_user" = 1 ] && [ -d "$home/mcp-perf/reports/$run_id" ]; then
+    mkdir -p reports && rm -rf "reports/$run_id" && cp -r "$home/mcp-perf/reports/$run_id" "reports/$run_id" && log "the run's reports: reports/$run_id"
+  fi
   if [ "$created_user" = 1 ]; then
     pkill -u "$user" 2>/dev/null || true
     userdel -r "$user" 2>/dev/null || log "could not remove user $user"
@@ -61,7 +70,7 @@ fi
 mkdir "$home/mcp-perf"
 git archive HEAD | tar -x -C "$home/mcp-perf"
 chown -R "$user:" "$home/mcp-perf"
-as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin "${env_registry[@]}" PERF_PROFILE=smoke PERF_RUN_ID=runner-user bash -c "cd ~/mcp-perf && $1"; }
+as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin "${env_registry[@]}" PERF_PROFILE=smoke PERF_RUN_ID="$run_id" bash -c "cd ~/mcp-perf && $1"; }
 
 log "as $user: npm ci"
 as_user 'npm ci --no-audit --no-fund --loglevel=error' >&2
@@ -76,15 +85,15 @@ if [ ${#env_registry[@]} -gt 0 ]; then
 fi
 ours() { docker ps -aq --no-trunc --filter label=mcp-perf.run | sort; }
 before=$(ours)
-log "as $user: PERF-01 (tests/perf/baseline.perf.ts, smoke)"
-as_user 'npm run perf -- tests/perf/baseline.perf.ts -t PERF-01'
-report="$home/mcp-perf/reports/runner-user/results.json"
+log "as $user: npm run perf${perf_args:+ --$perf_args} (smoke)"
+as_user "npm run perf${perf_args:+ --$perf_args}"
+report="$home/mcp-perf/reports/$run_id/results.json"
 [ -f "$report" ] || die "no report at $report"
 for name in "${mirrored[@]}"; do
   case "$name" in *litellm*) continue ;; esac
-  grep -q "$name" "$report" || die "the report does not name $name: the case did not run on what setup pulled"
+  grep -q "$name" "$report" || die "the report does not name $name: the run was not on what setup pulled"
 done
 # Only containers this run started count (another run on the machine may hold its own).
 leftover=$(comm -13 <(echo "$before") <(ours) | grep -c . || true)
 [ "$leftover" = 0 ] || die "the run as $user left $leftover container(s) behind"
-log "done: setup and PERF-01 ran as $user${env_registry:+, on images pulled from $registry}"
+log "done: setup and npm run perf${perf_args:+ --$perf_args} ran as $user${env_registry:+, on images pulled from $registry}"
