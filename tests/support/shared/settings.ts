@@ -53,6 +53,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'MCP_PERF_GATEWAY_IMAGE', what: 'ContextForge\'s image (MCP_PERF_<ROLE>_IMAGE for any role: POSTGRES, REDIS, LITELLM, SERVERS)' },
   { name: 'MCP_PERF_NODE_IMAGE', what: 'npm run images: the Node base image of our MCP servers\' image' },
   { name: 'PERF_RUNNER_USER', what: 'scripts/runner-user-check.sh: the non-root user it creates and removes (default perfrunner)' },
+  { name: 'PERF_SUDO_USER', what: 'scripts/sudo-base-check.sh: the user with passwordless sudo it creates and removes (default perfsudo)' },
   { name: 'PERF_REGISTRY_PORT', what: 'npm run registry -- start: the local registry\'s port (default 5000)', value: { int: 1 } },
   { name: 'MCP_PERF_TOKEN', what: 'exported k6 scripts: the gateway token they send' },
   { name: 'MCP_PERF_EXTRA_CPU_MS', what: 'the gate benchmark\'s extra-cost wrapper: ms of CPU per MCP request', internal: true },
