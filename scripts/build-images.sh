@@ -71,9 +71,11 @@ base() { # suite image
   local dir; dir=$(mktemp -d /tmp/mcp-perf-rootfs.XXXXXX)
   # Its own log file: another user's run may own a fixed name in /tmp.
   local logfile; logfile=$(mktemp /tmp/mcp-perf-debootstrap.XXXXXX)
-  trap 'as_root rm -rf "$dir"; rm -f "$logfile"; trap - RETURN' RETURN
+  # On return and on any exit (die, a failing step): the paths are fixed now, as the locals are gone at exit.
+  # shellcheck disable=SC2064
+  trap "as_root rm -rf '$dir'; rm -f '$logfile'; trap - RETURN EXIT" RETURN EXIT
   log "debootstrap $suite from $mirror (about a minute)"
-  as_root debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" "$mirror" >"$logfile" 2>&1 || { tail -20 "$logfile" >&2; as_root rm -rf "$dir"; rm -f "$logfile"; die "debootstrap $suite failed"; }
+  as_root debootstrap --variant=minbase --include=ca-certificates "$suite" "$dir" "$mirror" >"$logfile" 2>&1 || { tail -20 "$logfile" >&2; die "debootstrap $suite failed"; }
   echo "deb $mirror $suite main" | as_root tee "$dir/etc/apt/sources.list" >/dev/null
   # Registries may be reached through a TLS proxy whose CA this machine trusts: the image trusts it too.
   if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
