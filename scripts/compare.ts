@@ -14,7 +14,7 @@ import { compareWithBaseline, currentEnvironment, toBaseline } from '../tests/su
 import { formatChecks } from '../tests/support/budget/slo.ts';
 import type { RunResult } from '../tests/support/engine/result.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
-import { PROFILES } from '../tests/support/shared/profile.ts';
+import { PROFILES, isProfile } from '../tests/support/shared/profile.ts';
 
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' }, against: { type: 'string' }, profile: { type: 'string' } } });
 if (o.bands) {
@@ -23,9 +23,9 @@ if (o.bands) {
     console.error(`npm run compare -- --bands: ${dir} does not exist (name a directory of baselines, e.g. baselines/smoke)`);
     process.exit(2);
   }
-  const named = [basename(resolve(dir)), basename(dirname(resolve(dir)))].find((n) => (PROFILES as readonly string[]).includes(n));
+  const named = [basename(resolve(dir)), basename(dirname(resolve(dir)))].find(isProfile);
   const profile = o.profile ?? named ?? process.env.PERF_PROFILE ?? 'smoke';
-  if (!(PROFILES as readonly string[]).includes(profile)) {
+  if (!isProfile(profile)) {
     console.error(`npm run compare -- --bands: --profile ${profile} is not a profile (${PROFILES.join(', ')})`);
     process.exit(2);
   }

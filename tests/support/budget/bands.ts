@@ -1,8 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BAND_DEFAULTS, BaselineError, MIN_TAIL, SHARE_BEYOND, percentileBand, readBaselineAt, readBaselineFile, spreadOf, type Baseline } from './baseline.ts';
-import { compareFigure, readFigureBaselineAt, type FigureBaseline } from './figure-baseline.ts';
+import { BAND_DEFAULTS, BaselineError, MIN_TAIL, SHARE_BEYOND, baselineProblems, percentileBand, readBaselineFile, spreadOf, type Baseline } from './baseline.ts';
+import { compareFigure, figureBaselineProblems, type FigureBaseline } from './figure-baseline.ts';
 import { textTable } from '../shared/text-table.ts';
+
+const isFigure = (b: Baseline | FigureBaseline): b is FigureBaseline => 'kind' in b && b.kind === 'figure';
 
 /**
  * What each baseline in `dir` could catch before any run: its runs and, per percentile, the band a run of the same
@@ -17,20 +19,19 @@ export function baselineBands(dir: string, profile: string): string {
   const unusable: string[] = [];
   for (const f of files) {
     const path = join(dir, f);
-    let base: Baseline;
+    let parsed: Baseline | FigureBaseline;
     try {
-      const parsed = readBaselineFile<Baseline | FigureBaseline>(path, () => [])!;
-      if ('kind' in parsed && parsed.kind === 'figure') {
-        const figure = readFigureBaselineAt(path, profile)!;
-        figures.push([figure.figure, String(figure.runs.length), `${figure.median} ${figure.unit}`, compareFigure(figure.median, figure).row.target]);
-        continue;
-      }
-      base = readBaselineAt(path, profile)!;
+      parsed = readBaselineFile<Baseline | FigureBaseline>(path, (b) => (isFigure(b) ? figureBaselineProblems(b, profile) : baselineProblems(b, profile)))!;
     } catch (error) {
       if (!(error instanceof BaselineError)) throw error;
       unusable.push(`NOT USED ${f}: ${error.message}`);
       continue;
     }
+    if (isFigure(parsed)) {
+      figures.push([parsed.figure, String(parsed.runs.length), `${parsed.median} ${parsed.unit}`, compareFigure(parsed.median, parsed).row.target]);
+      continue;
+    }
+    const base = parsed;
     const cell = (key: 'p50' | 'p95' | 'p99') => {
       if (Math.floor(base.metrics.completed * SHARE_BEYOND[key]) < MIN_TAIL) return 'not judged (too few samples beyond it)';
       const band = percentileBand(base, key, { ...BAND_DEFAULTS, within: 0, floorMs: base.calibrationP50 ?? 0 });

@@ -127,13 +127,16 @@ export function readBaseline(caseName: string, profile: string, gateway?: string
 
 /** readBaseline from a given file. */
 export function readBaselineAt(path: string, profile: string): Baseline | undefined {
-  return readBaselineFile<Baseline>(path, (parsed) => {
-    const problems: string[] = [];
-    if (parsed.schema !== 1) problems.push(`schema is ${String(parsed.schema)}, expected 1`);
-    if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
-    for (const k of ['p50', 'p95', 'p99', 'errorRate'] as const) if (typeof parsed.metrics?.[k] !== 'number') problems.push(`metrics.${k} is missing`);
-    return problems;
-  });
+  return readBaselineFile<Baseline>(path, (parsed) => baselineProblems(parsed, profile));
+}
+
+/** Why a parsed latency baseline cannot serve a run of `profile` (none: it can). */
+export function baselineProblems(parsed: Baseline, profile: string): string[] {
+  const problems: string[] = [];
+  if (parsed.schema !== 1) problems.push(`schema is ${String(parsed.schema)}, expected 1`);
+  if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
+  for (const k of ['p50', 'p95', 'p99', 'errorRate'] as const) if (typeof parsed.metrics?.[k] !== 'number') problems.push(`metrics.${k} is missing`);
+  return problems;
 }
 
 /** Relative standard error of the mean of per-second percentiles (seconds with traffic only). */

@@ -89,19 +89,22 @@ export function readFigureBaseline(figure: Figure, profile: string, gateway?: st
   return readFigureBaselineAt(figurePath(figure.name, profile, gateway), profile, figure);
 }
 
-/** readFigureBaseline from a given file; without `figure`, only the file itself is checked (not the case's definition). */
-export function readFigureBaselineAt(path: string, profile: string, figure?: Figure): FigureBaseline | undefined {
-  return readBaselineFile<FigureBaseline>(path, (parsed) => {
-    const problems: string[] = [];
-    if (parsed.schema !== 1 || parsed.kind !== 'figure') problems.push('it is not a figure baseline (schema 1, kind "figure")');
-    if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
-    if (!Array.isArray(parsed.runs) || parsed.runs.some((r) => typeof r.value !== 'number')) problems.push('runs[].value is missing');
-    if (!figure) return problems;
-    if (parsed.better !== figure.better || parsed.unit !== figure.unit) problems.push(`it holds ${parsed.unit} (better ${parsed.better}), the case gives ${figure.unit} (better ${figure.better})`);
-    if ((parsed.floor ?? 0) !== (figure.floor ?? 0)) problems.push(`it was recorded with a floor of ${parsed.floor ?? 0} ${parsed.unit}, the case now gives ${figure.floor ?? 0}`);
-    if ((parsed.minChange ?? 0) !== (figure.minChange ?? 0)) problems.push(`it was recorded with a smallest judged change of ${parsed.minChange ?? 0}, the case now gives ${figure.minChange ?? 0}`);
-    return problems;
-  });
+/** readFigureBaseline from a given file. */
+export function readFigureBaselineAt(path: string, profile: string, figure: Figure): FigureBaseline | undefined {
+  return readBaselineFile<FigureBaseline>(path, (parsed) => figureBaselineProblems(parsed, profile, figure));
+}
+
+/** Why a parsed figure baseline cannot serve a run of `profile`; with `figure`, also where it differs from the case's definition. */
+export function figureBaselineProblems(parsed: FigureBaseline, profile: string, figure?: Figure): string[] {
+  const problems: string[] = [];
+  if (parsed.schema !== 1 || parsed.kind !== 'figure') problems.push('it is not a figure baseline (schema 1, kind "figure")');
+  if (parsed.profile !== profile) problems.push(`it was recorded for profile "${parsed.profile}", this run is "${profile}"`);
+  if (!Array.isArray(parsed.runs) || parsed.runs.some((r) => typeof r.value !== 'number')) problems.push('runs[].value is missing');
+  if (!figure) return problems;
+  if (parsed.better !== figure.better || parsed.unit !== figure.unit) problems.push(`it holds ${parsed.unit} (better ${parsed.better}), the case gives ${figure.unit} (better ${figure.better})`);
+  if ((parsed.floor ?? 0) !== (figure.floor ?? 0)) problems.push(`it was recorded with a floor of ${parsed.floor ?? 0} ${parsed.unit}, the case now gives ${figure.floor ?? 0}`);
+  if ((parsed.minChange ?? 0) !== (figure.minChange ?? 0)) problems.push(`it was recorded with a smallest judged change of ${parsed.minChange ?? 0}, the case now gives ${figure.minChange ?? 0}`);
+  return problems;
 }
 
 export interface FigureCompareOptions {

@@ -1,10 +1,12 @@
 export type ProfileName = 'smoke' | 'pr' | 'nightly' | 'soak';
 export const PROFILES: readonly ProfileName[] = ['smoke', 'pr', 'nightly', 'soak'];
 
+export const isProfile = (name: string): name is ProfileName => (PROFILES as readonly string[]).includes(name);
+
 function profileFromEnv(): ProfileName {
   const raw = process.env.PERF_PROFILE ?? 'smoke';
-  if (!PROFILES.includes(raw as ProfileName)) throw new Error(`PERF_PROFILE="${raw}" is not a profile: use ${PROFILES.join(', ')}`);
-  return raw as ProfileName;
+  if (!isProfile(raw)) throw new Error(`PERF_PROFILE="${raw}" is not a profile: use ${PROFILES.join(', ')}`);
+  return raw;
 }
 
 /** The profile of this run: smoke (seconds per case), pr, nightly (the plan's figures), soak (hours). */
