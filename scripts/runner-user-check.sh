@@ -13,6 +13,8 @@ cd "$root"
 export PATH="$root/node_modules/.bin:$PATH"
 log() { printf '[runner-user] %s\n' "$*" >&2; }
 die() { printf '[runner-user] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib/throwaway-user.sh
+. scripts/lib/throwaway-user.sh
 
 [ "$(id -u)" = 0 ] || die "run as root: this check creates a non-root user and runs the suite as it"
 git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
@@ -25,8 +27,6 @@ perf_args=""
 for a in "$@"; do perf_args+=" $(printf '%q' "$a")"; done
 getent group docker >/dev/null || die "no docker group: run npm run setup first"
 
-created_user=0
-home=""
 started_registry=0
 mirrored=()
 cleanup() {
@@ -38,49 +38,37 @@ cleanup() {
     docker rmi "$image" >/dev/null 2>&1 || log "could not remove $image"
   done
   [ "$started_registry" = 1 ] && bash scripts/registry.sh stop
-  if [ "$created_user" = 1 ] && [ -d "$home/mcp-perf/reports/$run_id" ]; then
-    mkdir -p reports && rm -rf "reports/$run_id" && cp -r "$home/mcp-perf/reports/$run_id" "reports/$run_id" && log "the run's reports: reports/$run_id"
+  if [ "$tu_created" = 1 ] && [ -d "$tu_home/mcp-perf/reports/$run_id" ]; then
+    mkdir -p reports && rm -rf "reports/$run_id" && cp -r "$tu_home/mcp-perf/reports/$run_id" "reports/$run_id" && log "the run's reports: reports/$run_id"
   fi
-  if [ "$created_user" = 1 ]; then
-    pkill -u "$user" 2>/dev/null || true
-    userdel -r "$user" 2>/dev/null || log "could not remove user $user"
-  fi
+  throwaway_user_remove
   exit "$status"
 }
 trap cleanup EXIT
 
-if id "$user" >/dev/null 2>&1; then die "user $user exists already: remove it (userdel -r $user) or set PERF_RUNNER_USER"; fi
-useradd -m -s /bin/bash -G docker "$user"
-created_user=1
-home=$(getent passwd "$user" | cut -d: -f6)
+throwaway_user_create "$user" PERF_RUNNER_USER
+home=$tu_home
 log "user $user (uid $(id -u "$user"), groups $(id -Gn "$user")): no root, no sudo"
 
-env_registry=()
 if [ -x .tools/registry ]; then
   curl -fsS --max-time 2 "http://$registry/v2/" >/dev/null 2>&1 || started_registry=1
   bash scripts/registry.sh start >/dev/null
   bash scripts/registry.sh mirror
-  env_registry=("MCP_PERF_REGISTRY=$registry")
+  tu_env+=("MCP_PERF_REGISTRY=$registry")
   roles=$(node scripts/official-image.ts --roles stack)
   for role in $roles; do mirrored+=("$(MCP_PERF_REGISTRY=$registry node scripts/official-image.ts "$role")"); done
 else
   log "no registry at .tools/registry (npm run setup -- --with-registry builds it): the user runs on the images already here, nothing is pulled"
 fi
 
-mkdir "$home/mcp-perf"
-git archive HEAD | tar -x -C "$home/mcp-perf"
-chown -R "$user:" "$home/mcp-perf"
-as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin "${env_registry[@]}" PERF_PROFILE=smoke PERF_RUN_ID="$run_id" bash -c "cd ~/mcp-perf && $1"; }
+tu_env+=(PERF_PROFILE=smoke "PERF_RUN_ID=$run_id")
 
 log "as $user: npm ci"
 as_user 'npm ci --no-audit --no-fund --loglevel=error' >&2
 log "as $user: npm run setup"
 as_user 'npm run setup' 2>&1 | tee "$home/setup.log" >&2
-if [ ${#env_registry[@]} -gt 0 ]; then
-  for name in "${mirrored[@]}"; do
-    grep -q "pulled $name" "$home/setup.log" || die "setup as $user did not pull $name (its log above)"
-  done
-  grep -q "built (or brought up to date)" "$home/setup.log" && die "setup as $user built an image it should have pulled (its log above)"
+if [ ${#mirrored[@]} -gt 0 ]; then
+  why=$(setup_pulled_all "$home/setup.log" "${mirrored[@]}") || die "as $user: $why (its log above)"
   log "setup as $user pulled ${mirrored[*]}"
 fi
 ours() { docker ps -aq --no-trunc --filter label=mcp-perf.run | sort; }
@@ -89,11 +77,10 @@ log "as $user: npm run perf${perf_args:+ --$perf_args} (smoke)"
 as_user "npm run perf${perf_args:+ --$perf_args}"
 report="$home/mcp-perf/reports/$run_id/results.json"
 [ -f "$report" ] || die "no report at $report"
-for name in "${mirrored[@]}"; do
-  case "$name" in *litellm*) continue ;; esac
-  grep -q "$name" "$report" || die "the report does not name $name: the run was not on what setup pulled"
-done
+stack_images=()
+for name in "${mirrored[@]}"; do case "$name" in *litellm*) ;; *) stack_images+=("$name") ;; esac; done
+why=$(report_names_all "$report" "${stack_images[@]}") || die "$why"
 # Only containers this run started count (another run on the machine may hold its own).
 leftover=$(comm -13 <(echo "$before") <(ours) | grep -c . || true)
 [ "$leftover" = 0 ] || die "the run as $user left $leftover container(s) behind"
-log "done: setup and npm run perf${perf_args:+ --$perf_args} ran as $user${env_registry:+, on images pulled from $registry}"
+log "done: setup and npm run perf${perf_args:+ --$perf_args} ran as $user$([ ${#mirrored[@]} -gt 0 ] && echo ", on images pulled from $registry")"

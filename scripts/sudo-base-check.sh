@@ -9,6 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 log() { printf '[sudo-user] %s\n' "$*" >&2; }
 die() { printf '[sudo-user] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib/throwaway-user.sh
+. scripts/lib/throwaway-user.sh
 
 [ "$(id -u)" = 0 ] || die "run as root: this check creates a user and gives it sudo"
 getent group docker >/dev/null || die "no docker group: run npm run setup first"
@@ -16,15 +18,11 @@ user=${PERF_SUDO_USER:-perfsudo}
 image="mcp-perf-check/debian:bookworm-sudo-$$"
 sudoers=/etc/sudoers.d/mcp-perf-check-$user
 installed_sudo=0
-created_user=0
 cleanup() {
   local status=$?
   rm -f "$sudoers"
   docker image inspect "$image" >/dev/null 2>&1 && { docker rmi "$image" >/dev/null || log "could not remove $image"; }
-  if [ "$created_user" = 1 ]; then
-    pkill -u "$user" 2>/dev/null || true
-    userdel -r "$user" 2>/dev/null || log "could not remove user $user"
-  fi
+  throwaway_user_remove
   if [ "$installed_sudo" = 1 ]; then
     DEBIAN_FRONTEND=noninteractive SUDO_FORCE_REMOVE=yes apt-get purge -y -qq sudo >/dev/null 2>&1 || log "could not remove the sudo package this check installed"
   fi
@@ -38,15 +36,9 @@ if ! command -v sudo >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sudo >/dev/null
   installed_sudo=1
 fi
-if id "$user" >/dev/null 2>&1; then die "user $user exists already: remove it (userdel -r $user) or set PERF_SUDO_USER"; fi
-useradd -m -s /bin/bash -G docker "$user"
-created_user=1
-home=$(getent passwd "$user" | cut -d: -f6)
-mkdir "$home/mcp-perf"
-git archive HEAD | tar -x -C "$home/mcp-perf"
-chown -R "$user:" "$home/mcp-perf"
-# No MCP_PERF_REGISTRY, and this machine reaches no registry: the base can only come from debootstrap.
-as_user() { runuser -u "$user" -- env -i HOME="$home" PATH=/usr/local/bin:/usr/bin:/bin bash -c "cd ~/mcp-perf && $1"; }
+throwaway_user_create "$user" PERF_SUDO_USER
+home=$tu_home
+# No MCP_PERF_REGISTRY (tu_env is empty), and this machine reaches no registry: the base can only come from debootstrap.
 
 log "as $user, no sudo rights: scripts/build-images.sh --base bookworm must stop, saying what is needed"
 if as_user "bash scripts/build-images.sh --base bookworm $image" >"$home/nosudo.log" 2>&1; then cat "$home/nosudo.log" >&2; die "the base was made without root or sudo"; fi
