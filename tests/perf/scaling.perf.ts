@@ -1,50 +1,81 @@
-// Scaling: the same closed-loop load through a load balancer in front of one gateway instance, then in
-// front of two that share Postgres and Redis. The throughput ratio says what a second instance buys on
-// this hardware (on a machine whose cores the first instance already fills, nothing: that is a finding too).
+// Scaling: the same closed-loop load through a load balancer in front of one gateway instance and through another
+// in front of two that share Postgres and Redis, in alternating rounds (each two rounds hold 1-2 and 2-1), so the
+// machine's drift hits both alike. The throughput ratio says what a second instance buys on this hardware (on a
+// machine whose cores the first instance already fills, nothing: that is a finding too).
 import { describe, expect, it } from 'vitest';
+import { balancedOrders } from '../support/analysis/balanced-order.ts';
+import { shiftInterval } from '../support/budget/paired.ts';
 import type { RunResult } from '../support/engine/result.ts';
 import { authHeaders, gatewayTool, reportNote, reportTable, runLoad, skipReason, stack } from '../support/perf-case.ts';
+import { median } from '../support/shared/median.ts';
 import { byProfile } from '../support/shared/profile.ts';
-import { startBalancer, startExtraGateway, type Balancer, type ExtraGateway } from '../support/stack/scale-out.ts';
+import { startBalancer, startExtraGateway, type Balancer } from '../support/stack/scale-out.ts';
 
 const info = stack();
 const gateway = info.gateway;
 const scale = info.scaleOut;
 const why = skipReason(info, 'rpc') ?? (!scale ? `needs the containers stack, to start a second instance (this is ${info.provider}, ${gateway?.kind})` : '');
+/** A known-bad second instance (PERF_SCALING_SECOND_EXTRA_CPU_MS, checked with the other settings before the stack starts). */
+const slowSecondMs = Number(process.env.PERF_SCALING_SECOND_EXTRA_CPU_MS || 0);
 
 describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
   it('1 vs 2 gateway instances behind a load balancer: throughput ratio', async () => {
     const gw = gateway!;
     const vus = byProfile({ smoke: 16, nightly: 200 });
-    const phase = (lb: Balancer, instances: number): Promise<RunResult> => runLoad({
-      scenario: { name: `scaling: ${instances} instance(s) behind the balancer, ${vus} VUs`, executor: 'constant-vus', vus, duration: byProfile({ smoke: '20s', nightly: '5m' }), timeout: '30s' },
+    const rounds = byProfile({ smoke: 6, nightly: 8 });
+    const seconds = byProfile({ smoke: 8, nightly: 40 });
+    const phase = (lb: Balancer, instances: 1 | 2, warmupSeconds: number): Promise<RunResult> => runLoad({
+      scenario: { name: `scaling: ${instances} instance(s) behind the balancer, ${vus} VUs`, executor: 'constant-vus', vus, duration: `${seconds}s`, timeout: '30s' },
       operation: { kind: 'rpc', url: `${lb.url}/rpc`, headers: authHeaders(gw), call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } }, connections: vus },
+      warmupSeconds, monitor: false, progressEverySeconds: seconds,
     });
     const stops: (() => Promise<void>)[] = [];
     try {
       const lb1 = await startBalancer(scale!, [`gateway:${scale!.gatewayPort}`]);
       stops.push(lb1.stop);
-      const one = await phase(lb1, 1);
       const t0 = performance.now();
-      const second: ExtraGateway = await startExtraGateway(scale!, 2);
+      const second = await startExtraGateway(scale!, 2, { extraCpuMs: slowSecondMs });
       stops.push(second.stop);
-      reportNote(`second instance ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      reportNote(`second instance ready in ${((performance.now() - t0) / 1000).toFixed(1)} s${slowSecondMs ? `; made slower on purpose by ${slowSecondMs} ms of CPU per MCP request (PERF_SCALING_SECOND_EXTRA_CPU_MS)` : ''}`);
       const lb2 = await startBalancer(scale!, [`gateway:${scale!.gatewayPort}`, second.backend]);
       stops.push(lb2.stop);
-      const two = await phase(lb2, 2);
-      const ratio = +(two.rate.achieved / one.rate.achieved).toFixed(2);
+      const results: Record<1 | 2, RunResult[]> = { 1: [], 2: [] };
+      const ratios: number[] = [];
+      const orders = balancedOrders<1 | 2>(rounds, Math.random, 1, 2);
+      for (const [i, order] of orders.entries()) {
+        const got: Partial<Record<1 | 2, RunResult>> = {};
+        // The first phase on each balancer warms it (the second instance serves its first calls there): 10 s, unrecorded.
+        for (const n of order) got[n] = await phase(n === 1 ? lb1 : lb2, n, results[n].length === 0 ? 10 : 0);
+        results[1].push(got[1]!);
+        results[2].push(got[2]!);
+        ratios.push(got[2]!.rate.achieved / got[1]!.rate.achieved);
+        console.log(`[scaling] round ${i + 1}/${rounds} (${order.join(' then ')}): ${got[1]!.rate.achieved} -> ${got[2]!.rate.achieved}/s, x${ratios.at(-1)!.toFixed(3)}`);
+      }
+      const shift = shiftInterval(ratios.map(Math.log))!;
+      const ratio = +Math.exp(shift.estimate).toFixed(2);
+      const med = (n: 1 | 2, pick: (r: RunResult) => number) => +median(results[n].map(pick)).toFixed(1);
+      const errorPercent = (n: 1 | 2) => +((100 * results[n].reduce((a, r) => a + r.counts.failed, 0)) / Math.max(1, results[n].reduce((a, r) => a + r.counts.completed, 0))).toFixed(2);
       reportTable({
-        title: `Closed loop, ${vus} VUs, tools/call over /rpc through a round-robin balancer`,
+        title: `Closed loop, ${vus} VUs, tools/call over /rpc through a round-robin balancer: ${rounds} rounds of ${seconds} s on each (medians of the rounds; errors over all)`,
         columns: ['instances', 'workers each', 'throughput/s', 'p50 ms', 'p95 ms', 'errors %'],
-        rows: [[1, gw.workers, one.rate.achieved, one.latency.p50, one.latency.p95, +(one.errorRate * 100).toFixed(2)], [2, gw.workers, two.rate.achieved, two.latency.p50, two.latency.p95, +(two.errorRate * 100).toFixed(2)]],
+        rows: ([1, 2] as const).map((n) => [n, gw.workers, med(n, (r) => r.rate.achieved), med(n, (r) => r.latency.p50), med(n, (r) => r.latency.p95), errorPercent(n)]),
       });
-      reportNote(`scaling: 2 instances give x${ratio} the throughput of 1 (${one.rate.achieved} -> ${two.rate.achieved}/s)`);
-      for (const r of [one, two]) expect(r).toMeetSlo({ errorRate: '0.1%' });
+      reportTable({
+        title: 'Each round: throughput with 1 instance, with 2, and their ratio',
+        columns: ['round', 'order', '1 instance/s', '2 instances/s', 'ratio'],
+        rows: orders.map((o, i) => [i + 1, o.join('-'), results[1][i]!.rate.achieved, results[2][i]!.rate.achieved, +ratios[i]!.toFixed(3)]),
+      });
+      const [lo, hi] = [Math.exp(shift.lo), Math.exp(shift.hi)].map((x) => x.toFixed(2));
+      reportNote(`scaling: 2 instances give x${ratio} the throughput of 1 (${(shift.achieved * 100).toFixed(1)}% interval x${lo}-x${hi} over ${rounds} paired rounds; the second instance sits idle during the 1-instance rounds)`);
+      for (const r of [...results[1], ...results[2]]) expect(r).toMeetSlo({ errorRate: '0.1%' });
       // Where the instances get cores of their own (nightly on a bigger runner) a second one must add most
-      // of its share. On 2 shared cores the first instance already fills them (x0.83 measured here, four
+      // of its share. On 2 shared cores the first instance already fills them (x0.9-1.0 measured here, four
       // workers contending), so smoke only catches a collapse: instances fighting over locks or sessions.
       expect(ratio, `2 instances gave x${ratio} the throughput of 1`).toBeGreaterThanOrEqual(byProfile({ smoke: 0.5, nightly: 1.6 }));
-      expect(ratio).toMatchBaselineFigure({ name: 'scaling throughput ratio, 2 instances to 1', unit: 'x', better: 'higher' });
+      // On shared cores the ratio follows the neighbours' load as well (more gateway processes win more of the CPU):
+      // x0.90-1.02 in quiet sessions here, x1.20 beside a running gate benchmark, while the runs of one session lie
+      // within a few percent. Smoke therefore judges a fall beyond 15% (a second instance 20 ms slower per call: -27%).
+      expect(ratio).toMatchBaselineFigure({ name: 'scaling throughput ratio, 2 instances to 1', unit: 'x', better: 'higher', ...byProfile({ smoke: { minChange: 0.15 }, nightly: {} }) });
     } finally {
       for (const stop of stops.reverse()) await stop();
     }

@@ -9,6 +9,7 @@ import { formatVerdicts } from './budget/verdict-table.ts';
 import { loadRunToRun, noiseKey, type RunToRunNoise } from './budget/run-to-run.ts';
 import { runValidity } from './budget/validity.ts';
 import { seededRandom } from './analysis/random.ts';
+import { balancedOrders } from './analysis/balanced-order.ts';
 import type { RunResult } from './engine/result.ts';
 import { runScenario } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
@@ -67,18 +68,9 @@ export interface AbCaseSpec {
 
 const round = (x: number, digits = 3) => (Number.isFinite(x) ? +x.toFixed(digits) : x);
 
-/**
- * The order of each round: every two rounds hold one "base head" and one "head base", which comes first chosen by
- * `random`. Balanced like A B B A, but a disturbance that recurs every few phases (a timer in a gateway, the
- * machine's own jobs) cannot fall on the same side round after round, as it can in a fixed A B B A cycle.
- */
+/** The order of each round, balanced base-head / head-base (analysis/balanced-order.ts). */
 export function roundOrders(count: number, random: () => number): [AbLabel, AbLabel][] {
-  const orders: [AbLabel, AbLabel][] = [];
-  while (orders.length < count) {
-    const baseFirst = random() < 0.5;
-    orders.push(baseFirst ? ['base', 'head'] : ['head', 'base'], baseFirst ? ['head', 'base'] : ['base', 'head']);
-  }
-  return orders.slice(0, count);
+  return balancedOrders<AbLabel>(count, random, 'base', 'head');
 }
 
 /** The seed of the round order: PERF_AB_SEED when set (to repeat a run's order), else a new one, printed. */

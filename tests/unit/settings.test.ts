@@ -74,4 +74,13 @@ describe('settings: the catalogue, the code and README agree', () => {
     expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_STACK: 'local' })).toThrow(/needs the containers stack/);
     expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '-3' })).toThrow(/PERF_GATEWAY_EXTRA_CPU_MS="-3"/);
   });
+
+  it('so is a deliberately slowed second instance of the scaling case', () => {
+    expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_BASELINE: 'judge' })).not.toThrow();
+    for (const mode of ['record', 'add']) {
+      expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_BASELINE: mode })).toThrow(new RegExp(`PERF_SCALING_SECOND_EXTRA_CPU_MS=20 slows the gateway on purpose, and PERF_BASELINE=${mode}`));
+    }
+    expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_STACK: 'external' })).toThrow(/PERF_SCALING_SECOND_EXTRA_CPU_MS needs the containers stack/);
+    expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: 'fast' })).toThrow(/PERF_SCALING_SECOND_EXTRA_CPU_MS="fast"/);
+  });
 });

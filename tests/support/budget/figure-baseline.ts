@@ -40,8 +40,9 @@ export interface Figure {
    */
   floor?: number;
   /**
-   * The smallest relative change judged, for a figure measured in steps: PERF-03's bisection stops once the knee is
-   * known within 10%, so a baseline and a run can differ by a step or two with nothing changed. Default 0.10.
+   * The smallest relative change judged, for a figure measured in steps (PERF-03's bisection stops once the knee is
+   * known within 10%, so a baseline and a run can differ by a step or two with nothing changed), or one that moves
+   * between sessions more than between the runs of one (the scaling ratio on shared cores). Default 0.10.
    */
   minChange?: number;
 }

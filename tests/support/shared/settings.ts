@@ -44,6 +44,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_AB_BASE', what: 'A/B mode: the base side\'s gateway image (with PERF_AB_HEAD)' },
   { name: 'PERF_AB_HEAD', what: 'A/B mode: the head side\'s gateway image (with PERF_AB_BASE)' },
   { name: 'PERF_GATEWAY_EXTRA_CPU_MS', what: 'a known extra CPU cost per MCP request in the gateway (ms; containers stack): to see a committed baseline fail on a slowed gateway (refused with PERF_BASELINE=record or add)', value: { number: 0 } },
+  { name: 'PERF_SCALING_SECOND_EXTRA_CPU_MS', what: 'the scaling case: a known extra CPU cost per MCP request in its second gateway instance only (ms; replaces PERF_GATEWAY_EXTRA_CPU_MS there): to see the scaling ratio fall (refused with PERF_BASELINE=record or add)', value: { number: 0 } },
   { name: 'PERF_AB_BASE_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the base side (ms)', value: { number: 0 } },
   { name: 'PERF_AB_HEAD_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the head side (ms)', value: { number: 0 } },
   { name: 'PERF_AB_SEED', what: 'A/B mode: the seed of the balanced round order', value: { int: 0 } },

@@ -103,6 +103,8 @@ export interface ScaleOut {
   gatewayPort: number;
   /** Answers 200 once an instance serves; without one, an instance is ready when it listens. */
   readyPath?: string;
+  /** The gateway's ASGI app, for an extra-cost wrapper on one instance (PERF_SCALING_SECOND_EXTRA_CPU_MS); absent when its adapter names none. */
+  extraCostApp?: { appModule: string; pythonPath: string };
   /** Labels that put new containers under the run's teardown. */
   labels: Record<string, string>;
   /** The host address published ports bind (127.0.0.1 unless PERF_BIND_HOST says otherwise). */

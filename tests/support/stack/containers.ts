@@ -158,6 +158,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       scaleOut: {
         network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv: prepared.env, gatewayArgs: prepared.args, gatewayFiles: files, gatewayDirs: extra.copy, gatewayMounts: extra.mounts,
         gatewayTmpfs: adapter.image.tmpfs, gatewayPort: port, readyPath: endpoints.readyUrl ? new URL(endpoints.readyUrl).pathname : undefined, labels, bindHost: host,
+        ...(adapter.extraCost ? { extraCostApp: adapter.extraCost } : {}),
       },
       images: Object.fromEntries(images.map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),
       startedInMs: Date.now() - t0,

@@ -46,11 +46,14 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
   // Every other variable too, once, before anything starts: a bad value fails here, a misspelt name is reported.
   assertSettings(env);
   const extra = Number(env.PERF_GATEWAY_EXTRA_CPU_MS || 0);
-  if (extra > 0 && (env.PERF_BASELINE === 'record' || env.PERF_BASELINE === 'add')) {
-    throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS=${env.PERF_GATEWAY_EXTRA_CPU_MS} slows the gateway on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
-  }
-  if (extra > 0 && provider !== 'containers' && provider !== 'auto') {
-    throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS needs the containers stack (its wrapper is copied into the gateway's container), not PERF_STACK=${provider}`);
+  for (const name of ['PERF_GATEWAY_EXTRA_CPU_MS', 'PERF_SCALING_SECOND_EXTRA_CPU_MS']) {
+    if (!(Number(env[name] || 0) > 0)) continue;
+    if (env.PERF_BASELINE === 'record' || env.PERF_BASELINE === 'add') {
+      throw new Error(`${name}=${env[name]} slows the gateway on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
+    }
+    if (provider !== 'containers' && provider !== 'auto') {
+      throw new Error(`${name} needs the containers stack (its wrapper is copied into the gateway's container), not PERF_STACK=${provider}`);
+    }
   }
   return {
     provider,

@@ -3,6 +3,7 @@ import { pollUntilOk } from '../gateway/ready.ts';
 import { withTimeout } from './cleanup.ts';
 import { LogTail } from './log-tail.ts';
 import { asGatewayContainer } from './gateway-container.ts';
+import { extraCostSetup } from './extra-cost.ts';
 import { bindPorts } from './loopback.ts';
 import type { ScaleOut } from '../shared/stack-info.ts';
 
@@ -33,21 +34,34 @@ export interface ExtraGateway {
   stop(): Promise<void>;
 }
 
+export interface ExtraGatewayOptions {
+  timeoutMs?: number;
+  /** A known extra CPU cost per MCP request in this instance only (ms): a known-bad second instance. */
+  extraCpuMs?: number;
+}
+
 /**
  * One more gateway instance with the first one's settings (same Postgres, Redis, secrets and config files), ready
  * when its ready endpoint answers 200 (or, without one, when it listens). A start-up failure names the instance and
  * ends with its log tail.
  */
-export async function startExtraGateway(s: ScaleOut, index: number, timeoutMs = 240_000): Promise<ExtraGateway> {
+export async function startExtraGateway(s: ScaleOut, index: number, o: ExtraGatewayOptions = {}): Promise<ExtraGateway> {
   const alias = `gateway-${index}`;
+  const timeoutMs = o.timeoutMs ?? 240_000;
   const log = new LogTail();
   let c: StartedTestContainer | undefined;
   try {
+    if (o.extraCpuMs && !s.extraCostApp) throw new Error('this gateway\'s adapter names no app to give an extra cost per MCP request (extraCost): it cannot be slowed');
+    const slowed = o.extraCpuMs ? extraCostSetup({ ms: o.extraCpuMs }, { kind: alias, extraCost: s.extraCostApp }) : undefined;
+    const dirs = s.gatewayDirs ?? [];
+    const copy = [...dirs, ...(slowed?.copy ?? []).filter((d) => !dirs.some((x) => x.target === d.target))];
     let container = new GenericContainer(s.gatewayImage).withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels)
       .withCopyContentToContainer(s.gatewayFiles)
-      .withCopyDirectoriesToContainer(s.gatewayDirs ?? []).withBindMounts(s.gatewayMounts ?? []);
+      .withCopyDirectoriesToContainer(copy).withBindMounts(s.gatewayMounts ?? []);
     if (s.gatewayArgs) container = container.withCommand(s.gatewayArgs);
-    c = await asGatewayContainer(container, { env: s.gatewayEnv, port: s.gatewayPort, tmpfs: s.gatewayTmpfs, host: s.bindHost, log, startupTimeoutMs: timeoutMs })
+    const env: Record<string, string> = { ...s.gatewayEnv, ...slowed?.env };
+    if (slowed) delete env.MCP_PERF_EXTRA_CPU_FILE;
+    c = await asGatewayContainer(container, { env, port: s.gatewayPort, tmpfs: s.gatewayTmpfs, host: s.bindHost, log, startupTimeoutMs: timeoutMs })
       .start();
     if (s.readyPath) {
       const url = `http://${c.getHost()}:${c.getMappedPort(s.gatewayPort)}${s.readyPath}`;
