@@ -51,7 +51,14 @@ const { values: o, positionals } = parseArgs({
 if (o.summarize) {
   const files = [o.summarize, ...positionals];
   const all = files.flatMap((f) => {
-    const saved = JSON.parse(readFileSync(f, 'utf8')) as { records: RunRecord[]; stacks?: Stacks; profile?: string };
+    let saved: { records: RunRecord[]; stacks?: Stacks; profile?: string };
+    try {
+      saved = JSON.parse(readFileSync(f, 'utf8')) as typeof saved;
+      if (!Array.isArray(saved.records)) throw new Error('it has no "records" list');
+    } catch (error) {
+      console.error(`[bench:gate] --summarize: cannot read ${f}: ${(error as Error).message}. Give the runs.json of finished or interrupted benchmarks (reports/bench-gate-<time>/runs.json).`);
+      process.exit(2);
+    }
     console.log(`[bench:gate] ${f}: ${saved.records.length} runs, profile ${saved.profile ?? '?'}, stacks ${saved.stacks ?? 'held (before --held existed)'}`);
     return saved.records.map((r) => ({ ...r, stacks: r.stacks ?? saved.stacks ?? 'held' }));
   });
