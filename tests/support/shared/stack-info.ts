@@ -90,6 +90,8 @@ export interface StackInfo {
 export interface ScaleOut {
   /** The Docker network the stack's containers share (aliases: gateway, postgres, redis, upstreams). */
   network: string;
+  /** The gateway's adapter (PERF_GATEWAY), named in errors. */
+  gatewayKind: string;
   gatewayImage: string;
   serversImage: string;
   /** The first instance's environment, arguments, files and tmpfs: same database, Redis, secrets and upstreams. */

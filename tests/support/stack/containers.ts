@@ -156,7 +156,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       ...(postgres ? { postgres: { connectionString: postgres.getConnectionUri(), containerId: postgres.getId() } } : {}),
       ...(redis ? { redis: { url: redis.getConnectionUrl(), containerId: redis.getId() } } : {}),
       scaleOut: {
-        network: network.getName(), gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv: prepared.env, gatewayArgs: prepared.args, gatewayFiles: files, gatewayDirs: extra.copy, gatewayMounts: extra.mounts,
+        network: network.getName(), gatewayKind: adapter.kind, gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv: prepared.env, gatewayArgs: prepared.args, gatewayFiles: files, gatewayDirs: extra.copy, gatewayMounts: extra.mounts,
         gatewayTmpfs: adapter.image.tmpfs, gatewayPort: port, readyPath: endpoints.readyUrl ? new URL(endpoints.readyUrl).pathname : undefined, labels, bindHost: host,
         ...(adapter.extraCost ? { extraCostApp: adapter.extraCost } : {}),
       },

@@ -51,8 +51,7 @@ export async function startExtraGateway(s: ScaleOut, index: number, o: ExtraGate
   const log = new LogTail();
   let c: StartedTestContainer | undefined;
   try {
-    if (o.extraCpuMs && !s.extraCostApp) throw new Error('this gateway\'s adapter names no app to give an extra cost per MCP request (extraCost): it cannot be slowed');
-    const slowed = o.extraCpuMs ? extraCostSetup({ ms: o.extraCpuMs }, { kind: alias, extraCost: s.extraCostApp }) : undefined;
+    const slowed = o.extraCpuMs ? extraCostSetup({ ms: o.extraCpuMs }, { kind: s.gatewayKind, extraCost: s.extraCostApp }) : undefined;
     const dirs = s.gatewayDirs ?? [];
     const copy = [...dirs, ...(slowed?.copy ?? []).filter((d) => !dirs.some((x) => x.target === d.target))];
     let container = new GenericContainer(s.gatewayImage).withNetworkMode(s.network).withNetworkAliases(alias).withLabels(s.labels)
