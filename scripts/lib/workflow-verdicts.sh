@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# The verdicts of scripts/workflows-act.sh on one act run's directory (artifacts/, job-summary.md, gh/): each prints
+# what it found and returns 0, or prints what was wrong and returns 1. Sourced; shown failing on known-bad input by
+# tests/unit/workflow-verdicts.test.ts.
+
+# The job summaries act printed in its log: each starts on its step's "Summary - " line and runs to the next line act prefixes.
+job_summary() {
+  awk '/^\[[^]]*\] +⚙ +Summary - / { sub(/^.*Summary - /, ""); on = 1; print; next } /^\[[^]]*\] / { on = 0 } on' "$1"
+}
+
+# The gate's verdict line from the artifact's summary.md, which must also be in the job summary and the comment.
+gate_outcome() {
+  local dir=$1 summary line comment f
+  summary=$(find "$dir/artifacts" -name summary.md 2>/dev/null | head -1)
+  [ -n "$summary" ] || { echo "the artifact holds no summary.md"; return 1; }
+  for f in results.json report.html; do
+    [ -f "$(dirname "$summary")/$f" ] || { echo "the artifact lacks $f"; return 1; }
+  done
+  line=$(grep -m1 '^### Regression gate: ' "$summary") || { echo "summary.md has no verdict line"; return 1; }
+  grep -qxF "$line" "$dir/job-summary.md" 2>/dev/null || { echo "the job summary lacks the verdict line ($line)"; return 1; }
+  comment=$(find "$dir/gh" -name 'comment-*.md' 2>/dev/null | head -1)
+  if [ -z "$comment" ] || ! grep -qxF "$line" "$comment"; then echo "no pull-request comment holds the verdict line ($line)"; return 1; fi
+  echo "$line"
+}
+
+# Whether a run ended as expected: `pass` (the job succeeded and the gate found no regression) or `regression` (the
+# job failed, and on a regression with a metric marked REGRESSION). Arguments: the run's directory, act's exit
+# status, the expectation.
+gate_expected() {
+  local dir=$1 status=$2 want=$3 line
+  line=$(gate_outcome "$dir") || { echo "$line"; return 1; }
+  case "$want" in
+    pass)
+      [ "$status" = 0 ] || { echo "the job failed (act exited $status): $line"; return 1; }
+      case "$line" in "### Regression gate: ✅ no regression"*) ;; *) echo "the job passed, but the verdict reads: $line"; return 1 ;; esac ;;
+    regression)
+      [ "$status" != 0 ] || { echo "the job passed: $line"; return 1; }
+      case "$line" in "### Regression gate: ❌ regression in"*) ;; *) echo "the job failed, but not on a regression: $line"; return 1 ;; esac
+      grep -q '\*\*REGRESSION\*\*' "$(find "$dir/artifacts" -name summary.md | head -1)" || { echo "no metric is marked REGRESSION"; return 1; } ;;
+    *) echo "expectation $want: pass or regression"; return 1 ;;
+  esac
+  echo "$line"
+}

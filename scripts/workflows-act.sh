@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# This repository's workflows, run by act (nektos/act, a local GitHub Actions runner: .tools/act, from
+# `npm run setup -- --with-act`) on this machine's host as on a runner (act's self-hosted mode), with stand-ins for
+# what needs github.com (fixtures/act: actions/checkout clones from this machine, setup-node puts the project's
+# Node 24 on PATH, upload-artifact copies, gh records the pull-request comment). The workflow files are as written.
+#   pr       perf-pr.yml on a pull request of this repository at HEAD: its check job, then the reusable gate with the
+#            pinned gateway image on both sides (A/A; the pinned name is a local tag of the locally built equivalent
+#            when the official image is not here). It must pass, its verdict in the job summary, the comment and the
+#            artifact.
+#   gateway  a gateway repository's pull request, made here: the base commit builds the gateway from a Containerfile
+#            (FROM the local gateway image), the head commit adds HEAD_EXTRA_CPU_MS (default 30) ms of CPU per MCP
+#            request (fixtures/gateway-extra-cost) to it. Its workflow is README's example calling perf-gate.yml
+#            with no images (profile GATEWAY_PROFILE, default smoke), so the job checks out and builds both commits.
+#            With a slower head it must fail on a REGRESSION, with HEAD_EXTRA_CPU_MS=0 pass.
+# Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
+#   bash scripts/workflows-act.sh [pr] [gateway]     (default: both)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+log() { printf '[workflows-act] %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib/workflow-verdicts.sh
+. scripts/lib/workflow-verdicts.sh
+die() { printf '[workflows-act] error: %s\n' "$*" >&2; exit 1; }
+
+act="$root/.tools/act"
+node24="$root/node_modules/node/bin"
+[ -x "$act" ] || die "no act at .tools/act: npm run setup -- --with-act builds it"
+[ -x "$node24/node" ] || die "no Node 24 at node_modules/node/bin: run npm ci"
+timeout 10 docker info >/dev/null 2>&1 || die "no Docker engine answers: run npm run setup"
+runs=("$@")
+[ ${#runs[@]} -gt 0 ] || runs=(pr gateway)
+for r in "${runs[@]}"; do case "$r" in pr | gateway) ;; *) die "unknown run '$r': pr or gateway" ;; esac; done
+extra_ms=${HEAD_EXTRA_CPU_MS:-30}
+case "$extra_ms" in '' | *[!0-9]*) die "HEAD_EXTRA_CPU_MS=$extra_ms: a whole number of ms" ;; esac
+profile=${GATEWAY_PROFILE:-smoke}
+case "$profile" in pr | smoke | nightly) ;; *) die "GATEWAY_PROFILE=$profile: pr, smoke or nightly" ;; esac
+git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
+images() { "$node24/node" -p "require('./fixtures/images/images.json').$1"; }
+official=$(images official.gateway)
+local_gateway=$(images local.gateway)
+suite_repo=mcp-perf/mcp-perf
+gateway_repo=my-org/my-gateway
+out="$root/reports/workflows-act-$(date +%Y%m%dT%H%M%S)"
+scratch=$(mktemp -d /tmp/workflows-act.XXXXXX)
+mkdir -p "$out"
+tagged=0
+cleanup() {
+  local status=$?
+  if [ "$tagged" = 1 ]; then docker rmi "$official" >/dev/null || log "could not remove the tag $official"; fi
+  for i in mcp-perf-gate/base:local mcp-perf-gate/head:local; do
+    if docker image inspect "$i" >/dev/null 2>&1; then docker rmi "$i" >/dev/null || log "could not remove $i"; fi
+  done
+  rm -rf "$scratch"
+  exit "$status"
+}
+trap cleanup EXIT
+
+git clone -q "$root" "$scratch/suite"
+git -C "$scratch/suite" checkout -q -B main "$(git rev-parse HEAD)"
+suite_sha=$(git -C "$scratch/suite" rev-parse HEAD)
+
+# One workflow on a pull_request event; prints act's log and keeps it; returns act's exit status.
+act_run() {
+  local name=$1 dir=$2 workflow=$3 event=$4
+  mkdir -p "$out/$name/artifacts" "$out/$name/gh"
+  log "$name: act pull_request -W $workflow in $dir"
+  # The job sees this machine's environment (its CA certificates, proxies) as a runner sees its own, minus the
+  # suite's settings and npm's, and a PATH without the project's Node.
+  local v clean=()
+  for v in $(compgen -e); do
+    case "$v" in PERF_* | MCP_PERF_* | TESTCONTAINERS_* | npm_* | NODE_OPTIONS | CI | GITHUB_* | RUNNER_*) clean+=(-u "$v") ;; esac
+  done
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/act" before
+  before=$(ls "$cache" 2>/dev/null || true)
+  set +e
+  (cd "$dir" && env "${clean[@]}" PATH="$root/fixtures/act/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    timeout --kill-after=60 50m "$act" pull_request -W "$workflow" -e "$event" -P ubuntu-latest=-self-hosted \
+    --local-repository "actions/checkout@v4=$root/fixtures/act/checkout" \
+    --local-repository "actions/setup-node@v4=$root/fixtures/act/setup-node" \
+    --local-repository "actions/upload-artifact@v4=$root/fixtures/act/upload-artifact" \
+    --local-repository "$suite_repo@main=$scratch/suite" \
+    --env GITHUB_REPOSITORY="$5" \
+    --env MCP_PERF_ACT_REPOS="$suite_repo=$scratch/suite $gateway_repo=$scratch/gateway" \
+    --env MCP_PERF_ACT_NODE_DIR="$node24" --env MCP_PERF_ACT_ARTIFACTS="$out/$name/artifacts" \
+    --env MCP_PERF_ACT_GH_DIR="$out/$name/gh") 2>&1 | tee "$out/$name/act.log"
+  local status=${PIPESTATUS[0]}
+  set -e
+  # act leaves a failed job's workspace (the suite, node_modules included) in its cache: removed, the others kept.
+  for v in $(ls "$cache" 2>/dev/null || true); do
+    grep -qxF "$v" <<<"$before" || rm -rf "${cache:?}/$v"
+  done
+  job_summary "$out/$name/act.log" > "$out/$name/job-summary.md"
+  log "$name: act exited $status; log, artifact, job summary and comment in ${out#"$root"/}/$name"
+  return "$status"
+}
+
+run_pr() {
+  if ! docker image inspect "$official" >/dev/null 2>&1; then
+    docker tag "$local_gateway" "$official"
+    tagged=1
+    log "pr: the pinned $official is not here: tagged the local equivalent $local_gateway with its name for this run"
+  fi
+  printf '{"pull_request":{"number":1,"head":{"sha":"%s"},"base":{"sha":"%s"}}}\n' "$suite_sha" "$suite_sha" > "$scratch/pr-event.json"
+  local status=0 line
+  act_run pr "$scratch/suite" .github/workflows/perf-pr.yml "$scratch/pr-event.json" "$suite_repo" || status=$?
+  line=$(gate_expected "$out/pr" "$status" pass) || die "pr: perf-pr.yml with the same gateway on both sides: $line (act's log: ${out#"$root"/}/pr/act.log)"
+  log "pr: passed, as it must with the same gateway on both sides; $line"
+}
+
+run_gateway() {
+  local g="$scratch/gateway"
+  git init -q -b main "$g"
+  git -C "$g" remote add origin "https://github.com/$gateway_repo"
+  mkdir -p "$g/.github/workflows"
+  # README's example (the Dockerfile form), with the suite named and a profile chosen.
+  cat > "$g/.github/workflows/perf.yml" <<EOF
+on: pull_request
+jobs:
+  perf:
+    uses: $suite_repo/.github/workflows/perf-gate.yml@main
+    permissions: { contents: read, pull-requests: write }
+    with:
+      suite-repository: $suite_repo
+      profile: $profile
+EOF
+  printf 'FROM %s\n' "$local_gateway" > "$g/Containerfile"
+  git -C "$g" add -A
+  git -C "$g" -c user.name=perf -c user.email=perf@localhost commit -qm "base: the gateway as released"
+  local base_sha
+  base_sha=$(git -C "$g" rev-parse HEAD)
+  mkdir -p "$g/slow"
+  cp fixtures/gateway-extra-cost/sitecustomize.py "$g/slow/"
+  cat >> "$g/Containerfile" <<EOF
+COPY slow/ /opt/slow/
+ENV PYTHONPATH=/opt/slow:/app MCP_PERF_APP_MODULE=mcpgateway.main MCP_PERF_EXTRA_CPU_MS=$extra_ms
+EOF
+  git -C "$g" add -A
+  git -C "$g" -c user.name=perf -c user.email=perf@localhost commit -qm "head: request handling that costs $extra_ms ms more CPU per MCP request"
+  printf '{"pull_request":{"number":2,"head":{"sha":"%s"},"base":{"sha":"%s"}}}\n' "$(git -C "$g" rev-parse HEAD)" "$base_sha" > "$scratch/gateway-event.json"
+  local status=0
+  act_run gateway "$g" .github/workflows/perf.yml "$scratch/gateway-event.json" "$gateway_repo" || status=$?
+  local built
+  for side in base head; do
+    built=$(docker image inspect -f '{{.Id}}' "mcp-perf-gate/$side:local" 2>/dev/null) || die "gateway: the job did not build mcp-perf-gate/$side:local from the $side commit (act's log: ${out#"$root"/}/gateway/act.log)"
+    log "gateway: built mcp-perf-gate/$side:local ${built:7:12}"
+  done
+  local want=pass line
+  [ "$extra_ms" = 0 ] || want=regression
+  line=$(gate_expected "$out/gateway" "$status" "$want") || die "gateway: a head $extra_ms ms slower per MCP request, expected $want: $line (act's log: ${out#"$root"/}/gateway/act.log)"
+  log "gateway: ended as it must ($want) with a head $extra_ms ms slower per MCP request; $line"
+}
+
+for r in "${runs[@]}"; do "run_$r"; done
+log "done: ${runs[*]}"

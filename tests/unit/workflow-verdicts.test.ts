@@ -1,0 +1,92 @@
+// The verdicts of scripts/workflows-act.sh (scripts/lib/workflow-verdicts.sh) on known-bad runs: a job whose exit
+// code does not follow the gate, a failure that is not a regression, and a verdict missing from the job summary,
+// the pull-request comment or the artifact.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../scratch-dir.ts';
+
+const LIB = new URL('../../scripts/lib/workflow-verdicts.sh', import.meta.url).pathname;
+const PASSED = '### Regression gate: ✅ no regression in 3 case(s)';
+const REGRESSED = '### Regression gate: ❌ regression in 1 of 3 case(s)';
+const INVALID = '### Regression gate: ⚠️ 1 case(s) INVALID (the load generator, not the gateway, set the pace)';
+const ROW = '| gate: fixed rate | p50 | 41.2 | 55.0 | +33.5% | +28.0% .. +39.1% | +10% | 6.1% | **REGRESSION** |';
+
+interface Run { line: string; rows?: string[]; jobSummary?: string; comment?: string | null; artifactFiles?: string[] }
+
+/** An act run's directory as workflows-act.sh leaves it: the artifact, the job summary and the comment. */
+function runDir(r: Run): string {
+  const dir = scratchDir('workflow-verdicts');
+  const artifact = join(dir, 'artifacts', 'perf-gate-1-1');
+  mkdirSync(artifact, { recursive: true });
+  mkdirSync(join(dir, 'gh'));
+  const summary = [r.line, '', '| case | metric |', ...(r.rows ?? []), ''].join('\n');
+  for (const f of r.artifactFiles ?? ['summary.md', 'results.json', 'report.html']) writeFileSync(join(artifact, f), f === 'summary.md' ? summary : '{}');
+  writeFileSync(join(dir, 'job-summary.md'), r.jobSummary ?? summary);
+  if (r.comment !== null) writeFileSync(join(dir, 'gh', 'comment-1.md'), r.comment ?? summary);
+  return dir;
+}
+
+function expected(r: Run, status: number, want: 'pass' | 'regression'): { ok: boolean; said: string } {
+  const p = spawnSync('bash', ['-c', 'set -euo pipefail; . "$0"; gate_expected "$@"', LIB, runDir(r), String(status), want], { encoding: 'utf8', timeout: 10_000 });
+  if (p.error) throw p.error;
+  return { ok: p.status === 0, said: p.stdout.trim() };
+}
+
+describe('the job summary, read from act\'s log', () => {
+  const summary = (log: string): string => {
+    const file = join(scratchDir('workflow-verdicts'), 'act.log');
+    writeFileSync(file, log);
+    const p = spawnSync('bash', ['-c', 'set -euo pipefail; . "$0"; job_summary "$1"', LIB, file], { encoding: 'utf8', timeout: 10_000 });
+    if (p.error) throw p.error;
+    return p.stdout;
+  };
+
+  it('takes every line of a summary, up to the next line act prefixes, and nothing else', () => {
+    const log = [
+      '[gate/perf gate (A/B)/gate]   | JUNIT report written to junit.xml',
+      '[gate/perf gate (A/B)/gate]   ✅  Success - Main Regression gate (head against base) [8m48s]',
+      '[gate/perf gate (A/B)/gate]   ⚙  Summary - ## mcp-perf: ✅ all passed',
+      '',
+      PASSED,
+      '| case | metric |',
+      '[gate/perf gate (A/B)/gate] ⭐ Run Main Comment the verdict on the pull request',
+      '[gate/perf gate (A/B)/gate]   | gh pr comment',
+    ].join('\n');
+    expect(summary(log)).toBe(`## mcp-perf: ✅ all passed\n\n${PASSED}\n| case | metric |\n`);
+  });
+
+  it('is empty when no step wrote one', () => {
+    expect(summary('[perf/check]   ✅  Success - Main npm ci\n[perf/check] 🏁  Job succeeded\n')).toBe('');
+  });
+});
+
+describe('workflows-act verdicts', () => {
+  it('passes an A/A job that succeeded with no regression, its verdict in the summary, the comment and the artifact', () => {
+    expect(expected({ line: PASSED }, 0, 'pass')).toEqual({ ok: true, said: PASSED });
+  });
+
+  it('passes a slowed head whose job failed on a regression with a metric marked', () => {
+    expect(expected({ line: REGRESSED, rows: [ROW] }, 1, 'regression')).toEqual({ ok: true, said: REGRESSED });
+  });
+
+  it('fails a job whose exit code does not follow its verdict', () => {
+    expect(expected({ line: REGRESSED, rows: [ROW] }, 0, 'regression')).toEqual({ ok: false, said: `the job passed: ${REGRESSED}` });
+    expect(expected({ line: PASSED }, 1, 'pass')).toEqual({ ok: false, said: `the job failed (act exited 1): ${PASSED}` });
+  });
+
+  it('fails a job that failed for another reason than a regression', () => {
+    expect(expected({ line: PASSED }, 1, 'regression')).toEqual({ ok: false, said: `the job failed, but not on a regression: ${PASSED}` });
+    expect(expected({ line: INVALID }, 1, 'regression')).toEqual({ ok: false, said: `the job failed, but not on a regression: ${INVALID}` });
+    expect(expected({ line: REGRESSED }, 1, 'regression')).toEqual({ ok: false, said: 'no metric is marked REGRESSION' });
+  });
+
+  it('fails when the verdict did not reach the job summary, the pull request or the artifact', () => {
+    expect(expected({ line: PASSED, jobSummary: 'the gate did not run\n' }, 0, 'pass')).toEqual({ ok: false, said: `the job summary lacks the verdict line (${PASSED})` });
+    expect(expected({ line: PASSED, comment: null }, 0, 'pass')).toEqual({ ok: false, said: `no pull-request comment holds the verdict line (${PASSED})` });
+    expect(expected({ line: PASSED, comment: `${REGRESSED}\n` }, 0, 'pass')).toEqual({ ok: false, said: `no pull-request comment holds the verdict line (${PASSED})` });
+    expect(expected({ line: PASSED, artifactFiles: ['summary.md', 'results.json'] }, 0, 'pass')).toEqual({ ok: false, said: 'the artifact lacks report.html' });
+    expect(expected({ line: PASSED, artifactFiles: ['results.json'] }, 0, 'pass')).toEqual({ ok: false, said: 'the artifact holds no summary.md' });
+  });
+});
