@@ -8,10 +8,10 @@
 #            when the official image is not here). It must pass, its verdict in the job summary, the comment and the
 #            artifact.
 #   gateway  a gateway repository's pull request, made here: the base commit builds the gateway from a Containerfile
-#            (FROM the local gateway image), the head commit adds HEAD_EXTRA_CPU_MS (default 30) ms of CPU per MCP
+#            (FROM the local gateway image), the head commit adds PERF_ACT_HEAD_EXTRA_CPU_MS (default 30) ms of CPU per MCP
 #            request (fixtures/gateway-extra-cost) to it. Its workflow is README's example calling perf-gate.yml
-#            with no images (profile GATEWAY_PROFILE, default smoke), so the job checks out and builds both commits.
-#            With a slower head it must fail on a REGRESSION, with HEAD_EXTRA_CPU_MS=0 pass.
+#            with no images (profile PERF_ACT_GATEWAY_PROFILE, default smoke), so the job checks out and builds both commits.
+#            With a slower head it must fail on a REGRESSION, with PERF_ACT_HEAD_EXTRA_CPU_MS=0 pass.
 # Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
 #   bash scripts/workflows-act.sh [pr] [gateway]     (default: both)
 set -euo pipefail
@@ -30,10 +30,10 @@ timeout 10 docker info >/dev/null 2>&1 || die "no Docker engine answers: run npm
 runs=("$@")
 [ ${#runs[@]} -gt 0 ] || runs=(pr gateway)
 for r in "${runs[@]}"; do case "$r" in pr | gateway) ;; *) die "unknown run '$r': pr or gateway" ;; esac; done
-extra_ms=${HEAD_EXTRA_CPU_MS:-30}
-case "$extra_ms" in '' | *[!0-9]*) die "HEAD_EXTRA_CPU_MS=$extra_ms: a whole number of ms" ;; esac
-profile=${GATEWAY_PROFILE:-smoke}
-case "$profile" in pr | smoke | nightly) ;; *) die "GATEWAY_PROFILE=$profile: pr, smoke or nightly" ;; esac
+extra_ms=${PERF_ACT_HEAD_EXTRA_CPU_MS:-30}
+case "$extra_ms" in '' | *[!0-9]*) die "PERF_ACT_HEAD_EXTRA_CPU_MS=$extra_ms: a whole number of ms" ;; esac
+profile=${PERF_ACT_GATEWAY_PROFILE:-smoke}
+case "$profile" in pr | smoke | nightly) ;; *) die "PERF_ACT_GATEWAY_PROFILE=$profile: pr, smoke or nightly" ;; esac
 git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
 images() { "$node24/node" -p "require('./fixtures/images/images.json').$1"; }
 official=$(images official.gateway)
