@@ -8,7 +8,7 @@
 #            when the official image is not here). It must pass, its verdict in the job summary, the comment and the
 #            artifact.
 #   gateway  a gateway repository's pull request, made here: the base commit builds the gateway from a Containerfile
-#            (FROM the local gateway image), the head commit adds PERF_ACT_HEAD_EXTRA_CPU_MS (default 30) ms of CPU per MCP
+#            (FROM the gateway image: the official one when here, else the local), the head commit adds PERF_ACT_HEAD_EXTRA_CPU_MS (default 30) ms of CPU per MCP
 #            request (fixtures/gateway-extra-cost) to it. Its workflow is README's example calling perf-gate.yml
 #            with no images (profile PERF_ACT_GATEWAY_PROFILE, default smoke), so the job checks out and builds both commits.
 #            With a slower head it must fail on a REGRESSION, with PERF_ACT_HEAD_EXTRA_CPU_MS=0 pass.
@@ -38,6 +38,10 @@ git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of th
 images() { "$node24/node" -p "require('./fixtures/images/images.json').$1"; }
 official=$(images official.gateway)
 local_gateway=$(images local.gateway)
+# The gateway both runs start from: the official image when it is here, else its local equivalent.
+if docker image inspect "$official" >/dev/null 2>&1; then gateway_image=$official
+elif docker image inspect "$local_gateway" >/dev/null 2>&1; then gateway_image=$local_gateway
+else die "neither $official nor $local_gateway is here: run npm run setup"; fi
 suite_repo=mcp-perf/mcp-perf
 gateway_repo=my-org/my-gateway
 out="$root/reports/workflows-act-$(date +%Y%m%dT%H%M%S)"
@@ -95,7 +99,7 @@ act_run() {
 }
 
 run_pr() {
-  if ! docker image inspect "$official" >/dev/null 2>&1; then
+  if [ "$gateway_image" != "$official" ]; then
     docker tag "$local_gateway" "$official"
     tagged=1
     log "pr: the pinned $official is not here: tagged the local equivalent $local_gateway with its name for this run"
@@ -123,7 +127,7 @@ jobs:
       suite-repository: $suite_repo
       profile: $profile
 EOF
-  printf 'FROM %s\n' "$local_gateway" > "$g/Containerfile"
+  printf 'FROM %s\n' "$gateway_image" > "$g/Containerfile"
   git -C "$g" add -A
   git -C "$g" -c user.name=perf -c user.email=perf@localhost commit -qm "base: the gateway as released"
   local base_sha
