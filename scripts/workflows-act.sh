@@ -65,7 +65,7 @@ suite_sha=$(git -C "$scratch/suite" rev-parse HEAD)
 
 # One workflow on a pull_request event; prints act's log and keeps it; returns act's exit status.
 act_run() {
-  local name=$1 dir=$2 workflow=$3 event=$4
+  local name=$1 dir=$2 workflow=$3 event=$4 repository=$5
   mkdir -p "$out/$name/artifacts" "$out/$name/gh"
   log "$name: act pull_request -W $workflow in $dir"
   # The job sees this machine's environment (its CA certificates, proxies) as a runner sees its own, minus the
@@ -83,7 +83,7 @@ act_run() {
     --local-repository "actions/setup-node@v4=$root/fixtures/act/setup-node" \
     --local-repository "actions/upload-artifact@v4=$root/fixtures/act/upload-artifact" \
     --local-repository "$suite_repo@main=$scratch/suite" \
-    --env GITHUB_REPOSITORY="$5" \
+    --env GITHUB_REPOSITORY="$repository" \
     --env MCP_PERF_ACT_REPOS="$suite_repo=$scratch/suite $gateway_repo=$scratch/gateway" \
     --env MCP_PERF_ACT_NODE_DIR="$node24" --env MCP_PERF_ACT_ARTIFACTS="$out/$name/artifacts" \
     --env MCP_PERF_ACT_GH_DIR="$out/$name/gh") 2>&1 | tee "$out/$name/act.log"

@@ -8,10 +8,13 @@ job_summary() {
   awk '/^\[[^]]*\] +⚙ +Summary - / { sub(/^.*Summary - /, ""); on = 1; print; next } /^\[[^]]*\] / { on = 0 } on' "$1"
 }
 
+# The artifact's summary.md, or nothing.
+artifact_summary() { find "$1/artifacts" -name summary.md 2>/dev/null | head -1; }
+
 # The gate's verdict line from the artifact's summary.md, which must also be in the job summary and the comment.
 gate_outcome() {
   local dir=$1 summary line comment f
-  summary=$(find "$dir/artifacts" -name summary.md 2>/dev/null | head -1)
+  summary=$(artifact_summary "$dir")
   [ -n "$summary" ] || { echo "the artifact holds no summary.md"; return 1; }
   for f in results.json report.html; do
     [ -f "$(dirname "$summary")/$f" ] || { echo "the artifact lacks $f"; return 1; }
@@ -36,7 +39,7 @@ gate_expected() {
     regression)
       [ "$status" != 0 ] || { echo "the job passed: $line"; return 1; }
       case "$line" in "### Regression gate: ❌ regression in"*) ;; *) echo "the job failed, but not on a regression: $line"; return 1 ;; esac
-      grep -q '\*\*REGRESSION\*\*' "$(find "$dir/artifacts" -name summary.md | head -1)" || { echo "no metric is marked REGRESSION"; return 1; } ;;
+      grep -q '\*\*REGRESSION\*\*' "$(artifact_summary "$dir")" || { echo "no metric is marked REGRESSION"; return 1; } ;;
     *) echo "expectation $want: pass or regression"; return 1 ;;
   esac
   echo "$line"
