@@ -80,6 +80,19 @@ describe('gateway adapters', () => {
     expect(extraCostSetup(undefined, { kind: 'other' }).env).toEqual({});
   });
 
+  it('a gateway repository\'s own build gets the same extra cost: the Containerfile lines wrap its adapter\'s app', () => {
+    const layer = (...args: string[]) => spawnSync(process.execPath, ['scripts/extra-cost-layer.ts', ...args], { cwd: root, encoding: 'utf8' });
+    const ll = layer('litellm', '30', 'slow');
+    expect(ll.status, ll.stderr).toBe(0);
+    expect(ll.stdout).toBe('COPY slow/ /opt/mcp-perf-extra-cost/\nENV PYTHONPATH="/opt/mcp-perf-extra-cost:/app" MCP_PERF_APP_MODULE="litellm.proxy.proxy_server" MCP_PERF_EXTRA_CPU_MS="30"\n');
+    expect(layer('contextforge', '0', 'x').stdout).toContain('MCP_PERF_APP_MODULE="mcpgateway.main" MCP_PERF_EXTRA_CPU_MS="0"');
+    for (const [args, why] of [[['other', '30', 'slow'], /unknown gateway 'other'/], [['litellm', '-1', 'slow'], /ms '-1': a number/], [['litellm', '30'], /usage:/]] as const) {
+      const bad = layer(...args);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(why);
+    }
+  });
+
   it('the A/B gate reads each gateway\'s own run-to-run noise, never another\'s', () => {
     expect(defaultNoiseFile('contextforge')).toBe('baselines/gate-noise.json');
     expect(defaultNoiseFile('litellm')).toBe('baselines/litellm/gate-noise.json');

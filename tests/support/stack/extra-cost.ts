@@ -49,3 +49,13 @@ export function setExtraCost(knobDir: string, ms: number): void {
   chmodSync(knobDir, 0o755);
   writeFileSync(join(knobDir, KNOB_FILE), `${ms.toFixed(3)}\n`, { mode: 0o644 });
 }
+
+/**
+ * The Containerfile lines that give an image built FROM the gateway's the same extra cost per MCP request (`ms`,
+ * fixed): `contextDir` is the build context's directory holding fixtures/gateway-extra-cost's files.
+ */
+export function extraCostLayer(ms: number, gateway: Pick<GatewayAdapter, 'kind' | 'extraCost'>, contextDir: string): string {
+  const { env } = extraCostSetup({ ms }, gateway);
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `COPY ${contextDir}/ ${EXTRA_COST_DIR}/\nENV ${vars.join(' ')}\n`;
+}
