@@ -67,7 +67,7 @@ suite_sha=$(git -C "$scratch/suite" rev-parse HEAD)
 act_run() {
   local name=$1 dir=$2 workflow=$3 event=$4 repository=$5
   mkdir -p "$out/$name/artifacts" "$out/$name/gh"
-  log "$name: act pull_request -W $workflow in $dir"
+  log "$name: act pull_request -W $workflow in $dir, as $(id -un) (uid $(id -u))"
   # The job sees this machine's environment (its CA certificates, proxies) as a runner sees its own, minus the
   # suite's settings and npm's, and a PATH without the project's Node.
   local v clean=()
@@ -133,11 +133,9 @@ EOF
   local base_sha
   base_sha=$(git -C "$g" rev-parse HEAD)
   mkdir -p "$g/slow"
-  cp fixtures/gateway-extra-cost/sitecustomize.py "$g/slow/"
-  cat >> "$g/Containerfile" <<EOF
-COPY slow/ /opt/slow/
-ENV PYTHONPATH=/opt/slow:/app MCP_PERF_APP_MODULE=mcpgateway.main MCP_PERF_EXTRA_CPU_MS=$extra_ms
-EOF
+  cp fixtures/gateway-extra-cost/* "$g/slow/"
+  # README's example names no gateway: the gate's default adapter, whose app the wrapper wraps.
+  "$node24/node" scripts/extra-cost-layer.ts contextforge "$extra_ms" slow >> "$g/Containerfile"
   git -C "$g" add -A
   git -C "$g" -c user.name=perf -c user.email=perf@localhost commit -qm "head: request handling that costs $extra_ms ms more CPU per MCP request"
   printf '{"pull_request":{"number":2,"head":{"sha":"%s"},"base":{"sha":"%s"}}}\n' "$(git -C "$g" rev-parse HEAD)" "$base_sha" > "$scratch/gateway-event.json"
