@@ -1,0 +1,117 @@
+// The stand-ins workflows-act.sh gives act for what needs github.com (fixtures/act): each does its job, and each
+// stops the job with a clear line on what a real action or gh would refuse (an unknown repository or ref, a Node of
+// another major, no files to upload, editing a comment that is not there).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../scratch-dir.ts';
+
+const ACT = new URL('../../fixtures/act/', import.meta.url).pathname;
+
+function run(script: string, env: Record<string, string>, args: string[] = []): { status: number | null; out: string; err: string } {
+  const p = spawnSync('bash', [join(ACT, script), ...args], { encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+  if (p.error) throw p.error;
+  return { status: p.status, out: p.stdout, err: p.stderr };
+}
+
+function git(dir: string, ...args: string[]): string {
+  const p = spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@localhost', ...args], { encoding: 'utf8', timeout: 10_000 });
+  if (p.status !== 0) throw new Error(`git ${args.join(' ')}: ${p.stderr}`);
+  return p.stdout.trim();
+}
+
+describe('actions/checkout stand-in', () => {
+  const repo = (): { src: string; first: string; second: string } => {
+    const src = join(scratchDir('act-stand-ins'), 'src');
+    mkdirSync(src);
+    git(src, 'init', '-q', '-b', 'main');
+    writeFileSync(join(src, 'f'), 'one\n');
+    git(src, 'add', 'f');
+    git(src, 'commit', '-qm', 'one');
+    const first = git(src, 'rev-parse', 'HEAD');
+    writeFileSync(join(src, 'f'), 'two\n');
+    git(src, 'commit', '-qam', 'two');
+    return { src, first, second: git(src, 'rev-parse', 'HEAD') };
+  };
+
+  it('clones the named repository at the ref asked (default the event\'s commit) into the path', () => {
+    const { src, first, second } = repo();
+    const ws = scratchDir('act-stand-ins');
+    const env = { MCP_PERF_ACT_REPOS: `other/x=/nowhere my-org/gw=${src}`, REPO: 'my-org/gw', GITHUB_WORKSPACE: ws, GITHUB_SHA: second };
+    expect(run('checkout/checkout.sh', { ...env, REF: first, DEST: 'base' }).status).toBe(0);
+    expect(readFileSync(join(ws, 'base', 'f'), 'utf8')).toBe('one\n');
+    expect(run('checkout/checkout.sh', { ...env, REF: '', DEST: 'head' }).status).toBe(0);
+    expect(git(join(ws, 'head'), 'rev-parse', 'HEAD')).toBe(second);
+  });
+
+  it('stops on a repository it was not given, a ref that is not there, or no path', () => {
+    const { src, second } = repo();
+    const ws = scratchDir('act-stand-ins');
+    const env = { MCP_PERF_ACT_REPOS: `my-org/gw=${src}`, GITHUB_WORKSPACE: ws, GITHUB_SHA: second, REF: '', DEST: 'x' };
+    const unknown = run('checkout/checkout.sh', { ...env, REPO: 'my-org/other' });
+    expect(unknown.status).toBe(1);
+    expect(unknown.err).toContain('my-org/other is not among MCP_PERF_ACT_REPOS');
+    expect(run('checkout/checkout.sh', { ...env, REPO: 'my-org/gw', REF: 'no-such-ref' }).status).not.toBe(0);
+    expect(run('checkout/checkout.sh', { ...env, REPO: 'my-org/gw', DEST: '' }).err).toContain('give a path');
+  });
+});
+
+describe('actions/setup-node stand-in', () => {
+  const nodeDir = dirname(process.execPath);
+  const major = process.versions.node.split('.')[0] ?? '';
+
+  it('puts the Node whose major the version file asks for on the job\'s PATH', () => {
+    const ws = scratchDir('act-stand-ins');
+    writeFileSync(join(ws, '.nvmrc'), `v${major}\n`);
+    const path = join(ws, 'github-path');
+    const r = run('setup-node/setup-node.sh', { GITHUB_WORKSPACE: ws, VERSION_FILE: '.nvmrc', MCP_PERF_ACT_NODE_DIR: nodeDir, GITHUB_PATH: path });
+    expect(r.status, r.err).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe(`${nodeDir}\n`);
+  });
+
+  it('stops when the version file asks for another major, or no Node is named', () => {
+    const ws = scratchDir('act-stand-ins');
+    writeFileSync(join(ws, '.nvmrc'), `${Number(major) - 2}\n`);
+    const env = { GITHUB_WORKSPACE: ws, VERSION_FILE: '.nvmrc', GITHUB_PATH: join(ws, 'github-path') };
+    const other = run('setup-node/setup-node.sh', { ...env, MCP_PERF_ACT_NODE_DIR: nodeDir });
+    expect(other.status).toBe(1);
+    expect(other.err).toContain(`.nvmrc asks for Node ${Number(major) - 2}, ${nodeDir}/node is ${major}`);
+    expect(existsSync(join(ws, 'github-path'))).toBe(false);
+    expect(run('setup-node/setup-node.sh', env).err).toContain('MCP_PERF_ACT_NODE_DIR names no directory');
+  });
+});
+
+describe('actions/upload-artifact stand-in', () => {
+  it('copies the path\'s files under the artifact\'s name; with none, warns or fails as if-no-files-found says', () => {
+    const ws = scratchDir('act-stand-ins');
+    const store = join(ws, 'store');
+    mkdirSync(join(ws, 'reports', 'r1', 'sub'), { recursive: true });
+    writeFileSync(join(ws, 'reports', 'r1', 'sub', 'a.json'), '{}');
+    const env = { GITHUB_WORKSPACE: ws, MCP_PERF_ACT_ARTIFACTS: store, NAME: 'perf-gate-1-1' };
+    expect(run('upload-artifact/upload-artifact.sh', { ...env, FROM: 'reports/r1', IF_NONE: 'warn' }).status).toBe(0);
+    expect(existsSync(join(store, 'perf-gate-1-1', 'sub', 'a.json'))).toBe(true);
+    const warn = run('upload-artifact/upload-artifact.sh', { ...env, FROM: 'reports/none', IF_NONE: 'warn' });
+    expect(warn.status).toBe(0);
+    expect(warn.err).toContain('no files at reports/none');
+    expect(run('upload-artifact/upload-artifact.sh', { ...env, FROM: 'reports/none', IF_NONE: 'error' }).status).toBe(1);
+  });
+});
+
+describe('gh stand-in', () => {
+  it('records a pull-request comment; --edit-last fails until there is one, as gh does; other commands are refused', () => {
+    const ws = scratchDir('act-stand-ins');
+    const body = join(ws, 'summary.md');
+    writeFileSync(body, 'verdict\n');
+    const env = { MCP_PERF_ACT_GH_DIR: join(ws, 'gh') };
+    const comment = (...extra: string[]) => run('bin/gh', env, ['pr', 'comment', '7', '--repo', 'o/r', '--body-file', body, ...extra]);
+    const first = comment('--edit-last');
+    expect(first.status).toBe(1);
+    expect(first.err).toContain('no comments found');
+    expect(comment().out).toContain('(new)');
+    expect(comment('--edit-last').out).toContain('(edited)');
+    expect(readFileSync(join(ws, 'gh', 'comment-7.md'), 'utf8')).toBe('verdict\n');
+    expect(run('bin/gh', env, ['pr', 'merge', '7']).err).toContain("only 'gh pr comment'");
+    expect(run('bin/gh', env, ['pr', 'comment', '7', '--body-file', join(ws, 'missing.md')]).err).toContain('no body file');
+  });
+});
