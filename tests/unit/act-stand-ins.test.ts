@@ -111,7 +111,45 @@ describe('gh stand-in', () => {
     expect(comment().out).toContain('(new)');
     expect(comment('--edit-last').out).toContain('(edited)');
     expect(readFileSync(join(ws, 'gh', 'comment-7.md'), 'utf8')).toBe('verdict\n');
-    expect(run('bin/gh', env, ['pr', 'merge', '7']).err).toContain("only 'gh pr comment'");
+    expect(run('bin/gh', env, ['pr', 'merge', '7']).err).toContain("only 'gh pr comment', 'gh run list' and 'gh run download'");
     expect(run('bin/gh', env, ['pr', 'comment', '7', '--body-file', join(ws, 'missing.md')]).err).toContain('no body file');
+  });
+});
+
+describe('gh stand-in: earlier runs of a workflow', () => {
+  const store = (): { env: Record<string, string>; ws: string } => {
+    const ws = scratchDir('act-stand-ins');
+    for (const [id, conclusion, artifact] of [[5, 'success', 'perf-gate-5-1'], [12, 'failure', 'perf-gate-12-1'], [3, 'cancelled', 'perf-gate-3-1'], [7, 'success', 'other-7']] as const) {
+      mkdirSync(join(ws, 'runs', 'perf-pr.yml', String(id), 'artifacts', artifact, 'sub'), { recursive: true });
+      writeFileSync(join(ws, 'runs', 'perf-pr.yml', String(id), 'conclusion'), `${conclusion}\n`);
+      writeFileSync(join(ws, 'runs', 'perf-pr.yml', String(id), 'artifacts', artifact, 'sub', 'results.json'), `{"run":${id}}`);
+    }
+    mkdirSync(join(ws, 'runs', 'perf-pr.yml', '9'));
+    writeFileSync(join(ws, 'runs', 'perf-pr.yml', '9', 'conclusion'), 'success\n');
+    return { env: { MCP_PERF_ACT_GH_DIR: join(ws, 'gh'), MCP_PERF_ACT_RUNS: join(ws, 'runs') }, ws };
+  };
+
+  it('lists them newest first, up to the limit, with the fields asked, through --jq as gh does', () => {
+    const { env } = store();
+    const list = (...extra: string[]) => run('bin/gh', env, ['run', 'list', '--repo', 'o/r', '--workflow', 'perf-pr.yml', ...extra]);
+    expect(JSON.parse(list('--limit', '2', '--json', 'databaseId,conclusion').out)).toEqual([{ databaseId: 12, conclusion: 'failure' }, { databaseId: 9, conclusion: 'success' }]);
+    expect(JSON.parse(list('--json', 'databaseId').out)).toEqual([{ databaseId: 12 }, { databaseId: 9 }, { databaseId: 7 }, { databaseId: 5 }, { databaseId: 3 }]);
+    expect(list('--json', 'databaseId,conclusion', '--jq', '.[] | select(.conclusion == "success" or .conclusion == "failure") | .databaseId').out).toBe('12\n9\n7\n5\n');
+    expect(list().err).toContain('only --json output');
+    expect(run('bin/gh', env, ['run', 'list', '--workflow', 'none.yml', '--json', 'databaseId']).out.trim()).toBe('[]');
+  });
+
+  it('downloads a run\'s artifacts matching the pattern, each in its own directory; refuses as gh does when none is there or none matches', () => {
+    const { env, ws } = store();
+    const download = (id: number, pattern: string) => run('bin/gh', env, ['run', 'download', String(id), '--repo', 'o/r', '--pattern', pattern, '--dir', join(ws, 'aa', String(id))]);
+    expect(download(12, 'perf-gate-*').status).toBe(0);
+    expect(readFileSync(join(ws, 'aa', '12', 'perf-gate-12-1', 'sub', 'results.json'), 'utf8')).toBe('{"run":12}');
+    const none = download(9, 'perf-gate-*');
+    expect(none.status).toBe(1);
+    expect(none.err).toContain('no valid artifacts found to download');
+    const other = download(7, 'perf-gate-*');
+    expect(other.status).toBe(1);
+    expect(other.err).toContain('no artifact matches any of the names or patterns provided');
+    expect(existsSync(join(ws, 'aa', '7'))).toBe(false);
   });
 });
