@@ -12,8 +12,13 @@
 #            request (fixtures/gateway-extra-cost) to it. Its workflow is README's example calling perf-gate.yml
 #            with no images (profile PERF_ACT_GATEWAY_PROFILE, default smoke), so the job checks out and builds both commits.
 #            With a slower head it must fail on a REGRESSION, with PERF_ACT_HEAD_EXTRA_CPU_MS=0 pass.
+#   noise    gate-noise.yml by hand (workflow_dispatch): it gathers the report artifacts of earlier perf-pr runs with
+#            `gh run list` and `gh run download` and runs gate:noise on them. The A/A reports on this machine stand for
+#            those runs (the pr runs of earlier workflows-act runs, this one's included, and bench:gate's 0% runs).
+#            With 3 or more it must pass, its false-alarm count and noise table in the job summary and the noise file
+#            in its artifact; with fewer it must fail saying how many A/A runs gate:noise needs.
 # Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
-#   bash scripts/workflows-act.sh [pr] [gateway]     (default: both)
+#   bash scripts/workflows-act.sh [pr] [gateway] [noise]     (default: all three, in that order)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,8 +33,8 @@ node24="$root/node_modules/node/bin"
 [ -x "$node24/node" ] || die "no Node 24 at node_modules/node/bin: run npm ci"
 timeout 10 docker info >/dev/null 2>&1 || die "no Docker engine answers: run npm run setup"
 runs=("$@")
-[ ${#runs[@]} -gt 0 ] || runs=(pr gateway)
-for r in "${runs[@]}"; do case "$r" in pr | gateway) ;; *) die "unknown run '$r': pr or gateway" ;; esac; done
+[ ${#runs[@]} -gt 0 ] || runs=(pr gateway noise)
+for r in "${runs[@]}"; do case "$r" in pr | gateway | noise) ;; *) die "unknown run '$r': pr, gateway or noise" ;; esac; done
 extra_ms=${PERF_ACT_HEAD_EXTRA_CPU_MS:-30}
 case "$extra_ms" in '' | *[!0-9]*) die "PERF_ACT_HEAD_EXTRA_CPU_MS=$extra_ms: a whole number of ms" ;; esac
 profile=${PERF_ACT_GATEWAY_PROFILE:-smoke}
@@ -63,11 +68,11 @@ git clone -q "$root" "$scratch/suite"
 git -C "$scratch/suite" checkout -q -B main "$(git rev-parse HEAD)"
 suite_sha=$(git -C "$scratch/suite" rev-parse HEAD)
 
-# One workflow on a pull_request event; prints act's log and keeps it; returns act's exit status.
+# One workflow on an event (default pull_request); prints act's log and keeps it; returns act's exit status.
 act_run() {
-  local name=$1 dir=$2 workflow=$3 event=$4 repository=$5
+  local name=$1 dir=$2 workflow=$3 event=$4 repository=$5 trigger=${6:-pull_request}
   mkdir -p "$out/$name/artifacts" "$out/$name/gh"
-  log "$name: act pull_request -W $workflow in $dir, as $(id -un) (uid $(id -u))"
+  log "$name: act $trigger -W $workflow in $dir, as $(id -un) (uid $(id -u))"
   # The job sees this machine's environment (its CA certificates, proxies) as a runner sees its own, minus the
   # suite's settings and npm's, and a PATH without the project's Node.
   local v clean=()
@@ -78,7 +83,7 @@ act_run() {
   before=$(ls "$cache" 2>/dev/null || true)
   set +e
   (cd "$dir" && env "${clean[@]}" PATH="$root/fixtures/act/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-    timeout --kill-after=60 50m "$act" pull_request -W "$workflow" -e "$event" -P ubuntu-latest=-self-hosted \
+    timeout --kill-after=60 50m "$act" "$trigger" -W "$workflow" -e "$event" -P ubuntu-latest=-self-hosted \
     --local-repository "actions/checkout@v4=$root/fixtures/act/checkout" \
     --local-repository "actions/setup-node@v4=$root/fixtures/act/setup-node" \
     --local-repository "actions/upload-artifact@v4=$root/fixtures/act/upload-artifact" \
@@ -86,7 +91,7 @@ act_run() {
     --env GITHUB_REPOSITORY="$repository" \
     --env MCP_PERF_ACT_REPOS="$suite_repo=$scratch/suite $gateway_repo=$scratch/gateway" \
     --env MCP_PERF_ACT_NODE_DIR="$node24" --env MCP_PERF_ACT_ARTIFACTS="$out/$name/artifacts" \
-    --env MCP_PERF_ACT_GH_DIR="$out/$name/gh") 2>&1 | tee "$out/$name/act.log"
+    --env MCP_PERF_ACT_GH_DIR="$out/$name/gh" --env MCP_PERF_ACT_RUNS="$scratch/runs") 2>&1 | tee "$out/$name/act.log"
   local status=${PIPESTATUS[0]}
   set -e
   # act leaves a failed job's workspace (the suite, node_modules included) in its cache: removed, the others kept.
@@ -150,6 +155,30 @@ EOF
   [ "$extra_ms" = 0 ] || want=regression
   line=$(gate_expected "$out/gateway" "$status" "$want") || die "gateway: a head $extra_ms ms slower per MCP request, expected $want: $line (act's log: ${out#"$root"/}/gateway/act.log)"
   log "gateway: ended as it must ($want) with a head $extra_ms ms slower per MCP request; $line"
+}
+
+run_noise() {
+  local store="$scratch/runs/perf-pr.yml" id=1000 d n=0 conclusion
+  while IFS= read -r d; do
+    id=$((id + 1))
+    if grep -q '^### Regression gate: ✅ no regression' "$d/summary.md" 2>/dev/null; then conclusion=success; else conclusion=failure; fi
+    mkdir -p "$store/$id/artifacts/perf-gate-$id-1"
+    cp -r "$d/." "$store/$id/artifacts/perf-gate-$id-1/"
+    echo "$conclusion" > "$store/$id/conclusion"
+    n=$((n + 1))
+  done < <(aa_reports)
+  log "noise: $n A/A report(s) here stand for earlier perf-pr runs"
+  printf '{"inputs":{"runs":"%s"}}\n' "$((n + 5))" > "$scratch/noise-event.json"
+  local status=0 line
+  act_run noise "$scratch/suite" .github/workflows/gate-noise.yml "$scratch/noise-event.json" "$suite_repo" workflow_dispatch || status=$?
+  line=$(noise_expected "$out/noise" "$status" "$n") || die "noise: gate-noise.yml on $n A/A report(s): $line (act's log: ${out#"$root"/}/noise/act.log)"
+  log "noise: ended as it must with $n A/A report(s); $line"
+}
+
+# The A/A gate reports on this machine: the artifacts of workflows-act's pr runs, bench:gate's 0% runs.
+aa_reports() {
+  find "$root"/reports/workflows-act-*/pr/artifacts/perf-gate-* "$root"/reports/bench-gate-*/run-*-size-0 \
+    -maxdepth 1 -name results.json -printf '%h\n' 2>/dev/null | sort
 }
 
 for r in "${runs[@]}"; do "run_$r"; done

@@ -9,7 +9,7 @@ job_summary() {
 }
 
 # The artifact's summary.md, or nothing.
-artifact_summary() { find "$1/artifacts" -name summary.md 2>/dev/null | head -1; }
+artifact_summary() { find "$1/artifacts" -name summary.md 2>/dev/null | head -1 || true; }
 
 # The gate's verdict line from the artifact's summary.md, which must also be in the job summary and the comment.
 gate_outcome() {
@@ -21,7 +21,7 @@ gate_outcome() {
   done
   line=$(grep -m1 '^### Regression gate: ' "$summary") || { echo "summary.md has no verdict line"; return 1; }
   grep -qxF "$line" "$dir/job-summary.md" 2>/dev/null || { echo "the job summary lacks the verdict line ($line)"; return 1; }
-  comment=$(find "$dir/gh" -name 'comment-*.md' 2>/dev/null | head -1)
+  comment=$(find "$dir/gh" -name 'comment-*.md' 2>/dev/null | head -1 || true)
   if [ -z "$comment" ] || ! grep -qxF "$line" "$comment"; then echo "no pull-request comment holds the verdict line ($line)"; return 1; fi
   echo "$line"
 }
@@ -42,5 +42,27 @@ gate_expected() {
       grep -q '\*\*REGRESSION\*\*' "$(artifact_summary "$dir")" || { echo "no metric is marked REGRESSION"; return 1; } ;;
     *) echo "expectation $want: pass or regression"; return 1 ;;
   esac
+  echo "$line"
+}
+
+# Whether gate-noise.yml ended as it must when n A/A reports stood for earlier perf-pr runs: it gathered all n; with
+# 3 or more (gate:noise's minimum) the job passed, its job summary counting false alarms over the n runs and its
+# artifact holding the noise file measured on them; with fewer the job failed, saying how many are needed.
+# Arguments: the run's directory, act's exit status, n.
+noise_expected() {
+  local dir=$1 status=$2 n=$3 line file
+  grep -q "reports gathered: $n\$" "$dir/act.log" 2>/dev/null || { echo "the job did not gather the $n reports ($(grep -o 'reports gathered: [0-9]*' "$dir/act.log" 2>/dev/null || echo 'no count'))"; return 1; }
+  if [ "$n" -lt 3 ]; then
+    [ "$status" != 0 ] || { echo "the job passed on $n A/A report(s), fewer than gate:noise needs"; return 1; }
+    grep -q 'at least 3 of the same case and metric are needed' "$dir/act.log" || { echo "the job failed (act exited $status) without saying how many A/A runs are needed"; return 1; }
+    echo "failed on $n A/A report(s), saying at least 3 are needed"
+    return 0
+  fi
+  [ "$status" = 0 ] || { echo "the job failed (act exited $status) on $n A/A reports"; return 1; }
+  line=$(grep -m1 '^false alarms (A/A runs that flagged a regression): ' "$dir/job-summary.md" 2>/dev/null) || { echo "the job summary has no false-alarm count"; return 1; }
+  case "$line" in *": "[0-9]*"/$n = "*) ;; *) echo "the false-alarm count is not over the $n runs gathered: $line"; return 1 ;; esac
+  file=$(find "$dir/artifacts" -path '*gate-noise-runners-*/gate-noise.runners.json' 2>/dev/null | head -1 || true)
+  [ -n "$file" ] || { echo "the artifact holds no gate-noise.runners.json"; return 1; }
+  grep -q "\"measured\": \"$n A/A runs " "$file" || { echo "the noise file was not measured on the $n runs: $(grep -m1 '"measured"' "$file")"; return 1; }
   echo "$line"
 }

@@ -2,7 +2,7 @@
 // code does not follow the gate, a failure that is not a regression, and a verdict missing from the job summary,
 // the pull-request comment or the artifact.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../scratch-dir.ts';
@@ -88,5 +88,47 @@ describe('workflows-act verdicts', () => {
     expect(expected({ line: PASSED, comment: `${REGRESSED}\n` }, 0, 'pass')).toEqual({ ok: false, said: `no pull-request comment holds the verdict line (${PASSED})` });
     expect(expected({ line: PASSED, artifactFiles: ['summary.md', 'results.json'] }, 0, 'pass')).toEqual({ ok: false, said: 'the artifact lacks report.html' });
     expect(expected({ line: PASSED, artifactFiles: ['results.json'] }, 0, 'pass')).toEqual({ ok: false, said: 'the artifact holds no summary.md' });
+    const noArtifact = runDir({ line: PASSED });
+    rmSync(join(noArtifact, 'artifacts'), { recursive: true });
+    rmSync(join(noArtifact, 'gh'), { recursive: true });
+    const p = spawnSync('bash', ['-c', 'set -euo pipefail; . "$0"; gate_expected "$@"', LIB, noArtifact, '0', 'pass'], { encoding: 'utf8', timeout: 10_000 });
+    expect(p.stdout.trim()).toBe('the artifact holds no summary.md');
+  });
+});
+
+describe('workflows-act verdict on gate-noise.yml', () => {
+  const FALSE_ALARMS = (k: number, n: number) => `false alarms (A/A runs that flagged a regression): ${k}/${n} = 0% [0-39%] as judged then; ${k}/${n} = 0% [0-39%] with this estimate, each run left out of it`;
+  interface NoiseRun { gathered: number; log?: string; summary?: string; measured?: number | null }
+  const noise = (r: NoiseRun, status: number, n: number): { ok: boolean; said: string } => {
+    const dir = scratchDir('workflow-verdicts');
+    writeFileSync(join(dir, 'act.log'), `[noise/noise]   | reports gathered: ${r.gathered}\n${r.log ?? ''}`);
+    writeFileSync(join(dir, 'job-summary.md'), r.summary ?? '');
+    if (r.measured !== null && r.measured !== undefined) {
+      mkdirSync(join(dir, 'artifacts', 'gate-noise-runners-1'), { recursive: true });
+      writeFileSync(join(dir, 'artifacts', 'gate-noise-runners-1', 'gate-noise.runners.json'), `{\n  "measured": "${r.measured} A/A runs (a, b) on a 2-CPU machine",\n  "metrics": {}\n}\n`);
+    }
+    const p = spawnSync('bash', ['-c', 'set -euo pipefail; . "$0"; noise_expected "$@"', LIB, dir, String(status), String(n)], { encoding: 'utf8', timeout: 10_000 });
+    if (p.error) throw p.error;
+    return { ok: p.status === 0, said: p.stdout.trim() };
+  };
+
+  it('passes a job that gathered every report, counted false alarms over them and uploaded the noise file measured on them', () => {
+    expect(noise({ gathered: 5, summary: `\`\`\`\n| case |\n${FALSE_ALARMS(0, 5)}\n\`\`\`\n`, measured: 5 }, 0, 5)).toEqual({ ok: true, said: FALSE_ALARMS(0, 5) });
+  });
+
+  it('fails a job that gathered fewer, counted over other runs, uploaded no noise file or failed', () => {
+    expect(noise({ gathered: 4, summary: FALSE_ALARMS(0, 4), measured: 4 }, 0, 5).said).toBe('the job did not gather the 5 reports (reports gathered: 4)');
+    expect(noise({ gathered: 5, summary: FALSE_ALARMS(0, 4), measured: 5 }, 0, 5).said).toBe(`the false-alarm count is not over the 5 runs gathered: ${FALSE_ALARMS(0, 4)}`);
+    expect(noise({ gathered: 5, summary: FALSE_ALARMS(0, 5), measured: null }, 0, 5).said).toBe('the artifact holds no gate-noise.runners.json');
+    expect(noise({ gathered: 5, summary: FALSE_ALARMS(0, 5), measured: 4 }, 0, 5)).toMatchObject({ ok: false, said: expect.stringContaining('the noise file was not measured on the 5 runs') });
+    expect(noise({ gathered: 5, summary: '' }, 0, 5).said).toBe('the job summary has no false-alarm count');
+    expect(noise({ gathered: 5, summary: FALSE_ALARMS(0, 5), measured: 5 }, 1, 5).said).toBe('the job failed (act exited 1) on 5 A/A reports');
+  });
+
+  it('with fewer reports than gate:noise needs, the job must fail and say how many it needs', () => {
+    const needs = 'gate:noise: 1 A/A run(s) usable; at least 3 of the same case and metric are needed';
+    expect(noise({ gathered: 1, log: needs }, 1, 1)).toEqual({ ok: true, said: 'failed on 1 A/A report(s), saying at least 3 are needed' });
+    expect(noise({ gathered: 1, log: needs }, 0, 1).said).toBe('the job passed on 1 A/A report(s), fewer than gate:noise needs');
+    expect(noise({ gathered: 1, log: 'npm ERR! network' }, 1, 1).said).toBe('the job failed (act exited 1) without saying how many A/A runs are needed');
   });
 });

@@ -55,6 +55,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'MCP_PERF_NODE_IMAGE', what: 'npm run images: the Node base image of our MCP servers\' image' },
   { name: 'PERF_RUNNER_USER', what: 'scripts/runner-user-check.sh: the non-root user it creates and removes (default perfrunner)' },
   { name: 'PERF_SUDO_USER', what: 'scripts/sudo-base-check.sh: the user with passwordless sudo it creates and removes (default perfsudo)' },
+  { name: 'PERF_ACT_USER', what: 'scripts/workflows-act-user.sh: the non-root user it creates, runs npm run workflows:act as, and removes (default perfact)' },
   { name: 'PERF_ACT_HEAD_EXTRA_CPU_MS', what: 'npm run workflows:act, its gateway run: ms of CPU per MCP request its head commit adds (default 30; with 0 the run must pass)', value: { int: 0 } },
   { name: 'PERF_ACT_GATEWAY_PROFILE', what: 'npm run workflows:act, its gateway run: the profile its workflow gives the gate (default smoke)', value: { oneOf: ['smoke', 'pr', 'nightly'] } },
   { name: 'PERF_REGISTRY_PORT', what: 'npm run registry -- start: the local registry\'s port (default 5000)', value: { int: 1 } },
@@ -66,6 +67,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'MCP_PERF_ACT_NODE_DIR', what: 'npm run workflows:act: the directory of the Node the setup-node stand-in puts on PATH', internal: true },
   { name: 'MCP_PERF_ACT_ARTIFACTS', what: 'npm run workflows:act: where the upload-artifact stand-in copies artifacts', internal: true },
   { name: 'MCP_PERF_ACT_GH_DIR', what: 'npm run workflows:act: where the gh stand-in records pull-request comments', internal: true },
+  { name: 'MCP_PERF_ACT_RUNS', what: 'npm run workflows:act: the earlier workflow runs (conclusion, artifacts) the gh stand-in lists and downloads', internal: true },
 ];
 
 const byName = new Map(SETTINGS.map((s) => [s.name, s]));
