@@ -83,7 +83,7 @@ describe('actions/setup-node stand-in', () => {
 });
 
 describe('actions/upload-artifact stand-in', () => {
-  it('copies the path\'s files under the artifact\'s name; with none, warns or fails as if-no-files-found says', () => {
+  it('copies the path\'s files (a directory\'s contents, or one file) under the artifact\'s name; with none, warns or fails as if-no-files-found says', () => {
     const ws = scratchDir('act-stand-ins');
     const store = join(ws, 'store');
     mkdirSync(join(ws, 'reports', 'r1', 'sub'), { recursive: true });
@@ -95,6 +95,10 @@ describe('actions/upload-artifact stand-in', () => {
     expect(warn.status).toBe(0);
     expect(warn.err).toContain('no files at reports/none');
     expect(run('upload-artifact/upload-artifact.sh', { ...env, FROM: 'reports/none', IF_NONE: 'error' }).status).toBe(1);
+    writeFileSync(join(ws, 'gate-noise.json'), '{}');
+    const file = run('upload-artifact/upload-artifact.sh', { ...env, NAME: 'noise-1', FROM: 'gate-noise.json', IF_NONE: 'warn' });
+    expect(file.status, file.err).toBe(0);
+    expect(readFileSync(join(store, 'noise-1', 'gate-noise.json'), 'utf8')).toBe('{}');
   });
 });
 
