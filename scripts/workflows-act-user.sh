@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `npm run workflows:act` (scripts/workflows-act.sh) as GitHub's runners run a job: as a non-root user in the docker
-# group (PERF_ACT_USER, default perfact; no sudo, so nothing the workflows do may need root), with its own copy of this
+# group (PERF_ACT_USER, default perfact; no sudo, so nothing the workflows do may need root), with its own clone of this
 # commit, its own `npm ci`, a copy of .tools/act and its own act cache. The user sees the machine's certificate and
 # proxy settings and the PERF_ACT_* settings, nothing else. The runs' reports are copied to reports/ before the user
 # is removed with everything it started.
 # Run as root (it creates the user and removes it afterwards).
-#   bash scripts/workflows-act-user.sh [pr] [gateway]     (default: both)
+#   bash scripts/workflows-act-user.sh [pr] [gateway] [noise]     (default: all three)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,7 +17,7 @@ die() { printf '[workflows-act-user] error: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root: this check creates a non-root user and runs the workflows as it (as yourself: npm run workflows:act)"
 [ -x .tools/act ] || die "no act at .tools/act: npm run setup -- --with-act builds it"
 getent group docker >/dev/null || die "no docker group: run npm run setup first"
-for r in "$@"; do case "$r" in pr | gateway) ;; *) die "unknown run '$r': pr or gateway" ;; esac; done
+for r in "$@"; do case "$r" in pr | gateway | noise) ;; *) die "unknown run '$r': pr, gateway or noise" ;; esac; done
 git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
 user=${PERF_ACT_USER:-perfact}
 
@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-throwaway_user_create "$user" PERF_ACT_USER
+throwaway_user_create "$user" PERF_ACT_USER clone
 mkdir -p "$tu_home/mcp-perf/.tools"
 cp .tools/act "$tu_home/mcp-perf/.tools/act"
 chown -R "$user:" "$tu_home/mcp-perf/.tools"

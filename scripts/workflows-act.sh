@@ -32,6 +32,7 @@ node24="$root/node_modules/node/bin"
 [ -x "$act" ] || die "no act at .tools/act: npm run setup -- --with-act builds it"
 [ -x "$node24/node" ] || die "no Node 24 at node_modules/node/bin: run npm ci"
 timeout 10 docker info >/dev/null 2>&1 || die "no Docker engine answers: run npm run setup"
+git rev-parse --verify -q HEAD >/dev/null 2>&1 || die "$root is not a git checkout of mcp-perf: the jobs check out its HEAD (clone it with git)"
 runs=("$@")
 [ ${#runs[@]} -gt 0 ] || runs=(pr gateway noise)
 for r in "${runs[@]}"; do case "$r" in pr | gateway | noise) ;; *) die "unknown run '$r': pr, gateway or noise" ;; esac; done

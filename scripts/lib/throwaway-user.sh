@@ -10,15 +10,21 @@ tu_created=0
 # Variables (NAME=value) every as_user command gets besides HOME and PATH.
 tu_env=()
 
-# throwaway_user_create <user> <the variable that names it>: fails if the user exists (not ours to remove).
+# throwaway_user_create <user> <the variable that names it> [clone]: fails if the user exists (not ours to remove).
+# The user's copy of the commit is its files (git archive), or with `clone` a git clone checked out at it.
 throwaway_user_create() {
   if id "$1" >/dev/null 2>&1; then die "user $1 exists already: remove it (userdel -r $1) or set $2"; fi
   useradd -m -s /bin/bash -G docker "$1"
   tu_user=$1
   tu_created=1
   tu_home=$(getent passwd "$1" | cut -d: -f6)
-  mkdir "$tu_home/mcp-perf"
-  git archive HEAD | tar -x -C "$tu_home/mcp-perf"
+  if [ "${3:-}" = clone ]; then
+    git clone -q "$(git rev-parse --show-toplevel)" "$tu_home/mcp-perf"
+    git -C "$tu_home/mcp-perf" checkout -q -B main "$(git rev-parse HEAD)"
+  else
+    mkdir "$tu_home/mcp-perf"
+    git archive HEAD | tar -x -C "$tu_home/mcp-perf"
+  fi
   chown -R "$1:" "$tu_home/mcp-perf"
 }
 
