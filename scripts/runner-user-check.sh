@@ -16,7 +16,7 @@ die() { printf '[runner-user] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/lib/throwaway-user.sh
 . scripts/lib/throwaway-user.sh
 
-[ "$(id -u)" = 0 ] || die "run as root: this check creates a non-root user and runs the suite as it"
+throwaway_user_preflight "this check creates a non-root user and runs the suite as it"
 git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
 user=${PERF_RUNNER_USER:-perfrunner}
 port=${PERF_REGISTRY_PORT:-5000}
@@ -25,7 +25,6 @@ run_id=${PERF_RUN_ID:-runner-user-$(date +%Y%m%dT%H%M%S)}
 case "$run_id" in *[!A-Za-z0-9._-]*) die "PERF_RUN_ID=$run_id: use letters, digits, dots, dashes and underscores" ;; esac
 perf_args=""
 for a in "$@"; do perf_args+=" $(printf '%q' "$a")"; done
-getent group docker >/dev/null || die "no docker group: run npm run setup first"
 
 started_registry=0
 mirrored=()
@@ -38,9 +37,7 @@ cleanup() {
     docker rmi "$image" >/dev/null 2>&1 || log "could not remove $image"
   done
   [ "$started_registry" = 1 ] && bash scripts/registry.sh stop
-  if [ "$tu_created" = 1 ] && [ -d "$tu_home/mcp-perf/reports/$run_id" ]; then
-    mkdir -p reports && rm -rf "reports/$run_id" && cp -r "$tu_home/mcp-perf/reports/$run_id" "reports/$run_id" && log "the run's reports: reports/$run_id"
-  fi
+  throwaway_user_take_reports "$run_id"
   throwaway_user_remove
   exit "$status"
 }

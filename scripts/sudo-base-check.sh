@@ -12,8 +12,7 @@ die() { printf '[sudo-user] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/lib/throwaway-user.sh
 . scripts/lib/throwaway-user.sh
 
-[ "$(id -u)" = 0 ] || die "run as root: this check creates a user and gives it sudo"
-getent group docker >/dev/null || die "no docker group: run npm run setup first"
+throwaway_user_preflight "this check creates a user and gives it sudo"
 user=${PERF_SUDO_USER:-perfsudo}
 image="mcp-perf-check/debian:bookworm-sudo-$$"
 sudoers=/etc/sudoers.d/mcp-perf-check-$user

@@ -14,21 +14,15 @@ die() { printf '[workflows-act-user] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=scripts/lib/throwaway-user.sh
 . scripts/lib/throwaway-user.sh
 
-[ "$(id -u)" = 0 ] || die "run as root: this check creates a non-root user and runs the workflows as it (as yourself: npm run workflows:act)"
+throwaway_user_preflight "this check creates a non-root user and runs the workflows as it (as yourself: npm run workflows:act)"
 [ -x .tools/act ] || die "no act at .tools/act: npm run setup -- --with-act builds it"
-getent group docker >/dev/null || die "no docker group: run npm run setup first"
 for r in "$@"; do case "$r" in pr | gateway | noise) ;; *) die "unknown run '$r': pr, gateway or noise" ;; esac; done
 git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
 user=${PERF_ACT_USER:-perfact}
 
 cleanup() {
-  local status=$? d
-  if [ "$tu_created" = 1 ]; then
-    for d in "$tu_home"/mcp-perf/reports/workflows-act-*; do
-      [ -d "$d" ] || continue
-      mkdir -p reports && rm -rf "reports/${d##*/}" && cp -r "$d" reports/ && log "the runs' reports: reports/${d##*/}"
-    done
-  fi
+  local status=$?
+  throwaway_user_take_reports 'workflows-act-*'
   throwaway_user_remove
   exit "$status"
 }

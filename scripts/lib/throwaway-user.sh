@@ -10,6 +10,12 @@ tu_created=0
 # Variables (NAME=value) every as_user command gets besides HOME and PATH.
 tu_env=()
 
+# throwaway_user_preflight <what the check does as root>: root, and a docker group for the user to join.
+throwaway_user_preflight() {
+  [ "$(id -u)" = 0 ] || die "run as root: $1"
+  getent group docker >/dev/null || die "no docker group: run npm run setup first"
+}
+
 # throwaway_user_create <user> <the variable that names it> [clone]: fails if the user exists (not ours to remove).
 # The user's copy of the commit is its files (git archive), or with `clone` a git clone checked out at it.
 throwaway_user_create() {
@@ -32,6 +38,17 @@ throwaway_user_remove() {
   [ "$tu_created" = 1 ] || return 0
   pkill -u "$tu_user" 2>/dev/null || true
   userdel -r "$tu_user" 2>/dev/null || log "could not remove user $tu_user"
+}
+
+# throwaway_user_take_reports <pattern>: copies each of the user's reports/<pattern> directories to reports/ here
+# (replacing one of the same name), before the user and its home are removed.
+throwaway_user_take_reports() {
+  [ "$tu_created" = 1 ] || return 0
+  local d
+  for d in "$tu_home"/mcp-perf/reports/$1; do
+    [ -d "$d" ] || continue
+    mkdir -p reports && rm -rf "reports/${d##*/}" && cp -r "$d" reports/ && log "the user's reports: reports/${d##*/}"
+  done
 }
 
 # as_user <shell command>: run in the user's copy of the commit, as the user, with only HOME, PATH and tu_env.
