@@ -8,8 +8,15 @@ job_summary() {
   awk '/^\[[^]]*\] +⚙ +Summary - / { sub(/^.*Summary - /, ""); on = 1; print; next } /^\[[^]]*\] / { on = 0 } on' "$1"
 }
 
+# The first file of the run's artifacts that find's tests after the directory match, or nothing.
+artifact_file() {
+  local dir=$1
+  shift
+  find "$dir/artifacts" "$@" 2>/dev/null | head -1 || true
+}
+
 # The artifact's summary.md, or nothing.
-artifact_summary() { find "$1/artifacts" -name summary.md 2>/dev/null | head -1 || true; }
+artifact_summary() { artifact_file "$1" -name summary.md; }
 
 # The gate's verdict line from the artifact's summary.md, which must also be in the job summary and the comment.
 gate_outcome() {
@@ -61,7 +68,7 @@ noise_expected() {
   [ "$status" = 0 ] || { echo "the job failed (act exited $status) on $n A/A reports"; return 1; }
   line=$(grep -m1 '^false alarms (A/A runs that flagged a regression): ' "$dir/job-summary.md" 2>/dev/null) || { echo "the job summary has no false-alarm count"; return 1; }
   case "$line" in *": "[0-9]*"/$n = "*) ;; *) echo "the false-alarm count is not over the $n runs gathered: $line"; return 1 ;; esac
-  file=$(find "$dir/artifacts" -path '*gate-noise-runners-*/gate-noise.runners.json' 2>/dev/null | head -1 || true)
+  file=$(artifact_file "$dir" -path '*gate-noise-runners-*/gate-noise.runners.json')
   [ -n "$file" ] || { echo "the artifact holds no gate-noise.runners.json"; return 1; }
   grep -q "\"measured\": \"$n A/A runs " "$file" || { echo "the noise file was not measured on the $n runs: $(grep -m1 '"measured"' "$file")"; return 1; }
   echo "$line"
