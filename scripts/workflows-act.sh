@@ -36,6 +36,8 @@ git rev-parse --verify -q HEAD >/dev/null 2>&1 || die "$root is not a git checko
 runs=("$@")
 [ ${#runs[@]} -gt 0 ] || runs=(pr gateway noise)
 for r in "${runs[@]}"; do case "$r" in pr | gateway | noise) ;; *) die "unknown run '$r': pr, gateway or noise" ;; esac; done
+# The gh stand-in answers gate-noise.yml's `gh run list --jq` through jq, as gh does through its own.
+if [[ " ${runs[*]} " == *" noise "* ]] && ! command -v jq >/dev/null; then die "the noise run needs jq on PATH (Debian: apt-get install jq)"; fi
 extra_ms=${PERF_ACT_HEAD_EXTRA_CPU_MS:-30}
 case "$extra_ms" in '' | *[!0-9]*) die "PERF_ACT_HEAD_EXTRA_CPU_MS=$extra_ms: a whole number of ms" ;; esac
 profile=${PERF_ACT_GATEWAY_PROFILE:-smoke}
