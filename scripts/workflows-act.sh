@@ -16,7 +16,7 @@
 #            `gh run list` and `gh run download` and runs gate:noise on them. The A/A reports on this machine stand for
 #            those runs (the pr runs of earlier workflows-act runs, this one's included, and bench:gate's 0% runs).
 #            With 3 or more it must pass, its false-alarm count and noise table in the job summary and the noise file
-#            in its artifact; with fewer it must fail saying how many A/A runs gate:noise needs.
+#            in its artifact; with none pass saying so; with 1 or 2 fail saying how many A/A runs gate:noise needs.
 # Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
 #   bash scripts/workflows-act.sh [pr] [gateway] [noise]     (default: all three, in that order)
 set -euo pipefail

@@ -125,6 +125,12 @@ describe('workflows-act verdict on gate-noise.yml', () => {
     expect(noise({ gathered: 5, summary: FALSE_ALARMS(0, 5), measured: 5 }, 1, 5).said).toBe('the job failed (act exited 1) on 5 A/A reports');
   });
 
+  it('with no report at all, the job must pass and its summary say none was gathered', () => {
+    expect(noise({ gathered: 0, summary: 'no A/A report gathered\n' }, 0, 0)).toEqual({ ok: true, said: 'passed with no A/A report, saying so' });
+    expect(noise({ gathered: 0, summary: '' }, 0, 0).said).toBe('the job summary does not say no A/A report was gathered');
+    expect(noise({ gathered: 0, summary: 'no A/A report gathered\n' }, 1, 0).said).toBe('the job failed (act exited 1) with no A/A report to gather');
+  });
+
   it('with fewer reports than gate:noise needs, the job must fail and say how many it needs', () => {
     const needs = 'gate:noise: 1 A/A run(s) usable; at least 3 of the same case and metric are needed';
     expect(noise({ gathered: 1, log: needs }, 1, 1)).toEqual({ ok: true, said: 'failed on 1 A/A report(s), saying at least 3 are needed' });
