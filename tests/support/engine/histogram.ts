@@ -49,3 +49,17 @@ export function summarize(h: Histogram): LatencySummary {
 export function recordMs(h: Histogram, durationMs: number): void {
   h.recordValue(Math.max(1, Math.round(durationMs * 1000)));
 }
+
+/** How many recorded samples lie at or above `limitMs` (to the histogram's resolution, 3 significant digits). */
+export function countAtOrAbove(h: Histogram, limitMs: number): number {
+  const n = h.totalCount;
+  const limit = Math.round(limitMs * 1000);
+  let below = 0;
+  let hi = n;
+  while (below < hi) {
+    const mid = Math.ceil((below + hi) / 2);
+    if (h.getValueAtPercentile((100 * (mid - 0.5)) / n) < limit) below = mid;
+    else hi = mid - 1;
+  }
+  return n - below;
+}
