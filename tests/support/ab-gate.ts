@@ -122,7 +122,8 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
   const cpu = { base: await gatewayCpuReader(gw('base')), head: await gatewayCpuReader(gw('head')) };
   const phases = { base: spec.phase(ab.base), head: spec.phase(ab.head) };
   for (const label of ['base', 'head'] as const) await preflight(`${spec.name} (${label})`, phases[label].operation);
-  // One operation per side for the whole case: its sessions and connections outlive the rounds.
+  // One operation per side for the whole case: its sessions outlive the rounds; its connections close while the
+  // other side is measured (idle past the keep-alive) and reopen in the warm-up.
   const ops = { base: createOperation(phases.base.operation), head: createOperation(phases.head.operation) };
   const figures: Record<AbLabel, PhaseFigures[]> = { base: [], head: [] };
   const seed = orderSeed();

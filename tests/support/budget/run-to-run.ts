@@ -1,8 +1,8 @@
 // Run-to-run noise of the A/B gate. The interval of one run comes from its own rounds, so it cannot see what stays
-// the same for a whole run but differs between runs: how the kernel spreads one instance's connections over its
-// workers, which stack a recurring job lands on, how each instance settled after its start. A/A runs (the same
-// image on both sides) measure it: their estimates spread more than their own intervals allow. That excess
-// variance tau^2 is added to every verdict's interval.
+// the same for a whole run but differs between runs: which stack a recurring job lands on, how each instance settled
+// after its start (not how the kernel spreads connections over the workers: they reopen every round and both workers
+// stay busy whatever the split, scripts/worker-split.ts). A/A runs (the same image on both sides) measure it: their
+// estimates spread more than their own intervals allow. That excess variance tau^2 is added to every verdict's interval.
 import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { judgedCase, type AbOutcome, type AbVerdictRow } from '../shared/ab-outcome.ts';
