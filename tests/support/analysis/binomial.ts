@@ -8,7 +8,6 @@ export function binomialUpperTail(k: number, n: number, p: number): number {
   if (p >= 1) return 1;
   const lp = Math.log(p);
   const lq = Math.log1p(-p);
-  // log C(n, i) by lgamma-free recurrence from the mode outwards would be faster; n here is at most ~1e6.
   let logC = 0;
   for (let i = 1; i <= k; i++) logC += Math.log((n - i + 1) / i);
   let sum = 0;
@@ -26,7 +25,13 @@ export function binomialUpperTail(k: number, n: number, p: number): number {
  * `allowed`: below this count, a run cannot tell a budget missed from one met with a few unlucky samples.
  */
 export function criticalCount(n: number, allowed: number, alpha = 0.05): number {
-  let k = Math.max(1, Math.floor(n * allowed));
-  while (k <= n && binomialUpperTail(k, n, allowed) > alpha) k++;
-  return k;
+  // The tail falls as k rises: bisect for the first k at or below alpha (n + 1 when even all n are not enough).
+  let lo = Math.max(1, Math.floor(n * allowed));
+  let hi = n + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (binomialUpperTail(mid, n, allowed) <= alpha) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
