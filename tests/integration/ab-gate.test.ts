@@ -7,7 +7,7 @@ import '../support/budget/matchers.ts';
 import type { AbStacks } from '../support/shared/stack-info.ts';
 import { runCleanups } from '../support/stack/cleanup.ts';
 import { startHttpTarget } from '../support/stack/http-target.ts';
-import type { GatewayEndpoints, StackInfo } from '../support/shared/stack-info.ts';
+import type { DirectServer, GatewayEndpoints, StackInfo } from '../support/shared/stack-info.ts';
 
 let targets: Awaited<ReturnType<typeof startHttpTarget>>[] = [];
 
@@ -19,13 +19,17 @@ afterAll(async () => {
   await runCleanups();
 });
 
-/** A stack whose "gateway" is a target process: the harness reads its CPU from its process group. */
-function stackOf(t: Awaited<ReturnType<typeof startHttpTarget>>): StackInfo {
-  return { provider: 'direct', reason: 'test', direct: [], startedInMs: 0, gateway: { baseUrl: t.baseUrl, pid: t.process.pid } as GatewayEndpoints };
+/**
+ * A stack whose "gateway" is a target process: the harness reads its CPU from its process group. With
+ * `upstream`, the same process stands as its MCP server too, whose CPU the rounds report beside the gateway's.
+ */
+function stackOf(t: Awaited<ReturnType<typeof startHttpTarget>>, upstream = false): StackInfo {
+  const direct = upstream ? [{ name: 'target', pid: t.process.pid } as DirectServer] : [];
+  return { provider: 'direct', reason: 'test', direct, startedInMs: 0, gateway: { baseUrl: t.baseUrl, pid: t.process.pid } as GatewayEndpoints };
 }
 
-function pair(): AbStacks {
-  return { base: stackOf(targets[0]!), head: stackOf(targets[1]!), describe: { base: 'target A', head: 'target B' } };
+function pair(upstream = false): AbStacks {
+  return { base: stackOf(targets[0]!, upstream), head: stackOf(targets[1]!, upstream), describe: { base: 'target A', head: 'target B' } };
 }
 
 /** The same phase on both sides; each side's target answers after its own delay. */
@@ -51,9 +55,13 @@ describe('A/B gate harness', () => {
     expect(roundOrders(5, seededRandom(1))).toHaveLength(5);
   });
 
-  it('passes the same target on both sides, with the detectable change stated', async () => {
-    const ab = pair();
-    const outcome = await runAbCase(ab, spec(ab, { base: 20, head: 20 }), () => undefined);
+  it('passes the same target on both sides, with the detectable change stated and each side\'s upstream CPU read', async () => {
+    const ab = pair(true);
+    const lines: string[] = [];
+    const outcome = await runAbCase(ab, spec(ab, { base: 20, head: 20 }), (line) => lines.push(line));
+    const rounds = lines.filter((l) => / (base|head): /.test(l));
+    expect(rounds).toHaveLength(12);
+    for (const l of rounds) expect(l).toMatch(/, its upstreams \d+(\.\d+)? ms CPU\/call$/);
     expect(outcome.verdicts[0]!.n).toBe(6);
     expect(outcome.verdicts[0]!.status).toBe('no regression');
     expect(outcome.verdicts[0]!.detectable).toBeGreaterThan(0);
@@ -63,7 +71,9 @@ describe('A/B gate harness', () => {
 
   it('fails a head 50% slower, naming the metric, its ratio and interval', async () => {
     const ab = pair();
-    const outcome = await runAbCase(ab, spec(ab, { base: 20, head: 30 }), () => undefined);
+    const lines: string[] = [];
+    const outcome = await runAbCase(ab, spec(ab, { base: 20, head: 30 }), (line) => lines.push(line));
+    expect(lines.filter((l) => /its upstreams/.test(l)), 'no upstream to read: no upstream figure').toEqual([]);
     const v = outcome.verdicts[0]!;
     expect(v.status).toBe('regression');
     expect(v.ratio).toBeGreaterThan(1.4);

@@ -43,6 +43,8 @@ export interface PhaseFigures {
   gatewayCpuPercent: number;
   /** The other (idle) gateway's CPU over the same phase, % of one core: contention between the stacks. */
   idleGatewayCpuPercent: number;
+  /** CPU of the loaded side's own MCP servers per completed iteration, ms; NaN where they cannot be read. */
+  upstreamCpuMsPerCall: number;
 }
 
 export interface AbMetric {
@@ -89,25 +91,43 @@ function warmupScenario(s: ScenarioInput, seconds: number): ScenarioInput {
     : { name: `${s.name} warm-up`, executor: 'constant-arrival-rate', rate: s.rate ?? 10, duration: `${seconds}s`, preAllocatedVUs: s.preAllocatedVUs ?? 10, maxVUs: s.maxVUs ?? 50, gracefulStop: '5s' };
 }
 
-async function measurePhase(scenario: ScenarioInput, op: LoadOperation, warmupSeconds: number, loaded: CpuReader, idle: CpuReader): Promise<PhaseFigures> {
+/** The summed CPU of a stack's own MCP servers (the gateway's upstreams), or null where none can be read. */
+async function upstreamCpuReader(stack: StackInfo): Promise<CpuReader | null> {
+  const readable = stack.direct.filter((d) => d.containerId || d.pid);
+  if (readable.length === 0) return null;
+  const readers = await Promise.all(readable.map((d) => gatewayCpuReader(d)));
+  return async () => (await Promise.all(readers.map((r) => r()))).reduce((a, b) => a + b, 0);
+}
+
+interface SideCpu {
+  loaded: CpuReader;
+  idle: CpuReader;
+  upstream: CpuReader | null;
+}
+
+async function measurePhase(scenario: ScenarioInput, op: LoadOperation, warmupSeconds: number, cpu: SideCpu): Promise<PhaseFigures> {
   if (warmupSeconds > 0) await runScenario(warmupScenario(scenario, warmupSeconds), withoutClose(op));
-  const [l0, i0] = await Promise.all([loaded(), idle()]);
+  const upstream = cpu.upstream ?? (async () => Number.NaN);
+  const [l0, i0, u0] = await Promise.all([cpu.loaded(), cpu.idle(), upstream()]);
   const t0 = performance.now();
   const result = await runScenario(scenario, withoutClose(op));
-  const [l1, i1] = await Promise.all([loaded(), idle()]);
+  const [l1, i1, u1] = await Promise.all([cpu.loaded(), cpu.idle(), upstream()]);
   const seconds = (performance.now() - t0) / 1000;
+  const perCall = (cpuSeconds: number) => (result.counts.completed > 0 ? (cpuSeconds * 1000) / result.counts.completed : Number.NaN);
   return {
     result,
-    gatewayCpuMsPerCall: result.counts.completed > 0 ? ((l1 - l0) * 1000) / result.counts.completed : Number.NaN,
+    gatewayCpuMsPerCall: perCall(l1 - l0),
     gatewayCpuPercent: ((l1 - l0) / seconds) * 100,
     idleGatewayCpuPercent: ((i1 - i0) / seconds) * 100,
+    upstreamCpuMsPerCall: perCall(u1 - u0),
   };
 }
 
 function phaseLine(f: PhaseFigures): string {
   const r = f.result;
   return `${r.rate.achieved}/s p50 ${r.latency.p50} p95 ${r.latency.p95} ms, errors ${(r.errorRate * 100).toFixed(2)}%, lag p99 ${r.schedulerLag.p99} ms, ` +
-    `gateway ${round(f.gatewayCpuMsPerCall, 1)} ms CPU/call (${round(f.gatewayCpuPercent, 0)}%), idle side ${round(f.idleGatewayCpuPercent, 1)}%`;
+    `gateway ${round(f.gatewayCpuMsPerCall, 1)} ms CPU/call (${round(f.gatewayCpuPercent, 0)}%), idle side ${round(f.idleGatewayCpuPercent, 1)}%` +
+    (Number.isFinite(f.upstreamCpuMsPerCall) ? `, its upstreams ${round(f.upstreamCpuMsPerCall, 1)} ms CPU/call` : '');
 }
 
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
@@ -120,6 +140,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     return g;
   };
   const cpu = { base: await gatewayCpuReader(gw('base')), head: await gatewayCpuReader(gw('head')) };
+  const upstreamCpu = { base: await upstreamCpuReader(ab.base), head: await upstreamCpuReader(ab.head) };
   const phases = { base: spec.phase(ab.base), head: spec.phase(ab.head) };
   for (const label of ['base', 'head'] as const) await preflight(`${spec.name} (${label})`, phases[label].operation);
   // One operation per side for the whole case: its sessions outlive the rounds; its connections close while the
@@ -142,7 +163,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
       const reasons: string[] = [];
       for (const label of orders[attempt]!) {
         const other: AbLabel = label === 'base' ? 'head' : 'base';
-        const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, cpu[label], cpu[other]);
+        const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, { loaded: cpu[label], idle: cpu[other], upstream: upstreamCpu[label] });
         pair[label] = f;
         const v = runValidity(f.result);
         if (!v.valid) reasons.push(`${label}: ${v.reasons.join('; ')}`);
@@ -187,10 +208,10 @@ function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): 
   (rec.ab ??= []).push(o);
   reportTable({
     title: 'rounds (base and head alternate)',
-    columns: ['round', 'side', 'rate/s', 'p50 ms', 'p95 ms', 'errors %', 'gateway CPU ms/call', 'idle side CPU %'],
+    columns: ['round', 'side', 'rate/s', 'p50 ms', 'p95 ms', 'errors %', 'gateway CPU ms/call', 'idle side CPU %', 'its upstreams\' CPU ms/call'],
     rows: figures.base.flatMap((_, i) => (['base', 'head'] as const).map((side) => {
       const f = figures[side][i]!;
-      return [i + 1, side, f.result.rate.achieved, f.result.latency.p50, f.result.latency.p95, round(f.result.errorRate * 100, 2), round(f.gatewayCpuMsPerCall, 1), round(f.idleGatewayCpuPercent, 1)];
+      return [i + 1, side, f.result.rate.achieved, f.result.latency.p50, f.result.latency.p95, round(f.result.errorRate * 100, 2), round(f.gatewayCpuMsPerCall, 1), round(f.idleGatewayCpuPercent, 1), Number.isFinite(f.upstreamCpuMsPerCall) ? round(f.upstreamCpuMsPerCall, 1) : '-'];
     })),
   });
   for (const v of o.verdicts) {
