@@ -3,7 +3,7 @@ import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import { MIN_TAIL } from './baseline.ts';
 import { parseDuration } from '../engine/duration.ts';
 import type { RunResult } from '../engine/result.ts';
-import { countAtOrAbove, decodeHistogram } from '../engine/histogram.ts';
+import { countAtOrAbove, decodeHistogram, type Histogram } from '../engine/histogram.ts';
 import { criticalCount } from '../analysis/binomial.ts';
 
 const pct = (x: number) => `${+(x * 100).toFixed(3)}%`;
@@ -18,14 +18,15 @@ export function checkSlo(result: RunResult, slo: Slo): SloCheck[] {
   }
   const latency = op ? op.latency : result.latency;
   const beyond = { p50: 0.5, p90: 0.1, p95: 0.05, p99: 0.01, max: 0 } as const;
+  let histograms: Histogram[] | null | undefined;
   for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const) {
     const budget = slo[key];
     if (budget === undefined) continue;
     const target = parseDuration(budget, `slo.${key}`);
     const measured = latency[key];
     const share = beyond[key];
-    const judged = key === 'max' ? undefined : countBeyond(result, slo.operation, target, latency.count);
-    if (judged === undefined) {
+    const judged = key === 'max' ? null : (histograms ??= judgedHistograms(result, slo.operation, latency.count));
+    if (!judged) {
       // Without the run's histogram (or for max) the point estimate decides; a percentile with few samples beyond
       // it rests on those few requests, and the table says so.
       const tail = Math.floor(latency.count * share);
@@ -36,7 +37,8 @@ export function checkSlo(result: RunResult, slo: Slo): SloCheck[] {
     // "pXX < T" allows a share of the samples at or beyond T. It is missed when more are there than that share
     // explains at the 5% level (exact binomial test): a point estimate would fail half the runs of a gateway
     // exactly at its budget, and flip on one stall when few samples lie beyond the percentile.
-    const { over, n } = judged;
+    const n = latency.count;
+    const over = judged.reduce((sum, h) => sum + countAtOrAbove(h, target), 0);
     const critical = criticalCount(n, share);
     const missed = n > 0 && over >= critical;
     const unsure = !missed && measured >= target ? `; over by its point estimate, not significantly (${critical} needed): run longer to decide` : '';
@@ -65,18 +67,12 @@ export function checkSlo(result: RunResult, slo: Slo): SloCheck[] {
   return checks;
 }
 
-/** Samples at or beyond `targetMs`, from the judged operations' histograms, when they hold the whole run. */
-function countBeyond(result: RunResult, operation: string | undefined, targetMs: number, count: number): { over: number; n: number } | undefined {
+/** The judged operations' latency histograms, decoded once per check, or null when they do not hold the whole run. */
+function judgedHistograms(result: RunResult, operation: string | undefined, count: number): Histogram[] | null {
   const ops = operation ? [result.operations[operation]!] : Object.values(result.operations);
-  if (ops.length === 0 || ops.some((o) => !o.latencyHistogram)) return undefined;
-  let over = 0;
-  let n = 0;
-  for (const o of ops) {
-    const h = decodeHistogram(o.latencyHistogram);
-    over += countAtOrAbove(h, targetMs);
-    n += h.totalCount;
-  }
-  return n === count ? { over, n } : undefined;
+  if (ops.length === 0 || ops.some((o) => !o.latencyHistogram)) return null;
+  const histograms = ops.map((o) => decodeHistogram(o.latencyHistogram));
+  return histograms.reduce((n, h) => n + h.totalCount, 0) === count ? histograms : null;
 }
 
 export function formatChecks(checks: SloCheck[]): string {
