@@ -34,11 +34,10 @@ if (!gw?.containerId) {
 }
 const containerId = gw.containerId;
 const innerPort = adapterFor(gw.kind).image.port;
-const specAt = (mcpUrl: string) => ({
-  kind: 'streamable' as const, url: mcpUrl, headers: authHeaders(gw), session: 'per-vu' as const,
+const spec = {
+  kind: 'streamable' as const, url: gw.mcpUrl, headers: authHeaders(gw), session: 'per-vu' as const,
   call: { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } },
-});
-const spec = specAt(gw.mcpUrl);
+};
 
 // Inside the container: established connections on the gateway's port by owning process, and each process's CPU ticks.
 const probe = `

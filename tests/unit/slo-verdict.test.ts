@@ -55,7 +55,7 @@ describe('latency budgets judged by the share of samples beyond them', () => {
   });
 
   it('does not fail on a point estimate at the budget that a few samples explain, and says so', () => {
-    // 8 of 150 beyond: the p95 reads 1008 ms, yet a gateway whose true p95 is under 1 s gives 8 or more in 48% of runs.
+    // 8 of 150 beyond: the p95 reads 1008 ms, yet a gateway exactly at its budget gives 8 or more in 48% of runs.
     const check = p95Of(runOf(150, 100, 8, 1008));
     expect(check.pass).toBe(true);
     expect(check.measured).toMatch(/^1008.13 ms; 8 of 150 .*not significantly \(13 needed\): run longer/);
