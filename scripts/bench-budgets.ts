@@ -9,7 +9,7 @@
 // every run against it (PERF_BASELINE=judge), so the baseline rows are verdicts, their unslowed failures false
 // alarms; --record 0 uses baselines/ as it is (rows recorded on another stack are then reported, not judged).
 // Judges nothing itself; exits 0 when every run ran.
-//   npm run bench:budgets [-- --file tests/perf/baseline.perf.ts --sizes 25,50,100 --runs 1 --record 5 --profile smoke]
+//   npm run bench:budgets [-- --file tests/perf/baseline.perf.ts --sizes 10,25,50,100 --runs 1 --record 5 --profile smoke]
 //   npm run bench:budgets -- --summarize reports/bench-budgets-<time>/runs.json   (the table again, no runs)
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ import { textTable } from '../tests/support/shared/text-table.ts';
 const { values: o } = parseArgs({
   options: {
     file: { type: 'string', default: 'tests/perf/baseline.perf.ts' },
-    sizes: { type: 'string', default: '25,50,100' },
+    sizes: { type: 'string', default: '10,25,50,100' },
     runs: { type: 'string', default: '1' },
     record: { type: 'string', default: '5' },
     profile: { type: 'string', default: 'smoke' },
