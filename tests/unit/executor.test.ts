@@ -238,7 +238,9 @@ describe('errors are counted, never thrown', () => {
 
 describe('open model on the real clock', () => {
   it('never starts an iteration before its intended time, so latency >= service time at every percentile', async () => {
-    const result = await runScenario({ name: 'real', executor: 'constant-arrival-rate', rate: 400, duration: '1s', preAllocatedVUs: 20 }, () => sleep(2));
+    // maxVUs covers every iteration: a machine busy enough to stall the loop must not drop one (397 of 400 once,
+    // beside a perf run), as dropping is not what this test is about.
+    const result = await runScenario({ name: 'real', executor: 'constant-arrival-rate', rate: 400, duration: '1s', preAllocatedVUs: 20, maxVUs: 400 }, () => sleep(2));
     expect(result.counts.completed).toBe(400);
     for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const) expect(result.latency[key]).toBeGreaterThanOrEqual(result.service[key]);
     expect(result.schedulerLag.min).toBeGreaterThanOrEqual(0);
