@@ -18,14 +18,16 @@ export function checkSlo(result: RunResult, slo: Slo): SloCheck[] {
   }
   const latency = op ? op.latency : result.latency;
   const beyond = { p50: 0.5, p90: 0.1, p95: 0.05, p99: 0.01, max: 0 } as const;
-  let histograms: Histogram[] | null | undefined;
-  for (const key of ['p50', 'p90', 'p95', 'p99', 'max'] as const) {
+  const percentiles = ['p50', 'p90', 'p95', 'p99'] as const;
+  // Decoded once for all percentile budgets, null (point estimates) when they do not hold the whole run.
+  const histograms = percentiles.some((k) => slo[k] !== undefined) ? judgedHistograms(result, slo.operation, latency.count) : null;
+  for (const key of [...percentiles, 'max'] as const) {
     const budget = slo[key];
     if (budget === undefined) continue;
     const target = parseDuration(budget, `slo.${key}`);
     const measured = latency[key];
     const share = beyond[key];
-    const judged = key === 'max' ? null : (histograms ??= judgedHistograms(result, slo.operation, latency.count));
+    const judged = key === 'max' ? null : histograms;
     if (!judged) {
       // Without the run's histogram (or for max) the point estimate decides; a percentile with few samples beyond
       // it rests on those few requests, and the table says so.
