@@ -1,4 +1,4 @@
-import { phaseFigures } from './gateway-comparison.ts';
+import { runFigures } from './gateway-comparison.ts';
 import type { RunReport } from './run-report.ts';
 
 /** One check row of one run: an SLO or baseline row, as its case recorded it. */
@@ -21,12 +21,7 @@ export function checkCells(report: RunReport): CheckCell[] {
 /** The gateway's CPU per completed call in each load phase of a run that sampled it. */
 export function gatewayCpuPerCall(report: RunReport): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const record of report.cases.flatMap((c) => (c.record ? [c.record] : []))) {
-    for (const r of record.results) {
-      const ms = phaseFigures(r, record.monitors.find((m) => m.scenario === r.scenario)).cpuMsPerCall;
-      if (Number.isFinite(ms)) out[r.scenario] = ms;
-    }
-  }
+  for (const [scenario, figures] of runFigures(report).phases) if (Number.isFinite(figures.cpuMsPerCall)) out[scenario] = figures.cpuMsPerCall;
   return out;
 }
 
