@@ -11,14 +11,14 @@
 // Judges nothing itself; exits 0 when every run ran.
 //   npm run bench:budgets [-- --file tests/perf/baseline.perf.ts --sizes 10,25,50,100 --runs 1 --record 5 --profile smoke]
 //   npm run bench:budgets -- --summarize reports/bench-budgets-<time>/runs.json   (the table again, no runs)
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { checkCells, gatewayCpuPerCall, sensitivityTable, type SlowedRun } from '../tests/support/report/budget-sensitivity.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
+import { runPerfFiles } from './lib/perf-files.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -42,25 +42,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function runOnce(env: Record<string, string>, runId: string, logPath: string, timeoutMs: number): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const log = createWriteStream(logPath);
-    const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'vitest.perf.config.ts', o.file], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, PERF_PROFILE: o.profile, PERF_RUN_ID: runId },
-    });
-    // SIGINT first, so the suite's own teardown stops its containers; SIGKILL if it does not end within a minute.
-    const timer = setTimeout(() => {
-      console.error(`[bench:budgets] ${runId} still running after ${timeoutMs / 60_000} min: interrupted (its log: ${logPath})`);
-      child.kill('SIGINT');
-      setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
-    }, timeoutMs);
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
-    child.once('close', (status) => { clearTimeout(timer); log.end(() => resolve(status)); });
-  });
-}
+const runOnce = (env: Record<string, string>, runId: string, logPath: string, timeoutMs: number) =>
+  runPerfFiles([o.file], { ...env, PERF_PROFILE: o.profile, PERF_RUN_ID: runId }, logPath, timeoutMs);
 
 function summarize(records: RunRecord[]): void {
   console.log(textTable(sensitivityTable(records)));

@@ -12,8 +12,7 @@
 //     (the table again, from finished or interrupted benchmarks, pooled; --noise judges every recorded verdict again
 //     with another run-to-run noise: a gate-noise file, `none`, or `loo`: each run with the noise of all the pooled
 //     A/A runs but itself, which says how a noise file made from those runs would do on runs it has not seen)
-import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,6 +34,7 @@ import { stackOptionsFromEnv } from '../tests/support/stack/options.ts';
 import { writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { startAbStacks } from '../tests/support/stack/stack.ts';
 import { median } from '../tests/support/shared/median.ts';
+import { runPerfFiles } from './lib/perf-files.ts';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -152,7 +152,7 @@ try {
     holdFor(pair, extraMs);
     const t0 = performance.now();
     // Asynchronously, so that Ctrl-C reaches this process (and its teardown) while a run is under way.
-    const vitest = await runGate(held, runId, join(dir, `run-${i + 1}.log`));
+    const status = await runGate(held, runId, join(dir, `run-${i + 1}.log`));
     const wallSeconds = +((performance.now() - t0) / 1000).toFixed(1);
     if (stacks === 'fresh') await stopStacks();
     const withStacksSeconds = stacks === 'fresh' ? +((performance.now() - tStacks) / 1000).toFixed(1) : undefined;
@@ -161,7 +161,7 @@ try {
       const report = JSON.parse(readFileSync(join(root, 'reports', runId, 'results.json'), 'utf8')) as RunReport;
       outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
     } catch (error) {
-      console.log(`[bench:gate] run ${i + 1}: no results (${(error as Error).message}); exit ${vitest.status}; see ${join(dir, `run-${i + 1}.log`)}`);
+      console.log(`[bench:gate] run ${i + 1}: no results (${(error as Error).message}); exit ${status}; see ${join(dir, `run-${i + 1}.log`)}`);
     }
     const cpuRow = outcomes.find((c) => c.case.includes('fixed rate'))?.verdicts.find((v) => v.metric === 'gateway CPU per call');
     const baseCost = cpuRow?.base;
@@ -169,13 +169,13 @@ try {
     const effective = baseCost ? +(extraMs / baseCost).toFixed(3) : undefined;
     // What the head really carried (fixed rate: one MCP request per call), so a knob that did not take is seen.
     const carriedMs = cpuRow && Number.isFinite(cpuRow.head - cpuRow.base) ? +(cpuRow.head - cpuRow.base).toFixed(2) : undefined;
-    records.push({ run: i + 1, size, extraMs: +extraMs.toFixed(2), effective, ...(carriedMs === undefined ? {} : { carriedMs }), wallSeconds, ...(withStacksSeconds === undefined ? {} : { withStacksSeconds }), stacks, exitCode: vitest.status, outcomes });
+    records.push({ run: i + 1, size, extraMs: +extraMs.toFixed(2), effective, ...(carriedMs === undefined ? {} : { carriedMs }), wallSeconds, ...(withStacksSeconds === undefined ? {} : { withStacksSeconds }), stacks, exitCode: status, outcomes });
     if (size > 0 && carriedMs !== undefined && carriedMs < extraMs / 3) {
       console.log(`[bench:gate] run ${i + 1}: WARNING the head spent only ${carriedMs} ms more CPU per call than the base at the fixed rate, for ${extraMs.toFixed(1)} ms asked: did the knob take?`);
     }
     const flagged = outcomes.flatMap((c) => [...c.verdicts.filter((v) => v.status === 'regression').map((v) => `${c.case}: ${v.metric}`), ...(c.invalid.length ? [`${c.case}: INVALID`] : [])]);
     const took = withStacksSeconds === undefined ? `${wallSeconds} s` : `${wallSeconds} s (${withStacksSeconds} s with its stacks' start and stop)`;
-    console.log(`[bench:gate] run ${i + 1}/${order.length}: +${(size * 100).toFixed(0)}% (${extraMs.toFixed(1)} ms per MCP request${effective === undefined ? '' : `, +${(effective * 100).toFixed(1)}% of this run's base ${baseCost} ms per call`}${carriedMs === undefined ? '' : `; the head spent ${carriedMs >= 0 ? '+' : ''}${carriedMs} ms per call more`}): exit ${vitest.status}, ${took}; flagged: ${flagged.join('; ') || 'nothing'}`);
+    console.log(`[bench:gate] run ${i + 1}/${order.length}: +${(size * 100).toFixed(0)}% (${extraMs.toFixed(1)} ms per MCP request${effective === undefined ? '' : `, +${(effective * 100).toFixed(1)}% of this run's base ${baseCost} ms per call`}${carriedMs === undefined ? '' : `; the head spent ${carriedMs >= 0 ? '+' : ''}${carriedMs} ms per call more`}): exit ${status}, ${took}; flagged: ${flagged.join('; ') || 'nothing'}`);
     writeFileSync(join(dir, 'runs.json'), JSON.stringify({ startReference, image, profile: o.profile, stacks, records }, null, 2));
   }
   summarize(records);
@@ -202,18 +202,8 @@ async function referenceCost(gw: GatewayEndpoints): Promise<number> {
 }
 
 /** One gate run as users run it (vitest, the gate file) on the held stacks; its output goes to `logPath`. */
-function runGate(held: string, runId: string, logPath: string): Promise<{ status: number | null }> {
-  return new Promise((resolve, reject) => {
-    const log = createWriteStream(logPath);
-    const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'vitest.perf.config.ts', 'tests/perf/gate.perf.ts'], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PERF_STACK_INFO: held, PERF_PROFILE: o.profile, PERF_RUN_ID: runId, PERF_AB_BASE: '', PERF_AB_HEAD: '' },
-    });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    child.once('error', reject);
-    child.once('close', (status) => log.end(() => resolve({ status })));
-  });
+function runGate(held: string, runId: string, logPath: string): Promise<number | null> {
+  return runPerfFiles(['tests/perf/gate.perf.ts'], { PERF_STACK_INFO: held, PERF_PROFILE: o.profile, PERF_RUN_ID: runId, PERF_AB_BASE: '', PERF_AB_HEAD: '' }, logPath);
 }
 
 /** Every record's verdicts judged again with the run-to-run noise `how` names (see --noise in the header). */
