@@ -242,6 +242,18 @@ describe('baselines', () => {
     expect(compareWithBaseline(result(3.6, 13, 11), base, 4.4).pass).toBe(false);
   });
 
+  it('does not compare latencies recorded at another offered rate: the case\'s rate changed, so the baseline must be recorded again', () => {
+    const base = baseOf(...runsOf(5, result(30, 45, 55)));
+    const halved = result(20, 30, 40);
+    const cmp = compareWithBaseline({ ...halved, rate: { target: 10, achieved: 10 } }, base, 4);
+    expect(cmp.pass).toBe(false);
+    expect(cmp.rows.map((r) => r.metric)).toEqual(['offered rate']);
+    expect(cmp.rows[0]!.measured).toBe('10/s offered');
+    expect(cmp.rows[0]!.margin).toMatch(/record the baseline again/);
+    expect(compareWithBaseline({ ...halved, rate: { target: 21, achieved: 21 } }, base, 4).pass).toBe(true);
+    expect(compareWithBaseline({ ...halved, model: 'closed', rate: { target: null, achieved: 10 } }, base, 4).pass).toBe(true);
+  });
+
   it('fails on a higher error rate', () => {
     const base = baseOf(...runsOf(5, result(30, 45, 55, 0)));
     expect(compareWithBaseline(result(30, 45, 55, 0.02), base, 4).pass).toBe(false);

@@ -257,6 +257,26 @@ export function percentileBand(base: Pick<Baseline, 'metrics' | 'runs'>, key: 'p
   return { allowed, why, reason, detectable: `+${((allowed / expected - 1) * 100).toFixed(0)}%` };
 }
 
+/** Offered rates further apart than this make a baseline another load's: its latencies cannot judge this run. */
+export const RATE_MISMATCH = 0.1;
+
+/**
+ * An open-model run offered another rate than its baseline's runs achieved (the case's rate was changed since it was
+ * recorded): the failing row that says so, or null when the loads match (closed-model runs are not compared by rate).
+ */
+function offeredRateRow(result: RunResult, base: Baseline): SloCheck | null {
+  const target = result.model === 'open' ? result.rate.target : null;
+  const recorded = base.metrics.achievedRate;
+  if (target === null || !(recorded > 0) || Math.abs(target / recorded - 1) <= RATE_MISMATCH) return null;
+  return {
+    metric: 'offered rate',
+    target: `${recorded}/s, as the baseline's runs achieved (within ${RATE_MISMATCH * 100}%)`,
+    measured: `${target}/s offered`,
+    margin: 'another load: latencies not compared; record the baseline again at this rate (PERF_BASELINE=record)',
+    pass: false,
+  };
+}
+
 /**
  * Compares a run with its baseline's median run. A rise fails only when it exceeds the noise floor, z standard errors
  * within the runs (with the spread measured: only this run's noise beyond the recorded runs') and zBetween robust
@@ -272,6 +292,8 @@ export function compareWithBaseline(result: RunResult, base: Baseline, calibrati
   const floorMs = o.noiseFloorMs ?? calibrationP50 ?? 0;
   const slack = o.errorRateSlack ?? 0.005;
   const calibrationRatio = calibrationP50 && base.calibrationP50 ? round3(calibrationP50 / base.calibrationP50) : null;
+  const offered = offeredRateRow(result, base);
+  if (offered) return { pass: false, calibrationRatio, rows: [offered] };
   const spread = spreadOf(base);
   const noise = seriesNoise(result);
   const rows: SloCheck[] = [];
