@@ -8,8 +8,10 @@
 // baseline of N unslowed runs on this machine into its own directory (as npm run perf:baseline does) and judges
 // every run against it (PERF_BASELINE=judge), so the baseline rows are verdicts, their unslowed failures false
 // alarms; --record 0 uses baselines/ as it is (rows recorded on another stack are then reported, not judged).
+// --paths all slows every HTTP request (REST reads and writes, /health), not only the MCP endpoints, so the checks of
+// cases that never call MCP can be seen failing too; --file takes several files, comma-separated, run on one stack.
 // Judges nothing itself; exits 0 when every run ran.
-//   npm run bench:budgets [-- --file tests/perf/baseline.perf.ts --sizes 10,25,50,100 --runs 1 --record 5 --profile smoke]
+//   npm run bench:budgets [-- --file tests/perf/baseline.perf.ts --sizes 10,25,50,100 --runs 1 --record 5 --profile smoke --paths mcp]
 //   npm run bench:budgets -- --summarize reports/bench-budgets-<time>/runs.json   (the table again, no runs)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ const { values: o } = parseArgs({
     record: { type: 'string', default: '5' },
     profile: { type: 'string', default: 'smoke' },
     'timeout-minutes': { type: 'string', default: '30' },
+    paths: { type: 'string', default: 'mcp' },
     summarize: { type: 'string' },
   },
 });
@@ -42,8 +45,9 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const files = o.file.split(',').map((f) => f.trim()).filter(Boolean);
 const runOnce = (env: Record<string, string>, runId: string, logPath: string, timeoutMs: number) =>
-  runPerfFiles([o.file], { ...env, PERF_PROFILE: o.profile, PERF_RUN_ID: runId }, logPath, timeoutMs);
+  runPerfFiles(files, { ...env, PERF_PROFILE: o.profile, PERF_RUN_ID: runId, PERF_GATEWAY_EXTRA_CPU_PATHS: o.paths }, logPath, timeoutMs);
 
 function summarize(records: RunRecord[]): void {
   console.log(textTable(sensitivityTable(records)));
@@ -63,7 +67,8 @@ if (o.summarize) {
   process.exit(0);
 }
 
-if (!existsSync(join(root, o.file))) fail(`--file ${o.file}: no such perf file; give one of tests/perf/*.perf.ts`);
+for (const f of files) if (!existsSync(join(root, f))) fail(`--file ${f}: no such perf file; give one or more of tests/perf/*.perf.ts, comma-separated`);
+if (o.paths !== 'mcp' && o.paths !== 'all') fail(`--paths ${o.paths}: give mcp (the MCP endpoints only) or all (every HTTP request)`);
 const sizes = [0, ...o.sizes.split(',').map((s) => s.trim()).filter(Boolean).map(Number)];
 if (sizes.some((s) => !Number.isFinite(s) || s < 0)) fail(`--sizes ${o.sizes}: give ms of extra CPU per MCP request as numbers >= 0, e.g. 25,50,100`);
 const rounds = Number(o.runs);
@@ -77,7 +82,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dir = join(reportsDir, `bench-budgets-${stamp}`);
 mkdirSync(dir, { recursive: true });
 const records: RunRecord[] = [];
-console.log(`[bench:budgets] ${o.file}, profile ${o.profile}: extra CPU per MCP request ${sizes.join(', ')} ms, ${rounds} round(s), a stack per run; logs and runs.json in ${dir}`);
+console.log(`[bench:budgets] ${files.join(', ')}, profile ${o.profile}: extra CPU per ${o.paths === 'all' ? 'HTTP' : 'MCP'} request ${sizes.join(', ')} ms, ${rounds} round(s), a stack per run; logs and runs.json in ${dir}`);
 const judging: Record<string, string> = {};
 if (recordRuns > 0) {
   const baselines = join(dir, 'baselines');
@@ -104,7 +109,7 @@ for (let round = 1; round <= rounds; round++) {
       size, round, runId, exit, checks: checkCells(report), cpuMsPerCall: gatewayCpuPerCall(report), seconds: (Date.now() - started) / 1000,
     };
     records.push(record);
-    writeFileSync(join(dir, 'runs.json'), JSON.stringify({ file: o.file, profile: o.profile, baselineRuns: recordRuns, records }, null, 2));
+    writeFileSync(join(dir, 'runs.json'), JSON.stringify({ files, profile: o.profile, paths: o.paths, baselineRuns: recordRuns, records }, null, 2));
     const failed = record.checks.filter((c) => c.judged && !c.pass).map((c) => c.key);
     console.log(`[bench:budgets] round ${round}, +${size} ms: exit ${exit}, ${record.seconds.toFixed(0)} s, ${failed.length ? `failed: ${failed.join('; ')}` : 'every check passed'}`);
   }

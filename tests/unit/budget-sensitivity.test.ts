@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sensitivityTable, type CheckCell, type SlowedRun } from '../support/report/budget-sensitivity.ts';
+import { checkCells, sensitivityTable, type CheckCell, type SlowedRun } from '../support/report/budget-sensitivity.ts';
+import type { RunReport } from '../support/report/run-report.ts';
 
 const KEY = 'PERF-01 | SLO latency p50 < 150 ms';
 const cell = (pass: boolean, judged = true): CheckCell => ({ key: KEY, pass, judged, figure: pass ? '60 ms' : '160 ms' });
@@ -22,6 +23,19 @@ describe('what slowdown a check catches (bench:budgets)', () => {
   it('says when a check never failed, or failed on the unslowed gateway (a false alarm)', () => {
     expect(failsFrom([run(0, cell(true)), run(50, cell(true))])).toBe('never here');
     expect(failsFrom([run(0, cell(false)), run(50, cell(false))])).toBe('fails unslowed');
+  });
+
+  it('keeps each case\'s own verdict beside its rows: assertions no row records (a ceiling, a ratio) fail it', () => {
+    const report = { cases: [
+      { name: 'overhead', state: 'failed', errors: ['AssertionError: gateway /rpc adds 302 ms at p95 (budget 250 ms): expected 302 to be less than 250\n  at x'], record: { checks: [{ scenario: 'overhead: gateway /rpc', kind: 'slo', pass: true, rows: [{ metric: 'latency p95', target: '< 1 s', measured: '317 ms', margin: '', pass: true }] }] } },
+      { name: 'health', state: 'passed', errors: [] },
+      { name: 'gate', state: 'skipped', errors: [] },
+    ] } as unknown as RunReport;
+    expect(checkCells(report)).toEqual([
+      { key: 'overhead: gateway /rpc | SLO latency p95 < 1 s', pass: true, judged: true, figure: '317 ms' },
+      { key: 'overhead | case verdict', pass: false, judged: true, figure: 'gateway /rpc adds 302 ms at p95 (budget 250 ms): expected 302 to be less than 250' },
+      { key: 'health | case verdict', pass: true, judged: true, figure: 'passed' },
+    ]);
   });
 
   it('neither counts a row reported but not judged as a failure nor a size failed in only some runs', () => {

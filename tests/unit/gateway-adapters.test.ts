@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, adapterFor } from '../support/gateway/adapters.ts';
@@ -78,6 +81,39 @@ describe('gateway adapters', () => {
     expect(ll.env.MCP_PERF_APP_MODULE).toBe('litellm.proxy.proxy_server');
     expect(() => extraCostSetup({ ms: 5 }, { kind: 'other' })).toThrow(/PERF_GATEWAY=other: its adapter names no app/);
     expect(extraCostSetup(undefined, { kind: 'other' }).env).toEqual({});
+    expect(extraCostSetup({ ms: 5, paths: 'all' }, adapterFor('contextforge')).env.MCP_PERF_EXTRA_CPU_PATHS).toBe('all');
+    expect(extraCostSetup({ ms: 5, paths: 'mcp' }, adapterFor('contextforge')).env.MCP_PERF_EXTRA_CPU_PATHS).toBeUndefined();
+  });
+
+  it('the extra-cost wrapper spends its CPU on MCP requests only, or on every request with paths all (Python, a stand-in app)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-extra-cost-'));
+    try {
+      writeFileSync(join(dir, 'standin_app.py'), 'async def app(scope, receive, send):\n    return None\n');
+      const probe = [
+        'import asyncio, time, standin_app',
+        'async def main():',
+        '    for path in ("/health", "/v1/tools", "/servers/x/mcp", "/rpc"):',
+        '        t = time.thread_time()',
+        '        await standin_app.app({"type": "http", "path": path}, None, None)',
+        '        print(path, round((time.thread_time() - t) * 1000))',
+        'asyncio.run(main())',
+      ].join('\n');
+      const cpuMs = (paths?: string) => {
+        const env = { ...process.env, PYTHONPATH: `${join(root, 'fixtures/gateway-extra-cost')}:${dir}`, MCP_PERF_APP_MODULE: 'standin_app', MCP_PERF_EXTRA_CPU_MS: '30', ...(paths ? { MCP_PERF_EXTRA_CPU_PATHS: paths } : {}) };
+        const run = spawnSync('python3', ['-c', probe], { env, encoding: 'utf8', timeout: 20_000 });
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stderr).toMatch(paths === 'all' ? /30\.0 ms of CPU per HTTP request/ : /30\.0 ms of CPU per MCP request/);
+        return Object.fromEntries(run.stdout.trim().split('\n').map((l) => l.split(' ')).map(([p, ms]) => [p, Number(ms)]));
+      };
+      const mcp = cpuMs();
+      expect(mcp['/health']).toBeLessThan(5);
+      expect(mcp['/v1/tools']).toBeLessThan(5);
+      expect(mcp['/servers/x/mcp']).toBeGreaterThanOrEqual(30);
+      expect(mcp['/rpc']).toBeGreaterThanOrEqual(30);
+      for (const ms of Object.values(cpuMs('all'))) expect(ms).toBeGreaterThanOrEqual(30);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a gateway repository\'s own build gets the same extra cost: the Containerfile lines wrap its adapter\'s app', () => {

@@ -7,16 +7,27 @@ export interface CheckCell { key: string; pass: boolean; judged: boolean; figure
 /** One run of a perf file on a gateway slowed by `size` ms of CPU per MCP request. */
 export interface SlowedRun { size: number; runId: string; checks: CheckCell[]; cpuMsPerCall: Record<string, number> }
 
-/** Every check row a run recorded, keyed so the same row of another run meets it. */
+/**
+ * Every check row a run recorded, keyed so the same row of another run meets it, and each case's own verdict: it
+ * holds the assertions no row records (a ceiling on a difference, a ratio, a drift), its figure the first failure.
+ */
 export function checkCells(report: RunReport): CheckCell[] {
-  return report.cases.flatMap((c) => (c.record?.checks ?? []).flatMap((k) => k.rows.map((row) => ({
-    // SLO targets are fixed ("< 150 ms"); a baseline row's target carries this run's band, so only its metric keys it.
-    key: `${k.scenario} | ${k.kind === 'slo' ? `SLO ${row.metric} ${row.target}` : `${k.kind} ${row.metric}`}`,
-    pass: row.pass,
-    judged: row.judged !== false && !k.advisory,
-    figure: row.measured.split(/;| \(/)[0]!.trim(),
-  }))));
+  return report.cases.filter((c) => c.state === 'passed' || c.state === 'failed').flatMap((c) => [
+    ...(c.record?.checks ?? []).flatMap((k) => k.rows.map((row) => ({
+      // SLO targets are fixed ("< 150 ms"); a baseline row's target carries this run's band, so only its metric keys it.
+      key: `${k.scenario} | ${k.kind === 'slo' ? `SLO ${row.metric} ${row.target}` : `${k.kind} ${row.metric}`}`,
+      pass: row.pass,
+      judged: row.judged !== false && !k.advisory,
+      figure: row.measured.split(/;| \(/)[0]!.trim(),
+    }))),
+    { key: `${c.name} | case verdict`, pass: c.state === 'passed', judged: true, figure: c.state === 'passed' ? 'passed' : firstLine(c.errors[0] ?? 'failed') },
+  ]);
 }
+
+const firstLine = (text: string): string => {
+  const line = text.split('\n')[0]!.replace(/^(AssertionError|Error): /, '').trim();
+  return line.length > 90 ? `${line.slice(0, 87)}...` : line;
+};
 
 /** The gateway's CPU per completed call in each load phase of a run that sampled it. */
 export function gatewayCpuPerCall(report: RunReport): Record<string, number> {

@@ -16,6 +16,8 @@ export interface StackOptions {
   gatewayEnv: Record<string, string>;
   /** A known extra CPU cost per MCP request in the gateway (PERF_GATEWAY_EXTRA_CPU_MS): a slowed gateway, to see a baseline fail. */
   gatewayExtraCpuMs?: number;
+  /** Which requests that cost slows (PERF_GATEWAY_EXTRA_CPU_PATHS): MCP endpoints only (default), or every HTTP request. */
+  gatewayExtraCpuPaths?: 'all';
 }
 
 export function parseEnvList(raw: string | undefined, what: string): Record<string, string> {
@@ -63,5 +65,6 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),
     gatewayEnv: parseEnvList(env.PERF_GATEWAY_ENV, 'PERF_GATEWAY_ENV'),
     ...(extra > 0 ? { gatewayExtraCpuMs: extra } : {}),
+    ...(extra > 0 && env.PERF_GATEWAY_EXTRA_CPU_PATHS === 'all' ? { gatewayExtraCpuPaths: 'all' as const } : {}),
   };
 }

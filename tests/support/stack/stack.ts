@@ -39,9 +39,10 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
     const why = opts.provider === 'auto' ? `auto: a container runtime answered (${runtime.detail})` : `PERF_STACK=containers (${runtime.detail})`;
     log(`[mcp-perf] stack: containers. ${why}. Starting ${pieces}...`);
     const ms = opts.gatewayExtraCpuMs;
-    if (ms) log(`[mcp-perf] THE GATEWAY IS SLOWED ON PURPOSE: +${ms} ms of CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)`);
-    const slowed = ms ? `; gateway slowed on purpose by ${ms} ms CPU per MCP request (PERF_GATEWAY_EXTRA_CPU_MS)` : '';
-    return startContainersStack(runtime.client, opts, `${why}${slowed}`, ms ? { extraCost: { ms } } : {});
+    const paths = opts.gatewayExtraCpuPaths ?? 'mcp';
+    const slowed = ms ? `gateway slowed on purpose by ${ms} ms CPU per ${paths === 'all' ? 'HTTP' : 'MCP'} request (PERF_GATEWAY_EXTRA_CPU_MS)` : '';
+    if (ms) log(`[mcp-perf] THE GATEWAY IS SLOWED ON PURPOSE: ${slowed}`);
+    return startContainersStack(runtime.client, opts, `${why}${slowed && `; ${slowed}`}`, ms ? { extraCost: { ms, paths } } : {});
   }
   if (opts.provider === 'containers') throw new Error(`PERF_STACK=containers needs a container runtime, but ${runtime.detail}`);
   if (opts.gatewayExtraCpuMs) throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS needs the containers stack, but ${runtime.detail}`);
