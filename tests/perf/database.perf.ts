@@ -21,7 +21,7 @@ describe.skipIf(skip !== undefined)(titled('database', skip), () => {
     const gw = gateway!;
     const auth = authHeaders(gw);
     const result = await runLoad({
-      scenario: { name: 'db: REST reads (paged tools, gateways, servers)', executor: 'constant-arrival-rate', rate: byProfile({ smoke: 8, nightly: 100 }), duration: byProfile({ smoke: '20s', nightly: '5m' }), preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' },
+      scenario: { name: 'db: REST reads (paged tools, gateways, servers)', executor: 'constant-arrival-rate', rate: byProfile({ smoke: 4, nightly: 100 }), duration: byProfile({ smoke: '30s', nightly: '5m' }), preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' },
       operation: {
         kind: 'mix',
         items: [

@@ -36,7 +36,7 @@ describe.skipIf(skip !== undefined)(titled('mixed workload', skip), () => {
       },
     ];
     const result = await runLoad({
-      scenario: { name: 'mixed workload (Locust user classes)', executor: 'constant-arrival-rate', rate: byProfile({ smoke: 10, pr: 15, nightly: 200 }), duration: byProfile({ smoke: '40s', pr: '3m', nightly: '20m' }), preAllocatedVUs: 20, maxVUs: 400, timeout: '30s' },
+      scenario: { name: 'mixed workload (Locust user classes)', executor: 'constant-arrival-rate', rate: byProfile({ smoke: 5, pr: 15, nightly: 200 }), duration: byProfile({ smoke: '60s', pr: '3m', nightly: '20m' }), preAllocatedVUs: 20, maxVUs: 400, timeout: '30s' },
       operation: { kind: 'mix', items },
     });
     reportTable({

@@ -40,8 +40,8 @@ describe.skipIf(skip !== undefined)(titled('multi-server', skip), () => {
   it('tools/call latency with 2 servers vs many: per server, fairness, degradation', async () => {
     const gw = gateway!;
     const admin = gatewayAdmin(gw);
-    const rate = byProfile({ smoke: 10, nightly: 100 });
-    const duration = byProfile({ smoke: '20s', nightly: '5m' });
+    const rate = byProfile({ smoke: 6, nightly: 100 });
+    const duration = byProfile({ smoke: '30s', nightly: '5m' });
     const extra = byProfile({ smoke: 5, nightly: 8 });
     const rpcUrl = needs(gw.rpcUrl, gw, 'rpc');
     const call = (toolName: string) => ({ kind: 'rpc' as const, url: rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call' as const, name: toolName, arguments: { a: 1, b: 2 } } });

@@ -13,7 +13,7 @@ const gateway = info.gateway;
 describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   it('session reuse vs churn on the gateway\'s MCP endpoint: initialize cost and gateway cost', async () => {
     const gw = gateway!;
-    const rate = byProfile({ smoke: 6, pr: 10, nightly: 50 });
+    const rate = byProfile({ smoke: 4, pr: 10, nightly: 50 });
     const duration = byProfile({ smoke: '25s', pr: '2m', nightly: '10m' });
     const spec = (session: 'per-vu' | 'per-iteration'): OperationSpec => ({
       kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session,
