@@ -17,7 +17,7 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
       scenario: {
         name: `PERF-05 soak mixed MCP calls ${via}`,
         executor: 'constant-arrival-rate',
-        rate: byProfile({ smoke: 8, pr: 10, nightly: 50, soak: 100 }),
+        rate: byProfile({ smoke: 5, pr: 10, nightly: 50, soak: 100 }),
         duration: byProfile({ smoke: '60s', pr: '5m', nightly: '30m', soak: '4h' }),
         preAllocatedVUs: 20,
         maxVUs: 500,

