@@ -216,6 +216,10 @@ export function summarizeMonitor(m: MonitorRecord): string {
   const parts = [...byTarget].map(([t, e]) => `${t} CPU ${avg(e.cpu).toFixed(0)}% (max ${Math.max(...e.cpu, 0).toFixed(0)}%) mem ${Math.max(...e.mem).toFixed(0)} MB`);
   const pgMax = m.postgres?.length ? Math.max(...m.postgres.map((p) => p.total)) : undefined;
   if (pgMax !== undefined) parts.push(`postgres connections max ${pgMax}`);
+  if (m.machine?.length) {
+    const others = m.machine.map((s) => s.othersPercent);
+    parts.push(`rest of the machine: others CPU ${avg(others).toFixed(0)}% (max ${Math.max(...others).toFixed(0)}%), steal ${avg(m.machine.map((s) => s.stealPercent)).toFixed(0)}%`);
+  }
   const perSample = m.cost.samples ? (m.cost.ms / m.cost.samples).toFixed(1) : '0';
   return `   system under test: ${parts.join('; ') || 'no samples'} [sampling: ${m.cost.samples} samples, ${perSample} ms each]${m.errors.length ? `; monitor errors: ${m.errors.join('; ')}` : ''}`;
 }

@@ -38,3 +38,18 @@ describe('recommendations: database pool exhaustion', () => {
     expect(symptoms(slowPhase(25, 11))).toContain('database pool exhaustion');
   });
 });
+
+describe('recommendations: a busy machine', () => {
+  const withMachine = (othersPercent: number, stealPercent: number) => {
+    const cases = slowPhase(11, 0);
+    cases[0]!.record!.monitors[0]!.machine = Array.from({ length: 20 }, (_, t) => ({ t, othersPercent, stealPercent }));
+    return recommend(cases, 2).find((r) => r.symptom === 'busy machine');
+  };
+
+  it('flags a phase during which the rest of the machine (other processes, the hypervisor) took a third of a core', () => {
+    expect(withMachine(5, 2)).toBeUndefined();
+    expect(withMachine(90, 0)?.evidence).toMatch(/90% of a core on average \(90% other processes, 0% stolen/);
+    expect(withMachine(10, 25)?.evidence).toMatch(/35% of a core.*25% stolen by the hypervisor/);
+    expect(symptoms(slowPhase(11, 0))).not.toContain('busy machine');
+  });
+});

@@ -1,6 +1,7 @@
 import { expect, inject } from 'vitest';
 import type { RunResult } from '../engine/result.ts';
 import { caseRecord, type MonitorRecord } from '../shared/case-record.ts';
+import { busyMachineNote } from '../monitor/machine-meter.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
 import { compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
@@ -80,7 +81,7 @@ expect.extend({
       compare: (base) => {
         const cmp = compareWithBaseline(received, base, calibration, options);
         const cal = `calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then${cmp.calibrationRatio === null ? '' : ` (x${cmp.calibrationRatio.toFixed(2)}: reported, not applied)`}`;
-        return { pass: cmp.pass, rows: cmp.rows, detail: cal };
+        return { pass: cmp.pass, rows: cmp.rows, detail: `${cal}${busyLine(received).replace('\n', '; ')}` };
       },
     });
   },
@@ -113,10 +114,16 @@ expect.extend({
       message: () => pass
         ? `expected "${received.scenario}" to miss its SLO, but every budget held:\n${table}`
         : `"${received.scenario}" missed its SLO${checks.length === 0 ? ' (no budget was given)' : ''}:\n${table}\n` +
-          `(${received.counts.completed} completed, ${received.counts.dropped} dropped, errors ${JSON.stringify(received.errors)})`,
+          `(${received.counts.completed} completed, ${received.counts.dropped} dropped, errors ${JSON.stringify(received.errors)})${busyLine(received)}`,
     };
   },
 });
+
+/** A phase run by runLoad carries its monitor record: a busy machine is said beside its verdict. */
+function busyLine(received: RunResult): string {
+  const note = busyMachineNote((received as RunResult & { monitor?: MonitorRecord }).monitor);
+  return note ? `\nBUSY MACHINE: ${note}; read the verdict with that in mind` : '';
+}
 
 interface RecordedBaseline {
   recordedAt: string;

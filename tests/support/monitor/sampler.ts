@@ -4,6 +4,7 @@ import type { Client as PgClient } from 'pg';
 import type { MonitorRecord } from '../shared/case-record.ts';
 import type { StackInfo } from '../shared/stack-info.ts';
 import { processGroupUsage } from './cpu-meter.ts';
+import { machineShare, readCpuTimes, type CpuTimes } from './machine-meter.ts';
 import { diffMetrics, scrape } from './prometheus.ts';
 
 interface CpuMark {
@@ -85,6 +86,7 @@ export class StackMonitor {
   private metricsBefore: Map<string, number> | undefined;
   private statementsBefore: Map<string, { calls: number; total: number }> | undefined;
   private metricsSource: { url: string; token: string } | undefined;
+  private machineLast: { times: CpuTimes; self: NodeJS.CpuUsage; at: number } | undefined;
 
   constructor(scenario: string) {
     this.record = { scenario, samples: [], cost: { samples: 0, ms: 0 }, errors: [] };
@@ -100,6 +102,8 @@ export class StackMonitor {
       m.metricsBefore = before.metrics;
       if (before.error) m.record.errors.push(`gateway metrics: ${before.error}`);
     }
+    // Every part of a containers or local stack is sampled here, so what else is busy is the rest of the machine.
+    if (stack.provider === 'containers' || stack.provider === 'local') m.record.machine = [];
     m.t0 = performance.now();
     await m.tick();
     m.timer = setInterval(() => void m.tick(), everyMs);
@@ -154,14 +158,17 @@ export class StackMonitor {
     const started = performance.now();
     const t = Math.round((started - this.t0) / 100) / 10;
     try {
+      let accounted = 0;
       await Promise.all(this.probes.map(async (probe) => {
         try {
           const s = await probe.sample();
+          if (Number.isFinite(s.cpuPercent)) accounted += s.cpuPercent;
           this.record.samples.push({ t, target: probe.name, cpuPercent: Math.round(s.cpuPercent * 10) / 10, memoryMB: Math.round(s.memoryMB * 10) / 10 });
         } catch (error) {
           this.noteError(`${probe.name}: ${(error as Error).message}`);
         }
       }));
+      if (this.record.machine) this.sampleMachine(t, accounted);
       if (this.pg) {
         try {
           const byState = await connectionsByState(this.pg);
@@ -184,6 +191,19 @@ export class StackMonitor {
       this.record.cost.ms += performance.now() - started;
       this.busy = false;
     }
+  }
+
+  /** The rest of the machine since the last tick: stolen CPU, and busy CPU neither the stack nor this process used. */
+  private sampleMachine(t: number, accountedPercent: number): void {
+    const times = readCpuTimes();
+    if (!times) return;
+    const now = { times, self: process.cpuUsage(), at: performance.now() };
+    const last = this.machineLast;
+    this.machineLast = now;
+    if (!last || now.at <= last.at) return;
+    const selfPercent = ((now.self.user - last.self.user + now.self.system - last.self.system) / 1000 / (now.at - last.at)) * 100;
+    const share = machineShare(last.times, times, accountedPercent, selfPercent);
+    if (share) this.record.machine!.push({ t, stealPercent: Math.round(share.stealPercent * 10) / 10, othersPercent: Math.round(share.othersPercent * 10) / 10 });
   }
 
   private noteError(message: string): void {

@@ -22,9 +22,14 @@ function resultCharts(r: RunResult, m: MonitorRecord | undefined): string {
   ];
   if (m && m.samples.length) {
     const targets = [...new Set(m.samples.map((s) => s.target))];
-    charts.push(lineChart(`${r.scenario}: system under test CPU`, '% of one core', targets.map((t, i) => ({
-      name: t, color: COLORS[i % COLORS.length]!, points: m.samples.filter((s) => s.target === t).map((s): [number, number] => [s.t, s.cpuPercent]),
-    }))));
+    const rest = m.machine?.length ? [
+      { name: 'rest of the machine', points: m.machine.map((s): [number, number] => [s.t, s.othersPercent]) },
+      { name: 'stolen (hypervisor)', points: m.machine.map((s): [number, number] => [s.t, s.stealPercent]) },
+    ] : [];
+    charts.push(lineChart(`${r.scenario}: system under test CPU`, '% of one core', [
+      ...targets.map((t) => ({ name: t, points: m.samples.filter((s) => s.target === t).map((s): [number, number] => [s.t, s.cpuPercent]) })),
+      ...rest,
+    ].map((series, i) => ({ ...series, color: COLORS[i % COLORS.length]! }))));
     charts.push(lineChart(`${r.scenario}: system under test memory`, 'MB', targets.map((t, i) => ({
       name: t, color: COLORS[i % COLORS.length]!, points: m.samples.filter((s) => s.target === t).map((s): [number, number] => [s.t, s.memoryMB]),
     }))));

@@ -1,3 +1,4 @@
+import { busyMachineNote } from '../monitor/machine-meter.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import type { CaseReport, Recommendation } from './run-report.ts';
 
@@ -23,6 +24,10 @@ export function recommend(cases: CaseReport[], gatewayWorkers: number, poolCapac
       const tail = r.latency.p50 > 0 ? r.latency.p99 / r.latency.p50 : 0;
       const say = (symptom: string, evidence: string, advice: string) => out.push({ case: c.name, symptom, evidence, advice });
 
+      const busy = busyMachineNote(m);
+      if (busy) {
+        say('busy machine', busy, 'this phase\'s latencies measure a shared machine as much as the gateway: rerun it on a quiet one before reading a failure as a regression, or compare base and head side by side on the same machine (npm run perf:ab)');
+      }
       if (r.counts.dropped > 0) {
         say('overload: iterations dropped', `${r.counts.dropped} of ${r.counts.dropped + r.counts.started} iterations found no free VU (max ${r.vus.max})`,
           'the target could not keep up with the arrival rate (or maxVUs is too low for its latency): this rate is past the sustainable maximum; find the knee with a ramping-arrival-rate stress run');

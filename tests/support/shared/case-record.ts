@@ -48,6 +48,11 @@ export interface MonitorRecord {
   samples: { t: number; target: string; cpuPercent: number; memoryMB: number }[];
   postgres?: { t: number; byState: Record<string, number>; total: number }[];
   redis?: { t: number; clients: number; usedMemoryMB: number; opsPerSec: number }[];
+  /**
+   * The rest of the machine, in % of one core (containers and local stacks): `stealPercent` the hypervisor gave to
+   * other machines, `othersPercent` busy CPU that neither the sampled targets nor the load generator used.
+   */
+  machine?: { t: number; stealPercent: number; othersPercent: number }[];
   /** The statements that took the most database time during the phase (pg_stat_statements, where available). */
   topStatements?: { query: string; calls: number; totalMs: number; meanMs: number }[];
   /** The gateway's Prometheus metrics: counters that moved during the phase, gauges after it. */
