@@ -44,9 +44,12 @@ describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (sk
       const viaRpc: OperationSpec = { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call };
       through.push({ label: '/rpc', result: await runLoad({ scenario: scenario('overhead: gateway /rpc tools/call'), operation: viaRpc }) });
     }
-    for (const r of [directResult, ...through.map((t) => t.result)]) {
-      expect(r).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
-      expect(r).toMatchBaseline();
+    // The direct server is the reference, not the system under test: no baseline judges it (its p95 of a few ms
+    // moved +175% with a 10 ms scheduling blip here, 12-03, and failed a gateway's run for the machine's sake).
+    expect(directResult).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+    for (const { result } of through) {
+      expect(result).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+      expect(result).toMatchBaseline();
     }
     // The plan asks < 15 ms p95 overhead on production hardware; on this 2-core machine the gateway,
     // its database and the load generator share the cores, so the smoke budget is wider.
