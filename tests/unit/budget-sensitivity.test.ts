@@ -28,12 +28,15 @@ describe('what slowdown a check catches (bench:budgets)', () => {
   it('keeps each case\'s own verdict beside its rows: assertions no row records (a ceiling, a ratio) fail it', () => {
     const report = { cases: [
       { name: 'overhead', state: 'failed', errors: ['AssertionError: gateway /rpc adds 302 ms at p95 (budget 250 ms): expected 302 to be less than 250\n  at x'], record: { checks: [{ scenario: 'overhead: gateway /rpc', kind: 'slo', pass: true, rows: [{ metric: 'latency p95', target: '< 1 s', measured: '317 ms', margin: '', pass: true }] }] } },
+      { name: 'mixed', state: 'passed', errors: [], record: { checks: [{ scenario: 'mixed', kind: 'slo', pass: true, slo: { operation: 'GET /health', p95: '1s' }, rows: [{ metric: 'latency p95', target: '< 1 s', measured: '20 ms', margin: '', pass: true }] }] } },
       { name: 'health', state: 'passed', errors: [] },
       { name: 'gate', state: 'skipped', errors: [] },
     ] } as unknown as RunReport;
     expect(checkCells(report)).toEqual([
       { key: 'overhead: gateway /rpc | SLO latency p95 < 1 s', pass: true, judged: true, figure: '317 ms' },
       { key: 'overhead | case verdict', pass: false, judged: true, figure: 'gateway /rpc adds 302 ms at p95 (budget 250 ms): expected 302 to be less than 250' },
+      { key: 'mixed [GET /health] | SLO latency p95 < 1 s', pass: true, judged: true, figure: '20 ms' },
+      { key: 'mixed | case verdict', pass: true, judged: true, figure: 'passed' },
       { key: 'health | case verdict', pass: true, judged: true, figure: 'passed' },
     ]);
   });

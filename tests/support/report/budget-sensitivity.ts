@@ -15,7 +15,7 @@ export function checkCells(report: RunReport): CheckCell[] {
   return report.cases.filter((c) => c.state === 'passed' || c.state === 'failed').flatMap((c) => [
     ...(c.record?.checks ?? []).flatMap((k) => k.rows.map((row) => ({
       // SLO targets are fixed ("< 150 ms"); a baseline row's target carries this run's band, so only its metric keys it.
-      key: `${k.scenario} | ${k.kind === 'slo' ? `SLO ${row.metric} ${row.target}` : `${k.kind} ${row.metric}`}`,
+      key: `${k.scenario}${k.slo?.operation ? ` [${k.slo.operation}]` : ''} | ${k.kind === 'slo' ? `SLO ${row.metric} ${row.target}` : `${k.kind} ${row.metric}`}`,
       pass: row.pass,
       judged: row.judged !== false && !k.advisory,
       figure: row.measured.split(/;| \(/)[0]!.trim(),
