@@ -102,8 +102,9 @@ export class StackMonitor {
       m.metricsBefore = before.metrics;
       if (before.error) m.record.errors.push(`gateway metrics: ${before.error}`);
     }
-    // Every part of a containers or local stack is sampled here, so what else is busy is the rest of the machine.
-    if (stack.provider === 'containers' || stack.provider === 'local') m.record.machine = [];
+    // Every part of a containers stack is sampled here, so what else is busy is the rest of the machine (a local
+    // stack's Postgres, Redis and MCP servers are processes no probe samples: they would count as the rest).
+    if (stack.provider === 'containers') m.record.machine = [];
     m.t0 = performance.now();
     await m.tick();
     m.timer = setInterval(() => void m.tick(), everyMs);

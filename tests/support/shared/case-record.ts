@@ -49,7 +49,7 @@ export interface MonitorRecord {
   postgres?: { t: number; byState: Record<string, number>; total: number }[];
   redis?: { t: number; clients: number; usedMemoryMB: number; opsPerSec: number }[];
   /**
-   * The rest of the machine, in % of one core (containers and local stacks): `stealPercent` the hypervisor gave to
+   * The rest of the machine, in % of one core (containers stack): `stealPercent` the hypervisor gave to
    * other machines, `othersPercent` busy CPU that neither the sampled targets nor the load generator used.
    */
   machine?: { t: number; stealPercent: number; othersPercent: number }[];
