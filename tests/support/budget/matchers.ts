@@ -81,7 +81,7 @@ expect.extend({
       compare: (base) => {
         const cmp = compareWithBaseline(received, base, calibration, options);
         const cal = `calibration ${calibration ?? 'n/a'} ms now, ${base.calibrationP50 ?? 'n/a'} ms then${cmp.calibrationRatio === null ? '' : ` (x${cmp.calibrationRatio.toFixed(2)}: reported, not applied)`}`;
-        return { pass: cmp.pass, rows: cmp.rows, detail: `${cal}${busyLine(received).replace('\n', '; ')}` };
+        return { pass: cmp.pass, rows: cmp.rows, detail: `${cal}${busyLine(received, '; ')}` };
       },
     });
   },
@@ -114,15 +114,15 @@ expect.extend({
       message: () => pass
         ? `expected "${received.scenario}" to miss its SLO, but every budget held:\n${table}`
         : `"${received.scenario}" missed its SLO${checks.length === 0 ? ' (no budget was given)' : ''}:\n${table}\n` +
-          `(${received.counts.completed} completed, ${received.counts.dropped} dropped, errors ${JSON.stringify(received.errors)})${busyLine(received)}`,
+          `(${received.counts.completed} completed, ${received.counts.dropped} dropped, errors ${JSON.stringify(received.errors)})${busyLine(received, '\n')}`,
     };
   },
 });
 
-/** A phase run by runLoad carries its monitor record: a busy machine is said beside its verdict. */
-function busyLine(received: RunResult): string {
+/** A phase run by runLoad carries its monitor record: a busy machine is said beside its verdict, after `separator`. */
+function busyLine(received: RunResult, separator: string): string {
   const note = busyMachineNote((received as RunResult & { monitor?: MonitorRecord }).monitor);
-  return note ? `\nBUSY MACHINE: ${note}; read the verdict with that in mind` : '';
+  return note ? `${separator}BUSY MACHINE: ${note}; read the verdict with that in mind` : '';
 }
 
 interface RecordedBaseline {
