@@ -1,7 +1,8 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { RunResult } from '../support/engine/result.ts';
+import type { MonitorRecord } from '../support/shared/case-record.ts';
 import { scratchDir } from '../scratch-dir.ts';
 
 const dir = scratchDir('baselines');
@@ -170,6 +171,42 @@ describe('baselines', () => {
       expect(() => expect(slower).toMatchBaseline()).toThrow(/regressed against its baseline/);
     } finally {
       vi.stubEnv('PERF_BASELINE', undefined);
+    }
+  });
+
+  it('records no baseline from a phase run on a busy machine, and PERF_BASELINE=record removes the one it would have replaced', async () => {
+    await import('../support/budget/matchers.ts');
+    const { caseRecord } = await import('../support/shared/case-record.ts');
+    const monitor = (othersPercent: number): MonitorRecord => ({
+      scenario: 'case B', samples: [], cost: { samples: 3, ms: 1 }, errors: [],
+      machine: [1, 2, 3].map((t) => ({ t, stealPercent: 5, othersPercent })),
+    });
+    const busy = { ...result(30, 45, 55), scenario: 'case B', monitor: monitor(60) };
+    const quiet = { ...busy, monitor: monitor(2) };
+    const path = baselinePath('case B', 'smoke');
+    const runsRecorded = () => readBaseline('case B', 'smoke')?.runs.length ?? 0;
+    try {
+      expect(busy).toMatchBaseline();
+      expect(runsRecorded(), 'no baseline yet, busy: none recorded').toBe(0);
+      expect(caseRecord().notes.at(-1)).toMatch(/^no baseline: NOT RECORDED: beside the stack .* 65% of a core/);
+      expect(quiet).toMatchBaseline();
+      expect(runsRecorded(), 'quiet: recorded').toBe(1);
+      vi.stubEnv('PERF_BASELINE', 'add');
+      expect(busy).toMatchBaseline();
+      expect(runsRecorded(), 'add, busy: not added').toBe(1);
+      expect(quiet).toMatchBaseline();
+      expect(runsRecorded(), 'add, quiet: added').toBe(2);
+      vi.stubEnv('PERF_BASELINE_ALLOW_BUSY', '1');
+      expect(busy).toMatchBaseline();
+      expect(runsRecorded(), 'add, busy, allowed: added').toBe(3);
+      vi.stubEnv('PERF_BASELINE_ALLOW_BUSY', undefined);
+      vi.stubEnv('PERF_BASELINE', 'record');
+      expect(busy).toMatchBaseline();
+      expect(existsSync(path), 'record, busy: the baseline it replaces is gone').toBe(false);
+      expect(caseRecord().notes.at(-1)).toContain(`its previous baseline ${path} was removed`);
+    } finally {
+      vi.stubEnv('PERF_BASELINE', undefined);
+      vi.stubEnv('PERF_BASELINE_ALLOW_BUSY', undefined);
     }
   });
 

@@ -99,4 +99,21 @@ describe('figure baselines', () => {
       vi.stubEnv('PERF_BASELINE', undefined);
     }
   });
+  it('records no figure from a case whose phases ran on a busy machine', async () => {
+    await import('../support/budget/matchers.ts');
+    const { caseRecord } = await import('../support/shared/case-record.ts');
+    const knee: Figure = { name: 'knee measured on a busy machine', unit: 'req/s', better: 'higher' };
+    const machine = [1, 2, 3].map((t) => ({ t, stealPercent: 40, othersPercent: 0 }));
+    const phase = (busy: boolean) => ({ scenario: 'level', samples: [], cost: { samples: 3, ms: 1 }, errors: [], ...(busy ? { machine } : {}) });
+    caseRecord().monitors.push(phase(false), phase(true));
+    try {
+      expect(30).toMatchBaselineFigure(knee);
+      expect(readFigureBaseline(knee, 'smoke')).toBeUndefined();
+      expect(caseRecord().notes.at(-1)).toMatch(/^no baseline: NOT RECORDED: .*40% of a core/);
+    } finally {
+      caseRecord().monitors.length = 0;
+    }
+    expect(30).toMatchBaselineFigure(knee);
+    expect(readFigureBaseline(knee, 'smoke')?.runs).toHaveLength(1);
+  });
 });

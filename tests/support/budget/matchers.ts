@@ -4,8 +4,9 @@ import { caseRecord, type MonitorRecord } from '../shared/case-record.ts';
 import { busyMachineNote } from '../monitor/machine-meter.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
-import { compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
-import { compareFigure, holdable, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
+import { existsSync, rmSync } from 'node:fs';
+import { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
+import { compareFigure, figurePath, holdable, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import type { AbOutcome } from '../shared/ab-outcome.ts';
@@ -76,6 +77,8 @@ expect.extend({
     const kind = inject('stack')?.gateway?.kind;
     return againstBaseline<Baseline>({
       label: received.scenario,
+      busy: busyMachineNote(monitorOf(received)),
+      path: () => baselinePath(received.scenario, PROFILE, kind),
       read: () => readBaseline(received.scenario, PROFILE, kind),
       write: (environment, previous) => writeBaseline(toBaseline(received, PROFILE, calibration, environment, previous), kind),
       compare: (base) => {
@@ -96,6 +99,9 @@ expect.extend({
     (caseRecord().figures ??= []).push({ ...figure, value: received });
     return againstBaseline<FigureBaseline>({
       label: figure.name,
+      // A figure comes from the case's phases so far: the first of them that ran on a busy machine speaks for it.
+      busy: caseRecord().monitors.map(busyMachineNote).find(Boolean) ?? '',
+      path: () => figurePath(figure.name, PROFILE, kind),
       read: () => readFigureBaseline(figure, PROFILE, kind),
       write: (environment, previous) => writeFigureBaseline(toFigureBaseline(received, figure, PROFILE, environment, previous), kind),
       compare: (base) => {
@@ -121,9 +127,11 @@ expect.extend({
 
 /** A phase run by runLoad carries its monitor record: a busy machine is said beside its verdict, after `separator`. */
 function busyLine(received: RunResult, separator: string): string {
-  const note = busyMachineNote((received as RunResult & { monitor?: MonitorRecord }).monitor);
+  const note = busyMachineNote(monitorOf(received));
   return note ? `${separator}BUSY MACHINE: ${note}; read the verdict with that in mind` : '';
 }
+
+const monitorOf = (received: RunResult): MonitorRecord | undefined => (received as RunResult & { monitor?: MonitorRecord }).monitor;
 
 interface RecordedBaseline {
   recordedAt: string;
@@ -138,21 +146,41 @@ interface RecordedBaseline {
  */
 function againstBaseline<B extends RecordedBaseline>(b: {
   label: string;
+  /** busyMachineNote of what the figures were measured in ('' when the machine was quiet or not sampled). */
+  busy: string;
+  path: () => string;
   read: () => B | undefined;
   write: (environment: Environment, previous?: B) => string;
   compare: (base: B) => { pass: boolean; rows: SloCheck[]; detail?: string };
 }) {
   const info = inject('stack');
   const record = (why: string, previous?: B) => {
+    if (b.busy && process.env.PERF_BASELINE_ALLOW_BUSY !== '1') return refuseBusy(why);
     const env = currentEnvironment({
-      stack: info.provider,
-      gateway: info.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
-      images: info.images,
+      stack: info?.provider,
+      gateway: info?.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
+      images: info?.images,
     });
     const path = b.write(env, previous);
     caseRecord().notes.push(`${why}: recorded ${path}`);
     console.log(`   baseline: ${why}: recorded ${path}`);
     return { pass: true, message: () => `expected a baseline comparison for "${b.label}", but ${why}` };
+  };
+  // A baseline's band is the spread between its runs: one taken while the machine was busy would set it by the noise.
+  const refuseBusy = (why: string) => {
+    let text = `${why}: NOT RECORDED: ${b.busy}`;
+    if (process.env.PERF_BASELINE === 'record') {
+      // record replaces the baseline: the old one goes, so the runs PERF_BASELINE=add appends next start afresh.
+      const path = b.path();
+      if (existsSync(path)) {
+        rmSync(path);
+        text += `; its previous baseline ${path} was removed, as PERF_BASELINE=record replaces it`;
+      }
+    }
+    text += '. Record on a quiet machine, or with PERF_BASELINE_ALLOW_BUSY=1 to record anyway';
+    caseRecord().notes.push(text);
+    console.log(`   baseline: ${text}`);
+    return { pass: true, message: () => `expected a baseline comparison for "${b.label}", but ${text}` };
   };
   if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
   if (process.env.PERF_BASELINE === 'add') {
