@@ -23,6 +23,7 @@ const scenario = (name: string) => ({
 });
 
 const args = { timezone: 'Europe/Dublin' };
+const LOAD = `${scenario('').rate}/s for ${scenario('').duration}`;
 
 function overhead(direct: RunResult, through: RunResult) {
   const d = direct.latency;
@@ -59,7 +60,7 @@ describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (sk
       expect(added.p95, `gateway ${t.label} adds ${added.p95} ms at p95 (budget ${p95Budget} ms)`).toBeLessThan(p95Budget);
       // The budget is the plan's ceiling; whether the overhead moved is the baseline's to say. Below 0 reads as 0 (the
       // direct call was the slower one), and a change under 2 ms is the machine's own timing noise.
-      expect(Math.max(0, added.p50)).toMatchBaselineFigure({ name: `gateway overhead p50 ${t.label}`, unit: 'ms', better: 'lower', floor: 2 });
+      expect(Math.max(0, added.p50)).toMatchBaselineFigure({ name: `gateway overhead p50 ${t.label}`, unit: 'ms', better: 'lower', floor: 2, load: LOAD });
     }
   });
 });

@@ -76,7 +76,7 @@ describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
       // x0.90-1.02 in quiet sessions here, x1.20 beside a running gate benchmark, while the runs of one session lie
       // within a few percent. Smoke therefore judges a fall beyond 15% (a second instance 20 ms slower per call
       // gave -14.4% against the baseline here and failed it; 10 ms slower, -5.2%, passed).
-      expect(ratio).toMatchBaselineFigure({ name: 'scaling throughput ratio, 2 instances to 1', unit: 'x', better: 'higher', ...byProfile({ smoke: { minChange: 0.15 }, nightly: {} }) });
+      expect(ratio).toMatchBaselineFigure({ name: 'scaling throughput ratio, 2 instances to 1', unit: 'x', better: 'higher', load: `${vus} VUs, ${rounds} rounds of ${seconds} s`, ...byProfile({ smoke: { minChange: 0.15 }, nightly: {} }) });
     } finally {
       for (const stop of stops.reverse()) await stop();
     }

@@ -52,6 +52,6 @@ describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)}
     expect(rec.recoverySeconds, `no recovery within ${after} s after the spike (healthy = p95 <= ${rec.thresholdMs} ms, no errors, 5 s in a row)`).not.toBeNull();
     expect(rec.recoverySeconds!, `recovery took ${rec.recoverySeconds} s`).toBeLessThan(30);
     // Often 0 s on smoke: the floor lets the baseline hold it and judge a rise of more than 5 s (the recovery's hold window).
-    expect(rec.recoverySeconds!).toMatchBaselineFigure({ name: 'PERF-04 recovery time', unit: 's', better: 'lower', floor: 5 });
+    expect(rec.recoverySeconds!).toMatchBaselineFigure({ name: 'PERF-04 recovery time', unit: 's', better: 'lower', floor: 5, load: `${calm}/s, ${peak}/s for ${peakFor} s, ${calm}/s for ${after} s` });
   });
 });

@@ -32,6 +32,21 @@ describe('figure baselines', () => {
     expect(compareFigure(256, moving).pass).toBe(true);
   });
 
+  it('a figure measured under another load than its baseline is not compared, and adding a run under a new load starts afresh', () => {
+    const at5: Figure = { ...knee, load: 'from 5/s' };
+    const base = baseOf(at5, 320, 320, 320, 320, 320);
+    expect(base.load).toBe('from 5/s');
+    expect(compareFigure(320, base, {}, 'from 5/s').pass).toBe(true);
+    expect(compareFigure(320, base, {}, 'from 10/s')).toEqual({
+      pass: false,
+      row: expect.objectContaining({ target: "measured under from 5/s, as its baseline's runs were", measured: '320 req/s under from 10/s', margin: expect.stringMatching(/^another load: not compared; record the baseline again/) }),
+    });
+    expect(compareFigure(320, baseOf(knee, 320), {}, 'from 10/s').pass, 'a file recorded before loads were kept is compared').toBe(true);
+    const at10 = toFigureBaseline(300, { ...knee, load: 'from 10/s' }, 'smoke', currentEnvironment(), base);
+    expect(at10.runs.map((r) => r.value)).toEqual([300]);
+    expect(toFigureBaseline(300, at5, 'smoke', currentEnvironment(), base).runs).toHaveLength(6);
+  });
+
   it('a knee measured in steps of 10% has a smallest judged change of 20%: one step lower passes, -20% fails (the knees of 12-02)', () => {
     const stepped: Figure = { ...knee, minChange: 0.2 };
     const base = baseOf(stepped, 35, 35, 38, 35, 35);

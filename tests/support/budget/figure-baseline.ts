@@ -25,6 +25,8 @@ export interface FigureBaseline {
   floor?: number;
   /** The figure's smallest judged change, when it has one (see Figure.minChange). */
   minChange?: number;
+  /** The load its runs were measured under (see Figure.load); absent in files recorded before loads were kept. */
+  load?: string;
   runs: { recordedAt: string; value: number }[];
 }
 
@@ -45,6 +47,11 @@ export interface Figure {
    * between sessions more than between the runs of one (the scaling ratio on shared cores). Default 0.10.
    */
   minChange?: number;
+  /**
+   * The load the figure is measured under, in words ("5/s for 40s"): a baseline recorded under another load is not
+   * compared (the run fails, saying so), and PERF_BASELINE=add starts its runs afresh.
+   */
+  load?: string;
 }
 
 /** Whether a baseline can hold this value: positive, or non-negative when the figure has a floor. */
@@ -68,13 +75,15 @@ export const figureCaseName = (name: string): string => `figure ${name}`;
 export function toFigureBaseline(value: number, figure: Figure, profile: string, environment: Environment, previous?: FigureBaseline): FigureBaseline {
   if (!holdable(value, figure)) throw new BaselineError(`figure "${figure.name}": ${value} cannot be recorded (a baseline figure must be a positive number, or >= 0 with a floor)`);
   const recordedAt = new Date().toISOString();
-  const runs = [...(previous?.runs ?? []), { recordedAt, value: round3(value) }].slice(-MAX_RUNS);
+  const kept = previous && previous.load === figure.load ? previous.runs : [];
+  const runs = [...kept, { recordedAt, value: round3(value) }].slice(-MAX_RUNS);
   const spread = spreadOfRuns(runs, figure.floor);
   return {
     schema: 1, kind: 'figure', figure: figure.name, profile, unit: figure.unit, better: figure.better, recordedAt, environment,
     median: round3(median(runs.map((r) => r.value))), spread: spread === null ? null : round3(spread), runs,
     ...(figure.floor ? { floor: figure.floor } : {}),
     ...(figure.minChange ? { minChange: figure.minChange } : {}),
+    ...(figure.load ? { load: figure.load } : {}),
   };
 }
 
@@ -122,7 +131,19 @@ export interface FigureCompareOptions {
  * s being the spread between the recorded runs (50% while fewer than 5 are recorded). Lower-is-better figures may rise by that
  * factor; higher-is-better ones may fall by it (to median / (1 + tolerance)).
  */
-export function compareFigure(value: number, base: FigureBaseline, o: FigureCompareOptions = {}): { pass: boolean; row: SloCheck } {
+export function compareFigure(value: number, base: FigureBaseline, o: FigureCompareOptions = {}, load?: string): { pass: boolean; row: SloCheck } {
+  if (load !== undefined && base.load !== undefined && load !== base.load) {
+    return {
+      pass: false,
+      row: {
+        metric: base.figure,
+        target: `measured under ${base.load}, as its baseline's runs were`,
+        measured: `${round3(value)} ${base.unit} under ${load}`,
+        margin: 'another load: not compared; record the baseline again under this one (PERF_BASELINE=record)',
+        pass: false,
+      },
+    };
+  }
   const floor = base.floor ?? 0;
   const spread = spreadOfRuns(base.runs, floor);
   const zBetween = o.zBetween ?? 3;

@@ -105,7 +105,7 @@ expect.extend({
       read: () => readFigureBaseline(figure, PROFILE, kind),
       write: (environment, previous) => writeFigureBaseline(toFigureBaseline(received, figure, PROFILE, environment, previous), kind),
       compare: (base) => {
-        const cmp = compareFigure(received, base, options);
+        const cmp = compareFigure(received, base, options, figure.load);
         return { pass: cmp.pass, rows: [cmp.row] };
       },
     });

@@ -53,7 +53,7 @@ export function rejudgeRun(report: RunReport, dir: string): { judged: Rejudged[]
     for (const figure of record.figures ?? []) {
       const base = usable(figure.name, () => readFigureBaselineAt(join(dir, baselineFileName(figureCaseName(figure.name))), profile, figure));
       if (!base) continue;
-      const cmp = compareFigure(figure.value, base);
+      const cmp = compareFigure(figure.value, base, {}, figure.load);
       judged.push({ name: figure.name, kind: 'figure', pass: cmp.pass, rows: [cmp.row], otherStack: differences(base.environment) });
     }
   }

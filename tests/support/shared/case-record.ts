@@ -16,7 +16,7 @@ export interface CaseRecord {
   /** The load phases given as data, for their k6 scripts (never in results.json: their headers hold the token). */
   phases?: { scenario: ScenarioInput; operation: OperationSpec }[];
   /** Headline figures given to a figure baseline (knee rate, recovery time, ...), whatever the baseline mode, so a run can be judged again later. */
-  figures?: { name: string; unit: string; better: 'higher' | 'lower'; floor?: number; value: number }[];
+  figures?: { name: string; unit: string; better: 'higher' | 'lower'; floor?: number; load?: string; value: number }[];
   /** A/B verdicts of the regression gate (base and head measured in alternating rounds). */
   ab?: AbOutcome[];
   monitors: MonitorRecord[];
