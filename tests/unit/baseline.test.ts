@@ -115,11 +115,11 @@ describe('baselines', () => {
     expect(out).toMatch(/NOT USED pr-case\.json: .*recorded for profile "pr", this run is "smoke"/);
     expect(out).not.toMatch(/^pr (case|knee)/m);
     const row = out.split('\n').find((l) => l.startsWith('moving case'))!;
-    expect(row).toMatch(/5\s+measured\s+30\s+\+36% \(3 x spread 10\.2% of 5 runs\)/);
+    expect(row).toMatch(/5\s+measured\s+20\s+30\s+\+36% \(3 x spread 10\.2% of 5 runs\)/);
     expect(row).toMatch(/55\s+not judged \(too few samples beyond it\)/);
     expect(compareWithBaseline(result(30 * 1.36, 45, 55), moving, 4).rows[0]!.target).toMatch(/detectable \+36%/);
-    expect(out.split('\n').find((l) => l.startsWith('one run'))).toMatch(/1\s+unknown\s+30\s+\+50% \(spread unknown, 1 of 5 runs recorded\)/);
-    expect(out).toMatch(/knee\s+1\s+40 req\/s\s+>= 26\.667 req\/s .*detectable -33%/);
+    expect(out.split('\n').find((l) => l.startsWith('one run'))).toMatch(/1\s+unknown\s+20\s+30\s+\+50% \(spread unknown, 1 of 5 runs recorded\)/);
+    expect(out).toMatch(/knee\s+1\s+\(not kept\)\s+40 req\/s\s+>= 26\.667 req\/s .*detectable -33%/);
   });
 
   it('npm run compare -- --against judges a finished run as its own comparisons did: each phase with a baseline there, and its figures', async () => {

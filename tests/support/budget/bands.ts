@@ -14,8 +14,8 @@ const isFigure = (b: Baseline | FigureBaseline): b is FigureBaseline => 'kind' i
  */
 export function baselineBands(dir: string, profile: string): string {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'gate-noise.json').sort();
-  const cases: string[][] = [['case', 'runs', 'spread', 'p50 ms', 'p50 may rise', 'p95 ms', 'p95 may rise', 'p99 ms', 'p99 may rise']];
-  const figures: string[][] = [['figure', 'runs', 'median', 'band']];
+  const cases: string[][] = [['case', 'runs', 'spread', 'rate/s', 'p50 ms', 'p50 may rise', 'p95 ms', 'p95 may rise', 'p99 ms', 'p99 may rise']];
+  const figures: string[][] = [['figure', 'runs', 'load', 'median', 'band']];
   const unusable: string[] = [];
   for (const f of files) {
     const path = join(dir, f);
@@ -28,7 +28,7 @@ export function baselineBands(dir: string, profile: string): string {
       continue;
     }
     if (isFigure(parsed)) {
-      figures.push([parsed.figure, String(parsed.runs.length), `${parsed.median} ${parsed.unit}`, compareFigure(parsed.median, parsed).row.target]);
+      figures.push([parsed.figure, String(parsed.runs.length), parsed.load ?? '(not kept)', `${parsed.median} ${parsed.unit}`, compareFigure(parsed.median, parsed).row.target]);
       continue;
     }
     const base = parsed;
@@ -37,7 +37,7 @@ export function baselineBands(dir: string, profile: string): string {
       const band = percentileBand(base, key, { ...BAND_DEFAULTS, within: 0, floorMs: base.calibrationP50 ?? 0 });
       return `${band.detectable} (${band.reason})`;
     };
-    cases.push([base.case, String(base.runs.length), spreadOf(base) ? 'measured' : 'unknown',
+    cases.push([base.case, String(base.runs.length), spreadOf(base) ? 'measured' : 'unknown', String(base.metrics.achievedRate),
       String(base.metrics.p50), cell('p50'), String(base.metrics.p95), cell('p95'), String(base.metrics.p99), cell('p99')]);
   }
   return [textTable(cases), '', figures.length > 1 ? textTable(figures) : 'no figure baselines', ...(unusable.length ? ['', ...unusable] : [])].join('\n');
