@@ -7,7 +7,7 @@ import { scratchDir } from '../scratch-dir.ts';
 
 const dir = scratchDir('baselines');
 vi.stubEnv('PERF_BASELINE_DIR', dir);
-const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
+const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, runsApart, stackDifferences, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
 
 /** n recorded runs of the same figures. */
 const runsOf = (n: number, r: RunResult) => Array.from({ length: n }, () => r);
@@ -208,6 +208,31 @@ describe('baselines', () => {
       vi.stubEnv('PERF_BASELINE', undefined);
       vi.stubEnv('PERF_BASELINE_ALLOW_BUSY', undefined);
     }
+  });
+
+  it('PERF_BASELINE=add starts the runs afresh when those recorded were another load (offered rate) or another stack', async () => {
+    await import('../support/budget/matchers.ts');
+    const { caseRecord } = await import('../support/shared/case-record.ts');
+    const at = (rate: number): RunResult => ({ ...result(30, 45, 55), scenario: 'case C', rate: { target: rate, achieved: rate } });
+    writeBaseline({ ...baseOf(at(20), at(20), at(20)), case: 'case C' });
+    const runs = () => readBaseline('case C', 'smoke')!.runs.length;
+    expect(toBaseline(at(10), 'smoke', 4, currentEnvironment(), readBaseline('case C', 'smoke')).runs, 'toBaseline: another rate').toHaveLength(1);
+    expect(toBaseline(at(21), 'smoke', 4, currentEnvironment(), readBaseline('case C', 'smoke')).runs, 'within 10%').toHaveLength(4);
+    vi.stubEnv('PERF_BASELINE', 'add');
+    try {
+      expect(at(21)).toMatchBaseline();
+      expect(runs()).toBe(4);
+      expect(at(10)).toMatchBaseline();
+      expect(runs()).toBe(1);
+      expect(caseRecord().notes.at(-1)).toMatch(/^PERF_BASELINE=add \(run 1: the 4 recorded before were run at 20\/s, this run offered 10\/s, so they were dropped\)/);
+    } finally {
+      vi.stubEnv('PERF_BASELINE', undefined);
+    }
+    // The stack a run is on comes from the suite's global setup (none here): the rule itself, with both sides given.
+    const then = currentEnvironment({ stack: 'local' });
+    expect(runsApart(then, { stack: 'containers' }, undefined)).toBe('recorded on another stack (stack: local then, containers now)');
+    expect(runsApart(then, { stack: 'local' }, undefined)).toBeUndefined();
+    expect(runsApart(then, { stack: 'local' }, 'run at 20/s, this run offered 10/s')).toBe('run at 20/s, this run offered 10/s');
   });
 
   it('tells a baseline recorded on another stack (other images or provider) from one recorded on this one', () => {

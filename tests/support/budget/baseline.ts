@@ -84,6 +84,15 @@ export function stackDifferences(then: Environment, now: { stack?: string; image
   return diffs;
 }
 
+/**
+ * Why a baseline's recorded runs cannot take this run beside them (PERF_BASELINE=add): another load (`otherLoad`, from
+ * otherRate or a figure's otherLoad) or another stack; undefined when they can.
+ */
+export function runsApart(then: Environment, now: Parameters<typeof stackDifferences>[1], otherLoad: string | undefined): string | undefined {
+  const stacks = stackDifferences(then, now);
+  return otherLoad ?? (stacks.length ? `recorded on another stack (${stacks.join('; ')})` : undefined);
+}
+
 export function currentEnvironment(extra: Partial<Environment> = {}): Environment {
   return { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, ...extra };
 }
@@ -178,7 +187,8 @@ export function toBaseline(result: RunResult, profile: string, calibrationP50: n
     achievedRate: result.rate.achieved, completed: result.counts.completed,
     noise: { p50: round3(noise.p50), p95: round3(noise.p95), p99: round3(noise.p99) },
   };
-  const runs = [...(previous?.runs ?? []), run].slice(-MAX_RUNS);
+  const kept = previous && !otherRate(result, previous) ? previous.runs : [];
+  const runs = [...kept, run].slice(-MAX_RUNS);
   const cals = runs.map((r) => r.calibrationP50).filter((c): c is number => c !== null);
   const pick = (k: 'p50' | 'p95' | 'p99') => runs.map((r) => r[k]);
   return {
@@ -260,14 +270,22 @@ export function percentileBand(base: Pick<Baseline, 'metrics' | 'runs'>, key: 'p
 /** Offered rates further apart than this make a baseline another load's: its latencies cannot judge this run. */
 export const RATE_MISMATCH = 0.1;
 
+/** Why a baseline's runs were another load than this open-model run's (RATE_MISMATCH); undefined when they match. */
+export function otherRate(result: RunResult, base: Pick<Baseline, 'metrics'>): string | undefined {
+  const target = result.model === 'open' ? result.rate.target : null;
+  const recorded = base.metrics.achievedRate;
+  if (target === null || !(recorded > 0) || Math.abs(target / recorded - 1) <= RATE_MISMATCH) return undefined;
+  return `run at ${recorded}/s, this run offered ${target}/s`;
+}
+
 /**
  * An open-model run offered another rate than its baseline's runs achieved (the case's rate was changed since it was
  * recorded): the failing row that says so, or null when the loads match (closed-model runs are not compared by rate).
  */
 function offeredRateRow(result: RunResult, base: Baseline): SloCheck | null {
-  const target = result.model === 'open' ? result.rate.target : null;
+  if (!otherRate(result, base)) return null;
   const recorded = base.metrics.achievedRate;
-  if (target === null || !(recorded > 0) || Math.abs(target / recorded - 1) <= RATE_MISMATCH) return null;
+  const target = result.rate.target;
   return {
     metric: 'offered rate',
     target: `${recorded}/s, as the baseline's runs achieved (within ${RATE_MISMATCH * 100}%)`,

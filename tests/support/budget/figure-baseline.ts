@@ -64,6 +64,11 @@ function spreadOfRuns(runs: FigureBaseline['runs'], floor = 0): number | null {
   return runs.length >= MIN_SPREAD_RUNS ? robustSpread(runs.map((r) => r.value + floor)) : null;
 }
 
+/** Why a baseline's runs were measured under another load than `load`; undefined when they match or either is unknown. */
+export function otherLoad(base: Pick<FigureBaseline, 'load'>, load: string | undefined): string | undefined {
+  return base.load !== undefined && load !== undefined && base.load !== load ? `measured under ${base.load}, this run under ${load}` : undefined;
+}
+
 export function figurePath(name: string, profile: string, gateway?: string): string {
   return baselinePath(figureCaseName(name), profile, gateway);
 }
@@ -75,7 +80,7 @@ export const figureCaseName = (name: string): string => `figure ${name}`;
 export function toFigureBaseline(value: number, figure: Figure, profile: string, environment: Environment, previous?: FigureBaseline): FigureBaseline {
   if (!holdable(value, figure)) throw new BaselineError(`figure "${figure.name}": ${value} cannot be recorded (a baseline figure must be a positive number, or >= 0 with a floor)`);
   const recordedAt = new Date().toISOString();
-  const kept = previous && previous.load === figure.load ? previous.runs : [];
+  const kept = previous && !otherLoad(previous, figure.load) ? previous.runs : [];
   const runs = [...kept, { recordedAt, value: round3(value) }].slice(-MAX_RUNS);
   const spread = spreadOfRuns(runs, figure.floor);
   return {
@@ -132,7 +137,7 @@ export interface FigureCompareOptions {
  * factor; higher-is-better ones may fall by it (to median / (1 + tolerance)).
  */
 export function compareFigure(value: number, base: FigureBaseline, o: FigureCompareOptions = {}, load?: string): { pass: boolean; row: SloCheck } {
-  if (load !== undefined && base.load !== undefined && load !== base.load) {
+  if (otherLoad(base, load)) {
     return {
       pass: false,
       row: {

@@ -5,8 +5,8 @@ import { busyMachineNote } from '../monitor/machine-meter.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
 import { existsSync, rmSync } from 'node:fs';
-import { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
-import { compareFigure, figurePath, holdable, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
+import { baselinePath, otherRate, runsApart, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
+import { compareFigure, figurePath, holdable, otherLoad, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import type { AbOutcome } from '../shared/ab-outcome.ts';
@@ -79,6 +79,7 @@ expect.extend({
       label: received.scenario,
       busy: busyMachineNote(monitorOf(received)),
       path: () => baselinePath(received.scenario, PROFILE, kind),
+      otherLoad: (previous) => otherRate(received, previous),
       read: () => readBaseline(received.scenario, PROFILE, kind),
       write: (environment, previous) => writeBaseline(toBaseline(received, PROFILE, calibration, environment, previous), kind),
       compare: (base) => {
@@ -102,6 +103,7 @@ expect.extend({
       // A figure comes from the case's phases so far: the first of them that ran on a busy machine speaks for it.
       busy: caseRecord().monitors.map(busyMachineNote).find(Boolean) ?? '',
       path: () => figurePath(figure.name, PROFILE, kind),
+      otherLoad: (previous) => otherLoad(previous, figure.load),
       read: () => readFigureBaseline(figure, PROFILE, kind),
       write: (environment, previous) => writeFigureBaseline(toFigureBaseline(received, figure, PROFILE, environment, previous), kind),
       compare: (base) => {
@@ -149,6 +151,8 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   /** busyMachineNote of what the figures were measured in ('' when the machine was quiet or not sampled). */
   busy: string;
   path: () => string;
+  /** Why the baseline's runs were another load than this run's; undefined when they match. */
+  otherLoad: (previous: B) => string | undefined;
   read: () => B | undefined;
   write: (environment: Environment, previous?: B) => string;
   compare: (base: B) => { pass: boolean; rows: SloCheck[]; detail?: string };
@@ -185,6 +189,9 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
   if (process.env.PERF_BASELINE === 'add') {
     const previous = b.read();
+    // Runs of another load or another stack would make the spread between runs measure that difference.
+    const apart = previous && runsApart(previous.environment, info && { stack: info.provider, images: info.images }, b.otherLoad(previous));
+    if (apart) return record(`PERF_BASELINE=add (run 1: the ${previous.runs?.length ?? 1} recorded before were ${apart}, so they were dropped)`);
     return record(`PERF_BASELINE=add (run ${(previous?.runs?.length ?? 0) + 1})`, previous);
   }
   const base = b.read();
