@@ -7,7 +7,7 @@ import { scratchDir } from '../scratch-dir.ts';
 
 const dir = scratchDir('baselines');
 vi.stubEnv('PERF_BASELINE_DIR', dir);
-const { baselinePath, compareWithBaseline, currentEnvironment, readBaseline, runsApart, stackDifferences, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
+const { baselinePath, compareWithBaseline, currentEnvironment, operationView, readBaseline, runsApart, seriesNoise, stackDifferences, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
 
 /** n recorded runs of the same figures. */
 const runsOf = (n: number, r: RunResult) => Array.from({ length: n }, () => r);
@@ -233,6 +233,28 @@ describe('baselines', () => {
     expect(runsApart(then, { stack: 'containers' }, undefined)).toBe('recorded on another stack (stack: local then, containers now)');
     expect(runsApart(then, { stack: 'local' }, undefined)).toBeUndefined();
     expect(runsApart(then, { stack: 'local' }, 'run at 20/s, this run offered 10/s')).toBe('run at 20/s, this run offered 10/s');
+  });
+
+  it('judges each operation of a mix against a baseline of its own: a slower operation fails where the mix p50 hides it', async () => {
+    await import('../support/budget/matchers.ts');
+    const lat = (p50: number, count: number) => ({ count, min: 1, mean: p50, p50, p90: p50 * 1.2, p95: p50 * 1.3, p99: p50 * 1.5, p999: p50 * 1.5, max: p50 * 1.5 });
+    const op = (p50: number, count: number) => ({ count, ok: count, failed: 0, errorRate: 0, errors: {}, latency: lat(p50, count), service: lat(p50, count), bytesIn: 0, bytesOut: 0, latencyHistogram: '' });
+    // Half the calls walk pages (120 ms), half are single reads (40 ms): the mix's p50 sits at the seam.
+    const mix = (paged: number, single: number): RunResult => ({ ...result(80, 130, 150), scenario: 'reads', operations: { paged: op(paged, 60), single: op(single, 60) } });
+    const view = operationView(mix(120, 40), 'single');
+    expect(view).toMatchObject({ scenario: 'reads > single', latency: { p50: 40 }, counts: { completed: 60 }, rate: { target: 20 }, series: [] });
+    expect(seriesNoise(view)).toEqual({ p50: 0, p95: 0, p99: 0 });
+    expect(() => operationView(mix(120, 40), 'nope')).toThrow(/"reads" has no operation "nope" to compare with a baseline \(it has paged, single\)/);
+    for (const name of ['paged', 'single']) writeBaseline(baseOf(...runsOf(5, operationView(mix(120, 40), name))));
+    expect(readBaseline('reads > single', 'smoke')!.metrics.p50).toBe(40);
+    vi.stubEnv('PERF_BASELINE', 'judge');
+    try {
+      const slowerSingle = mix(120, 60);
+      expect(slowerSingle).toMatchBaseline({ operation: 'paged' });
+      expect(() => expect(slowerSingle).toMatchBaseline({ operation: 'single' })).toThrow(/"reads > single" regressed against its baseline/);
+    } finally {
+      vi.stubEnv('PERF_BASELINE', undefined);
+    }
   });
 
   it('tells a baseline recorded on another stack (other images or provider) from one recorded on this one', () => {

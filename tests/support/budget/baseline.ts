@@ -148,8 +148,12 @@ export function baselineProblems(parsed: Baseline, profile: string): string[] {
   return problems;
 }
 
-/** Relative standard error of the mean of per-second percentiles (seconds with traffic only). */
+/**
+ * Relative standard error of the mean of per-second percentiles (seconds with traffic only). A run without series (one
+ * operation's view) has none to give: 0, and the between-run spread (or the band of an unknown one) stands for it.
+ */
 export function seriesNoise(result: RunResult): Baseline['noise'] {
+  if (result.series.length === 0) return { p50: 0, p95: 0, p99: 0 };
   const rse = (key: 'p50' | 'p95' | 'p99') => {
     const xs = result.series.filter((p) => p.requests > 0).map((p) => p[key]);
     if (xs.length < 3) return 0.5;
@@ -177,6 +181,22 @@ export function spreadOf(base: Pick<Baseline, 'runs'>): Baseline['spread'] {
 }
 
 export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * One operation of a run as a run of its own (its latency, counts and errors; the phase's rate, so a baseline keeps
+ * the load it was recorded under); its per-second series are the whole phase's, not its own, so none is given.
+ */
+export function operationView(result: RunResult, operation: string): RunResult {
+  const op = result.operations[operation];
+  if (!op) throw new BaselineError(`"${result.scenario}" has no operation "${operation}" to compare with a baseline (it has ${Object.keys(result.operations).join(', ') || 'none'})`);
+  return {
+    ...result,
+    scenario: `${result.scenario} > ${operation}`,
+    counts: { ...result.counts, started: op.count, completed: op.count, ok: op.ok, failed: op.failed, dropped: 0, interrupted: 0 },
+    errorRate: op.errorRate, errors: op.errors, latency: op.latency, service: op.service,
+    operations: { [operation]: op }, series: [],
+  };
+}
 
 /** A baseline from this run alone, or (with `previous`) this run added to the recorded ones. */
 export function toBaseline(result: RunResult, profile: string, calibrationP50: number | null, environment: Environment, previous?: Baseline): Baseline {
@@ -216,6 +236,11 @@ export function writeBaseline(b: Baseline, gateway?: string): string {
 }
 
 export interface CompareOptions {
+  /**
+   * One operation of a mix, judged against a baseline of its own (`<scenario> > <operation>`): a mix's percentiles
+   * fall between its operations' latencies (a p50 at the seam of two of them jumps from run to run), each one's do not.
+   */
+  operation?: string;
   /** Smallest tolerated relative increase of a percentile (default 0.10). */
   minTolerance?: number;
   /** How many combined standard errors a change must exceed to count (default 3). */

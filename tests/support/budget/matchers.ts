@@ -5,7 +5,7 @@ import { busyMachineNote } from '../monitor/machine-meter.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
 import { existsSync, rmSync } from 'node:fs';
-import { baselinePath, otherRate, runsApart, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
+import { baselinePath, operationView, otherRate, runsApart, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
 import { compareFigure, figurePath, holdable, otherLoad, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
@@ -72,7 +72,8 @@ expect.extend({
     const pass = g.verdict === 'stable' || (g.verdict === 'inconclusive' && budget.allowInconclusive === true);
     return { pass, message: () => (pass ? `expected memory growth, but ${text}` : `memory growth budget (${budget.maxPerHour}/h) not met: ${text}`) };
   },
-  toMatchBaseline(received: RunResult, options: CompareOptions = {}) {
+  toMatchBaseline(whole: RunResult, options: CompareOptions = {}) {
+    const received = options.operation ? operationView(whole, options.operation) : whole;
     const calibration = inject('calibration') ?? null;
     const kind = inject('stack')?.gateway?.kind;
     return againstBaseline<Baseline>({
