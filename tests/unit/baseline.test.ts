@@ -247,6 +247,16 @@ describe('baselines', () => {
     expect(() => operationView(mix(120, 40), 'nope')).toThrow(/"reads" has no operation "nope" to compare with a baseline \(it has paged, single\)/);
     for (const name of ['paged', 'single']) writeBaseline(baseOf(...runsOf(5, operationView(mix(120, 40), name))));
     expect(readBaseline('reads > single', 'smoke')!.metrics.p50).toBe(40);
+    // npm run compare -- --against finds them too.
+    const { rejudgeRun } = await import('../support/report/rejudge.ts');
+    const finished = (r: RunResult) => ({
+      schema: 1 as const, recommendations: [],
+      run: { id: 'r', profile: 'smoke', startedAt: '', finishedAt: '', stack: null, calibrationP50: 4, environment: { cpus: 2, node: '', platform: '' } },
+      cases: [{ name: 'c', file: 'f', state: 'passed' as const, durationMs: 1, errors: [], record: { results: [r], checks: [], monitors: [], notes: [], tables: [] } }],
+    });
+    const judgedOps = (r: RunResult) => rejudgeRun(finished(r), join(dir, 'smoke')).judged.map((j) => [j.name, j.pass]);
+    expect(judgedOps(mix(120, 40))).toEqual([['reads > paged', true], ['reads > single', true]]);
+    expect(judgedOps(mix(120, 60))).toEqual([['reads > paged', true], ['reads > single', false]]);
     vi.stubEnv('PERF_BASELINE', 'judge');
     try {
       const slowerSingle = mix(120, 60);

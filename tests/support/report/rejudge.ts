@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from './run-report.ts';
 import type { SloCheck } from '../shared/slo.ts';
-import { BaselineError, baselineFileName, compareWithBaseline, readBaselineAt, stackDifferences, type Environment } from '../budget/baseline.ts';
+import { BaselineError, baselineFileName, compareWithBaseline, operationView, readBaselineAt, stackDifferences, type Environment } from '../budget/baseline.ts';
 import { compareFigure, figureCaseName, readFigureBaselineAt } from '../budget/figure-baseline.ts';
 
 /** One load phase or headline figure of a finished run, judged against a baseline in a directory. */
@@ -41,7 +41,12 @@ export function rejudgeRun(report: RunReport, dir: string): { judged: Rejudged[]
   for (const c of report.cases) {
     const record = c.record;
     if (!record) continue;
-    for (const result of record.results) {
+    // A phase, and each of its operations that has a baseline of its own (toMatchBaseline({ operation })).
+    const views = record.results.flatMap((r) => {
+      const ops = Object.keys(r.operations);
+      return [r, ...(ops.length > 1 ? ops.map((op) => operationView(r, op)) : [])];
+    });
+    for (const result of views) {
       const path = join(dir, baselineFileName(result.scenario));
       if (!existsSync(path)) continue;
       const base = usable(result.scenario, () => readBaselineAt(path, profile));
