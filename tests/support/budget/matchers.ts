@@ -159,6 +159,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   compare: (base: B) => { pass: boolean; rows: SloCheck[]; detail?: string };
 }) {
   const info = inject('stack');
+  const thisStack = info && { stack: info.provider, images: info.images };
   const record = (why: string, previous?: B) => {
     if (b.busy && process.env.PERF_BASELINE_ALLOW_BUSY !== '1') return refuseBusy(why);
     const env = currentEnvironment({
@@ -191,7 +192,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   if (process.env.PERF_BASELINE === 'add') {
     const previous = b.read();
     // Runs of another load or another stack would make the spread between runs measure that difference.
-    const apart = previous && runsApart(previous.environment, info && { stack: info.provider, images: info.images }, b.otherLoad(previous));
+    const apart = previous && runsApart(previous.environment, thisStack, b.otherLoad(previous));
     if (apart) return record(`PERF_BASELINE=add (run 1: the ${previous.runs?.length ?? 1} recorded before were ${apart}, so they were dropped)`);
     return record(`PERF_BASELINE=add (run ${(previous?.runs?.length ?? 0) + 1})`, previous);
   }
@@ -199,7 +200,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   if (!base) return record('no baseline');
   const cmp = b.compare(base);
   const judged = process.env.PERF_BASELINE === 'judge';
-  const otherStack = stackDifferences(base.environment, info && { stack: info.provider, images: info.images });
+  const otherStack = stackDifferences(base.environment, thisStack);
   const refused = judged && otherStack.length > 0;
   caseRecord().checks.push({ scenario: b.label, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
   const table = formatChecks(cmp.rows);
