@@ -3,7 +3,9 @@
 // head in alternating rounds, and a metric regresses only when its paired interval lies beyond the allowed
 // change. Standard MCP only (Streamable HTTP on the virtual server), so any gateway's pull request can use it.
 import { describe, expect, it } from 'vitest';
-import { abStacks, NOT_AB, runAbCase, type AbCaseSpec, type AbMetric } from '../support/ab-gate.ts';
+import { abStacks, baseCapacity, NOT_AB, runAbCase, type AbCaseSpec, type AbMetric, type AbPhase } from '../support/ab-gate.ts';
+import { shareOfCapacity, type SharedLoad } from '../support/analysis/load-share.ts';
+import type { AbOutcome } from '../support/shared/ab-outcome.ts';
 import { authHeaders, gatewayTool } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 import type { StackInfo } from '../support/shared/stack-info.ts';
@@ -23,48 +25,64 @@ function toolCall(stack: StackInfo, session: 'per-vu' | 'per-iteration') {
   };
 }
 
-// Sized for a 2-core runner: 8 rounds of 6 s phases per case, about 9 minutes with both stacks' start-up
+// Sized for a 2-core runner: 8 rounds of 6-9 s phases per case, 10-14 minutes with both stacks' start-up
 // (npm run bench:gate measures what it detects at this size).
 const pairs = byProfile({ smoke: 6, pr: 8, nightly: 12 });
 const phaseSeconds = byProfile({ smoke: 5, pr: 6, nightly: 20 });
 
-const cases: AbCaseSpec[] = [
-  {
-    // Latency well below the knee (a 2-core runner holds ~35 calls/s): what a user waits for a call.
-    name: 'gate: tools/call at a fixed rate',
-    pairs,
-    phase: (stack) => ({
-      scenario: { name: 'gate tools/call fixed rate', executor: 'constant-arrival-rate', rate: 12, duration: `${phaseSeconds}s`, preAllocatedVUs: 10, maxVUs: 100, timeout: '30s' },
-      operation: toolCall(stack, 'per-vu'),
-    }),
-    metrics: [p50, p95, cpuPerCall],
-  },
+const capacityPhase = (stack: StackInfo): AbPhase => ({
+  scenario: { name: 'gate tools/call capacity', executor: 'constant-vus', vus: 8, duration: `${phaseSeconds}s`, timeout: '30s' },
+  operation: toolCall(stack, 'per-vu'),
+});
+
+// Capacity runs first: the open-model cases offer a share of what the base gateway held in it, the same rate
+// to both sides, so on a slow runner the gateway still leaves the generator CPU (at a fixed 12/s, a gateway
+// spending 85 ms per call made the generator start calls late in 2 of 5 cases: INVALID).
+let baseCallsPerSec: number | undefined;
+async function sized(share: number, referenceRate: number): Promise<SharedLoad> {
+  baseCallsPerSec ??= await baseCapacity(ab!, capacityPhase);
+  return shareOfCapacity(baseCallsPerSec, { share, referenceRate, referenceSeconds: phaseSeconds });
+}
+
+const openPhase = (name: string, load: SharedLoad, stack: StackInfo, session: 'per-vu' | 'per-iteration'): AbPhase => ({
+  scenario: { name, executor: 'constant-arrival-rate', rate: load.rate, duration: `${load.seconds}s`, preAllocatedVUs: 10, maxVUs: 100, timeout: '30s' },
+  operation: toolCall(stack, session),
+});
+
+const cases: { name: string; spec(): Promise<AbCaseSpec>; after?(o: AbOutcome): void }[] = [
   {
     // Capacity: a closed loop that keeps the gateway busy, so its throughput is what its CPU per call allows.
     name: 'gate: tools/call capacity (closed loop)',
-    pairs,
-    phase: (stack) => ({
-      scenario: { name: 'gate tools/call capacity', executor: 'constant-vus', vus: 8, duration: `${phaseSeconds}s`, timeout: '30s' },
-      operation: toolCall(stack, 'per-vu'),
-    }),
-    metrics: [throughput, cpuPerCall],
+    spec: async () => ({ name: 'gate: tools/call capacity (closed loop)', pairs, phase: capacityPhase, metrics: [throughput, cpuPerCall] }),
+    after: (o) => {
+      const base = o.verdicts.find((v) => v.metric === throughput.name)?.base;
+      if (base !== undefined && base > 0) baseCallsPerSec = base;
+    },
   },
   {
-    // A new session per call (initialize, notifications/initialized, tools/call, DELETE): what churn costs.
+    // Latency well below the knee: what a user waits for a call (40% of capacity; 12/s on a 35 calls/s runner).
+    name: 'gate: tools/call at a fixed rate',
+    spec: async () => {
+      const load = await sized(0.4, 12);
+      return { name: 'gate: tools/call at a fixed rate', load: load.text, pairs, phase: (stack) => openPhase('gate tools/call fixed rate', load, stack, 'per-vu'), metrics: [p50, p95, cpuPerCall] };
+    },
+  },
+  {
+    // A new session per call (initialize, notifications/initialized, tools/call, DELETE): what churn costs. About
+    // twice a call's CPU, so half the share.
     name: 'gate: session churn',
-    pairs,
-    phase: (stack) => ({
-      scenario: { name: 'gate session churn', executor: 'constant-arrival-rate', rate: 5, duration: `${phaseSeconds}s`, preAllocatedVUs: 10, maxVUs: 100, timeout: '30s' },
-      operation: toolCall(stack, 'per-iteration'),
-    }),
-    metrics: [p50, cpuPerCall],
+    spec: async () => {
+      const load = await sized(0.2, 5);
+      return { name: 'gate: session churn', load: load.text, pairs, phase: (stack) => openPhase('gate session churn', load, stack, 'per-iteration'), metrics: [p50, cpuPerCall] };
+    },
   },
 ];
 
 describe.skipIf(!ab)(`regression gate: head against base${ab ? '' : ` (skipped: ${NOT_AB})`}`, () => {
-  for (const spec of cases) {
-    it(spec.name, async () => {
-      const outcome = await runAbCase(ab!, spec);
+  for (const c of cases) {
+    it(c.name, async () => {
+      const outcome = await runAbCase(ab!, await c.spec());
+      c.after?.(outcome);
       expect(outcome).toPassAbGate();
     });
   }

@@ -58,6 +58,8 @@ export interface AbMetric {
 
 export interface AbCaseSpec {
   name: string;
+  /** The load of a round in words, for the report, when it is not plain from the name (e.g. sized to the runner). */
+  load?: string;
   /** Rounds: each measures base and head once (at least 6 for a 95% interval; 8 or more to see 20%). */
   pairs: number;
   /** Unrecorded traffic on each side before the first round, seconds (default 10): start-up work and first sessions. */
@@ -130,6 +132,26 @@ function phaseLine(f: PhaseFigures): string {
     (Number.isFinite(f.upstreamCpuMsPerCall) ? `, its upstreams ${round(f.upstreamCpuMsPerCall, 1)} ms CPU/call` : '');
 }
 
+/**
+ * The base gateway's closed-loop throughput, calls/s, over one phase after a warm-up: what open-model cases size
+ * their rate from (analysis/load-share.ts) when no capacity case has measured it in this run.
+ */
+export async function baseCapacity(ab: AbStacks, phase: (stack: StackInfo) => AbPhase, log: (line: string) => void = console.log): Promise<number> {
+  const { scenario, operation } = phase(ab.base);
+  if (scenario.executor !== 'constant-vus') throw new Error(`capacity is measured in a closed loop (constant-vus), not ${scenario.executor}`);
+  await preflight('capacity of base', operation);
+  const op = createOperation(operation);
+  try {
+    await runScenario(warmupScenario(scenario, 5), withoutClose(op));
+    const r = await runScenario(scenario, withoutClose(op));
+    if (r.errorRate > 0.1) throw new Error(`capacity of base: ${(r.errorRate * 100).toFixed(1)}% of calls failed, so its rate says nothing about what the gateway holds (${Object.entries(r.errors).slice(0, 3).map(([message, n]) => `${n}x ${message}`).join('; ')})`);
+    log(`[capacity of base] ${r.rate.achieved} calls/s with ${scenario.vus} VUs (p50 ${r.latency.p50} ms, errors ${(r.errorRate * 100).toFixed(2)}%)`);
+    return r.rate.achieved;
+  } finally {
+    await op.close?.();
+  }
+}
+
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
 export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, runToRun: { noise: RunToRunNoise | null; from: string } = loadRunToRun(process.env.PERF_AB_NOISE, ab.head.gateway?.kind)): Promise<AbOutcome> {
   const { noise } = runToRun;
@@ -195,7 +217,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     failed: c.failed + f.result.counts.failed + f.result.counts.dropped, total: c.total + f.result.counts.completed + f.result.counts.dropped,
   }), { failed: 0, total: 0 });
   const outcome: AbOutcome = {
-    case: spec.name, verdicts, invalid, discarded, errors: errorRateVerdict(count(figures.base), count(figures.head)),
+    case: spec.name, ...(spec.load ? { load: spec.load } : {}), verdicts, invalid, discarded, errors: errorRateVerdict(count(figures.base), count(figures.head)),
     idleGatewayCpuPercent: { mean: round(idle.reduce((a, b) => a + b, 0) / idle.length, 1), max: round(Math.max(...idle), 1) },
     wallSeconds: round((performance.now() - t0) / 1000, 1),
   };
@@ -224,7 +246,7 @@ function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): 
     scenario: o.case, kind: 'ab', pass: o.errors.status !== 'regression',
     rows: [{ metric: 'error rate', target: 'head not above base (p < 0.01 and > 0.1 points)', measured: o.errors.text, margin: '-', pass: o.errors.status !== 'regression' }],
   });
-  console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds; idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
+  console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds${o.load ? ` at ${o.load}` : ''}; idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
   if (o.discarded.length && !o.invalid.length) console.log(`   rounds discarded and run again (the generator set the pace):\n${o.discarded.map((x) => `     ${x}`).join('\n')}`);
   if (o.invalid.length) console.log(`   INVALID: more than a quarter of the rounds were discarded:\n${o.invalid.map((x) => `     ${x}`).join('\n')}`);
 }

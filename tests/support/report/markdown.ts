@@ -69,6 +69,7 @@ function gateSection(report: RunReport): string[] {
     lines.push(`| ${o.case} | ${o.errors.text} | | | | | | | |`);
   }
   lines.push('', 'A metric regresses only when its whole 95% interval lies beyond the allowed change; the interval holds the spread of the rounds and the run-to-run noise A/A runs measured ("run-to-run"; "not measured": the rounds alone); "detectable" is the change this run would have caught 4 times in 5.', '');
+  for (const o of outcomes.filter((x) => x.load)) lines.push(`- ${o.case}: each round at ${o.load}`);
   for (const o of invalid) lines.push(`- ${o.case} INVALID: ${o.invalid.join('; ')}`);
   for (const o of outcomes.filter((x) => x.discarded.length && !x.invalid.length)) lines.push(`- ${o.case}: ${o.discarded.length} round(s) discarded and run again (the generator set the pace): ${o.discarded.join('; ')}`);
   return lines;

@@ -54,6 +54,8 @@ export interface ErrorRateVerdict {
 
 export interface AbOutcome {
   case: string;
+  /** The load each side carried in a round, when the case says (e.g. a rate sized to the runner). */
+  load?: string;
   verdicts: AbVerdictRow[];
   errors: ErrorRateVerdict;
   /** Set when too many rounds had to be discarded: the case is then invalid, neither passed nor failed. */
