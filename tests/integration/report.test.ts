@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSlo } from '../support/budget/slo.ts';
 import { runScenario } from '../support/engine/runner.ts';
+import type { AbOutcome } from '../support/shared/ab-outcome.ts';
 import type { CaseRecord } from '../support/shared/case-record.ts';
 import { toHtml } from '../support/report/html.ts';
 import { toMarkdown, toTerminal } from '../support/report/markdown.ts';
@@ -54,6 +55,19 @@ describe('reports', () => {
     const term = toTerminal(report, 'reports/test-run');
     expect(term).toMatch(/1 case\(s\) FAILED/);
     expect(term).toMatch(/FAIL\s+sample case/);
+  });
+
+  it('the gate section says the load each case ran at, when the case sized it', async () => {
+    const report = await sampleReport();
+    const noRegression = { base: { failed: 0, total: 10 }, head: { failed: 0, total: 10 }, p: 1, status: 'no regression' as const, text: 'errors: none' };
+    const outcome = (name: string, load?: string): AbOutcome => ({
+      case: name, ...(load ? { load } : {}), verdicts: [], errors: noRegression, invalid: [], discarded: [], idleGatewayCpuPercent: { mean: 1, max: 2 }, wallSeconds: 10,
+    });
+    report.cases[0]!.record!.ab = [outcome('gate: capacity'), outcome('gate: fixed', "7.2/s (40% of the base gateway's capacity, 18 calls/s), 9 s phases")];
+    const md = toMarkdown(report);
+    expect(md).toContain("- gate: fixed: each round at 7.2/s (40% of the base gateway's capacity, 18 calls/s), 9 s phases");
+    expect(md).not.toMatch(/gate: capacity: each round/);
+    expect(toHtml(report)).toContain("alternating rounds at 7.2/s (40% of the base gateway's capacity");
   });
 
   it('report.html escapes names and holds its charts inline', async () => {

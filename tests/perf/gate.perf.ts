@@ -60,7 +60,7 @@ const cases: { name: string; spec(): Promise<AbCaseSpec>; after?(o: AbOutcome): 
     },
   },
   {
-    // Latency well below the knee: what a user waits for a call (40% of capacity; 12/s on a 35 calls/s runner).
+    // Latency well below the knee: what a user waits for a call (40% of capacity: 14/s on a runner holding 35 calls/s).
     name: 'gate: tools/call at a fixed rate',
     spec: async () => {
       const load = await sized(0.4, 12);
