@@ -2,7 +2,7 @@
 // passes, a head 50% slower fails with a verdict table naming the metric. No containers needed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../support/analysis/random.ts';
-import { roundOrders, runAbCase, type AbCaseSpec } from '../support/ab-gate.ts';
+import { baseCapacity, roundOrders, runAbCase, type AbCaseSpec } from '../support/ab-gate.ts';
 import '../support/budget/matchers.ts';
 import type { AbStacks } from '../support/shared/stack-info.ts';
 import { runCleanups } from '../support/stack/cleanup.ts';
@@ -79,5 +79,22 @@ describe('A/B gate harness', () => {
     expect(v.ratio).toBeGreaterThan(1.4);
     expect(v.ci[0]).toBeGreaterThan(1.05);
     expect(() => expect(outcome).toPassAbGate()).toThrow(/REGRESSED on latency p50[\s\S]*head\/base[\s\S]*95% interval/);
+  });
+
+  it('measures the base side\'s closed-loop capacity, which the sized cases offer a share of', async () => {
+    const ab = pair();
+    const lines: string[] = [];
+    const capacityOf = (executor: 'constant-vus' | 'constant-arrival-rate') => baseCapacity(ab, (stack) => ({
+      scenario: executor === 'constant-vus'
+        ? { name: 'capacity test', executor, vus: 4, duration: '2s' }
+        : { name: 'capacity test', executor, rate: 10, duration: '2s', preAllocatedVUs: 2 },
+      operation: { kind: 'http-get', url: `${stack.gateway!.baseUrl}/delay?ms=${stack === ab.base ? 20 : 80}` },
+    }), (line) => lines.push(line));
+    // 4 VUs on calls of 20 ms: at most 200 calls/s; the head's 80 ms never enters it.
+    const capacity = await capacityOf('constant-vus');
+    expect(capacity).toBeGreaterThan(100);
+    expect(capacity).toBeLessThanOrEqual(200);
+    expect(lines.join('\n')).toMatch(/\[capacity of base\] [\d.]+ calls\/s with 4 VUs/);
+    await expect(capacityOf('constant-arrival-rate')).rejects.toThrow(/closed loop \(constant-vus\), not constant-arrival-rate/);
   });
 });
