@@ -49,11 +49,12 @@ const openPhase = (name: string, load: SharedLoad, stack: StackInfo, session: 'p
   operation: toolCall(stack, session),
 });
 
-const cases: { name: string; spec(): Promise<AbCaseSpec>; after?(o: AbOutcome): void }[] = [
+// Each case's spec is built when it runs (a sized case needs the capacity measured before it); its name is the test's.
+const cases: { name: string; spec(): Promise<Omit<AbCaseSpec, 'name'>>; after?(o: AbOutcome): void }[] = [
   {
     // Capacity: a closed loop that keeps the gateway busy, so its throughput is what its CPU per call allows.
     name: 'gate: tools/call capacity (closed loop)',
-    spec: async () => ({ name: 'gate: tools/call capacity (closed loop)', pairs, phase: capacityPhase, metrics: [throughput, cpuPerCall] }),
+    spec: async () => ({ pairs, phase: capacityPhase, metrics: [throughput, cpuPerCall] }),
     after: (o) => {
       const base = o.verdicts.find((v) => v.metric === throughput.name)?.base;
       if (base !== undefined && base > 0) baseCallsPerSec = base;
@@ -64,7 +65,7 @@ const cases: { name: string; spec(): Promise<AbCaseSpec>; after?(o: AbOutcome): 
     name: 'gate: tools/call at a fixed rate',
     spec: async () => {
       const load = await sized(0.4, 12);
-      return { name: 'gate: tools/call at a fixed rate', load: load.text, pairs, phase: (stack) => openPhase('gate tools/call fixed rate', load, stack, 'per-vu'), metrics: [p50, p95, cpuPerCall] };
+      return { load: load.text, pairs, phase: (stack) => openPhase('gate tools/call fixed rate', load, stack, 'per-vu'), metrics: [p50, p95, cpuPerCall] };
     },
   },
   {
@@ -73,7 +74,7 @@ const cases: { name: string; spec(): Promise<AbCaseSpec>; after?(o: AbOutcome): 
     name: 'gate: session churn',
     spec: async () => {
       const load = await sized(0.2, 5);
-      return { name: 'gate: session churn', load: load.text, pairs, phase: (stack) => openPhase('gate session churn', load, stack, 'per-iteration'), metrics: [p50, cpuPerCall] };
+      return { load: load.text, pairs, phase: (stack) => openPhase('gate session churn', load, stack, 'per-iteration'), metrics: [p50, cpuPerCall] };
     },
   },
 ];
@@ -81,7 +82,7 @@ const cases: { name: string; spec(): Promise<AbCaseSpec>; after?(o: AbOutcome): 
 describe.skipIf(!ab)(`regression gate: head against base${ab ? '' : ` (skipped: ${NOT_AB})`}`, () => {
   for (const c of cases) {
     it(c.name, async () => {
-      const outcome = await runAbCase(ab!, await c.spec());
+      const outcome = await runAbCase(ab!, { name: c.name, ...(await c.spec()) });
       c.after?.(outcome);
       expect(outcome).toPassAbGate();
     });
