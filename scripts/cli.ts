@@ -23,8 +23,8 @@ export function parseCli<O extends Record<string, ParseArgsOptionDescriptor>>(op
   return parsed;
 }
 
-/** `vitest run --config vitest.perf.config.ts <files>` in a child process with `env`, its output on ours. */
-export function runPerfSuite(files: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): SpawnSyncReturns<Buffer> {
+/** `vitest run --config vitest.perf.config.ts <args>` (test files, `-t <name>`) in a child process with `env`, its output on ours. */
+export function runPerfSuite(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): SpawnSyncReturns<Buffer> {
   const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-  return spawnSync(process.execPath, [vitest, 'run', '--config', 'vitest.perf.config.ts', ...files], { stdio: 'inherit', env, cwd: ROOT, timeout: timeoutMs });
+  return spawnSync(process.execPath, [vitest, 'run', '--config', 'vitest.perf.config.ts', ...args], { stdio: 'inherit', env, cwd: ROOT, timeout: timeoutMs });
 }

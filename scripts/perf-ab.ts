@@ -1,15 +1,16 @@
 // The regression gate: base and head gateways side by side on this machine, measured in alternating rounds.
-//   npm run perf:ab -- --base <image> --head <image> [--head-extra-cpu-ms 9] [--profile pr] [more vitest args]
+//   npm run perf:ab -- --base <image> --head <image> [--head-extra-cpu-ms 9] [--profile pr] [-t <case name>] [test files]
 // A side may also be pypi:<version> (the gateway's release, built here) or source:<dir> (a checkout, built here).
 // Equivalent to PERF_AB_BASE=<image> PERF_AB_HEAD=<image> npm run perf -- tests/perf/gate.perf.ts.
-// Exit status: vitest's (0 no regression; 1 a regression, an invalid run or a failure).
+// Exit status: vitest's (0 no regression; 1 a regression, an invalid case, an inconclusive gate or a failure).
 import { parseCli, runPerfSuite } from './cli.ts';
 
-const usage = 'usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly]';
+const usage = 'usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly] [-t <case name>] [test files, default tests/perf/gate.perf.ts]';
 const { values: o, positionals } = parseCli({
   base: { type: 'string' }, head: { type: 'string' },
   'base-extra-cpu-ms': { type: 'string' }, 'head-extra-cpu-ms': { type: 'string' },
   profile: { type: 'string' },
+  'test-name-pattern': { type: 'string', short: 't' },
 }, usage);
 const base = o.base ?? process.env.PERF_AB_BASE;
 const head = o.head ?? process.env.PERF_AB_HEAD;
@@ -22,7 +23,8 @@ if (o['base-extra-cpu-ms']) env.PERF_AB_BASE_EXTRA_CPU_MS = o['base-extra-cpu-ms
 if (o['head-extra-cpu-ms']) env.PERF_AB_HEAD_EXTRA_CPU_MS = o['head-extra-cpu-ms'];
 env.PERF_RUN_ID ??= `ab-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${env.PERF_PROFILE}`;
 const files = positionals.length ? positionals : ['tests/perf/gate.perf.ts'];
-const run = runPerfSuite(files, env);
+const pattern = o['test-name-pattern'];
+const run = runPerfSuite(pattern ? [...files, '-t', pattern] : files, env);
 if (run.error) {
   console.error(`could not start vitest: ${run.error.message}`);
   process.exit(2);
