@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { wilsonRate } from '../tests/support/analysis/wilson.ts';
 import { worseLimitText } from '../tests/support/budget/paired.ts';
 import { estimateRunToRun, leaveOneOut, loadRunToRun, MIN_AA_RUNS, rejudgeOutcomes } from '../tests/support/budget/run-to-run.ts';
-import { judgedCase, regressedCase, type AbOutcome, type AbVerdictRow } from '../tests/support/shared/ab-outcome.ts';
+import { insensitivity, maxDetectable } from '../tests/support/budget/sensitivity.ts';
+import { gateInconclusive, inconclusiveCase, judgedCase, regressedCase, type AbOutcome, type AbVerdictRow } from '../tests/support/shared/ab-outcome.ts';
 import type { GatewayEndpoints } from '../tests/support/shared/stack-info.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
 import { createOperation } from '../tests/support/mcp/operations.ts';
@@ -174,6 +175,7 @@ try {
       console.log(`[bench:gate] run ${i + 1}: WARNING the head spent only ${carriedMs} ms more CPU per call than the base at the fixed rate, for ${extraMs.toFixed(1)} ms asked: did the knob take?`);
     }
     const flagged = outcomes.flatMap((c) => [...c.verdicts.filter((v) => v.status === 'regression').map((v) => `${c.case}: ${v.metric}`), ...(c.invalid.length ? [`${c.case}: INVALID`] : [])]);
+    if (gateInconclusive(outcomes)) flagged.push('INCONCLUSIVE (no case could have caught the gate\'s size)');
     const took = withStacksSeconds === undefined ? `${wallSeconds} s` : `${wallSeconds} s (${withStacksSeconds} s with its stacks' start and stop)`;
     console.log(`[bench:gate] run ${i + 1}/${order.length}: +${(size * 100).toFixed(0)}% (${extraMs.toFixed(1)} ms per MCP request${effective === undefined ? '' : `, +${(effective * 100).toFixed(1)}% of this run's base ${baseCost} ms per call`}${carriedMs === undefined ? '' : `; the head spent ${carriedMs >= 0 ? '+' : ''}${carriedMs} ms per call more`}): exit ${status}, ${took}; flagged: ${flagged.join('; ') || 'nothing'}`);
     writeFileSync(join(dir, 'runs.json'), JSON.stringify({ startReference, image, profile: o.profile, stacks, records }, null, 2));
@@ -239,6 +241,10 @@ function summarize(rs: RunRecord[]): void {
   const at = (size: number) => rs.filter((r) => r.size === size && r.outcomes.length > 0);
   // An INVALID case was not judged: its verdicts are left out of the rates and counted on their own.
   const judgedOf = (size: number, name: string) => at(size).flatMap((r) => r.outcomes.filter((c) => c.case === name && judgedCase(c)));
+  // Judged again with today's limit, so runs recorded before the rule (or under another limit) are counted alike.
+  const limit = maxDetectable();
+  const sensed = (c: AbOutcome): AbOutcome => ({ ...c, inconclusive: insensitivity(c.verdicts, limit) });
+  const insensitive = (c: AbOutcome) => inconclusiveCase(sensed(c));
   for (const name of cases) {
     const metrics = [...new Set(rs.flatMap((r) => r.outcomes.filter((c) => c.case === name).flatMap((c) => c.verdicts.map((v) => v.metric))))];
     for (const metric of metrics) {
@@ -253,9 +259,14 @@ function summarize(rs: RunRecord[]): void {
       const all = at(s).flatMap((r) => r.outcomes.filter((c) => c.case === name));
       return `${all.filter((c) => !judgedCase(c)).length}/${all.length}`;
     })]);
+    rows.push([name, `on its own, nothing detectable within ${(limit * 100).toFixed(0)}%`, ...sizes.map((s) => {
+      const cs = judgedOf(s, name);
+      return `${cs.filter(insensitive).length}/${cs.length}`;
+    })]);
   }
   rows.push(['the whole gate', 'a regression in any judged case', ...sizes.map((s) => wilsonRate(at(s).filter((r) => r.outcomes.some(regressedCase)).length, at(s).length))]);
   rows.push(['the whole gate', 'runs with an INVALID case', ...sizes.map((s) => `${at(s).filter((r) => r.outcomes.some((c) => !judgedCase(c))).length}/${at(s).length}`)]);
+  rows.push(['the whole gate', 'INCONCLUSIVE (no regression, no case could have)', ...sizes.map((s) => `${at(s).filter((r) => gateInconclusive(r.outcomes.map(sensed))).length}/${at(s).length}`)]);
   rows.push(['(the size really added)', 'extra ms / base CPU per call, median of runs', ...sizes.map((s) => {
     const e = rs.filter((r) => r.size === s && r.effective !== undefined).map((r) => r.effective!);
     return e.length ? `+${(median(e) * 100).toFixed(1)}% (${(Math.min(...e) * 100).toFixed(0)}-${(Math.max(...e) * 100).toFixed(0)}%)` : '-';

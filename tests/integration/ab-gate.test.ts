@@ -67,7 +67,18 @@ describe('A/B gate harness', () => {
     expect(outcome.verdicts[0]!.status).toBe('no regression');
     expect(outcome.verdicts[0]!.detectable).toBeGreaterThan(0);
     expect(outcome.invalid, outcome.invalid.join('; ')).toEqual([]);
+    expect(outcome.inconclusive).toBeUndefined();
     expect(outcome).toPassAbGate();
+    expect([outcome]).toBeConclusive();
+  });
+
+  it('calls a gate INCONCLUSIVE, not passed, when its cases could not have caught a change of its limit', async () => {
+    const ab = pair();
+    // No run can see a change of 0.01%: the same A/A run that passes above must not pass here.
+    const outcome = await runAbCase(ab, { ...spec(ab, { base: 20, head: 20 }), maxDetectable: 0.0001 }, () => {});
+    expect(outcome.verdicts[0]!.status).toBe('no regression');
+    expect(outcome.inconclusive).toMatch(/in latency p50, past the gate's limit of \+0\.0%/);
+    expect(() => expect([outcome]).toBeConclusive()).toThrow(/the gate is INCONCLUSIVE, neither passed nor failed/);
   });
 
   it('fails a head 50% slower, naming the metric, its ratio and interval', async () => {

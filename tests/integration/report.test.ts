@@ -70,6 +70,23 @@ describe('reports', () => {
     expect(toHtml(report)).toContain("alternating rounds at 7.2/s (40% of the base gateway's capacity");
   });
 
+  it('the gate section calls a run INCONCLUSIVE when no case could have caught the gate\'s size, and names a blind case', async () => {
+    const report = await sampleReport();
+    const noRegression = { base: { failed: 0, total: 10 }, head: { failed: 0, total: 10 }, p: 1, status: 'no regression' as const, text: 'errors: none' };
+    const outcome = (name: string, inconclusive?: string): AbOutcome => ({
+      case: name, verdicts: [], errors: noRegression, invalid: [], discarded: [], idleGatewayCpuPercent: { mean: 1, max: 2 }, wallSeconds: 10, ...(inconclusive ? { inconclusive } : {}),
+    });
+    const blind = 'the smallest change it could have caught (4 times in 5) was +54.4% in gateway CPU per call';
+    report.cases[0]!.record!.ab = [outcome('gate: capacity', blind), outcome('gate: fixed', blind)];
+    expect(toMarkdown(report)).toMatch(/^### Regression gate: ⚠️ INCONCLUSIVE: no regression found, but no case could have caught one of the gate's size$/m);
+    expect(toTerminal(report, 'reports/test-run')).toMatch(/the regression gate is INCONCLUSIVE/);
+    report.cases[0]!.record!.ab = [outcome('gate: capacity'), outcome('gate: fixed', blind)];
+    const md = toMarkdown(report);
+    expect(md).toMatch(/^### Regression gate: ✅ no regression in 2 case\(s\)/m);
+    expect(md).toContain(`- gate: fixed, on its own, could not have caught a regression of the gate's size: ${blind}`);
+    expect(toTerminal(report, 'reports/test-run')).not.toMatch(/INCONCLUSIVE/);
+  });
+
   it('report.html escapes names and holds its charts inline', async () => {
     const html = toHtml(await sampleReport());
     expect(html).not.toContain('<script>alert(1)</script>');

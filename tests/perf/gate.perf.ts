@@ -2,7 +2,7 @@
 // runner (npm run perf:ab -- --base <image> --head <image>); each case measures the same load on base and
 // head in alternating rounds, and a metric regresses only when its paired interval lies beyond the allowed
 // change. Standard MCP only (Streamable HTTP on the virtual server), so any gateway's pull request can use it.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { abStacks, baseCapacity, NOT_AB, runAbCase, type AbCaseSpec, type AbMetric, type AbPhase } from '../support/ab-gate.ts';
 import { shareOfCapacity, type SharedLoad } from '../support/analysis/load-share.ts';
 import type { AbOutcome } from '../support/shared/ab-outcome.ts';
@@ -80,11 +80,17 @@ const cases: { name: string; spec(): Promise<Omit<AbCaseSpec, 'name'>>; after?(o
 ];
 
 describe.skipIf(!ab)(`regression gate: head against base${ab ? '' : ` (skipped: ${NOT_AB})`}`, () => {
+  const outcomes: AbOutcome[] = [];
   for (const c of cases) {
     it(c.name, async () => {
       const outcome = await runAbCase(ab!, { name: c.name, ...(await c.spec()) });
+      outcomes.push(outcome);
       c.after?.(outcome);
       expect(outcome).toPassAbGate();
     });
   }
+  // A pass says something only if some case could have caught a regression of the gate's size.
+  afterAll(() => {
+    expect(outcomes).toBeConclusive();
+  });
 });

@@ -4,10 +4,11 @@
 // A/A runs measured (budget/run-to-run.ts). Only one side carries load at a time; the idle side's CPU is measured.
 import { inject } from 'vitest';
 import { changeText, errorRateVerdict, pairedVerdict, worseLimitText } from './budget/paired.ts';
-import type { AbOutcome, AbVerdictRow, Direction, ErrorCount } from './shared/ab-outcome.ts';
+import { judgedCase, regressedCase, type AbOutcome, type AbVerdictRow, type Direction, type ErrorCount } from './shared/ab-outcome.ts';
 import { formatVerdicts } from './budget/verdict-table.ts';
 import { loadRunToRun, noiseKey, type RunToRunNoise } from './budget/run-to-run.ts';
 import { runValidity } from './budget/validity.ts';
+import { insensitivity, maxDetectable } from './budget/sensitivity.ts';
 import { seededRandom } from './analysis/random.ts';
 import { balancedOrders } from './analysis/balanced-order.ts';
 import type { RunResult } from './engine/result.ts';
@@ -68,6 +69,8 @@ export interface AbCaseSpec {
   warmupSeconds?: number;
   phase(stack: StackInfo): AbPhase;
   metrics: AbMetric[];
+  /** Past this detectable change in every metric, a case that found no regression is marked inconclusive (default PERF_AB_MAX_DETECTABLE, or 0.4). */
+  maxDetectable?: number;
 }
 
 const round = (x: number, digits = 3) => (Number.isFinite(x) ? +x.toFixed(digits) : x);
@@ -155,6 +158,7 @@ export async function baseCapacity(ab: AbStacks, phase: (stack: StackInfo) => Ab
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
 export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, runToRun: { noise: RunToRunNoise | null; from: string } = loadRunToRun(process.env.PERF_AB_NOISE, ab.head.gateway?.kind)): Promise<AbOutcome> {
   const { noise } = runToRun;
+  const limit = spec.maxDetectable ?? maxDetectable();
   const t0 = performance.now();
   const gw = (label: AbLabel) => {
     const g = ab[label].gateway;
@@ -221,6 +225,8 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     idleGatewayCpuPercent: { mean: round(idle.reduce((a, b) => a + b, 0) / idle.length, 1), max: round(Math.max(...idle), 1) },
     wallSeconds: round((performance.now() - t0) / 1000, 1),
   };
+  const shortfall = insensitivity(verdicts, limit);
+  if (shortfall && judgedCase(outcome) && !regressedCase(outcome)) outcome.inconclusive = shortfall;
   recordOutcome(outcome, figures);
   return outcome;
 }
@@ -246,7 +252,9 @@ function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): 
     scenario: o.case, kind: 'ab', pass: o.errors.status !== 'regression',
     rows: [{ metric: 'error rate', target: 'head not above base (p < 0.01 and > 0.1 points)', measured: o.errors.text, margin: '-', pass: o.errors.status !== 'regression' }],
   });
+  if (o.inconclusive) rec.notes.push(`on its own, this case could not have caught a regression of the gate's size: ${o.inconclusive}`);
   console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds${o.load ? ` at ${o.load}` : ''}; idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
   if (o.discarded.length && !o.invalid.length) console.log(`   rounds discarded and run again (the generator set the pace):\n${o.discarded.map((x) => `     ${x}`).join('\n')}`);
   if (o.invalid.length) console.log(`   INVALID: more than a quarter of the rounds were discarded:\n${o.invalid.map((x) => `     ${x}`).join('\n')}`);
+  if (o.inconclusive) console.log(`   on its own, this case could not have caught a regression of the gate's size: ${o.inconclusive} (the gate is INCONCLUSIVE when no case could)`);
 }

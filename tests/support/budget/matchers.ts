@@ -9,7 +9,7 @@ import { baselinePath, operationView, otherRate, runsApart, compareWithBaseline,
 import { compareFigure, figurePath, holdable, otherLoad, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
-import type { AbOutcome } from '../shared/ab-outcome.ts';
+import { gateInconclusive, judgedCase, type AbOutcome } from '../shared/ab-outcome.ts';
 import { formatVerdicts } from './verdict-table.ts';
 
 declare module 'vitest' {
@@ -40,6 +40,11 @@ declare module 'vitest' {
      * fails, saying INVALID, when a phase measured the load generator instead of the gateway.
      */
     toPassAbGate(): R;
+    /**
+     * Passes a run's A/B outcomes unless the gate is INCONCLUSIVE: no case found a regression and none could have
+     * found one of the gate's size (gateInconclusive).
+     */
+    toBeConclusive(): R;
   }
 }
 
@@ -60,6 +65,17 @@ expect.extend({
       message: () => regressed.length
         ? `"${received.case}" REGRESSED on ${regressed.join(', ')} (head against base, ${received.verdicts[0]?.n} alternating rounds):\n${table}`
         : `expected "${received.case}" to regress, but no metric did:\n${table}`,
+    };
+  },
+  toBeConclusive(received: AbOutcome[]) {
+    const pass = !gateInconclusive(received);
+    const cases = received.map((o) => `- ${o.case}: ${o.inconclusive ?? (judgedCase(o) ? 'could catch a change within the limit' : 'INVALID')}`).join('\n');
+    return {
+      pass,
+      message: () => pass
+        ? `expected the gate to be inconclusive, but a case could have caught a change of its size:\n${cases}`
+        : `the gate is INCONCLUSIVE, neither passed nor failed: no case found a regression, and none could have caught one of the gate's size:\n${cases}\n` +
+          '(was the machine busy or slowing down? run it again, on a quieter runner, or with more rounds: profile nightly)',
     };
   },
   toHaveBoundedMemoryGrowth(received: MonitorRecord | undefined, budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean }) {

@@ -1,6 +1,6 @@
 import { VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
 import { textTable } from '../shared/text-table.ts';
-import { judgedCase, regressedCase } from '../shared/ab-outcome.ts';
+import { gateInconclusive, inconclusiveCase, judgedCase, regressedCase } from '../shared/ab-outcome.ts';
 import type { RunReport } from './run-report.ts';
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);
@@ -59,7 +59,10 @@ function gateSection(report: RunReport): string[] {
   if (outcomes.length === 0) return [];
   const regressed = outcomes.filter(regressedCase);
   const invalid = outcomes.filter((o) => !judgedCase(o));
-  const verdict = invalid.length ? `⚠️ ${invalid.length} case(s) INVALID (the load generator, not the gateway, set the pace)` : regressed.length ? `❌ regression in ${regressed.length} of ${outcomes.length} case(s)` : `✅ no regression in ${outcomes.length} case(s)`;
+  const verdict = invalid.length ? `⚠️ ${invalid.length} case(s) INVALID (the load generator, not the gateway, set the pace)`
+    : regressed.length ? `❌ regression in ${regressed.length} of ${outcomes.length} case(s)`
+    : gateInconclusive(outcomes) ? `⚠️ INCONCLUSIVE: no regression found, but no case could have caught one of the gate's size`
+    : `✅ no regression in ${outcomes.length} case(s)`;
   const d = report.run.ab;
   const lines = [`### Regression gate: ${verdict}`, ''];
   if (d) lines.push(`base \`${d.base}\` against head \`${d.head}\`, measured in alternating rounds on one runner (${report.run.environment.cpus} CPUs).`, '');
@@ -71,6 +74,7 @@ function gateSection(report: RunReport): string[] {
   lines.push('', 'A metric regresses only when its whole 95% interval lies beyond the allowed change; the interval holds the spread of the rounds and the run-to-run noise A/A runs measured ("run-to-run"; "not measured": the rounds alone); "detectable" is the change this run would have caught 4 times in 5.', '');
   for (const o of outcomes.filter((x) => x.load)) lines.push(`- ${o.case}: each round at ${o.load}`);
   for (const o of invalid) lines.push(`- ${o.case} INVALID: ${o.invalid.join('; ')}`);
+  for (const o of outcomes.filter(inconclusiveCase)) lines.push(`- ${o.case}, on its own, could not have caught a regression of the gate's size: ${o.inconclusive}`);
   for (const o of outcomes.filter((x) => x.discarded.length && !x.invalid.length)) lines.push(`- ${o.case}: ${o.discarded.length} round(s) discarded and run again (the generator set the pace): ${o.discarded.join('; ')}`);
   return lines;
 }
@@ -92,5 +96,6 @@ export function toTerminal(report: RunReport, dir: string): string {
   const table = textTable(rows, new Set([2, 3, 4, 5, 6]));
   const failed = report.cases.filter((c) => c.state === 'failed').length;
   const recs = report.recommendations.map((r) => `  ! ${r.symptom} (${r.case}): ${r.evidence}`).join('\n');
-  return `\nmcp-perf ${report.run.profile}: ${failed ? `${failed} case(s) FAILED` : 'all cases passed'} — latencies in ms\n${table}\n${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
+  const inconclusive = gateInconclusive(report.cases.flatMap((c) => c.record?.ab ?? [])) ? '; the regression gate is INCONCLUSIVE (no case could have caught a regression of its size)' : '';
+  return `\nmcp-perf ${report.run.profile}: ${failed ? `${failed} case(s) FAILED` : 'all cases passed'}${inconclusive} — latencies in ms\n${table}\n${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
 }

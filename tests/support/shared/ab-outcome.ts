@@ -62,6 +62,12 @@ export interface AbOutcome {
   invalid: string[];
   /** Rounds discarded (and run again) because the generator, not a gateway, set the pace in them. */
   discarded: string[];
+  /**
+   * Set when the case found no regression and could not, on its own, have found one of the gate's size: even its
+   * most sensitive metric's detectable change was past the limit (PERF_AB_MAX_DETECTABLE). When every judged case
+   * of a run is so, the gate is INCONCLUSIVE (gateInconclusive).
+   */
+  inconclusive?: string;
   idleGatewayCpuPercent: { mean: number; max: number };
   wallSeconds: number;
 }
@@ -74,4 +80,18 @@ export function judgedCase(c: AbOutcome): boolean {
 /** A judged case that flagged a regression: in any metric or in its error rate. */
 export function regressedCase(c: AbOutcome): boolean {
   return judgedCase(c) && (c.errors.status === 'regression' || c.verdicts.some((v) => v.status === 'regression'));
+}
+
+/** A judged case that found no regression and could not alone have found one of the gate's size (AbOutcome.inconclusive). */
+export function inconclusiveCase(c: AbOutcome): boolean {
+  return judgedCase(c) && c.inconclusive !== undefined && !regressedCase(c);
+}
+
+/**
+ * A run that found no regression in any case, and none of whose judged cases could have found one of the gate's
+ * size: it says nothing about the head, so it neither passes nor fails.
+ */
+export function gateInconclusive(outcomes: AbOutcome[]): boolean {
+  const judged = outcomes.filter(judgedCase);
+  return judged.length > 0 && !outcomes.some(regressedCase) && judged.every(inconclusiveCase);
 }

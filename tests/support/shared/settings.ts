@@ -52,6 +52,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_AB_SEED', what: 'A/B mode: the seed of the balanced round order', value: { int: 0 } },
   { name: 'PERF_AB_START_FIRST', what: 'A/B mode: base or head, whose stack starts first (drawn when unset)', value: { oneOf: ['base', 'head'] } },
   { name: 'PERF_AB_NOISE', what: 'A/B mode: the run-to-run noise file (default baselines/gate-noise.json for ContextForge, baselines/<gateway>/gate-noise.json for another; none)' },
+  { name: 'PERF_AB_MAX_DETECTABLE', what: 'A/B mode: a case that found no regression and could not have caught this change in any metric is marked; when no case could, the gate is INCONCLUSIVE (default 40%)' },
   { name: 'MCP_PERF_REGISTRY', what: 'a registry mirror (host[:port][/path]) the official images are pulled from, by their official paths' },
   { name: 'MCP_PERF_GATEWAY_IMAGE', what: 'ContextForge\'s image (MCP_PERF_<ROLE>_IMAGE for any role: POSTGRES, REDIS, LITELLM, SERVERS)' },
   { name: 'MCP_PERF_NODE_IMAGE', what: 'npm run images: the Node base image of our MCP servers\' image' },
