@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { wilsonRate } from '../tests/support/analysis/wilson.ts';
-import { worseLimitText } from '../tests/support/budget/paired.ts';
+import { worseChangeText } from '../tests/support/budget/paired.ts';
 import { estimateRunToRun, leaveOneOut, loadRunToRun, MIN_AA_RUNS, rejudgeOutcomes } from '../tests/support/budget/run-to-run.ts';
 import { insensitivity, maxDetectable } from '../tests/support/budget/sensitivity.ts';
 import { gateInconclusive, inconclusiveCase, judgedCase, regressedCase, type AbOutcome, type AbVerdictRow } from '../tests/support/shared/ab-outcome.ts';
@@ -286,7 +286,6 @@ function summarize(rs: RunRecord[]): void {
 function detectableText(vs: AbVerdictRow[]): string {
   const d = vs.map((v) => v.detectable).filter(Number.isFinite);
   if (!d.length) return '-';
-  // As the verdict tables write it: +20% for a latency, -16.7% for a throughput.
-  const text = (x: number) => worseLimitText(vs[0]!.direction, x).slice(3);
+  const text = (x: number) => worseChangeText(vs[0]!.direction, x);
   return `${text(median(d))} (${text(Math.min(...d))}..${text(Math.max(...d))})`;
 }

@@ -42,6 +42,12 @@ async function sampleReport(): Promise<RunReport> {
   };
 }
 
+/** A gate case's outcome that found no regression, with `extra` (its load, why it was blind) over it. */
+function abOutcome(name: string, extra: Partial<AbOutcome> = {}): AbOutcome {
+  const noRegression = { base: { failed: 0, total: 10 }, head: { failed: 0, total: 10 }, p: 1, status: 'no regression' as const, text: 'errors: none' };
+  return { case: name, verdicts: [], errors: noRegression, invalid: [], discarded: [], idleGatewayCpuPercent: { mean: 1, max: 2 }, wallSeconds: 10, ...extra };
+}
+
 describe('reports', () => {
   it('summary.md and the terminal summary name the failure and the figures', async () => {
     const report = await sampleReport();
@@ -59,11 +65,7 @@ describe('reports', () => {
 
   it('the gate section says the load each case ran at, when the case sized it', async () => {
     const report = await sampleReport();
-    const noRegression = { base: { failed: 0, total: 10 }, head: { failed: 0, total: 10 }, p: 1, status: 'no regression' as const, text: 'errors: none' };
-    const outcome = (name: string, load?: string): AbOutcome => ({
-      case: name, ...(load ? { load } : {}), verdicts: [], errors: noRegression, invalid: [], discarded: [], idleGatewayCpuPercent: { mean: 1, max: 2 }, wallSeconds: 10,
-    });
-    report.cases[0]!.record!.ab = [outcome('gate: capacity'), outcome('gate: fixed', "7.2/s (40% of the base gateway's capacity, 18 calls/s), 9 s phases")];
+    report.cases[0]!.record!.ab = [abOutcome('gate: capacity'), abOutcome('gate: fixed', { load: "7.2/s (40% of the base gateway's capacity, 18 calls/s), 9 s phases" })];
     const md = toMarkdown(report);
     expect(md).toContain("- gate: fixed: each round at 7.2/s (40% of the base gateway's capacity, 18 calls/s), 9 s phases");
     expect(md).not.toMatch(/gate: capacity: each round/);
@@ -72,15 +74,11 @@ describe('reports', () => {
 
   it('the gate section calls a run INCONCLUSIVE when no case could have caught the gate\'s size, and names a blind case', async () => {
     const report = await sampleReport();
-    const noRegression = { base: { failed: 0, total: 10 }, head: { failed: 0, total: 10 }, p: 1, status: 'no regression' as const, text: 'errors: none' };
-    const outcome = (name: string, inconclusive?: string): AbOutcome => ({
-      case: name, verdicts: [], errors: noRegression, invalid: [], discarded: [], idleGatewayCpuPercent: { mean: 1, max: 2 }, wallSeconds: 10, ...(inconclusive ? { inconclusive } : {}),
-    });
     const blind = 'the smallest change it could have caught (4 times in 5) was +54.4% in gateway CPU per call';
-    report.cases[0]!.record!.ab = [outcome('gate: capacity', blind), outcome('gate: fixed', blind)];
+    report.cases[0]!.record!.ab = [abOutcome('gate: capacity', { inconclusive: blind }), abOutcome('gate: fixed', { inconclusive: blind })];
     expect(toMarkdown(report)).toMatch(/^### Regression gate: ⚠️ INCONCLUSIVE: no regression found, but no case could have caught one of the gate's size$/m);
     expect(toTerminal(report, 'reports/test-run')).toMatch(/the regression gate is INCONCLUSIVE/);
-    report.cases[0]!.record!.ab = [outcome('gate: capacity'), outcome('gate: fixed', blind)];
+    report.cases[0]!.record!.ab = [abOutcome('gate: capacity'), abOutcome('gate: fixed', { inconclusive: blind })];
     const md = toMarkdown(report);
     expect(md).toMatch(/^### Regression gate: ✅ no regression in 2 case\(s\)/m);
     expect(md).toContain(`- gate: fixed, on its own, could not have caught a regression of the gate's size: ${blind}`);

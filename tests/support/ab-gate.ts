@@ -3,8 +3,8 @@
 // each metric judged on the paired rounds (budget/paired.ts), their interval widened by the run-to-run noise
 // A/A runs measured (budget/run-to-run.ts). Only one side carries load at a time; the idle side's CPU is measured.
 import { inject } from 'vitest';
-import { changeText, errorRateVerdict, pairedVerdict, worseLimitText } from './budget/paired.ts';
-import { judgedCase, regressedCase, type AbOutcome, type AbVerdictRow, type Direction, type ErrorCount } from './shared/ab-outcome.ts';
+import { changeText, errorRateVerdict, pairedVerdict, worseChangeText, worseLimitText } from './budget/paired.ts';
+import { inconclusiveCase, type AbOutcome, type AbVerdictRow, type Direction, type ErrorCount } from './shared/ab-outcome.ts';
 import { formatVerdicts } from './budget/verdict-table.ts';
 import { loadRunToRun, noiseKey, type RunToRunNoise } from './budget/run-to-run.ts';
 import { runValidity } from './budget/validity.ts';
@@ -220,13 +220,13 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
   const count = (fs: PhaseFigures[]): ErrorCount => fs.reduce((c, f) => ({
     failed: c.failed + f.result.counts.failed + f.result.counts.dropped, total: c.total + f.result.counts.completed + f.result.counts.dropped,
   }), { failed: 0, total: 0 });
+  const shortfall = insensitivity(verdicts, limit);
   const outcome: AbOutcome = {
     case: spec.name, ...(spec.load ? { load: spec.load } : {}), verdicts, invalid, discarded, errors: errorRateVerdict(count(figures.base), count(figures.head)),
+    ...(shortfall ? { inconclusive: shortfall } : {}),
     idleGatewayCpuPercent: { mean: round(idle.reduce((a, b) => a + b, 0) / idle.length, 1), max: round(Math.max(...idle), 1) },
     wallSeconds: round((performance.now() - t0) / 1000, 1),
   };
-  const shortfall = insensitivity(verdicts, limit);
-  if (shortfall && judgedCase(outcome) && !regressedCase(outcome)) outcome.inconclusive = shortfall;
   recordOutcome(outcome, figures);
   return outcome;
 }
@@ -245,16 +245,17 @@ function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): 
   for (const v of o.verdicts) {
     rec.checks.push({
       scenario: o.case, kind: 'ab', pass: v.status !== 'regression',
-      rows: [{ metric: v.metric, target: `head/base ${worseLimitText(v.direction, v.allowed)}`, measured: `${changeText(v.ratio)} [${changeText(v.ci[0])}, ${changeText(v.ci[1])}]`, margin: `detectable ${worseLimitText(v.direction, v.detectable).slice(3)}`, pass: v.status !== 'regression' }],
+      rows: [{ metric: v.metric, target: `head/base ${worseLimitText(v.direction, v.allowed)}`, measured: `${changeText(v.ratio)} [${changeText(v.ci[0])}, ${changeText(v.ci[1])}]`, margin: `detectable ${worseChangeText(v.direction, v.detectable)}`, pass: v.status !== 'regression' }],
     });
   }
   rec.checks.push({
     scenario: o.case, kind: 'ab', pass: o.errors.status !== 'regression',
     rows: [{ metric: 'error rate', target: 'head not above base (p < 0.01 and > 0.1 points)', measured: o.errors.text, margin: '-', pass: o.errors.status !== 'regression' }],
   });
-  if (o.inconclusive) rec.notes.push(`on its own, this case could not have caught a regression of the gate's size: ${o.inconclusive}`);
+  const blind = inconclusiveCase(o) ? `on its own, this case could not have caught a regression of the gate's size: ${o.inconclusive}` : undefined;
+  if (blind) rec.notes.push(blind);
   console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds${o.load ? ` at ${o.load}` : ''}; idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
   if (o.discarded.length && !o.invalid.length) console.log(`   rounds discarded and run again (the generator set the pace):\n${o.discarded.map((x) => `     ${x}`).join('\n')}`);
   if (o.invalid.length) console.log(`   INVALID: more than a quarter of the rounds were discarded:\n${o.invalid.map((x) => `     ${x}`).join('\n')}`);
-  if (o.inconclusive) console.log(`   on its own, this case could not have caught a regression of the gate's size: ${o.inconclusive} (the gate is INCONCLUSIVE when no case could)`);
+  if (blind) console.log(`   ${blind} (the gate is INCONCLUSIVE when no case could)`);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '../support/budget/matchers.ts';
 import { DEFAULT_MAX_DETECTABLE, insensitivity, maxDetectable } from '../support/budget/sensitivity.ts';
-import type { AbOutcome, AbVerdictRow, Direction } from '../support/shared/ab-outcome.ts';
+import { inconclusiveCase, type AbOutcome, type AbVerdictRow, type Direction } from '../support/shared/ab-outcome.ts';
 
 const verdict = (metric: string, detectable: number, status: AbVerdictRow['status'] = 'no regression', direction: Direction = 'higher-is-worse'): AbVerdictRow => ({
   case: 'gate: fixed', metric, unit: 'ms', base: 100, head: 100, n: 8, ratio: status === 'regression' ? 1.5 : 1, ci: [0.8, status === 'regression' ? 1.9 : 1.2],
@@ -54,6 +54,9 @@ describe('the gate\'s sensitivity limit', () => {
     expect([invalid]).toBeConclusive();
     const regressed = { ...blind('fixed'), verdicts: [verdict('gateway CPU per call', 0.544, 'regression')] };
     expect([blind('capacity'), regressed]).toBeConclusive();
+    // A case that regressed is not called blind, however wide its interval.
+    expect(inconclusiveCase(regressed)).toBe(false);
+    expect(inconclusiveCase(blind('fixed'))).toBe(true);
     expect(() => expect(regressed).toPassAbGate()).toThrow(/REGRESSED on gateway CPU per call/);
     expect(blind('fixed')).toPassAbGate();
   });

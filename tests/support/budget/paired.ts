@@ -126,7 +126,12 @@ export function changeText(ratio: number): string {
 
 /** "<= +5.0%" for latency, ">= -4.8%" for throughput: the head/base limit a worsening of `fraction` marks. */
 export function worseLimitText(direction: Direction, fraction: number): string {
-  return direction === 'higher-is-worse' ? `<= ${changeText(1 + fraction)}` : `>= ${changeText(1 / (1 + fraction))}`;
+  return `${direction === 'higher-is-worse' ? '<=' : '>='} ${worseChangeText(direction, fraction)}`;
+}
+
+/** A worsening of `fraction` as the change it stands for: +20% for a latency, -16.7% for a throughput. */
+export function worseChangeText(direction: Direction, fraction: number): string {
+  return changeText(direction === 'higher-is-worse' ? 1 + fraction : 1 / (1 + fraction));
 }
 
 /**

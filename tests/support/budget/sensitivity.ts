@@ -2,7 +2,7 @@
 // its most sensitive metric would have missed a large change says nothing, and must not read as a pass.
 import type { AbVerdictRow } from '../shared/ab-outcome.ts';
 import { parseRatio } from '../shared/slo.ts';
-import { worseLimitText } from './paired.ts';
+import { worseChangeText } from './paired.ts';
 
 /** Twice the +20% the gate is benchmarked to catch (npm run bench:gate). */
 export const DEFAULT_MAX_DETECTABLE = 0.4;
@@ -24,6 +24,6 @@ export function insensitivity(verdicts: AbVerdictRow[], limit: number): string |
   if (judged.length === 0) return undefined;
   const best = judged.reduce((a, b) => (b.detectable < a.detectable ? b : a));
   if (best.detectable <= limit) return undefined;
-  const size = (x: number) => worseLimitText(best.direction, x).slice(3);
+  const size = (x: number) => worseChangeText(best.direction, x);
   return `the smallest change it could have caught (4 times in 5) was ${size(best.detectable)} in ${best.metric}, past the gate's limit of ${size(limit)} (PERF_AB_MAX_DETECTABLE): its rounds spread too much`;
 }

@@ -1,6 +1,6 @@
 import { textTable } from '../shared/text-table.ts';
 import type { AbVerdictRow } from '../shared/ab-outcome.ts';
-import { changeText, worseLimitText } from './paired.ts';
+import { changeText, worseChangeText, worseLimitText } from './paired.ts';
 
 export const VERDICT_COLUMNS = ['metric', 'base', 'head', 'head/base', '95% interval', 'run-to-run', 'allowed', 'detectable', 'verdict'];
 
@@ -14,7 +14,7 @@ export function verdictCells(v: AbVerdictRow): string[] {
   return [
     `${v.metric} (${v.unit})`, String(v.base), String(v.head), changeText(v.ratio), `${changeText(v.ci[0])} .. ${changeText(v.ci[1])}`, runToRunText(v),
     worseLimitText(v.direction, v.allowed),
-    Number.isFinite(v.detectable) ? worseLimitText(v.direction, v.detectable).slice(3) : 'n/a',
+    Number.isFinite(v.detectable) ? worseChangeText(v.direction, v.detectable) : 'n/a',
     v.status === 'regression' ? 'REGRESSION' : v.status,
   ];
 }

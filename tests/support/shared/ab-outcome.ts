@@ -63,9 +63,9 @@ export interface AbOutcome {
   /** Rounds discarded (and run again) because the generator, not a gateway, set the pace in them. */
   discarded: string[];
   /**
-   * Set when the case found no regression and could not, on its own, have found one of the gate's size: even its
-   * most sensitive metric's detectable change was past the limit (PERF_AB_MAX_DETECTABLE). When every judged case
-   * of a run is so, the gate is INCONCLUSIVE (gateInconclusive).
+   * Set when even the case's most sensitive metric could only have caught a change past the gate's limit
+   * (PERF_AB_MAX_DETECTABLE): why. It counts only where the case found no regression (inconclusiveCase); when every
+   * judged case of a run is so, the gate is INCONCLUSIVE (gateInconclusive).
    */
   inconclusive?: string;
   idleGatewayCpuPercent: { mean: number; max: number };
