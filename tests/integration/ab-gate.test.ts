@@ -93,6 +93,17 @@ describe('A/B gate harness', () => {
     expect(() => expect(outcome).toPassAbGate()).toThrow(/REGRESSED on latency p50[\s\S]*head\/base[\s\S]*95% interval/);
   });
 
+  it('warms each side for its own time before the first round (the base, just probed for its capacity, less)', async () => {
+    const ab = pair();
+    const arrivals = async (t: (typeof targets)[number]) => ((await (await fetch(`${t.baseUrl}/arrivals`)).json()) as { requests: number }).requests;
+    await Promise.all(targets.map(arrivals));
+    await runAbCase(ab, { ...spec(ab, { base: 5, head: 5 }), initialWarmupSeconds: { base: 0, head: 3 } }, () => {});
+    const [base, head] = await Promise.all(targets.map(arrivals));
+    // The rounds and their re-runs load both alike (6 of 1 s at 40/s each); head's 3 s warm-up adds about 120 calls.
+    expect(head! - base!).toBeGreaterThan(80);
+    expect(head! - base!).toBeLessThan(160);
+  });
+
   it('measures the base side\'s closed-loop capacity, which the sized cases offer a share of', async () => {
     const ab = pair();
     const lines: string[] = [];

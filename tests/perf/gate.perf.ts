@@ -8,7 +8,7 @@ import { shareOfCapacity, type SharedLoad } from '../support/analysis/load-share
 import type { AbOutcome } from '../support/shared/ab-outcome.ts';
 import { authHeaders, gatewayTool } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
-import type { StackInfo } from '../support/shared/stack-info.ts';
+import type { AbLabel, StackInfo } from '../support/shared/stack-info.ts';
 
 const ab = abStacks();
 
@@ -35,13 +35,14 @@ const capacityPhase = (stack: StackInfo): AbPhase => ({
   operation: toolCall(stack, 'per-vu'),
 });
 
-// Capacity runs first: the open-model cases offer a share of what the base gateway held in it, the same rate
-// to both sides, so on a slow runner the gateway still leaves the generator CPU (at a fixed 12/s, a gateway
-// spending 85 ms per call made the generator start calls late in 2 of 5 cases: INVALID).
-let baseCallsPerSec: number | undefined;
-async function sized(share: number, referenceRate: number): Promise<SharedLoad> {
-  baseCallsPerSec ??= await baseCapacity(ab!, capacityPhase);
-  return shareOfCapacity(baseCallsPerSec, { share, referenceRate, referenceSeconds: phaseSeconds });
+// The open-model cases offer a share of what the base gateway holds, measured right before each of them (a
+// closed-loop probe that also warms the base), the same rate to both sides: on a slow runner the gateway still
+// leaves the generator CPU (at a fixed 12/s, a gateway spending 85 ms per call made the generator start calls late
+// in 2 of 5 cases: INVALID), and a runner that slowed since the capacity case does not push the rate past the knee
+// (sized from it, 14.6/s met a gateway at 110 ms per call: p50 seconds, nothing under +54% detectable).
+async function sized(share: number, referenceRate: number): Promise<{ load: SharedLoad; initialWarmupSeconds: Record<AbLabel, number> }> {
+  const load = shareOfCapacity(await baseCapacity(ab!, capacityPhase), { share, referenceRate, referenceSeconds: phaseSeconds });
+  return { load, initialWarmupSeconds: { base: 3, head: 10 } };
 }
 
 const openPhase = (name: string, load: SharedLoad, stack: StackInfo, session: 'per-vu' | 'per-iteration'): AbPhase => ({
@@ -49,23 +50,19 @@ const openPhase = (name: string, load: SharedLoad, stack: StackInfo, session: 'p
   operation: toolCall(stack, session),
 });
 
-// Each case's spec is built when it runs (a sized case needs the capacity measured before it); its name is the test's.
-const cases: { name: string; spec(): Promise<Omit<AbCaseSpec, 'name'>>; after?(o: AbOutcome): void }[] = [
+// Each case's spec is built when it runs (a sized case measures the capacity right before it); its name is the test's.
+const cases: { name: string; spec(): Promise<Omit<AbCaseSpec, 'name'>> }[] = [
   {
     // Capacity: a closed loop that keeps the gateway busy, so its throughput is what its CPU per call allows.
     name: 'gate: tools/call capacity (closed loop)',
     spec: async () => ({ pairs, phase: capacityPhase, metrics: [throughput, cpuPerCall] }),
-    after: (o) => {
-      const base = o.verdicts.find((v) => v.metric === throughput.name)?.base;
-      if (base !== undefined && base > 0) baseCallsPerSec = base;
-    },
   },
   {
     // Latency well below the knee: what a user waits for a call (40% of capacity: 14/s on a runner holding 35 calls/s).
     name: 'gate: tools/call at a fixed rate',
     spec: async () => {
-      const load = await sized(0.4, 12);
-      return { load: load.text, pairs, phase: (stack) => openPhase('gate tools/call fixed rate', load, stack, 'per-vu'), metrics: [p50, p95, cpuPerCall] };
+      const { load, initialWarmupSeconds } = await sized(0.4, 12);
+      return { load: load.text, pairs, initialWarmupSeconds, phase: (stack) => openPhase('gate tools/call fixed rate', load, stack, 'per-vu'), metrics: [p50, p95, cpuPerCall] };
     },
   },
   {
@@ -73,8 +70,8 @@ const cases: { name: string; spec(): Promise<Omit<AbCaseSpec, 'name'>>; after?(o
     // twice a call's CPU, so half the share.
     name: 'gate: session churn',
     spec: async () => {
-      const load = await sized(0.2, 5);
-      return { load: load.text, pairs, phase: (stack) => openPhase('gate session churn', load, stack, 'per-iteration'), metrics: [p50, cpuPerCall] };
+      const { load, initialWarmupSeconds } = await sized(0.2, 5);
+      return { load: load.text, pairs, initialWarmupSeconds, phase: (stack) => openPhase('gate session churn', load, stack, 'per-iteration'), metrics: [p50, cpuPerCall] };
     },
   },
 ];
@@ -85,7 +82,6 @@ describe.skipIf(!ab)(`regression gate: head against base${ab ? '' : ` (skipped: 
     it(c.name, async () => {
       const outcome = await runAbCase(ab!, { name: c.name, ...(await c.spec()) });
       outcomes.push(outcome);
-      c.after?.(outcome);
       expect(outcome).toPassAbGate();
     });
   }

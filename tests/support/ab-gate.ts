@@ -63,8 +63,9 @@ export interface AbCaseSpec {
   load?: string;
   /** Rounds: each measures base and head once (at least 6 for a 95% interval; 8 or more to see 20%). */
   pairs: number;
-  /** Unrecorded traffic on each side before the first round, seconds (default 10): start-up work and first sessions. */
-  initialWarmupSeconds?: number;
+  /** Unrecorded traffic on each side before the first round, seconds (default 10): start-up work and first sessions;
+   * per side when one was just loaded otherwise (a capacity probe). */
+  initialWarmupSeconds?: number | Record<AbLabel, number>;
   /** Unrecorded traffic before each phase, seconds (default 1): reconnects what the idle time closed. */
   warmupSeconds?: number;
   phase(stack: StackInfo): AbPhase;
@@ -178,7 +179,10 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
   const discarded: string[] = [];
   try {
     const initial = spec.initialWarmupSeconds ?? 10;
-    for (const label of ['base', 'head'] as const) if (initial > 0) await runScenario(warmupScenario(phases[label].scenario, initial), withoutClose(ops[label]));
+    for (const label of ['base', 'head'] as const) {
+      const seconds = typeof initial === 'number' ? initial : initial[label];
+      if (seconds > 0) await runScenario(warmupScenario(phases[label].scenario, seconds), withoutClose(ops[label]));
+    }
     // A round in which the generator, not a gateway, set the pace is discarded, both sides, and run again:
     // at most a quarter more rounds; past that the case is INVALID.
     const maxDiscarded = Math.ceil(spec.pairs / 4);
