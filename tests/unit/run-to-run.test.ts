@@ -106,6 +106,15 @@ describe('run-to-run noise of the A/B gate', () => {
     expect(rejudge(few, 0.05)).toBe(few);
   });
 
+  it('judges again whether a case could have caught the gate\'s limit, from the widened intervals, not its old note', () => {
+    const quiet = { ...outcome('c', 1.01, [0.98, 1.04]), inconclusive: 'an old reason' };
+    expect(rejudgeOutcomes([quiet], {}, undefined, 0.4)[0]!.inconclusive).toBeUndefined();
+    // The same rounds with a run-to-run spread of 30% could only catch a change far past +40%.
+    const widened = rejudgeOutcomes([quiet], { [noiseKey('c', 'latency p50')]: { sd: 0.3, runs: 10, ratios: [] } }, undefined, 0.4)[0]!;
+    expect(widened.verdicts[0]!.detectable).toBeGreaterThan(0.4);
+    expect(widened.inconclusive).toMatch(/past the gate's limit of \+40\.0%/);
+  });
+
   it('leave one out: an A/A run far off the others raises a false alarm against their noise, which its own share would hide', () => {
     // Four quiet A/A runs (estimates within 1%) and one 12% off with a tight interval: a stack that settled badly.
     const aa = [1.01, 0.99, 1.005, 0.995, 1.12].map((r) => [outcome('c', r, [r * 0.98, r * 1.02])]);

@@ -7,6 +7,7 @@ import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { judgedCase, type AbOutcome, type AbVerdictRow } from '../shared/ab-outcome.ts';
 import { judgeShift, twoSidedZ, type ShiftInterval } from './paired.ts';
+import { insensitivity, maxDetectable } from './sensitivity.ts';
 
 /** Log-scale standard deviation of a metric's head/base between runs, beyond the spread within each run. */
 export interface RunToRunMetric {
@@ -90,17 +91,17 @@ export function estimateRunToRun(runs: AbOutcome[][]): Record<string, RunToRunMe
 
 /**
  * A run's outcomes judged again with the run-to-run noise `metrics` (a metric it lacks is judged with none, and named
- * in `unmeasured` when given).
+ * in `unmeasured` when given), and whether each could have caught a change of `limit` with its intervals widened.
  */
-export function rejudgeOutcomes(outcomes: AbOutcome[], metrics: Record<string, RunToRunMetric>, unmeasured?: Set<string>): AbOutcome[] {
-  return outcomes.map((c) => ({
-    ...c,
-    verdicts: c.verdicts.map((v) => {
+export function rejudgeOutcomes(outcomes: AbOutcome[], metrics: Record<string, RunToRunMetric>, unmeasured?: Set<string>, limit = maxDetectable()): AbOutcome[] {
+  return outcomes.map((c) => {
+    const verdicts = c.verdicts.map((v) => {
       const m = metrics[noiseKey(c.case, v.metric)];
       if (!m) unmeasured?.add(noiseKey(c.case, v.metric));
       return rejudge(v, m?.sd ?? 0, m?.runs);
-    }),
-  }));
+    });
+    return { ...c, verdicts, inconclusive: insensitivity(verdicts, limit) };
+  });
 }
 
 /**
