@@ -29,7 +29,9 @@ describe('LiteLLM adapter', () => {
 
   it('runs the workers asked for, with the price list from the package, and lets PERF_GATEWAY_ENV override', () => {
     expect(litellmArgs({ configPath: '/app/mcp-perf-config.yaml', host: '0.0.0.0', port: 4000, workers: 2 }))
-      .toEqual(['--config', '/app/mcp-perf-config.yaml', '--port', '4000', '--host', '0.0.0.0', '--num_workers', '2']);
+      .toEqual(['--config', '/app/mcp-perf-config.yaml', '--port', '4000', '--host', '0.0.0.0', '--num_workers', '2', '--timeout_worker_healthcheck', '120']);
+    // One worker runs without uvicorn's supervisor: nothing pings it.
+    expect(litellmArgs({ configPath: '/c.yaml', host: '127.0.0.1', port: 4000, workers: 1 })).not.toContain('--timeout_worker_healthcheck');
     expect(litellmEnv()).toEqual({ LITELLM_LOCAL_MODEL_COST_MAP: 'True' });
     expect(litellmEnv({ LITELLM_LOCAL_MODEL_COST_MAP: 'False', X: '1' })).toEqual({ LITELLM_LOCAL_MODEL_COST_MAP: 'False', X: '1' });
   });

@@ -45,9 +45,18 @@ export function litellmEnv(extra: Record<string, string> = {}): Record<string, s
   return { LITELLM_LOCAL_MODEL_COST_MAP: 'True', ...extra };
 }
 
+/**
+ * How long uvicorn's supervisor waits for a worker's answer to its health ping before it kills the worker, seconds.
+ * Its default, 5 s, is shorter than a worker importing the proxy on a slow runner takes to answer: at a quarter
+ * core (docker --cpus 0.25) every worker was killed and restarted for as long as we watched (150 s), never
+ * listening; with 120 s both started (in 160 s). As long as the gateway's start-up timeout (litellm/index.ts).
+ */
+export const LITELLM_WORKER_HEALTHCHECK_SECONDS = 120;
+
 /** The proxy's command line (after the image's `litellm` entrypoint, or the `litellm` executable). */
 export function litellmArgs(o: { configPath: string; host: string; port: number; workers: number }): string[] {
-  return ['--config', o.configPath, '--port', String(o.port), '--host', o.host, '--num_workers', String(o.workers)];
+  const supervised = o.workers > 1 ? ['--timeout_worker_healthcheck', String(LITELLM_WORKER_HEALTHCHECK_SECONDS)] : [];
+  return ['--config', o.configPath, '--port', String(o.port), '--host', o.host, '--num_workers', String(o.workers), ...supervised];
 }
 
 export interface LiteLLMBootstrap {
