@@ -59,7 +59,7 @@ describe('gateway adapters', () => {
     expect(p.files).toHaveLength(1);
     expect(p.files[0]!.target).toBe('/tmp/run/gateway/mcp-perf-config.yaml');
     expect(p.files[0]!.content).toMatch(/perf_load:\n {4}url: "http:\/\/perf-load:8000\/mcp"/);
-    expect(p.args).toEqual(['--config', '/tmp/run/gateway/mcp-perf-config.yaml', '--port', '4100', '--host', '127.0.0.1', '--num_workers', '2']);
+    expect(p.args).toEqual(['--config', '/tmp/run/gateway/mcp-perf-config.yaml', '--port', '4100', '--host', '127.0.0.1', '--num_workers', '2', '--timeout_worker_healthcheck', '120']);
   });
 
   it('an unknown gateway is refused with the choices', () => {
