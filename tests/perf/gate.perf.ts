@@ -42,6 +42,7 @@ const capacityPhase = (stack: StackInfo): AbPhase => ({
 // (sized from it, 14.6/s met a gateway at 110 ms per call: p50 seconds, nothing under +54% detectable).
 async function sized(share: number, referenceRate: number): Promise<{ load: SharedLoad; initialWarmupSeconds: Record<AbLabel, number> }> {
   const load = shareOfCapacity(await baseCapacity(ab!, capacityPhase), { share, referenceRate, referenceSeconds: phaseSeconds });
+  // The probe has just warmed the base; its 3 s open this case's own sessions. The head gets the usual 10 s.
   return { load, initialWarmupSeconds: { base: 3, head: 10 } };
 }
 
