@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { wilsonRate } from '../tests/support/analysis/wilson.ts';
 import { worseChangeText } from '../tests/support/budget/paired.ts';
 import { estimateRunToRun, leaveOneOut, loadRunToRun, MIN_AA_RUNS, rejudgeOutcomes } from '../tests/support/budget/run-to-run.ts';
-import { insensitivity, maxDetectable } from '../tests/support/budget/sensitivity.ts';
+import { maxDetectable, withSensitivity } from '../tests/support/budget/sensitivity.ts';
 import { gateInconclusive, inconclusiveCase, judgedCase, regressedCase, type AbOutcome, type AbVerdictRow } from '../tests/support/shared/ab-outcome.ts';
 import type { GatewayEndpoints } from '../tests/support/shared/stack-info.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
@@ -243,7 +243,7 @@ function summarize(rs: RunRecord[]): void {
   const judgedOf = (size: number, name: string) => at(size).flatMap((r) => r.outcomes.filter((c) => c.case === name && judgedCase(c)));
   // Judged again with today's limit, so runs recorded before the rule (or under another limit) are counted alike.
   const limit = maxDetectable();
-  const sensed = (c: AbOutcome): AbOutcome => ({ ...c, inconclusive: insensitivity(c.verdicts, limit) });
+  const sensed = (c: AbOutcome): AbOutcome => withSensitivity(c, limit);
   const insensitive = (c: AbOutcome) => inconclusiveCase(sensed(c));
   for (const name of cases) {
     const metrics = [...new Set(rs.flatMap((r) => r.outcomes.filter((c) => c.case === name).flatMap((c) => c.verdicts.map((v) => v.metric))))];

@@ -4,11 +4,11 @@
 // change. Standard MCP only (Streamable HTTP on the virtual server), so any gateway's pull request can use it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { abStacks, baseCapacity, NOT_AB, runAbCase, type AbCaseSpec, type AbMetric, type AbPhase } from '../support/ab-gate.ts';
-import { shareOfCapacity, type SharedLoad } from '../support/analysis/load-share.ts';
+import { shareOfCapacity } from '../support/analysis/load-share.ts';
 import type { AbOutcome } from '../support/shared/ab-outcome.ts';
 import { authHeaders, gatewayTool } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
-import type { AbLabel, StackInfo } from '../support/shared/stack-info.ts';
+import type { StackInfo } from '../support/shared/stack-info.ts';
 
 const ab = abStacks();
 
@@ -40,16 +40,18 @@ const capacityPhase = (stack: StackInfo): AbPhase => ({
 // leaves the generator CPU (at a fixed 12/s, a gateway spending 85 ms per call made the generator start calls late
 // in 2 of 5 cases: INVALID), and a runner that slowed since the capacity case does not push the rate past the knee
 // (sized from it, 14.6/s met a gateway at 110 ms per call: p50 seconds, nothing under +54% detectable).
-async function sized(share: number, referenceRate: number): Promise<{ load: SharedLoad; initialWarmupSeconds: Record<AbLabel, number> }> {
-  const load = shareOfCapacity(await baseCapacity(ab!, capacityPhase), { share, referenceRate, referenceSeconds: phaseSeconds });
-  // The probe has just warmed the base; its 3 s open this case's own sessions. The head gets the usual 10 s.
-  return { load, initialWarmupSeconds: { base: 3, head: 10 } };
+async function openModelCase(o: { phase: string; share: number; referenceRate: number; session: 'per-vu' | 'per-iteration'; metrics: AbMetric[] }): Promise<Omit<AbCaseSpec, 'name'>> {
+  const load = shareOfCapacity(await baseCapacity(ab!, capacityPhase), { share: o.share, referenceRate: o.referenceRate, referenceSeconds: phaseSeconds });
+  return {
+    load: load.text, pairs, metrics: o.metrics,
+    // The probe has just warmed the base; its 3 s open this case's own sessions. The head gets the usual 10 s.
+    initialWarmupSeconds: { base: 3, head: 10 },
+    phase: (stack) => ({
+      scenario: { name: o.phase, executor: 'constant-arrival-rate', rate: load.rate, duration: `${load.seconds}s`, preAllocatedVUs: 10, maxVUs: 100, timeout: '30s' },
+      operation: toolCall(stack, o.session),
+    }),
+  };
 }
-
-const openPhase = (name: string, load: SharedLoad, stack: StackInfo, session: 'per-vu' | 'per-iteration'): AbPhase => ({
-  scenario: { name, executor: 'constant-arrival-rate', rate: load.rate, duration: `${load.seconds}s`, preAllocatedVUs: 10, maxVUs: 100, timeout: '30s' },
-  operation: toolCall(stack, session),
-});
 
 // Each case's spec is built when it runs (a sized case measures the capacity right before it); its name is the test's.
 const cases: { name: string; spec(): Promise<Omit<AbCaseSpec, 'name'>> }[] = [
@@ -61,19 +63,13 @@ const cases: { name: string; spec(): Promise<Omit<AbCaseSpec, 'name'>> }[] = [
   {
     // Latency well below the knee: what a user waits for a call (40% of capacity: 14/s on a runner holding 35 calls/s).
     name: 'gate: tools/call at a fixed rate',
-    spec: async () => {
-      const { load, initialWarmupSeconds } = await sized(0.4, 12);
-      return { load: load.text, pairs, initialWarmupSeconds, phase: (stack) => openPhase('gate tools/call fixed rate', load, stack, 'per-vu'), metrics: [p50, p95, cpuPerCall] };
-    },
+    spec: () => openModelCase({ phase: 'gate tools/call fixed rate', share: 0.4, referenceRate: 12, session: 'per-vu', metrics: [p50, p95, cpuPerCall] }),
   },
   {
     // A new session per call (initialize, notifications/initialized, tools/call, DELETE): what churn costs. About
     // twice a call's CPU, so half the share.
     name: 'gate: session churn',
-    spec: async () => {
-      const { load, initialWarmupSeconds } = await sized(0.2, 5);
-      return { load: load.text, pairs, initialWarmupSeconds, phase: (stack) => openPhase('gate session churn', load, stack, 'per-iteration'), metrics: [p50, cpuPerCall] };
-    },
+    spec: () => openModelCase({ phase: 'gate session churn', share: 0.2, referenceRate: 5, session: 'per-iteration', metrics: [p50, cpuPerCall] }),
   },
 ];
 

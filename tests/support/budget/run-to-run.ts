@@ -7,7 +7,7 @@ import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { judgedCase, type AbOutcome, type AbVerdictRow } from '../shared/ab-outcome.ts';
 import { judgeShift, twoSidedZ, type ShiftInterval } from './paired.ts';
-import { insensitivity, maxDetectable } from './sensitivity.ts';
+import { maxDetectable, withSensitivity } from './sensitivity.ts';
 
 /** Log-scale standard deviation of a metric's head/base between runs, beyond the spread within each run. */
 export interface RunToRunMetric {
@@ -100,7 +100,7 @@ export function rejudgeOutcomes(outcomes: AbOutcome[], metrics: Record<string, R
       if (!m) unmeasured?.add(noiseKey(c.case, v.metric));
       return rejudge(v, m?.sd ?? 0, m?.runs);
     });
-    return { ...c, verdicts, inconclusive: insensitivity(verdicts, limit) };
+    return withSensitivity({ ...c, verdicts }, limit);
   });
 }
 

@@ -1,6 +1,6 @@
 // Whether an A/B case that found no regression could have found one: a run whose rounds spread so much that even
 // its most sensitive metric would have missed a large change says nothing, and must not read as a pass.
-import type { AbVerdictRow } from '../shared/ab-outcome.ts';
+import type { AbOutcome, AbVerdictRow } from '../shared/ab-outcome.ts';
 import { parseRatio } from '../shared/slo.ts';
 import { worseChangeText } from './paired.ts';
 
@@ -26,4 +26,9 @@ export function insensitivity(verdicts: AbVerdictRow[], limit: number): string |
   if (best.detectable <= limit) return undefined;
   const size = (x: number) => worseChangeText(best.direction, x);
   return `the smallest change it could have caught (4 times in 5) was ${size(best.detectable)} in ${best.metric}, past the gate's limit of ${size(limit)} (PERF_AB_MAX_DETECTABLE): its rounds spread too much`;
+}
+
+/** The outcome with its blindness judged from its own verdicts at `limit` (whatever it carried before). */
+export function withSensitivity(o: AbOutcome, limit: number): AbOutcome {
+  return { ...o, inconclusive: insensitivity(o.verdicts, limit) };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayAdapter, LaunchContext, PreparedGateway } from '../adapter.ts';
 import { IMAGES } from '../../shared/images-file.ts';
-import { bootstrapLiteLLM, LITELLM_CAPABILITIES, LITELLM_CONFIG_FILE, LITELLM_PORT, litellmArgs, litellmConfig, litellmEnv, litellmMasterKey } from './litellm.ts';
+import { bootstrapLiteLLM, LITELLM_CAPABILITIES, LITELLM_CONFIG_FILE, LITELLM_PORT, LITELLM_START_SECONDS, litellmArgs, litellmConfig, litellmEnv, litellmMasterKey } from './litellm.ts';
 
 /**
  * LiteLLM's proxy as an MCP gateway: no database and no Redis (its upstreams come from a config file; a database
@@ -14,7 +14,7 @@ export const litellm: GatewayAdapter = {
   version: IMAGES.litellmVersion,
   capabilities: LITELLM_CAPABILITIES,
   // Its workers import the whole proxy before they listen: slower to start than ContextForge.
-  image: { role: 'litellm', port: LITELLM_PORT, configDir: '/app', startupTimeoutMs: 120_000, build: { dockerfile: 'litellm.Dockerfile', versionArg: 'LITELLM_VERSION' } },
+  image: { role: 'litellm', port: LITELLM_PORT, configDir: '/app', startupTimeoutMs: LITELLM_START_SECONDS * 1000, build: { dockerfile: 'litellm.Dockerfile', versionArg: 'LITELLM_VERSION' } },
   needs: { postgres: false, redis: false },
 
   prepare(c: LaunchContext): PreparedGateway {

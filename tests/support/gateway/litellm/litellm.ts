@@ -46,16 +46,17 @@ export function litellmEnv(extra: Record<string, string> = {}): Record<string, s
 }
 
 /**
- * How long uvicorn's supervisor waits for a worker's answer to its health ping before it kills the worker, seconds.
- * Its default, 5 s, is shorter than a worker importing the proxy on a slow runner takes to answer: at a quarter
- * core (docker --cpus 0.25) every worker was killed and restarted for as long as we watched (150 s), never
- * listening; with 120 s both started (in 160 s). As long as the gateway's start-up timeout (litellm/index.ts).
+ * How long the proxy may take to start, seconds: its workers import the whole proxy before they listen. It is also
+ * how long uvicorn's supervisor waits for a worker's answer to its health ping before it kills the worker: its
+ * default, 5 s, is shorter than a starting worker on a slow runner takes to answer (at a quarter core, docker
+ * --cpus 0.25, every worker was killed and restarted for as long as we watched, 150 s, never listening; with 120 s
+ * both started, in 160 s).
  */
-export const LITELLM_WORKER_HEALTHCHECK_SECONDS = 120;
+export const LITELLM_START_SECONDS = 120;
 
 /** The proxy's command line (after the image's `litellm` entrypoint, or the `litellm` executable). */
 export function litellmArgs(o: { configPath: string; host: string; port: number; workers: number }): string[] {
-  const supervised = o.workers > 1 ? ['--timeout_worker_healthcheck', String(LITELLM_WORKER_HEALTHCHECK_SECONDS)] : [];
+  const supervised = o.workers > 1 ? ['--timeout_worker_healthcheck', String(LITELLM_START_SECONDS)] : [];
   return ['--config', o.configPath, '--port', String(o.port), '--host', o.host, '--num_workers', String(o.workers), ...supervised];
 }
 
