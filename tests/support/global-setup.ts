@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCalibration } from './budget/calibration.ts';
+import { chooseRevision, type RevisionWish } from './mcp/negotiate.ts';
 import { redactStack, runDir, type RunInfoFile } from './shared/run-dir.ts';
 import { runCleanups } from './stack/cleanup.ts';
 import { abConfigFromEnv } from './stack/ab.ts';
@@ -28,9 +29,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const ab: AbStacks | null = started.ab ?? null;
   if (ab) for (const side of ['base', 'head'] as const) console.log(`[mcp-perf] A/B ${side}: ${ab.describe[side]} at ${ab[side].gateway?.baseUrl}`);
   const { info } = started;
+  try {
+    for (const side of ab ? [ab.base, ab.head] : [info]) await chooseProtocol(side, opts.mcpProtocol);
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
   console.log(`[mcp-perf] stack ready in ${(info.startedInMs / 1000).toFixed(1)} s (${info.provider})`);
   if (info.images) for (const [role, image] of Object.entries(info.images)) console.log(`[mcp-perf]   ${role}: ${image}`);
   if (info.gateway) console.log(`[mcp-perf]   gateway ${info.gateway.kind} ${info.gateway.version} at ${info.gateway.baseUrl}, ${info.gateway.workers} workers, ${Object.keys(info.gateway.tools).length} tools`);
+  if (info.gateway?.protocol) console.log(`[mcp-perf]   MCP ${info.gateway.protocol.revision} to the gateway (${info.gateway.protocol.how})`);
   if (info.gateway?.settings) console.log(`[mcp-perf]   gateway settings (from its entrypoint): ${info.gateway.settings.text}`);
   for (const problem of info.gateway?.settings?.problems ?? []) console.warn(`[mcp-perf] WARNING: ${problem}`);
   project.provide('stack', info);
@@ -51,4 +59,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await runCleanups((line) => console.error(`[mcp-perf] ${line}`));
     }
   };
+}
+
+/** The MCP revision the run speaks to the gateway, chosen once and kept in its endpoints for every case. */
+async function chooseProtocol(info: StackInfo, wish: RevisionWish): Promise<void> {
+  const gw = info.gateway;
+  if (gw) gw.protocol = await chooseRevision(gw.mcpUrl, { authorization: `Bearer ${gw.token}` }, wish);
 }

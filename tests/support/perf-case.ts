@@ -11,6 +11,7 @@ import { PROFILE } from './shared/profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './shared/case-record.ts';
 import { textTable } from './shared/text-table.ts';
 import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
+import { formatRevisions, readRevisions, revisionDelta } from './monitor/upstream-revisions.ts';
 import { gatewayDeathNote } from './stack/gateway-state.ts';
 import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
 import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
@@ -59,7 +60,19 @@ export function gatewayAdmin(gateway: GatewayEndpoints): GatewayAdmin {
 
 /** Standard MCP through the gateway: Streamable HTTP on its MCP endpoint, one session per VU unless said. */
 export function mcpOperation(gateway: GatewayEndpoints, call: McpCall, session: 'per-vu' | 'per-iteration' = 'per-vu'): SingleOperationSpec {
-  return { kind: 'streamable', url: gateway.mcpUrl, headers: authHeaders(gateway), session, call };
+  return { kind: 'streamable', url: gateway.mcpUrl, headers: authHeaders(gateway), session, call, protocol: gateway.protocol?.revision };
+}
+
+/**
+ * The spec with the run's MCP revision wherever it names none and calls the gateway's MCP endpoint (a case that
+ * sets a revision keeps it; a call to one of our servers directly keeps the client's default).
+ */
+export function withRunProtocol<S extends OperationSpec>(spec: S, gateway: GatewayEndpoints | undefined = stack()?.gateway): S {
+  const revision = gateway?.protocol?.revision;
+  if (!revision) return spec;
+  if (spec.kind === 'mix') return { ...spec, items: spec.items.map((item) => ({ ...item, op: withRunProtocol(item.op, gateway) })) };
+  if (spec.kind === 'streamable' && spec.protocol === undefined && spec.url === gateway.mcpUrl) return { ...spec, protocol: revision };
+  return spec;
 }
 
 /** PERF_TRANSPORT: native (default) or mcp. */
@@ -151,7 +164,7 @@ export type PhaseResult = RunResult & { monitor?: MonitorRecord };
 /** Runs one load phase of a case: preflight, warm-up, the measured scenario with progress lines, and a summary. */
 export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   const name = run.scenario.name;
-  const spec = isSpec(run.operation) ? run.operation : undefined;
+  const spec = isSpec(run.operation) ? withRunProtocol(run.operation) : undefined;
   if (spec) {
     if (run.preflight !== false) await preflight(name, spec);
     // Written as a k6 script after the case, with the budgets it asserted (perf-setup.ts).
@@ -170,6 +183,8 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   const onSecond = (p: SeriesPoint) => {
     if (p.t % every === 0) console.log(progressLine(name, p));
   };
+  const upstreams = stack().direct;
+  const revisionsBefore = await readRevisions(upstreams);
   const monitor = run.monitor === false ? undefined : await StackMonitor.start(name, stack());
   let result: RunResult;
   let sampled: MonitorRecord | undefined;
@@ -183,6 +198,7 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   }
   console.log(summarizeResult(result));
   if (sampled) console.log(summarizeMonitor(sampled));
+  reportNote(await hopsNote(name, spec, revisionsBefore));
   caseRecord().results.push(result);
   // Connection failures may be the gateway's death, not its answer: say so, with how it ended, and stop the case.
   const e = result.errorsByClass;
@@ -198,6 +214,18 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   const validity = runValidity(result);
   if (!validity.valid) reportNote(`${name}: the load generator, not the target, decided this phase: ${validity.reasons.join('; ')}`);
   return { ...result, monitor: sampled };
+}
+
+/**
+ * Which MCP revision each hop spoke in a phase: the client's (the operation as described) and the one the gateway
+ * used to reach our servers, as they counted it, warm-up excluded.
+ */
+async function hopsNote(name: string, spec: OperationSpec | undefined, before: Awaited<ReturnType<typeof readRevisions>>): Promise<string> {
+  const after = await readRevisions(stack().direct);
+  const upstream = formatRevisions(revisionDelta(before.counts, after.counts)) ?? 'no MCP request reached our servers';
+  const problems = [...before.errors, ...after.errors];
+  const client = spec ? describeOperation(spec) : 'an operation given as code';
+  return `${name}: MCP hops: client: ${client}; to our MCP servers: ${upstream}${problems.length ? ` (not counted on ${problems.join('; ')})` : ''}`;
 }
 
 function isSpec(op: OperationSpec | LoadOperation): op is OperationSpec {

@@ -9,6 +9,8 @@ export type ErrorClass =
   | 'check_failed'
   /** An answer that belonged to another caller (another session's id, a nonce that is not this call's). */
   | 'isolation'
+  /** The server refused the protocol itself: a revision it does not speak (-32022), routing headers that disagree with the body (-32020). */
+  | 'protocol'
   | 'interrupted'
   | 'other';
 
@@ -19,7 +21,7 @@ export interface Failure {
 }
 
 export const ERROR_CLASSES: readonly ErrorClass[] = [
-  'connection_refused', 'connection_reset', 'timeout', 'http_status', 'jsonrpc', 'malformed_response', 'check_failed', 'isolation', 'interrupted', 'other',
+  'connection_refused', 'connection_reset', 'timeout', 'http_status', 'jsonrpc', 'malformed_response', 'check_failed', 'isolation', 'protocol', 'interrupted', 'other',
 ];
 
 export function failureKey(failure: Failure): string {

@@ -1,7 +1,7 @@
 import { parseRatio, type Slo } from '../shared/slo.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { normalizeScenario, type ScenarioInput } from '../engine/scenario.ts';
-import { MCP_PROTOCOL_VERSION } from '../mcp/jsonrpc.ts';
+import { DEFAULT_REVISION } from '../mcp/protocol.ts';
 import { k6Operation, type OperationSpec, type SingleOperationSpec } from '../mcp/operations.ts';
 
 export interface K6ExportOptions {
@@ -138,6 +138,16 @@ function streamableCall(vu, url, headers, method, params, mode, tag) {
   return ok;
 }
 
+// MCP 2026-07-28: no session; the envelope in params._meta and the routing headers on every request.
+function statelessCall(url, headers, method, params, revision, tag) {
+  const meta = { 'io.modelcontextprotocol/protocolVersion': revision, 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'mcp-perf-k6', version: '0.1.0' } };
+  const routing = { 'mcp-protocol-version': revision, 'mcp-method': method };
+  const name = params && (method === 'resources/read' ? params.uri : params.name);
+  if ((method === 'tools/call' || method === 'prompts/get' || method === 'resources/read') && typeof name === 'string') routing['mcp-name'] = name;
+  const body = rpcBody(method, Object.assign({}, params || {}, { _meta: meta }));
+  return rpcOk(send('POST', url, body, Object.assign({}, MCP_ACCEPT, headers, routing), tag), method);
+}
+
 function pagedList(url, headers, field, param, maxPages, tag) {
   let cursor = null;
   for (let page = 0; page < maxPages; page++) {
@@ -194,7 +204,7 @@ ${need}
 export const options = ${JSON.stringify(options, null, 2)};
 
 const TIMEOUT = ${q(`${parseDuration(o.scenario.timeout ?? '60s')}ms`)};
-const PROTOCOL_VERSION = ${q(MCP_PROTOCOL_VERSION)};
+const PROTOCOL_VERSION = ${q(DEFAULT_REVISION)};
 const opDuration = new Trend('mcp_op_duration', true);
 const opFailed = new Rate('mcp_op_failed');
 ${RUNTIME}

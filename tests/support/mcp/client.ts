@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { OperationFailure, type Failure } from '../engine/errors.ts';
-import { MCP_PROTOCOL_VERSION, unwrap, type JsonRpcResponse } from './jsonrpc.ts';
+import { unwrap, type JsonRpcResponse } from './jsonrpc.ts';
+import { CLIENT_INFO, DEFAULT_REVISION, isStateless, type McpRevision } from './protocol.ts';
 
 export interface Exchange {
   response: JsonRpcResponse;
@@ -53,6 +54,15 @@ export interface InitializeResult {
   capabilities: Record<string, unknown>;
 }
 
+/** server/discover (2026-07-28): what initialize told, asked without a session; ttlMs says how long it may be cached. */
+export interface DiscoverResult {
+  supportedVersions?: string[];
+  serverInfo?: { name: string; version: string };
+  capabilities?: Record<string, unknown>;
+  ttlMs?: number;
+  cacheScope?: string;
+}
+
 const isEmptyResult = (msg: JsonRpcResponse): boolean =>
   typeof msg.result === 'object' && msg.result !== null && Object.keys(msg.result).length === 0;
 
@@ -61,6 +71,8 @@ const isEmptyResult = (msg: JsonRpcResponse): boolean =>
  * response) and `notify`; JSON-RPC errors and malformed frames become classified OperationFailures.
  */
 export abstract class McpClient {
+  /** The revision this client speaks; a transport that carries 2026-07-28 overrides it. */
+  readonly revision: McpRevision = DEFAULT_REVISION;
   /**
    * Each client numbers its requests from its own random base, so an answer meant for another client (a
    * gateway or bridge that mixes up sessions) never carries an id this one is waiting for.
@@ -145,16 +157,22 @@ export abstract class McpClient {
     if (typeof token === 'string' && this.progressSeen.has(token)) this.progressSeen.set(token, this.progressSeen.get(token)! + 1);
   }
 
-  /** initialize followed by notifications/initialized. */
-  async initialize(opts: CallOptions = {}, clientName = 'mcp-perf'): Promise<McpReply<InitializeResult>> {
+  /** initialize followed by notifications/initialized (2025-era revisions; 2026-07-28 has no handshake). */
+  async initialize(opts: CallOptions = {}, clientName = CLIENT_INFO.name): Promise<McpReply<InitializeResult>> {
+    if (isStateless(this.revision)) throw new Error(`initialize is not part of MCP ${this.revision}: a stateless client asks server/discover, or nothing`);
     const reply = await this.request<InitializeResult>('initialize', {
-      protocolVersion: MCP_PROTOCOL_VERSION,
+      protocolVersion: this.revision,
       capabilities: {},
-      clientInfo: { name: clientName, version: '0.1.0' },
+      clientInfo: { ...CLIENT_INFO, name: clientName },
     }, opts);
     this.notificationsSent++;
     await this.notify('notifications/initialized', undefined, opts);
     return reply;
+  }
+
+  /** server/discover: the server's revisions and capabilities, without a session. */
+  discover(opts?: CallOptions) {
+    return this.request<DiscoverResult>('server/discover', undefined, opts);
   }
 
   ping(opts?: CallOptions) {

@@ -1,4 +1,5 @@
-import { OperationFailure } from '../engine/errors.ts';
+import { OperationFailure, type Failure } from '../engine/errors.ts';
+import { HEADER_MISMATCH, UNSUPPORTED_PROTOCOL_VERSION } from './protocol.ts';
 
 export interface JsonRpcRequest {
   jsonrpc: '2.0';
@@ -13,8 +14,6 @@ export interface JsonRpcResponse {
   result?: unknown;
   error?: { code: number; message: string; data?: unknown };
 }
-
-export const MCP_PROTOCOL_VERSION = '2025-06-18';
 
 export function isResponse(msg: unknown): msg is JsonRpcResponse {
   return typeof msg === 'object' && msg !== null && 'id' in msg && ('result' in msg || 'error' in msg);
@@ -33,13 +32,40 @@ export function parseResponse(text: string, id?: number | string): JsonRpcRespon
   return parsed;
 }
 
-/** The result of a response, or a jsonrpc failure carrying the error code. */
-export function unwrap<T>(response: JsonRpcResponse): T {
-  if (response.error) {
-    throw new OperationFailure({ class: 'jsonrpc', code: response.error.code, message: `JSON-RPC error ${response.error.code}: ${response.error.message}` });
+/**
+ * The failure a JSON-RPC error stands for: a refused revision or mismatched routing headers are the protocol's own
+ * kind (a gateway that does not speak what the run speaks is a finding, not a tool error); any other, jsonrpc.
+ */
+export function failureOf(error: NonNullable<JsonRpcResponse['error']>): Failure {
+  if (error.code === UNSUPPORTED_PROTOCOL_VERSION) {
+    const data = error.data as { supported?: unknown; requested?: unknown } | undefined;
+    const supported = Array.isArray(data?.supported) ? `; it speaks ${data.supported.join(', ')}` : '';
+    return { class: 'protocol', code: 'version_refused', message: `protocol version refused (${error.code}: ${error.message})${data?.requested ? `: asked ${String(data.requested)}` : ''}${supported}` };
   }
+  if (error.code === HEADER_MISMATCH) return { class: 'protocol', code: 'header_mismatch', message: `routing headers refused (${error.code}): ${error.message}` };
+  return { class: 'jsonrpc', code: error.code, message: `JSON-RPC error ${error.code}: ${error.message}` };
+}
+
+/**
+ * The result of a response, or a failure carrying the error code. A result under id null is not an answer to any
+ * request (JSON-RPC gives null only to errors about a request it could not read): it is malformed, not a success.
+ */
+export function unwrap<T>(response: JsonRpcResponse): T {
+  if (response.error) throw new OperationFailure(failureOf(response.error));
   if (!('result' in response)) throw new OperationFailure({ class: 'malformed_response', code: 'no_result', message: 'response has neither result nor error' });
+  if (response.id === null) throw new OperationFailure({ class: 'malformed_response', code: 'null_id', message: `a result under id null answers no request: ${JSON.stringify(response.result).slice(0, 160)}` });
   return response.result as T;
+}
+
+/** The JSON-RPC error in an HTTP error's body, when it carries one. */
+export function errorInBody(text: string): JsonRpcResponse['error'] | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    const error = isResponse(parsed) ? parsed.error : undefined;
+    return error && typeof error.code === 'number' ? error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface SseEvent {

@@ -1,18 +1,27 @@
 import type { Dispatcher } from 'undici';
 import { OperationFailure } from '../engine/errors.ts';
 import { bodyOf, McpClient, type CallOptions, type Exchange } from './client.ts';
-import { isResponse, MCP_PROTOCOL_VERSION, parseResponse, SseParser, type JsonRpcResponse } from './jsonrpc.ts';
+import { errorInBody, failureOf, isResponse, parseResponse, SseParser, type JsonRpcResponse } from './jsonrpc.ts';
+import { DEFAULT_REVISION, isStateless, routingHeaders, withEnvelope, type McpRevision } from './protocol.ts';
 
 export interface StreamableHttpClientOptions {
   /** Full URL of the MCP endpoint, e.g. http://127.0.0.1:4444/servers/<id>/mcp */
   url: string;
   dispatcher: Dispatcher;
   headers?: Record<string, string>;
+  /** The revision to speak (default 2025-06-18); on 2026-07-28 every request carries its envelope and routing headers. */
+  protocol?: McpRevision;
+}
+
+/** A DELETE's answer that says the session is already gone: 404, or 400 naming the session (the TypeScript SDK's servers). */
+export function sessionGoneAnswer(status: number, text: string): boolean {
+  return status === 404 || (status === 400 && /session/i.test(text));
 }
 
 /**
- * MCP Streamable HTTP: POST per message, JSON or text/event-stream answers, Mcp-Session-Id kept from
- * initialize (when the server hands one out) and ended with DELETE on close.
+ * MCP Streamable HTTP: POST per message, JSON or text/event-stream answers. On 2025-era revisions, Mcp-Session-Id
+ * kept from initialize (when the server hands one out) and ended with DELETE on close; on 2026-07-28, no session:
+ * each request carries its protocol version and capabilities in `_meta`, and Mcp-Method / Mcp-Name headers.
  */
 export class StreamableHttpClient extends McpClient {
   private readonly origin: string;
@@ -21,6 +30,7 @@ export class StreamableHttpClient extends McpClient {
   private readonly baseHeaders: Record<string, string>;
   sessionId: string | undefined;
   private protocolVersion: string | undefined;
+  override readonly revision: McpRevision;
 
   constructor(options: StreamableHttpClientOptions) {
     super();
@@ -29,31 +39,42 @@ export class StreamableHttpClient extends McpClient {
     this.path = url.pathname + url.search;
     this.dispatcher = options.dispatcher;
     this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers };
+    this.revision = options.protocol ?? DEFAULT_REVISION;
   }
 
-  private headers(): Record<string, string> {
-    const h = { ...this.baseHeaders };
+  get stateless(): boolean {
+    return isStateless(this.revision);
+  }
+
+  private headers(extra?: Record<string, string>): Record<string, string> {
+    const h = { ...this.baseHeaders, ...extra };
     if (this.sessionId) h['mcp-session-id'] = this.sessionId;
     if (this.protocolVersion) h['mcp-protocol-version'] = this.protocolVersion;
     return h;
   }
 
-  private async post(body: string, opts: CallOptions): Promise<Dispatcher.ResponseData> {
-    return this.dispatcher.request({ origin: this.origin, path: this.path, method: 'POST', headers: this.headers(), body, signal: opts.signal });
+  private async post(body: string, opts: CallOptions, extra?: Record<string, string>): Promise<Dispatcher.ResponseData> {
+    return this.dispatcher.request({ origin: this.origin, path: this.path, method: 'POST', headers: this.headers(extra), body, signal: opts.signal });
   }
 
   protected async exchange(method: string, params: Record<string, unknown> | undefined, id: number, opts: CallOptions): Promise<Exchange> {
-    const body = bodyOf(method, params, id);
-    const res = await this.post(body, opts);
+    const sent = this.stateless ? withEnvelope(this.revision, params) : params;
+    const body = bodyOf(method, sent, id);
+    const res = await this.post(body, opts, this.stateless ? routingHeaders(this.revision, method, params) : undefined);
     const bytesOut = Buffer.byteLength(body);
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text();
+      const error = errorInBody(text);
+      const failure = error ? failureOf(error) : undefined;
+      // A refused revision comes as HTTP 400 with -32022: the protocol's own kind, not just a status.
+      if (failure?.class === 'protocol') throw new OperationFailure({ ...failure, message: `POST ${this.path} ${method} (MCP ${this.revision}) -> ${res.statusCode}: ${failure.message}` });
       throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `POST ${this.path} ${method} -> ${res.statusCode}: ${text.slice(0, 200)}` });
     }
     const session = res.headers['mcp-session-id'];
     if (method === 'initialize' && typeof session === 'string') this.sessionId = session;
     const type = String(res.headers['content-type'] ?? '');
     let response: JsonRpcResponse | undefined;
+    let foreign: string | undefined;
     let bytesIn = 0;
     if (type.includes('text/event-stream')) {
       const parser = new SseParser();
@@ -69,10 +90,13 @@ export class StreamableHttpClient extends McpClient {
           } catch {
             throw new OperationFailure({ class: 'malformed_response', code: 'sse_json', message: `event data is not JSON: ${event.data.slice(0, 200)}` });
           }
-          if (isResponse(msg) && msg.id === id) response = msg;
-          else if (!isResponse(msg)) this.notification(msg);
+          if (!isResponse(msg)) this.notification(msg);
+          else if (msg.id === id) response = msg;
+          // This POST's stream carries only this request's answer: one to another id was routed to the wrong caller.
+          else foreign ??= event.data;
         }
       }
+      if (foreign !== undefined) throw new OperationFailure({ class: 'isolation', code: 'foreign_answer', message: `the event stream for ${method} id ${id} carried an answer to another request: ${foreign.slice(0, 160)}` });
       if (!response) throw new OperationFailure({ class: 'malformed_response', code: 'sse_no_response', message: `event stream for ${method} ended without a response to id ${id}` });
     } else {
       const text = await res.body.text();
@@ -80,7 +104,7 @@ export class StreamableHttpClient extends McpClient {
       response = parseResponse(text, id);
     }
     if (method === 'initialize' && response.result && typeof response.result === 'object') {
-      this.protocolVersion = (response.result as { protocolVersion?: string }).protocolVersion ?? MCP_PROTOCOL_VERSION;
+      this.protocolVersion = (response.result as { protocolVersion?: string }).protocolVersion ?? this.revision;
     }
     return { response, bytesIn, bytesOut };
   }
@@ -95,15 +119,15 @@ export class StreamableHttpClient extends McpClient {
 
   /**
    * Ends the session with DELETE. Servers without sessions, that refuse DELETE (405), or that no longer know
-   * the session (404; 400 from the TypeScript SDK's servers) are fine.
+   * the session (404; 400 naming the session, from the TypeScript SDK's servers) are fine; any other 400 is not.
    */
   async close(opts: CallOptions = {}): Promise<void> {
     if (!this.sessionId) return;
     const res = await this.dispatcher.request({ origin: this.origin, path: this.path, method: 'DELETE', headers: this.headers(), signal: opts.signal });
-    await res.body.dump();
+    const text = await res.body.text();
     this.sessionId = undefined;
-    if (res.statusCode >= 400 && res.statusCode !== 400 && res.statusCode !== 404 && res.statusCode !== 405) {
-      throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `DELETE session -> ${res.statusCode}` });
+    if (res.statusCode >= 400 && res.statusCode !== 405 && !sessionGoneAnswer(res.statusCode, text)) {
+      throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `DELETE session -> ${res.statusCode}: ${text.slice(0, 200)}` });
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { ChosenRevision } from '../mcp/negotiate.ts';
+
 /** An MCP server reachable from this machine without the gateway. */
 export interface DirectServer {
   name: string;
@@ -63,6 +65,8 @@ export interface GatewayEndpoints {
   settings?: { text: string; problems: string[] };
   containerId?: string;
   pid?: number;
+  /** The MCP revision the run speaks to mcpUrl (PERF_MCP_PROTOCOL, or asked of the gateway), and how it was chosen. */
+  protocol?: ChosenRevision;
 }
 
 /** Postgres connections the gateway's pools can open in all: workers x (size + overflow), when known. */

@@ -1,6 +1,7 @@
 import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import type { ProviderName } from '../shared/stack-info.ts';
 import { assertSettings } from '../shared/settings.ts';
+import type { RevisionWish } from '../mcp/negotiate.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';
@@ -18,6 +19,8 @@ export interface StackOptions {
   gatewayExtraCpuMs?: number;
   /** Which requests that cost slows (PERF_GATEWAY_EXTRA_CPU_PATHS): MCP endpoints only (default), or every HTTP request. */
   gatewayExtraCpuPaths?: 'all';
+  /** The MCP revision to speak to the gateway (PERF_MCP_PROTOCOL): auto asks the gateway. */
+  mcpProtocol: RevisionWish;
 }
 
 export function parseEnvList(raw: string | undefined, what: string): Record<string, string> {
@@ -64,6 +67,7 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     startupTimeoutMs: int('PERF_STARTUP_TIMEOUT_S', 240, 10) * 1000,
     extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),
     gatewayEnv: parseEnvList(env.PERF_GATEWAY_ENV, 'PERF_GATEWAY_ENV'),
+    mcpProtocol: (env.PERF_MCP_PROTOCOL || 'auto') as RevisionWish,
     ...(extra > 0 ? { gatewayExtraCpuMs: extra } : {}),
     ...(extra > 0 && env.PERF_GATEWAY_EXTRA_CPU_PATHS === 'all' ? { gatewayExtraCpuPaths: 'all' as const } : {}),
   };

@@ -2,7 +2,8 @@ import { classifyError, OperationFailure } from '../../engine/errors.ts';
 import type { Outcome } from '../../engine/operation.ts';
 import type { McpReply } from '../client.ts';
 import { callMcp, jsonRpcOf, type McpCall } from '../mcp-call.ts';
-import { StreamableHttpClient } from '../streamable-http-client.ts';
+import { DEFAULT_REVISION, isMcpRevision, isStateless, MCP_REVISIONS, type McpRevision } from '../protocol.ts';
+import { sessionGoneAnswer, StreamableHttpClient } from '../streamable-http-client.ts';
 import { ok, q, urlOf, type OperationKind, type TransportSpec } from './kind.ts';
 
 export type StreamableSpec = TransportSpec & {
@@ -10,8 +11,13 @@ export type StreamableSpec = TransportSpec & {
   url: string;
   headers?: Record<string, string>;
   call: McpCall;
-  /** per-vu: initialize once per VU and reuse the session; per-iteration: initialize, call, DELETE every time. */
+  /**
+   * 2025-era revisions: per-vu initializes once per VU and reuses the session; per-iteration initializes, calls and
+   * DELETEs every time. 2026-07-28 has no session: per-vu keeps a client per VU, per-iteration a new client per call.
+   */
   session: 'per-vu' | 'per-iteration';
+  /** The MCP revision (default 2025-06-18; the harness fills in the one the run chose for the target). */
+  protocol?: McpRevision;
 };
 
 /**
@@ -20,7 +26,7 @@ export type StreamableSpec = TransportSpec & {
  */
 function sessionLost(error: unknown): boolean {
   if (!(error instanceof OperationFailure) || error.failure.class !== 'http_status') return false;
-  return error.failure.code === 404 || (error.failure.code === 400 && /session/i.test(error.failure.message ?? ''));
+  return sessionGoneAnswer(Number(error.failure.code), error.failure.message ?? '');
 }
 
 /** A session whose iteration failed is still ended; the iteration's failure is what is reported (with the DELETE's, if that failed too). */
@@ -53,19 +59,29 @@ async function oneSessionCall(client: StreamableHttpClient, call: McpCall, signa
   return { ok: true, bytesIn: init.bytesIn + reply.bytesIn, bytesOut: init.bytesOut + reply.bytesOut };
 }
 
-/** Standard MCP over Streamable HTTP: a session per VU, or a new one per call. */
+/** How a spec's calls are made, in words: the revision, and the session (or none). */
+export function streamableMode(spec: Pick<StreamableSpec, 'session' | 'protocol'>): string {
+  const revision = spec.protocol ?? DEFAULT_REVISION;
+  if (isStateless(revision)) return `MCP ${revision}, stateless${spec.session === 'per-iteration' ? ', a new client per call' : ''}`;
+  return `MCP ${revision}, a session ${spec.session === 'per-vu' ? 'per VU' : 'per call'}`;
+}
+
+/** Standard MCP over Streamable HTTP: a session per VU, or a new one per call; on 2026-07-28, no session. */
 export const streamable: OperationKind<StreamableSpec, unknown> = {
   kind: 'streamable',
   validate(spec) {
     urlOf(spec);
     if (spec.session !== 'per-vu' && spec.session !== 'per-iteration') throw new Error(`streamable ${spec.url}: session must be per-vu or per-iteration, got ${String(spec.session)}`);
+    if (spec.protocol !== undefined && !isMcpRevision(spec.protocol)) throw new Error(`streamable ${spec.url}: protocol must be one of ${MCP_REVISIONS.join(', ')}, got ${String(spec.protocol)}`);
   },
-  describe: (spec) => `${spec.call.method} over Streamable HTTP at ${spec.url}, a session ${spec.session === 'per-vu' ? 'per VU' : 'per call'}`,
+  describe: (spec) => `${spec.call.method} over Streamable HTTP at ${spec.url} (${streamableMode(spec)})`,
   create(spec, { agent, close }) {
     const sessions = new Map<number, StreamableHttpClient>();
-    const newClient = () => new StreamableHttpClient({ url: spec.url, dispatcher: agent, headers: spec.headers });
+    const newClient = () => new StreamableHttpClient({ url: spec.url, dispatcher: agent, headers: spec.headers, protocol: spec.protocol });
+    const stateless = isStateless(spec.protocol ?? DEFAULT_REVISION);
     return {
       iterate: async ({ vu, signal }) => {
+        if (stateless && spec.session === 'per-iteration') return ok(await callMcp(newClient(), spec.call, signal));
         if (spec.session === 'per-iteration') return oneSessionCall(newClient(), spec.call, signal);
         // One session per VU id for the operation's life: a warm-up run on the same operation leaves the
         // measured run's VUs with their sessions open, so initialize is not counted in the first calls.
@@ -73,7 +89,7 @@ export const streamable: OperationKind<StreamableSpec, unknown> = {
         if (!client) {
           client = newClient();
           try {
-            await client.initialize({ signal });
+            if (!stateless) await client.initialize({ signal });
           } catch (error) {
             await closeAfterFailure(client, error);
           }
@@ -99,6 +115,8 @@ export const streamable: OperationKind<StreamableSpec, unknown> = {
   },
   k6(spec, { headers, tag }) {
     const [method, params] = jsonRpcOf(spec.call);
+    const revision = spec.protocol ?? DEFAULT_REVISION;
+    if (isStateless(revision)) return `(vu) => statelessCall(${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(revision)}, ${q(tag)})`;
     return `(vu) => streamableCall(vu, ${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(spec.session)}, ${q(tag)})`;
   },
 };
