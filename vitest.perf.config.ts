@@ -14,7 +14,7 @@ const caseTimeoutMs = { smoke: 5 * 60_000, pr: 20 * 60_000, nightly: 3 * 3_600_0
 // ran ninth, 39.7 and 47.1 ms when it ran last). Light, baseline-judged cases first; overload and fault
 // injection last. Files not listed run after these, by name.
 const PLAN_ORDER = [
-  'baseline', 'gateway-overhead', 'sustained', 'sessions', 'tool-calls', 'mixed-workload', 'database', 'streaming',
+  'baseline', 'gateway-overhead', 'sustained', 'sessions', 'protocol-eras', 'tool-calls', 'mixed-workload', 'database', 'streaming',
   'multi-server', 'soak', 'spike', 'stress', 'saturation', 'scaling', 'error-handling',
 ];
 

@@ -15,8 +15,10 @@ describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: 
     const gw = gateway!;
     const rate = byProfile({ smoke: 4, pr: 10, nightly: 50 });
     const duration = byProfile({ smoke: '25s', pr: '2m', nightly: '10m' });
+    // Sessions are this case's subject: it speaks 2025-06-18, whatever the run speaks (protocol-eras.perf.ts sets
+    // them against 2026-07-28, which has none).
     const spec = (session: 'per-vu' | 'per-iteration'): OperationSpec => ({
-      kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session,
+      kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session, protocol: '2025-06-18',
       call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } },
     });
     const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' });

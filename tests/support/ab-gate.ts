@@ -68,10 +68,16 @@ export interface AbCaseSpec {
   initialWarmupSeconds?: number | Record<AbLabel, number>;
   /** Unrecorded traffic before each phase, seconds (default 1): reconnects what the idle time closed. */
   warmupSeconds?: number;
-  phase(stack: StackInfo): AbPhase;
+  /** The phase on one side: its stack, and which side it is (two arms on one stack differ by the label alone). */
+  phase(stack: StackInfo, label: AbLabel): AbPhase;
   metrics: AbMetric[];
   /** Past this detectable change in every metric, a case that found no regression is marked inconclusive (default PERF_AB_MAX_DETECTABLE, or 0.4). */
   maxDetectable?: number;
+  /**
+   * Two arms of one stack measured side by side (what base and head stand for): a comparison, not a gate. Its
+   * metrics are findings whichever arm they favour; only head failing more often than base fails it.
+   */
+  arms?: { base: string; head: string };
 }
 
 const round = (x: number, digits = 3) => (Number.isFinite(x) ? +x.toFixed(digits) : x);
@@ -132,7 +138,7 @@ async function measurePhase(scenario: ScenarioInput, op: LoadOperation, warmupSe
 function phaseLine(f: PhaseFigures): string {
   const r = f.result;
   return `${r.rate.achieved}/s p50 ${r.latency.p50} p95 ${r.latency.p95} ms, errors ${(r.errorRate * 100).toFixed(2)}%, lag p99 ${r.schedulerLag.p99} ms, ` +
-    `gateway ${round(f.gatewayCpuMsPerCall, 1)} ms CPU/call (${round(f.gatewayCpuPercent, 0)}%), idle side ${round(f.idleGatewayCpuPercent, 1)}%` +
+    `gateway ${round(f.gatewayCpuMsPerCall, 1)} ms CPU/call (${round(f.gatewayCpuPercent, 0)}%)${Number.isFinite(f.idleGatewayCpuPercent) ? `, idle side ${round(f.idleGatewayCpuPercent, 1)}%` : ''}` +
     (Number.isFinite(f.upstreamCpuMsPerCall) ? `, its upstreams ${round(f.upstreamCpuMsPerCall, 1)} ms CPU/call` : '');
 }
 
@@ -140,8 +146,8 @@ function phaseLine(f: PhaseFigures): string {
  * The base gateway's closed-loop throughput, calls/s, over one phase after a warm-up: what open-model cases size
  * their rate from (analysis/load-share.ts) when no capacity case has measured it in this run.
  */
-export async function baseCapacity(ab: AbStacks, phase: (stack: StackInfo) => AbPhase, log: (line: string) => void = console.log): Promise<number> {
-  const { scenario, operation } = phase(ab.base);
+export async function baseCapacity(ab: AbStacks, phase: AbCaseSpec['phase'], log: (line: string) => void = console.log): Promise<number> {
+  const { scenario, operation } = phase(ab.base, 'base');
   if (scenario.executor !== 'constant-vus') throw new Error(`capacity is measured in a closed loop (constant-vus), not ${scenario.executor}`);
   await preflight('capacity of base', operation);
   const op = createOperation(operation);
@@ -167,8 +173,11 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     return g;
   };
   const cpu = { base: await gatewayCpuReader(gw('base')), head: await gatewayCpuReader(gw('head')) };
+  // Two arms on one stack (one gateway): there is no idle side to read.
+  const oneStack = ab.base === ab.head;
+  const idleOf = (label: AbLabel): CpuReader => (oneStack ? async () => Number.NaN : cpu[label]);
   const upstreamCpu = { base: await upstreamCpuReader(ab.base), head: await upstreamCpuReader(ab.head) };
-  const phases = { base: spec.phase(ab.base), head: spec.phase(ab.head) };
+  const phases = { base: spec.phase(ab.base, 'base'), head: spec.phase(ab.head, 'head') };
   for (const label of ['base', 'head'] as const) await preflight(`${spec.name} (${label})`, phases[label].operation);
   // One operation per side for the whole case: its sessions outlive the rounds; its connections close while the
   // other side is measured (idle past the keep-alive) and reopen in the warm-up.
@@ -193,7 +202,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
       const reasons: string[] = [];
       for (const label of orders[attempt]!) {
         const other: AbLabel = label === 'base' ? 'head' : 'base';
-        const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, { loaded: cpu[label], idle: cpu[other], upstream: upstreamCpu[label] });
+        const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, { loaded: cpu[label], idle: idleOf(other), upstream: upstreamCpu[label] });
         pair[label] = f;
         const v = runValidity(f.result);
         if (!v.valid) reasons.push(`${label}: ${v.reasons.join('; ')}`);
@@ -226,7 +235,7 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
   }), { failed: 0, total: 0 });
   const shortfall = insensitivity(verdicts, limit);
   const outcome: AbOutcome = {
-    case: spec.name, ...(spec.load ? { load: spec.load } : {}), verdicts, invalid, discarded, errors: errorRateVerdict(count(figures.base), count(figures.head)),
+    case: spec.name, ...(spec.arms ? { arms: spec.arms } : {}), ...(spec.load ? { load: spec.load } : {}), verdicts, invalid, discarded, errors: errorRateVerdict(count(figures.base), count(figures.head)),
     ...(shortfall ? { inconclusive: shortfall } : {}),
     idleGatewayCpuPercent: { mean: round(idle.reduce((a, b) => a + b, 0) / idle.length, 1), max: round(Math.max(...idle), 1) },
     wallSeconds: round((performance.now() - t0) / 1000, 1),
@@ -238,18 +247,22 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
 function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): void {
   const rec = caseRecord();
   (rec.ab ??= []).push(o);
+  // Two arms on one stack have no idle side: its column goes.
+  const idleColumn = !o.arms;
   reportTable({
-    title: 'rounds (base and head alternate)',
-    columns: ['round', 'side', 'rate/s', 'p50 ms', 'p95 ms', 'errors %', 'gateway CPU ms/call', 'idle side CPU %', 'its upstreams\' CPU ms/call'],
+    title: o.arms ? `rounds (base: ${o.arms.base}; head: ${o.arms.head}; they alternate)` : 'rounds (base and head alternate)',
+    columns: ['round', 'side', 'rate/s', 'p50 ms', 'p95 ms', 'errors %', 'gateway CPU ms/call', ...(idleColumn ? ['idle side CPU %'] : []), 'its upstreams\' CPU ms/call'],
     rows: figures.base.flatMap((_, i) => (['base', 'head'] as const).map((side) => {
       const f = figures[side][i]!;
-      return [i + 1, side, f.result.rate.achieved, f.result.latency.p50, f.result.latency.p95, round(f.result.errorRate * 100, 2), round(f.gatewayCpuMsPerCall, 1), round(f.idleGatewayCpuPercent, 1), Number.isFinite(f.upstreamCpuMsPerCall) ? round(f.upstreamCpuMsPerCall, 1) : '-'];
+      return [i + 1, side, f.result.rate.achieved, f.result.latency.p50, f.result.latency.p95, round(f.result.errorRate * 100, 2), round(f.gatewayCpuMsPerCall, 1), ...(idleColumn ? [round(f.idleGatewayCpuPercent, 1)] : []), Number.isFinite(f.upstreamCpuMsPerCall) ? round(f.upstreamCpuMsPerCall, 1) : '-'];
     })),
   });
   for (const v of o.verdicts) {
+    const pass = v.status !== 'regression' || o.arms !== undefined;
+    const sides = o.arms ? `${o.arms.head} / ${o.arms.base}` : 'head/base';
     rec.checks.push({
-      scenario: o.case, kind: 'ab', pass: v.status !== 'regression',
-      rows: [{ metric: v.metric, target: `head/base ${worseLimitText(v.direction, v.allowed)}`, measured: `${changeText(v.ratio)} [${changeText(v.ci[0])}, ${changeText(v.ci[1])}]`, margin: `detectable ${worseChangeText(v.direction, v.detectable)}`, pass: v.status !== 'regression' }],
+      scenario: o.case, kind: 'ab', pass,
+      rows: [{ metric: v.metric, target: `${sides} ${worseLimitText(v.direction, v.allowed)}`, measured: `${changeText(v.ratio)} [${changeText(v.ci[0])}, ${changeText(v.ci[1])}]`, margin: `detectable ${worseChangeText(v.direction, v.detectable)}`, pass }],
     });
   }
   rec.checks.push({
@@ -258,7 +271,8 @@ function recordOutcome(o: AbOutcome, figures: Record<AbLabel, PhaseFigures[]>): 
   });
   const blind = inconclusiveCase(o) ? `on its own, this case could not have caught a regression of the gate's size: ${o.inconclusive}` : undefined;
   if (blind) rec.notes.push(blind);
-  console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds${o.load ? ` at ${o.load}` : ''}; idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
+  const idle = Number.isFinite(o.idleGatewayCpuPercent.mean) ? `idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean, ${o.idleGatewayCpuPercent.max}% max` : 'one stack, no idle side';
+  console.log(`   ${o.case}: A/B verdicts (${o.verdicts[0]?.n ?? 0} rounds${o.load ? ` at ${o.load}` : ''}; ${idle}; ${o.wallSeconds} s)\n${formatVerdicts(o.verdicts, o.arms).replace(/^/gm, '   ')}\n   ${o.errors.text}`);
   if (o.discarded.length && !o.invalid.length) console.log(`   rounds discarded and run again (the generator set the pace):\n${o.discarded.map((x) => `     ${x}`).join('\n')}`);
   if (o.invalid.length) console.log(`   INVALID: more than a quarter of the rounds were discarded:\n${o.invalid.map((x) => `     ${x}`).join('\n')}`);
   if (blind) console.log(`   ${blind} (the gate is INCONCLUSIVE when no case could)`);

@@ -6,6 +6,7 @@ import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { closedModelStall, runValidity } from './budget/validity.ts';
+import { DEFAULT_REVISION } from './mcp/protocol.ts';
 import { createOperation, describeOperation, withoutClose, type McpCall, type OperationSpec, type SingleOperationSpec } from './mcp/operations.ts';
 import { PROFILE } from './shared/profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './shared/case-record.ts';
@@ -163,8 +164,9 @@ export type PhaseResult = RunResult & { monitor?: MonitorRecord };
 
 /** Runs one load phase of a case: preflight, warm-up, the measured scenario with progress lines, and a summary. */
 export async function runLoad(run: CaseRun): Promise<PhaseResult> {
-  const name = run.scenario.name;
   const spec = isSpec(run.operation) ? withRunProtocol(run.operation) : undefined;
+  run = { ...run, scenario: { ...run.scenario, name: nameWithRevision(run.scenario.name, spec) } };
+  const name = run.scenario.name;
   if (spec) {
     if (run.preflight !== false) await preflight(name, spec);
     // Written as a k6 script after the case, with the budgets it asserted (perf-setup.ts).
@@ -183,8 +185,7 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   const onSecond = (p: SeriesPoint) => {
     if (p.t % every === 0) console.log(progressLine(name, p));
   };
-  const upstreams = stack().direct;
-  const revisionsBefore = await readRevisions(upstreams);
+  const upstream = await upstreamRevisions();
   const monitor = run.monitor === false ? undefined : await StackMonitor.start(name, stack());
   let result: RunResult;
   let sampled: MonitorRecord | undefined;
@@ -198,7 +199,8 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   }
   console.log(summarizeResult(result));
   if (sampled) console.log(summarizeMonitor(sampled));
-  reportNote(await hopsNote(name, spec, revisionsBefore));
+  // Which MCP revision each hop spoke: the client's, and the gateway's to our servers as they counted it (warm-up excluded).
+  reportNote(`${name}: MCP hops: client: ${spec ? describeOperation(spec) : 'an operation given as code'}; to our MCP servers: ${await upstream()}`);
   caseRecord().results.push(result);
   // Connection failures may be the gateway's death, not its answer: say so, with how it ended, and stop the case.
   const e = result.errorsByClass;
@@ -217,15 +219,28 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
 }
 
 /**
- * Which MCP revision each hop spoke in a phase: the client's (the operation as described) and the one the gateway
- * used to reach our servers, as they counted it, warm-up excluded.
+ * A phase's name, with the MCP revision it speaks where that is not the one this suite always spoke (2025-06-18):
+ * its results and baselines are then kept apart from the same phase on another revision.
  */
-async function hopsNote(name: string, spec: OperationSpec | undefined, before: Awaited<ReturnType<typeof readRevisions>>): Promise<string> {
-  const after = await readRevisions(stack().direct);
-  const upstream = formatRevisions(revisionDelta(before.counts, after.counts)) ?? 'no MCP request reached our servers';
-  const problems = [...before.errors, ...after.errors];
-  const client = spec ? describeOperation(spec) : 'an operation given as code';
-  return `${name}: MCP hops: client: ${client}; to our MCP servers: ${upstream}${problems.length ? ` (not counted on ${problems.join('; ')})` : ''}`;
+export function nameWithRevision(name: string, spec: OperationSpec | undefined): string {
+  const items = spec?.kind === 'mix' ? spec.items.map((i) => i.op) : spec ? [spec] : [];
+  const revisions = new Set(items.flatMap((op) => (op.kind === 'streamable' ? [op.protocol ?? DEFAULT_REVISION] : [])));
+  const other = [...revisions].filter((r) => r !== DEFAULT_REVISION && !name.includes(r));
+  return other.length ? `${name} [MCP ${other.join(', ')}]` : name;
+}
+
+/**
+ * Starts counting the MCP requests our servers receive, by revision; the function it returns says which revisions
+ * reached them since (the gateway's hop to its upstreams), or that none did.
+ */
+export async function upstreamRevisions(): Promise<() => Promise<string>> {
+  const servers = stack().direct;
+  const before = await readRevisions(servers);
+  return async () => {
+    const after = await readRevisions(servers);
+    const problems = [...before.errors, ...after.errors];
+    return (formatRevisions(revisionDelta(before.counts, after.counts)) ?? 'no MCP request reached them') + (problems.length ? ` (not counted on ${problems.join('; ')})` : '');
+  };
 }
 
 function isSpec(op: OperationSpec | LoadOperation): op is OperationSpec {

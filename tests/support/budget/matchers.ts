@@ -50,9 +50,10 @@ declare module 'vitest' {
 
 expect.extend({
   toPassAbGate(received: AbOutcome) {
-    const regressed = received.verdicts.filter((v) => v.status === 'regression').map((v) => v.metric);
+    // Two arms compared (not a gate): a metric that favours one arm is a finding; only errors can fail it.
+    const regressed = received.arms ? [] : received.verdicts.filter((v) => v.status === 'regression').map((v) => v.metric);
     if (received.errors.status === 'regression') regressed.push('error rate');
-    const table = `${formatVerdicts(received.verdicts)}\n${received.errors.text}`;
+    const table = `${formatVerdicts(received.verdicts, received.arms)}\n${received.errors.text}`;
     if (received.invalid.length) {
       return {
         pass: false,

@@ -7,6 +7,8 @@ import { StreamableHttpClient } from './streamable-http-client.ts';
 export interface ChosenRevision {
   revision: McpRevision;
   how: string;
+  /** setting: PERF_MCP_PROTOCOL named it; auto: the endpoint was asked. */
+  chosenBy: 'setting' | 'auto';
 }
 
 export type RevisionWish = 'auto' | McpRevision;
@@ -52,12 +54,12 @@ export async function chooseRevision(url: string, headers: Record<string, string
   try {
     if (wish !== 'auto') {
       const problem = isStateless(wish) ? await askStateless(wish) : (await askSession(wish)).problem;
-      return { revision: wish, how: `PERF_MCP_PROTOCOL=${wish}${problem ? `; WARNING: the endpoint may not speak it (${problem})` : ''}` };
+      return { revision: wish, chosenBy: 'setting', how: `PERF_MCP_PROTOCOL=${wish}${problem ? `; WARNING: the endpoint may not speak it (${problem})` : ''}` };
     }
     const noStateless = await askStateless(NEWEST_STATELESS);
-    if (!noStateless) return { revision: NEWEST_STATELESS, how: `auto: the endpoint's server/discover lists ${NEWEST_STATELESS}` };
+    if (!noStateless) return { revision: NEWEST_STATELESS, chosenBy: 'auto', how: `auto: the endpoint's server/discover lists ${NEWEST_STATELESS}` };
     const session = await askSession(NEWEST_SESSION);
-    if (session.agreed) return { revision: session.agreed, how: `auto: ${noStateless}; initialize on ${NEWEST_SESSION} agreed to ${session.agreed}` };
+    if (session.agreed) return { revision: session.agreed, chosenBy: 'auto', how: `auto: ${noStateless}; initialize on ${NEWEST_SESSION} agreed to ${session.agreed}` };
     throw new Error(`cannot tell which MCP revision ${url} speaks: ${noStateless}; ${session.problem}. Is the stack up (npm run stack)? Or set PERF_MCP_PROTOCOL to one of ${MCP_REVISIONS.join(', ')}`);
   } finally {
     await agent.close();

@@ -65,8 +65,8 @@ function caseSection(c: CaseReport): string {
     if (monitor) parts.push(`<p class="note">Sampling: ${monitor.cost.samples} samples, ${monitor.cost.samples ? (monitor.cost.ms / monitor.cost.samples).toFixed(0) : 0} ms each${monitor.errors.length ? `; ${esc(monitor.errors.join('; '))}` : ''}.</p>`);
   }
   for (const o of rec?.ab ?? []) {
-    parts.push(`<table class="checks ab"><caption>A/B verdicts, ${o.verdicts[0]?.n ?? 0} alternating rounds${o.load ? ` at ${esc(o.load)}` : ''} (idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean)</caption><tr>${VERDICT_COLUMNS.map((col) => `<th>${esc(col)}</th>`).join('')}</tr>` +
-      o.verdicts.map((v) => `<tr class="${v.status === 'regression' ? 'fail' : 'pass'}">${verdictCells(v).map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`).join('') +
+    parts.push(`<table class="checks ab"><caption>A/B verdicts, ${o.verdicts[0]?.n ?? 0} alternating rounds${o.load ? ` at ${esc(o.load)}` : ''} (${Number.isFinite(o.idleGatewayCpuPercent.mean) ? `idle side's gateway CPU ${o.idleGatewayCpuPercent.mean}% mean` : 'one stack, no idle side'})</caption><tr>${VERDICT_COLUMNS.map((col) => `<th>${esc(col)}</th>`).join('')}</tr>` +
+      o.verdicts.map((v) => `<tr class="${v.status === 'regression' && !o.arms ? 'fail' : 'pass'}">${verdictCells(v, o.arms).map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`).join('') +
       `<tr class="${o.errors.status === 'regression' ? 'fail' : 'pass'}"><td colspan="${VERDICT_COLUMNS.length}">${esc(o.errors.text)}</td></tr></table>`);
     if (o.invalid.length) parts.push(`<pre class="error">INVALID: ${esc(o.invalid.join('\n'))}</pre>`);
   }

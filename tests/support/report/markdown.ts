@@ -68,7 +68,7 @@ function gateSection(report: RunReport): string[] {
   if (d) lines.push(`base \`${d.base}\` against head \`${d.head}\`, measured in alternating rounds on one runner (${report.run.environment.cpus} CPUs).`, '');
   lines.push(`| case | ${VERDICT_COLUMNS.join(' | ')} |`, `|---|${VERDICT_COLUMNS.map(() => '---').join('|')}|`);
   for (const o of outcomes) {
-    for (const v of o.verdicts) lines.push(`| ${o.case} | ${verdictCells(v).map((cell) => (cell === 'REGRESSION' ? '**REGRESSION**' : cell)).join(' | ')} |`);
+    for (const v of o.verdicts) lines.push(`| ${o.case} | ${verdictCells(v, o.arms).map((cell) => (cell === 'REGRESSION' ? '**REGRESSION**' : cell)).join(' | ')} |`);
     lines.push(`| ${o.case} | ${o.errors.text} | | | | | | | |`);
   }
   lines.push('', 'A metric regresses only when its whole 95% interval lies beyond the allowed change; the interval holds the spread of the rounds and the run-to-run noise A/A runs measured ("run-to-run"; "not measured": the rounds alone); "detectable" is the change this run would have caught 4 times in 5.', '');

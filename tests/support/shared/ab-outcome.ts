@@ -54,6 +54,8 @@ export interface ErrorRateVerdict {
 
 export interface AbOutcome {
   case: string;
+  /** Two arms measured side by side on one stack (a comparison, not a gate): what base and head stand for. */
+  arms?: { base: string; head: string };
   /** The load each side carried in a round, when the case says (e.g. a rate sized to the runner). */
   load?: string;
   verdicts: AbVerdictRow[];

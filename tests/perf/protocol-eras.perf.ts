@@ -1,0 +1,43 @@
+// MCP 2026-07-28 against 2025-era sessions on the same gateway: what the stateless revision costs or saves per
+// call. The same closed-loop tools/call load on two ways of calling, in alternating rounds on one stack (the
+// regression gate's machinery), each metric with its paired 95% interval and the smallest change it could have
+// shown. A finding whichever way it falls; a gateway that refuses a revision is reported as such and the comparison
+// skipped. What the gateway does with sessions (ContextForge keeps none unless USE_STATEFUL_SESSIONS=true) is
+// probed and named.
+import { describe, expect, it } from 'vitest';
+import { armName, armRefused, compareArms, sessionModeNote, type EraArm } from '../support/protocol-eras.ts';
+import { gatewayTool, NO_GATEWAY, reportNote, stack } from '../support/perf-case.ts';
+import { byProfile } from '../support/shared/profile.ts';
+
+const info = stack();
+const gateway = info.gateway;
+
+const stateless: EraArm = { protocol: '2026-07-28', session: 'per-vu' };
+const reused: EraArm = { protocol: '2025-06-18', session: 'per-vu' };
+const churned: EraArm = { protocol: '2025-06-18', session: 'per-iteration' };
+
+const pairs = byProfile({ smoke: 6, pr: 8, nightly: 12 });
+const phaseSeconds = byProfile({ smoke: 3, pr: 6, nightly: 20 });
+
+describe.skipIf(!gateway)(`MCP revisions side by side: 2026-07-28 stateless against 2025-era sessions${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
+  for (const base of [reused, churned]) {
+    it(`tools/call, closed loop of 4 VUs: ${armName(stateless)} against ${armName(base)}`, async ({ skip }) => {
+      const gw = gateway!;
+      const call = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } };
+      const refused = (await armRefused(gw, base, call)) ?? (await armRefused(gw, stateless, call));
+      if (refused) {
+        reportNote(`finding: ${refused}; nothing to compare`);
+        return skip(refused);
+      }
+      reportNote(await sessionModeNote(gw, base.protocol));
+      const outcome = await compareArms(info, base, stateless, {
+        name: `protocol eras: ${armName(stateless)} vs ${armName(base)}`,
+        pairs, initialWarmupSeconds: 3, call,
+        scenario: { name: `eras tools/call (${phaseSeconds} s, 4 VUs)`, executor: 'constant-vus', vus: 4, duration: `${phaseSeconds}s`, timeout: '30s' },
+      });
+      // A comparison, not a gate: either arm may win. It fails when the stateless arm fails more calls than the
+      // session arm (its error-rate test), or when the load generator set the pace (INVALID).
+      expect(outcome).toPassAbGate();
+    });
+  }
+});
