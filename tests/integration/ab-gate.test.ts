@@ -93,6 +93,18 @@ describe('A/B gate harness', () => {
     expect(() => expect(outcome).toPassAbGate()).toThrow(/REGRESSED on latency p50[\s\S]*head\/base[\s\S]*95% interval/);
   });
 
+  it('stops the case naming the side whose gateway died, instead of judging its failures', async () => {
+    const doomed = await startHttpTarget();
+    const ab: AbStacks = { base: stackOf(targets[0]!), head: stackOf(doomed), describe: { base: 'target A', head: 'a target that dies' } };
+    const killer = setTimeout(() => void doomed.process.stop(), 2500);
+    try {
+      await expect(runAbCase(ab, spec(ab, { base: 5, head: 5 }), () => {})).rejects.toThrow(/the head side's gateway \(a target that dies\) is gone[\s\S]*THE GATEWAY ITSELF DIED: its process \d+ is gone/);
+    } finally {
+      clearTimeout(killer);
+      await doomed.process.stop();
+    }
+  });
+
   it('warms each side for its own time before the first round (the base, just probed for its capacity, less)', async () => {
     const ab = pair();
     const arrivals = async (t: (typeof targets)[number]) => ((await (await fetch(`${t.baseUrl}/arrivals`)).json()) as { requests: number }).requests;

@@ -17,7 +17,7 @@ import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { createOperation, withoutClose, type OperationSpec } from './mcp/operations.ts';
 import { gatewayCpuReader, type CpuReader } from './monitor/cpu-meter.ts';
-import { preflight, reportTable } from './perf-case.ts';
+import { preflight, reportTable, stopIfGatewayDied } from './perf-case.ts';
 import { caseRecord } from './shared/case-record.ts';
 import type { AbLabel, AbStacks } from './shared/stack-info.ts';
 import type { StackInfo } from './shared/stack-info.ts';
@@ -204,6 +204,8 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
         const other: AbLabel = label === 'base' ? 'head' : 'base';
         const f = await measurePhase(phases[label].scenario, ops[label], spec.warmupSeconds ?? 1, { loaded: cpu[label], idle: idleOf(other), upstream: upstreamCpu[label] });
         pair[label] = f;
+        // A side whose gateway died stops the case, naming the side: its failures are not a verdict on the other.
+        await stopIfGatewayDied(`${spec.name} round ${attempt + 1}`, f.result, ab[label].gateway, `the ${label} side's gateway (${ab.describe[label]})`);
         const v = runValidity(f.result);
         if (!v.valid) reasons.push(`${label}: ${v.reasons.join('; ')}`);
         log(`[${spec.name}] round ${attempt + 1} (${figures.base.length + 1} of ${spec.pairs}) ${label.padEnd(4)}: ${phaseLine(f)}${v.valid ? '' : ' INVALID'}`);

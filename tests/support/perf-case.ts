@@ -202,15 +202,7 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   // Which MCP revision each hop spoke: the client's, and the gateway's to our servers as they counted it (warm-up excluded).
   reportNote(`${name}: MCP hops: client: ${spec ? describeOperation(spec) : 'an operation given as code'}; to our MCP servers: ${await upstream()}`);
   caseRecord().results.push(result);
-  // Connection failures may be the gateway's death, not its answer: say so, with how it ended, and stop the case.
-  const e = result.errorsByClass;
-  if ((e.connection_refused ?? 0) + (e.connection_reset ?? 0) + (e.timeout ?? 0) > 0) {
-    const death = await gatewayDeathNote(stack().gateway);
-    if (death) {
-      reportNote(`${name}: ${death.trim()}`);
-      throw new Error(`[${name}] ${result.counts.failed} of ${result.counts.completed} iterations failed to connect or timed out${death}`);
-    }
-  }
+  await stopIfGatewayDied(name, result, stack().gateway);
   const stall = closedModelStall(result);
   if (stall) reportNote(`${name}: ${stall}`);
   const validity = runValidity(result);
@@ -241,6 +233,19 @@ export async function upstreamRevisions(): Promise<() => Promise<string>> {
     const problems = [...before.errors, ...after.errors];
     return (formatRevisions(revisionDelta(before.counts, after.counts)) ?? 'no MCP request reached them') + (problems.length ? ` (not counted on ${problems.join('; ')})` : '');
   };
+}
+
+/**
+ * Connection failures may be the gateway's death, not its answer: when its container or process is gone, says so
+ * (how it ended, its last log lines) in the report and stops the case with that error.
+ */
+export async function stopIfGatewayDied(name: string, result: RunResult, gateway: GatewayEndpoints | undefined, whose = 'the gateway'): Promise<void> {
+  const e = result.errorsByClass;
+  if ((e.connection_refused ?? 0) + (e.connection_reset ?? 0) + (e.timeout ?? 0) === 0) return;
+  const death = await gatewayDeathNote(gateway);
+  if (!death) return;
+  reportNote(`${name}: ${whose}: ${death.trim()}`);
+  throw new Error(`[${name}] ${result.counts.failed} of ${result.counts.completed} iterations failed to connect or timed out, and ${whose} is gone${death}`);
 }
 
 function isSpec(op: OperationSpec | LoadOperation): op is OperationSpec {

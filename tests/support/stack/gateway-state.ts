@@ -3,7 +3,7 @@ import type { GatewayEndpoints } from '../shared/stack-info.ts';
 /** Whether the gateway process is still there, and if not how it ended and what it said last. */
 export interface GatewayState {
   alive: boolean;
-  /** "exited with code 137 (OOM killed)", "no such process": set when not alive. */
+  /** How it ended, as a sentence's end: "it exited with code 137 (OOM killed) at ...", "its process 123 is gone". */
   ended?: string;
   logTail?: string;
 }
@@ -21,7 +21,7 @@ export async function gatewayState(gateway: Pick<GatewayEndpoints, 'containerId'
     const logs = await container.logs({ stdout: true, stderr: true, tail: tailLines }).catch((e: Error) => Buffer.from(`(logs unavailable: ${e.message})`));
     return {
       alive: false,
-      ended: `exited with code ${info.State.ExitCode}${info.State.OOMKilled ? ' (OOM killed)' : ''} at ${info.State.FinishedAt}`,
+      ended: `it exited with code ${info.State.ExitCode}${info.State.OOMKilled ? ' (OOM killed)' : ''} at ${info.State.FinishedAt}`,
       logTail: demultiplex(logs).trim(),
     };
   }
@@ -41,7 +41,7 @@ export async function gatewayDeathNote(gateway: Pick<GatewayEndpoints, 'containe
   if (!gateway) return '';
   const state = await gatewayState(gateway).catch(() => undefined);
   if (!state || state.alive) return '';
-  return `\nTHE GATEWAY ITSELF DIED: it ${state.ended}.${state.logTail ? `\n--- last lines of its log ---\n${state.logTail}` : ''}`;
+  return `\nTHE GATEWAY ITSELF DIED: ${state.ended}.${state.logTail ? `\n--- last lines of its log ---\n${state.logTail}` : ''}`;
 }
 
 /** Docker's multiplexed log stream (8-byte frame headers: stream, 3 zero bytes, payload length) as text. */
