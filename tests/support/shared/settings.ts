@@ -22,6 +22,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_PROFILE', what: 'smoke (default), pr, nightly or soak: durations and rates of every case', value: { oneOf: PROFILES } },
   { name: 'PERF_TRANSPORT', what: 'native (default: ContextForge\'s /rpc where a case\'s subject is not the transport) or mcp (standard MCP everywhere)', value: { oneOf: ['native', 'mcp'] } },
   { name: 'PERF_MCP_PROTOCOL', what: 'the MCP revision the client speaks to the gateway: auto (default: the newest the gateway answers, asked with server/discover, then initialize; printed) or 2025-06-18, 2025-11-25, 2026-07-28 (stateless: no session, _meta and routing headers on every request)', value: { oneOf: ['auto', ...MCP_REVISIONS] } },
+  { name: 'PERF_UPSTREAM_ERAS', what: 'which MCP eras our servers serve behind the gateway: both (default: 2025-era sessions and 2026-07-28), legacy (2025-era only) or modern (2026-07-28 only); what the gateway may speak on its hop to them', value: { oneOf: ['both', 'legacy', 'modern'] } },
   { name: 'PERF_RUN_ID', what: 'the run\'s directory under reports/ (default: a timestamp)' },
   { name: 'PERF_REPORTS_DIR', what: 'where run directories go (default reports/)' },
   { name: 'PERF_GATEWAY_WORKERS', what: 'the gateway\'s worker processes (default 2); with PERF_STACK=external, how many it runs (for reports)', value: { int: 1 } },

@@ -84,7 +84,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     ]);
     const network = await startRunNetwork(client, runId, labels);
     stops.push(() => network.stop());
-    const specs = upstreamSpecs(opts.extraLoadServers);
+    const specs = upstreamSpecs(opts.extraLoadServers, opts.upstreamEras);
     const pgPassword = randomBytes(16).toString('hex');
     const maxConnections = opts.gatewayWorkers * 2 * (20 + 10) + 50;
 

@@ -137,8 +137,8 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
       deps.redis = { host: '127.0.0.1', port: redisPort };
     }
 
-    const specs = upstreamSpecs(opts.extraLoadServers);
-    const servers = await Promise.all(specs.map((s) => startShippedServer({ profile: s.profile, name: s.gatewayName })));
+    const specs = upstreamSpecs(opts.extraLoadServers, opts.upstreamEras);
+    const servers = await Promise.all(specs.map((s) => startShippedServer({ profile: s.profile, name: s.gatewayName, eras: s.eras })));
     procs.push(...servers.map((s) => s.process));
     const direct: DirectServer[] = specs.map((s, i) => directServer(s.gatewayName, s.profile, servers[i]!.baseUrl, { pid: servers[i]!.process.pid }));
 

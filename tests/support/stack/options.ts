@@ -2,6 +2,7 @@ import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import type { ProviderName } from '../shared/stack-info.ts';
 import { assertSettings } from '../shared/settings.ts';
 import type { RevisionWish } from '../mcp/negotiate.ts';
+import type { UpstreamEras } from './upstream-containers.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';
@@ -21,6 +22,8 @@ export interface StackOptions {
   gatewayExtraCpuPaths?: 'all';
   /** The MCP revision to speak to the gateway (PERF_MCP_PROTOCOL): auto asks the gateway. */
   mcpProtocol: RevisionWish;
+  /** Which eras of MCP our servers serve (PERF_UPSTREAM_ERAS): what the gateway may speak on its hop to them. */
+  upstreamEras: UpstreamEras;
 }
 
 export function parseEnvList(raw: string | undefined, what: string): Record<string, string> {
@@ -68,6 +71,7 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),
     gatewayEnv: parseEnvList(env.PERF_GATEWAY_ENV, 'PERF_GATEWAY_ENV'),
     mcpProtocol: (env.PERF_MCP_PROTOCOL || 'auto') as RevisionWish,
+    upstreamEras: (env.PERF_UPSTREAM_ERAS || 'both') as UpstreamEras,
     ...(extra > 0 ? { gatewayExtraCpuMs: extra } : {}),
     ...(extra > 0 && env.PERF_GATEWAY_EXTRA_CPU_PATHS === 'all' ? { gatewayExtraCpuPaths: 'all' as const } : {}),
   };

@@ -11,13 +11,13 @@ export interface LocalMcpServer {
 }
 
 /** Starts one of our MCP servers (fixtures/servers) as a local process on a free loopback port. */
-export async function startShippedServer(opts: { profile?: 'load' | 'time' | 'all'; name?: string; json?: boolean; port?: number } = {}): Promise<LocalMcpServer> {
+export async function startShippedServer(opts: { profile?: 'load' | 'time' | 'all'; name?: string; json?: boolean; port?: number; eras?: 'both' | 'legacy' | 'modern' } = {}): Promise<LocalMcpServer> {
   const port = opts.port ?? await freePort();
   const name = opts.name ?? `mcp-perf-${opts.profile ?? 'all'}`;
   const proc = await startProcess({
     name,
     command: process.execPath,
-    args: [`${SERVERS_DIR}main.ts`, '--profile', opts.profile ?? 'all', '--port', String(port), '--host', '127.0.0.1', '--name', name, ...(opts.json ? ['--json'] : [])],
+    args: [`${SERVERS_DIR}main.ts`, '--profile', opts.profile ?? 'all', '--port', String(port), '--host', '127.0.0.1', '--name', name, '--eras', opts.eras ?? 'both', ...(opts.json ? ['--json'] : [])],
     readyUrl: `http://127.0.0.1:${port}/health`,
     readyTimeoutMs: 20_000,
   });

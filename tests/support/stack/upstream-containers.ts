@@ -5,18 +5,22 @@ import { toolCount } from './shipped-servers.ts';
 
 const SERVER_PORT = 8000;
 
+/** Which eras of MCP our servers serve on /mcp (fixtures/servers/main.ts --eras). */
+export type UpstreamEras = 'both' | 'legacy' | 'modern';
+
 export interface UpstreamSpec {
   alias: string;
   gatewayName: string;
   profile: 'load' | 'time';
+  eras: UpstreamEras;
 }
 
-export function upstreamSpecs(extraLoadServers: number): UpstreamSpec[] {
+export function upstreamSpecs(extraLoadServers: number, eras: UpstreamEras = 'both'): UpstreamSpec[] {
   const specs: UpstreamSpec[] = [
-    { alias: 'perf-load', gatewayName: 'perf_load', profile: 'load' },
-    { alias: 'fast-time', gatewayName: 'fast_time', profile: 'time' },
+    { alias: 'perf-load', gatewayName: 'perf_load', profile: 'load', eras },
+    { alias: 'fast-time', gatewayName: 'fast_time', profile: 'time', eras },
   ];
-  for (let i = 1; i <= extraLoadServers; i++) specs.push({ alias: `perf-load-${i}`, gatewayName: `perf_load_${i}`, profile: 'load' });
+  for (let i = 1; i <= extraLoadServers; i++) specs.push({ alias: `perf-load-${i}`, gatewayName: `perf_load_${i}`, profile: 'load', eras });
   return specs;
 }
 
@@ -37,7 +41,7 @@ export async function startUpstreamServers(o: {
 }): Promise<{ direct: DirectServer[]; upstreams: NetworkUpstream[] }> {
   const servers = await Promise.all(o.specs.map(async (spec) => o.track(await bindPorts(new GenericContainer(o.image)
     .withNetwork(o.network).withNetworkAliases(spec.alias).withLabels(o.labels)
-    .withEnvironment({ MCP_PROFILE: spec.profile, MCP_SERVER_NAME: spec.gatewayName, PORT: String(SERVER_PORT) })
+    .withEnvironment({ MCP_PROFILE: spec.profile, MCP_SERVER_NAME: spec.gatewayName, PORT: String(SERVER_PORT), MCP_ERAS: spec.eras })
     .withExposedPorts(SERVER_PORT)
     .withWaitStrategy(Wait.forHttp('/health', SERVER_PORT).forStatusCode(200))
     .withStartupTimeout(60_000), o.host)
