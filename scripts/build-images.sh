@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds images equivalent to the official ones the stack uses: Debian bases from the official debian:<suite>-slim
 # when a registry has it (MCP_PERF_REGISTRY, else Docker Hub), else made with debootstrap + docker import (root or
-# passwordless sudo), then Postgres, Redis, Node 24 and ContextForge
+# passwordless sudo), then Postgres, Redis, HAProxy (the scaling case's balancer), Node 24 and ContextForge
 # from Debian's packages, npm and PyPI, LiteLLM's proxy (the second gateway, PERF_GATEWAY=litellm) from PyPI,
 # and the image of our own MCP servers.
 # Reruns are cheap: bases that exist are kept, and docker's layer cache does the rest.
@@ -99,6 +99,7 @@ if [ "${1:-}" != "--servers-only" ]; then
   base trixie "$(img j.local.trixie)"
   build "$(img j.local.postgres)" postgres.Dockerfile --build-arg "BASE=$(img j.local.trixie)"
   build "$(img j.local.redis)" redis.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
+  build "$(img j.local.haproxy)" haproxy.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
   build "$(img j.local.node)" node.Dockerfile --build-arg "BASE=$(img j.local.trixie)"
   build "$(img j.local.gateway)" contextforge.Dockerfile --build-arg "BASE=$(img j.local.trixie)" \
     --build-arg "CONTEXTFORGE_VERSION=$(img j.contextforgeVersion)"

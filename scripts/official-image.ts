@@ -1,10 +1,10 @@
-// Prints the official image of a role (postgres, redis, gateway, litellm, node), through MCP_PERF_REGISTRY when it is
+// Prints the official image of a role (postgres, redis, haproxy, gateway, litellm, node), through MCP_PERF_REGISTRY when it is
 // set; or, with --roles, the roles a stack is made of, for the scripts that handle every stack image (setup, the
 // registry mirror, the non-root check): `stack` = the services and every gateway adapter's, `services` = the rest.
 import { ADAPTERS } from '../tests/support/gateway/adapters.ts';
 import { IMAGES, officialName } from '../tests/support/stack/images.ts';
 
-const SERVICES = ['postgres', 'redis'];
+const SERVICES = ['postgres', 'redis', 'haproxy'];
 const [first, second] = process.argv.slice(2);
 if (first === '--roles' && (second === 'stack' || second === 'services')) {
   const roles = second === 'stack' ? [...SERVICES, ...Object.values(ADAPTERS).map((a) => a.image.role)] : SERVICES;

@@ -1,8 +1,10 @@
-// Scaling: the same closed-loop load through a load balancer in front of one gateway instance and through another
-// in front of two that share Postgres and Redis, in alternating rounds (each two rounds hold 1-2 and 2-1), so the
-// machine's drift hits both alike. The throughput ratio says what a second instance buys on this hardware (on a
-// machine whose cores the first instance already fills, nothing: that is a finding too).
-import { describe, expect, it } from 'vitest';
+// Scaling: the same closed-loop load through a real HTTP balancer (HAProxy, round-robin per request) in front of one
+// gateway instance and through another in front of two that share Postgres and Redis, in alternating rounds (each
+// two rounds hold 1-2 and 2-1), so the machine's drift hits both alike. The throughput ratio says what a second
+// instance buys on this hardware (on a machine whose cores the first instance already fills, nothing: that is a
+// finding too). Then scale-out as MCP 2026-07-28 means it: stateless requests spread over both instances by a plain
+// balancer, against 2025-era sessions through it without affinity (what fails is counted) and with it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balancedOrders } from '../support/analysis/balanced-order.ts';
 import { shiftInterval } from '../support/budget/paired.ts';
 import type { RunResult } from '../support/engine/result.ts';
@@ -10,6 +12,8 @@ import { authHeaders, gatewayTool, reportNote, reportTable, runLoad, skipReason,
 import { median } from '../support/shared/median.ts';
 import { byProfile } from '../support/shared/profile.ts';
 import { startBalancer, startExtraGateway, type Balancer } from '../support/stack/scale-out.ts';
+import { countsSince, spreadVerdict } from '../support/analysis/spread.ts';
+import { armName, armRefused, sessionModeNote, type EraArm } from '../support/protocol-eras.ts';
 
 const info = stack();
 const gateway = info.gateway;
@@ -19,8 +23,34 @@ const why = skipReason(info, 'rpc') ?? (!scale ? `needs the containers stack, to
 const slowSecondMs = Number(process.env.PERF_SCALING_SECOND_EXTRA_CPU_MS || 0);
 
 describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
+  // One second instance and three balancers for both tests: one in front of the first instance, two in front of both
+  // (round-robin per request, and the same sticky on Mcp-Session-Id).
+  const stops: (() => Promise<void>)[] = [];
+  let lb1: Balancer;
+  let lb2: Balancer;
+  let sticky: Balancer;
+  let backends: string[];
+  let secondReady = '';
+  beforeAll(async () => {
+    lb1 = await startBalancer(scale!, [`gateway:${scale!.gatewayPort}`]);
+    stops.push(lb1.stop);
+    const t0 = performance.now();
+    const second = await startExtraGateway(scale!, 2, { extraCpuMs: slowSecondMs });
+    stops.push(second.stop);
+    secondReady = `second instance ready in ${((performance.now() - t0) / 1000).toFixed(1)} s${slowSecondMs ? `; made slower on purpose by ${slowSecondMs} ms of CPU per MCP request (PERF_SCALING_SECOND_EXTRA_CPU_MS)` : ''}`;
+    backends = [`gateway:${scale!.gatewayPort}`, second.backend];
+    lb2 = await startBalancer(scale!, backends);
+    stops.push(lb2.stop);
+    sticky = await startBalancer(scale!, backends, { affinity: true });
+    stops.push(sticky.stop);
+  }, 300_000);
+  afterAll(async () => {
+    for (const stop of stops.reverse()) await stop();
+  });
+
   it('1 vs 2 gateway instances behind a load balancer: throughput ratio', async () => {
     const gw = gateway!;
+    reportNote(secondReady);
     const vus = byProfile({ smoke: 16, nightly: 200 });
     const rounds = byProfile({ smoke: 6, nightly: 8 });
     const seconds = byProfile({ smoke: 8, nightly: 40 });
@@ -29,56 +59,88 @@ describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
       operation: { kind: 'rpc', url: `${lb.url}/rpc`, headers: authHeaders(gw), call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } }, connections: vus },
       warmupSeconds, monitor: false, progressEverySeconds: seconds,
     });
-    const stops: (() => Promise<void>)[] = [];
-    try {
-      const lb1 = await startBalancer(scale!, [`gateway:${scale!.gatewayPort}`]);
-      stops.push(lb1.stop);
-      const t0 = performance.now();
-      const second = await startExtraGateway(scale!, 2, { extraCpuMs: slowSecondMs });
-      stops.push(second.stop);
-      reportNote(`second instance ready in ${((performance.now() - t0) / 1000).toFixed(1)} s${slowSecondMs ? `; made slower on purpose by ${slowSecondMs} ms of CPU per MCP request (PERF_SCALING_SECOND_EXTRA_CPU_MS)` : ''}`);
-      const lb2 = await startBalancer(scale!, [`gateway:${scale!.gatewayPort}`, second.backend]);
-      stops.push(lb2.stop);
-      const results: Record<1 | 2, RunResult[]> = { 1: [], 2: [] };
-      const ratios: number[] = [];
-      const orders = balancedOrders<1 | 2>(rounds, Math.random, 1, 2);
-      for (const [i, order] of orders.entries()) {
-        const got: Partial<Record<1 | 2, RunResult>> = {};
-        // The first phase on each balancer warms it (the second instance serves its first calls there): 10 s, unrecorded.
-        for (const n of order) got[n] = await phase(n === 1 ? lb1 : lb2, n, results[n].length === 0 ? 10 : 0);
-        results[1].push(got[1]!);
-        results[2].push(got[2]!);
-        ratios.push(got[2]!.rate.achieved / got[1]!.rate.achieved);
-        console.log(`[scaling] round ${i + 1}/${rounds} (${order.join(' then ')}): ${got[1]!.rate.achieved} -> ${got[2]!.rate.achieved}/s, x${ratios.at(-1)!.toFixed(3)}`);
-      }
-      const shift = shiftInterval(ratios.map(Math.log))!;
-      const ratio = +Math.exp(shift.estimate).toFixed(2);
-      const med = (n: 1 | 2, pick: (r: RunResult) => number) => +median(results[n].map(pick)).toFixed(1);
-      const errorPercent = (n: 1 | 2) => +((100 * results[n].reduce((a, r) => a + r.counts.failed, 0)) / Math.max(1, results[n].reduce((a, r) => a + r.counts.completed, 0))).toFixed(2);
-      reportTable({
-        title: `Closed loop, ${vus} VUs, tools/call over /rpc through a round-robin balancer: ${rounds} rounds of ${seconds} s on each (medians of the rounds; errors over all)`,
-        columns: ['instances', 'workers each', 'throughput/s', 'p50 ms', 'p95 ms', 'errors %'],
-        rows: ([1, 2] as const).map((n) => [n, gw.workers, med(n, (r) => r.rate.achieved), med(n, (r) => r.latency.p50), med(n, (r) => r.latency.p95), errorPercent(n)]),
-      });
-      reportTable({
-        title: 'Each round: throughput with 1 instance, with 2, and their ratio',
-        columns: ['round', 'order', '1 instance/s', '2 instances/s', 'ratio'],
-        rows: orders.map((o, i) => [i + 1, o.join('-'), results[1][i]!.rate.achieved, results[2][i]!.rate.achieved, +ratios[i]!.toFixed(3)]),
-      });
-      const [lo, hi] = [Math.exp(shift.lo), Math.exp(shift.hi)].map((x) => x.toFixed(2));
-      reportNote(`scaling: 2 instances give x${ratio} the throughput of 1 (${(shift.achieved * 100).toFixed(1)}% interval x${lo}-x${hi} over ${rounds} paired rounds; the second instance sits idle during the 1-instance rounds)`);
-      for (const r of [...results[1], ...results[2]]) expect(r).toMeetSlo({ errorRate: '0.1%' });
-      // Where the instances get cores of their own (nightly on a bigger runner) a second one must add most
-      // of its share. On 2 shared cores the first instance already fills them (four workers contending), so
-      // this bound only catches a collapse: instances fighting over locks or sessions.
-      expect(ratio, `2 instances gave x${ratio} the throughput of 1`).toBeGreaterThanOrEqual(byProfile({ smoke: 0.5, nightly: 1.6 }));
-      // On shared cores the ratio also follows the neighbours' load (more gateway processes win more of the CPU):
-      // x0.90-1.02 in quiet sessions here, x1.20 beside a running gate benchmark, while the runs of one session lie
-      // within a few percent. Smoke therefore judges a fall beyond 15% (a second instance 20 ms slower per call
-      // gave -14.4% against the baseline here and failed it; 10 ms slower, -5.2%, passed).
-      expect(ratio).toMatchBaselineFigure({ name: 'scaling throughput ratio, 2 instances to 1', unit: 'x', better: 'higher', load: `${vus} VUs, ${rounds} rounds of ${seconds} s`, ...byProfile({ smoke: { minChange: 0.15 }, nightly: {} }) });
-    } finally {
-      for (const stop of stops.reverse()) await stop();
+    const results: Record<1 | 2, RunResult[]> = { 1: [], 2: [] };
+    const ratios: number[] = [];
+    const orders = balancedOrders<1 | 2>(rounds, Math.random, 1, 2);
+    for (const [i, order] of orders.entries()) {
+      const got: Partial<Record<1 | 2, RunResult>> = {};
+      // The first phase on each balancer warms it (the second instance serves its first calls there): 10 s, unrecorded.
+      for (const n of order) got[n] = await phase(n === 1 ? lb1 : lb2, n, results[n].length === 0 ? 10 : 0);
+      results[1].push(got[1]!);
+      results[2].push(got[2]!);
+      ratios.push(got[2]!.rate.achieved / got[1]!.rate.achieved);
+      console.log(`[scaling] round ${i + 1}/${rounds} (${order.join(' then ')}): ${got[1]!.rate.achieved} -> ${got[2]!.rate.achieved}/s, x${ratios.at(-1)!.toFixed(3)}`);
     }
+    const shift = shiftInterval(ratios.map(Math.log))!;
+    const ratio = +Math.exp(shift.estimate).toFixed(2);
+    const med = (n: 1 | 2, pick: (r: RunResult) => number) => +median(results[n].map(pick)).toFixed(1);
+    const errorPercent = (n: 1 | 2) => +((100 * results[n].reduce((a, r) => a + r.counts.failed, 0)) / Math.max(1, results[n].reduce((a, r) => a + r.counts.completed, 0))).toFixed(2);
+    reportTable({
+      title: `Closed loop, ${vus} VUs, tools/call over /rpc through a round-robin balancer: ${rounds} rounds of ${seconds} s on each (medians of the rounds; errors over all)`,
+      columns: ['instances', 'workers each', 'throughput/s', 'p50 ms', 'p95 ms', 'errors %'],
+      rows: ([1, 2] as const).map((n) => [n, gw.workers, med(n, (r) => r.rate.achieved), med(n, (r) => r.latency.p50), med(n, (r) => r.latency.p95), errorPercent(n)]),
+    });
+    reportTable({
+      title: 'Each round: throughput with 1 instance, with 2, and their ratio',
+      columns: ['round', 'order', '1 instance/s', '2 instances/s', 'ratio'],
+      rows: orders.map((o, i) => [i + 1, o.join('-'), results[1][i]!.rate.achieved, results[2][i]!.rate.achieved, +ratios[i]!.toFixed(3)]),
+    });
+    const [lo, hi] = [Math.exp(shift.lo), Math.exp(shift.hi)].map((x) => x.toFixed(2));
+    reportNote(`scaling: 2 instances give x${ratio} the throughput of 1 (${(shift.achieved * 100).toFixed(1)}% interval x${lo}-x${hi} over ${rounds} paired rounds; the second instance sits idle during the 1-instance rounds)`);
+    for (const r of [...results[1], ...results[2]]) expect(r).toMeetSlo({ errorRate: '0.1%' });
+    // Where the instances get cores of their own (nightly on a bigger runner) a second one must add most
+    // of its share. On 2 shared cores the first instance already fills them (four workers contending), so
+    // this bound only catches a collapse: instances fighting over locks or sessions.
+    expect(ratio, `2 instances gave x${ratio} the throughput of 1`).toBeGreaterThanOrEqual(byProfile({ smoke: 0.5, nightly: 1.6 }));
+    // On shared cores the ratio also follows the neighbours' load (more gateway processes win more of the CPU):
+    // x0.90-1.02 in quiet sessions here, x1.20 beside a running gate benchmark, while the runs of one session lie
+    // within a few percent. Smoke therefore judges a fall beyond 15% (a second instance 20 ms slower per call
+    // gave -14.4% against the baseline here and failed it; 10 ms slower, -5.2%, passed).
+    expect(ratio).toMatchBaselineFigure({ name: 'scaling throughput ratio, 2 instances to 1', unit: 'x', better: 'higher', load: `${vus} VUs, ${rounds} rounds of ${seconds} s`, ...byProfile({ smoke: { minChange: 0.15 }, nightly: {} }) });
+  });
+
+  it('MCP through a round-robin balancer: 2026-07-28 stateless spreads per request; 2025-era sessions without and with affinity', async ({ skip }) => {
+    const gw = gateway!;
+    const vus = byProfile({ smoke: 4, nightly: 32 });
+    const seconds = byProfile({ smoke: 8, nightly: 60 });
+    const call = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } };
+    const stateless: EraArm = { protocol: '2026-07-28', session: 'per-vu' };
+    const sessions: EraArm = { protocol: '2025-06-18', session: 'per-vu' };
+    const refused = await armRefused(gw, stateless, call);
+    if (refused) {
+      reportNote(`finding: ${refused}; the stateless balancer phase has nothing to run`);
+      return skip(refused);
+    }
+    reportNote(await sessionModeNote(gw, sessions.protocol));
+    // Each phase on the gateway's MCP endpoint path, through a balancer: the path is the virtual server's.
+    const path = new URL(gw.mcpUrl).pathname;
+    const phase = async (lb: Balancer, arm: EraArm, how: string, preflight = true) => {
+      const before = await lb.requestsByBackend();
+      const result = await runLoad({
+        scenario: { name: `balancer: ${armName(arm)}, ${how}, ${vus} VUs`, executor: 'constant-vus', vus, duration: `${seconds}s`, timeout: '30s' },
+        operation: { kind: 'streamable', url: `${lb.url}${path}`, headers: authHeaders(gw), session: arm.session, protocol: arm.protocol, call },
+        warmupSeconds: 2, monitor: false, progressEverySeconds: seconds,
+        preflight,
+      });
+      const spread = spreadVerdict(countsSince(before, await lb.requestsByBackend()), backends);
+      return { result, spread };
+    };
+    const spreadStateless = await phase(lb2, stateless, 'round-robin, no affinity');
+    // No preflight: a failed one would stop the case, and without affinity a session's call may fail; it is counted.
+    const noAffinity = await phase(lb2, sessions, 'round-robin, no affinity', false);
+    const withAffinity = await phase(sticky, sessions, 'sticky on Mcp-Session-Id');
+    const rows = [spreadStateless, noAffinity, withAffinity];
+    reportTable({
+      title: `Two instances behind HAProxy, closed loop of ${vus} VUs, ${seconds} s each: what each revision needs of the balancer`,
+      columns: ['phase', 'calls/s', 'p50 ms', 'p95 ms', 'errors %', 'requests per instance'],
+      rows: rows.map(({ result: r, spread }) => [r.scenario, r.rate.achieved, r.latency.p50, r.latency.p95, +(r.errorRate * 100).toFixed(2), Object.values(spread.shares).map((x) => `${(x * 100).toFixed(0)}%`).join(' / ')]),
+    });
+    const failed = noAffinity.result.counts.failed;
+    reportNote(`2025-era sessions without affinity: ${failed} of ${noAffinity.result.counts.completed} calls failed (${Object.entries(noAffinity.result.errors).map(([k, n]) => `${n}x ${k}`).join(', ') || 'none'}): ${failed ? 'what users hit behind a plain balancer' : 'the gateway keeps no per-session state an instance could lack'}`);
+    // Stateless requests must spread over both instances and succeed; sessions must succeed with affinity.
+    expect(spreadStateless.spread.pass, `2026-07-28 through a round-robin balancer: ${spreadStateless.spread.text}`).toBe(true);
+    expect(spreadStateless.result).toMeetSlo({ errorRate: '0.1%' });
+    expect(withAffinity.result).toMeetSlo({ errorRate: '0.1%' });
+    expect(withAffinity.spread.total, `sticky balancer: ${withAffinity.spread.text}`).toBeGreaterThan(0);
   });
 });

@@ -26,8 +26,8 @@ describe('gateway adapters', () => {
     const roles = (which: string) => spawnSync(process.execPath, ['scripts/official-image.ts', '--roles', which], { cwd: root, encoding: 'utf8' });
     const stack = roles('stack');
     expect(stack.status, stack.stderr).toBe(0);
-    expect(stack.stdout.trim().split(' ')).toEqual(['postgres', 'redis', ...new Set(Object.values(ADAPTERS).map((a) => a.image.role))]);
-    expect(roles('services').stdout.trim()).toBe('postgres redis');
+    expect(stack.stdout.trim().split(' ')).toEqual(['postgres', 'redis', 'haproxy', ...new Set(Object.values(ADAPTERS).map((a) => a.image.role))]);
+    expect(roles('services').stdout.trim()).toBe('postgres redis haproxy');
     const bad = roles('gateways');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--roles stack\|services/);

@@ -6,25 +6,94 @@ import { asGatewayContainer } from './gateway-container.ts';
 import { extraCostSetup } from './extra-cost.ts';
 import { bindPorts } from './loopback.ts';
 import type { ScaleOut } from '../shared/stack-info.ts';
+import { resolveImage } from './images.ts';
 
 const LB_PORT = 8080;
+const STATS_PORT = 8404;
 
 export interface Balancer {
   url: string;
+  /** HTTP requests each backend was sent so far, by its address (HAProxy's own counters). */
+  requestsByBackend(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
-/** A round-robin TCP balancer (fixtures/servers/lb.ts in the servers image) on the stack's network. */
-export async function startBalancer(s: ScaleOut, backends: string[]): Promise<Balancer> {
-  const c = await bindPorts(new GenericContainer(s.serversImage)
-    .withNetworkMode(s.network).withNetworkAliases(`lb-${backends.length}`).withLabels(s.labels)
-    .withCommand(['node', 'lb.ts', '--port', String(LB_PORT), '--backends', backends.join(',')])
-    .withExposedPorts(LB_PORT).withWaitStrategy(Wait.forLogMessage(/lb listening/)).withStartupTimeout(60_000), s.bindHost)
+export interface BalancerOptions {
+  /**
+   * Keep a 2025-era session on the instance that opened it: HAProxy learns each Mcp-Session-Id from the answer that
+   * hands it out and sends every request that carries it there. Without it, every request goes round-robin.
+   */
+  affinity?: boolean;
+}
+
+/**
+ * HAProxy's configuration: HTTP mode, round-robin per request (not per connection: a kept-alive client's requests
+ * spread too), optionally sticky on Mcp-Session-Id; its statistics on a second port.
+ */
+export function haproxyConfig(backends: string[], o: BalancerOptions = {}): string {
+  return [
+    'global',
+    '  maxconn 4096',
+    'defaults',
+    '  mode http',
+    '  timeout connect 5s',
+    '  timeout client 120s',
+    '  timeout server 120s',
+    '  option http-keep-alive',
+    'frontend stats',
+    `  bind :${STATS_PORT}`,
+    '  monitor-uri /healthz',
+    '  stats enable',
+    '  stats uri /stats',
+    'frontend mcp',
+    `  bind :${LB_PORT}`,
+    '  default_backend gateways',
+    'backend gateways',
+    '  balance roundrobin',
+    ...(o.affinity ? [
+      '  stick-table type string len 128 size 100k expire 30m',
+      '  stick store-response res.hdr(mcp-session-id)',
+      '  stick match req.hdr(mcp-session-id)',
+    ] : []),
+    ...backends.map((b, i) => `  server g${i + 1} ${b}`),
+    '',
+  ].join('\n');
+}
+
+/** Requests per server from HAProxy's CSV statistics: every response it relayed, by status class. */
+export function requestsFromStats(csv: string, backends: string[]): Record<string, number> {
+  const [header, ...rows] = csv.replace(/^# /, '').trim().split('\n');
+  const cols = header!.split(',');
+  const at = (name: string) => cols.indexOf(name);
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    const f = row.split(',');
+    if (f[at('pxname')] !== 'gateways' || !/^g\d+$/.test(f[at('svname')] ?? '')) continue;
+    const i = Number(f[at('svname')]!.slice(1)) - 1;
+    out[backends[i] ?? f[at('svname')]!] = ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'hrsp_other'].reduce((a, c) => a + (Number(f[at(c)]) || 0), 0);
+  }
+  return out;
+}
+
+/** A real HTTP balancer, HAProxy (role haproxy: its official image, or the local one npm run images builds), on the stack's network. */
+export async function startBalancer(s: ScaleOut, backends: string[], o: BalancerOptions = {}): Promise<Balancer> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  const image = await resolveImage(await getContainerRuntimeClient(), 'haproxy');
+  const c = await bindPorts(new GenericContainer(image.name)
+    .withNetworkMode(s.network).withNetworkAliases(`lb-${backends.length}${o.affinity ? '-sticky' : ''}`).withLabels(s.labels)
+    .withCopyContentToContainer([{ content: haproxyConfig(backends, o), target: '/usr/local/etc/haproxy/haproxy.cfg', mode: 0o644 }])
+    .withCommand(['haproxy', '-db', '-f', '/usr/local/etc/haproxy/haproxy.cfg'])
+    .withExposedPorts(LB_PORT, STATS_PORT).withWaitStrategy(Wait.forHttp('/healthz', STATS_PORT).forStatusCode(200)).withStartupTimeout(60_000), s.bindHost)
     .start()
     .catch((error: Error) => {
-      throw new Error(`the load balancer (${s.serversImage}, node lb.ts) did not start: ${error.message}. Is the image current? npm run images rebuilds it.`, { cause: error });
+      throw new Error(`the load balancer (HAProxy, ${image.name}) did not start: ${error.message}. npm run images builds local/haproxy:2.6.`, { cause: error });
     });
-  return { url: `http://${c.getHost()}:${c.getMappedPort(LB_PORT)}`, stop: () => stopQuietly(c) };
+  const stats = `http://${c.getHost()}:${c.getMappedPort(STATS_PORT)}/stats;csv`;
+  return {
+    url: `http://${c.getHost()}:${c.getMappedPort(LB_PORT)}`,
+    requestsByBackend: async () => requestsFromStats(await (await fetch(stats, { signal: AbortSignal.timeout(5000) })).text(), backends),
+    stop: () => stopQuietly(c),
+  };
 }
 
 export interface ExtraGateway {
