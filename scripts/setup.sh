@@ -7,7 +7,8 @@
 #  3. with --with-browser: Chromium, for the test that opens report.html in a real browser;
 #  4. with --with-k6: k6 at .tools/k6, for the test that runs exported k6 scripts (built with Go if needed);
 #  5. with --with-registry: a real registry at .tools/registry (built with Go), for the test that pulls from one;
-#  6. with --with-act: act at .tools/act (built with Go if needed), for scripts/workflows-act.sh.
+#  6. with --with-act: act at .tools/act (built with Go if needed), for scripts/workflows-act.sh;
+#  7. with --with-python: the Python MCP SDK in .tools/python-mcp, for the interop test's Python server.
 # Safe to rerun: each step is skipped when already done.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,6 +59,7 @@ fi
 with() { case " $* " in *" --with-$1 "*) return 0;; *) return 1;; esac; }
 if with registry "$@"; then bash scripts/registry.sh build || log "registry unavailable: the registry test will skip and say why"; fi
 if with k6 "$@"; then bash scripts/install-k6.sh || log "k6 unavailable: the k6 export test will skip and say why"; fi
+if with python "$@"; then bash scripts/install-python-mcp.sh || log "the Python MCP SDK is unavailable: its interop test will skip and say why"; fi
 if with act "$@"; then bash scripts/install-act.sh || log "act unavailable: scripts/workflows-act.sh cannot run the workflows"; fi
 if with browser "$@" && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -1,7 +1,8 @@
-// Interoperability with MCP servers nobody here wrote, all from npm: @modelcontextprotocol/server-everything
+// Interoperability with MCP servers nobody here wrote: from npm, @modelcontextprotocol/server-everything
 // (the SDK's reference server) over Streamable HTTP and SSE, and supergateway bridging its stdio server to
-// WebSocket. Every client operation, pagination, bad calls classified, a short engine load with the
+// WebSocket; from PyPI, a server on the Python SDK on every MCP revision. Every client operation, pagination, bad calls classified, a short engine load with the
 // isolation check on, sessions ended as counted by the server itself, and a restart in the middle of a run.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { callMcp, createOperation, withoutClose, type McpCall } from '../support
 import { SseClient } from '../support/mcp/sse-client.ts';
 import { StreamPool } from '../support/mcp/stream-pool.ts';
 import { StreamableHttpClient } from '../support/mcp/streamable-http-client.ts';
+import { errorInBody, failureOf } from '../support/mcp/jsonrpc.ts';
+import { isStateless, MCP_REVISIONS } from '../support/mcp/protocol.ts';
 import { freePort, startProcess, type ManagedProcess } from '../support/stack/process.ts';
 
 const EVERYTHING = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/server-everything/dist/index.js', import.meta.url));
@@ -191,4 +194,48 @@ describe('interop: server-everything over SSE, and supergateway (stdio to WebSoc
       await pool.close();
     }
   });
+});
+
+// A server on the Python SDK (mcp 2.3.0: 2025-era sessions and 2026-07-28), stateful and stateless, on every revision
+// the client speaks: the revision's own wire (a session or none), and a short load with the isolation check on.
+const PYTHON = fileURLToPath(new URL('../../.tools/python-mcp/bin/python', import.meta.url));
+const PYTHON_SERVER = fileURLToPath(new URL('../../fixtures/python-server/server.py', import.meta.url));
+const noPython = existsSync(PYTHON) ? '' : ' (skipped: no Python MCP SDK at .tools/python-mcp: npm run setup -- --with-python)';
+
+async function pythonServer(stateless: boolean): Promise<string> {
+  const port = await freePort();
+  running.push(await startProcess({
+    name: `python mcp server${stateless ? ' (stateless)' : ''}`, command: PYTHON, args: [PYTHON_SERVER, '--port', String(port), ...(stateless ? ['--stateless'] : [])],
+    readyUrl: `http://127.0.0.1:${port}/health`, readyTimeoutMs: 30_000,
+  }));
+  return `http://127.0.0.1:${port}/mcp`;
+}
+
+describe.skipIf(noPython !== '')(`interop: the Python SDK's server (mcp 2.3.0) on every revision${noPython}`, () => {
+  const cases = [false, true].flatMap((stateless) => MCP_REVISIONS.map((revision) => ({ stateless, revision })));
+  it.each(cases)('stateless $stateless, MCP $revision: its wire, and a short load with the isolation check', async ({ stateless, revision }) => {
+    const url = await pythonServer(stateless);
+    const client = new StreamableHttpClient({ url, dispatcher: agent, protocol: revision });
+    if (isStateless(revision)) expect((await client.discover()).result.supportedVersions).toContain(revision);
+    else expect((await client.initialize()).result.protocolVersion).toBe(revision);
+    // A session on the 2025 era of the stateful server only; never on 2026-07-28.
+    expect(client.sessionId !== undefined).toBe(!stateless && !isStateless(revision));
+    expect((await client.listAllTools()).result.map((t) => t.name)).toEqual(expect.arrayContaining(['echo', 'add']));
+    await client.close();
+    const result = await runScenario(
+      { name: `python ${revision}`, executor: 'shared-iterations', vus: 4, iterations: 40 },
+      createOperation({ kind: 'streamable', url, session: 'per-vu', protocol: revision, call: echo }),
+    );
+    expect(result.errors).toEqual({});
+    expect(result.counts.ok).toBe(40);
+  }, 60_000);
+
+  it('a 2026-07-28 request with routing headers that disagree with its body is refused as protocol:header_mismatch', async () => {
+    const url = await pythonServer(true);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'x' }, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } });
+    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'add' } });
+    expect(res.status).toBe(400);
+    const error = errorInBody(await res.text());
+    expect(error && failureOf(error)).toMatchObject({ class: 'protocol', code: 'header_mismatch' });
+  }, 60_000);
 });
