@@ -16,11 +16,13 @@ const stateless: EraArm = { protocol: '2026-07-28', session: 'per-vu' };
 const reused: EraArm = { protocol: '2025-06-18', session: 'per-vu' };
 const churned: EraArm = { protocol: '2025-06-18', session: 'per-iteration' };
 
+// Smoke compares the stateless revision with a reused session, and list caching; pr and nightly add session churn.
+const sessionArms = byProfile({ smoke: [reused], pr: [reused, churned], nightly: [reused, churned] });
 const pairs = byProfile({ smoke: 6, pr: 8, nightly: 12 });
 const phaseSeconds = byProfile({ smoke: 3, pr: 6, nightly: 20 });
 
 describe.skipIf(!gateway)(`MCP revisions side by side: 2026-07-28 stateless against 2025-era sessions${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
-  for (const base of [reused, churned]) {
+  for (const base of sessionArms) {
     it(`tools/call, closed loop of 4 VUs: ${armName(stateless)} against ${armName(base)}`, async ({ skip }) => {
       const gw = gateway!;
       const call = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } };
@@ -40,4 +42,24 @@ describe.skipIf(!gateway)(`MCP revisions side by side: 2026-07-28 stateless agai
       expect(outcome).toPassAbGate();
     });
   }
+
+  // Lists a 2026-07-28 client may cache: an agent that lists the tools before each call, against one that keeps the
+  // list for the ttlMs the gateway answered. What the gateway saves when its clients honour the TTL.
+  it('an agent step on 2026-07-28 (tools/list, then tools/call): the list kept for its ttlMs against listed every step', async ({ skip }) => {
+    const gw = gateway!;
+    const call = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } };
+    const always: EraArm = { ...stateless, listFirst: 'always' };
+    const cached: EraArm = { ...stateless, listFirst: 'cached' };
+    const refused = await armRefused(gw, always, call);
+    if (refused) {
+      reportNote(`finding: ${refused}; nothing to compare`);
+      return skip(refused);
+    }
+    const outcome = await compareArms(info, always, cached, {
+      name: `protocol eras: ${armName(cached)} vs ${armName(always)}`,
+      pairs, initialWarmupSeconds: 3, call,
+      scenario: { name: `eras agent step (${phaseSeconds} s, 4 VUs)`, executor: 'constant-vus', vus: 4, duration: `${phaseSeconds}s`, timeout: '30s' },
+    });
+    expect(outcome).toPassAbGate();
+  });
 });

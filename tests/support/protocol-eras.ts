@@ -17,15 +17,18 @@ import type { GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
 export interface EraArm {
   protocol: McpRevision;
   session: 'per-vu' | 'per-iteration';
+  /** An agent's step: tools/list before the call, every time or kept for its ttlMs. */
+  listFirst?: StreamableSpec['listFirst'];
 }
 
 export function armName(arm: EraArm): string {
-  if (isStateless(arm.protocol)) return `${arm.protocol} stateless`;
-  return `${arm.protocol} ${arm.session === 'per-vu' ? 'session reused' : 'session per call'}`;
+  const list = arm.listFirst ? `, tools/list ${arm.listFirst === 'always' ? 'every step' : 'kept for its ttlMs'}` : '';
+  if (isStateless(arm.protocol)) return `${arm.protocol} stateless${list}`;
+  return `${arm.protocol} ${arm.session === 'per-vu' ? 'session reused' : 'session per call'}${list}`;
 }
 
 export function armOperation(gw: GatewayEndpoints, arm: EraArm, call: StreamableSpec['call']): OperationSpec {
-  return { kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session: arm.session, protocol: arm.protocol, call };
+  return { kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session: arm.session, protocol: arm.protocol, call, ...(arm.listFirst ? { listFirst: arm.listFirst } : {}) };
 }
 
 /**

@@ -18,6 +18,12 @@ export type StreamableSpec = TransportSpec & {
   session: 'per-vu' | 'per-iteration';
   /** The MCP revision (default 2025-06-18; the harness fills in the one the run chose for the target). */
   protocol?: McpRevision;
+  /**
+   * An agent's step: tools/list before every call (always), or only when the list it holds has expired (cached:
+   * kept for the ttlMs the last tools/list answered, as a 2026-07-28 client may; a list without ttlMs is not kept).
+   * A session per VU only.
+   */
+  listFirst?: 'always' | 'cached';
 };
 
 /**
@@ -73,12 +79,30 @@ export const streamable: OperationKind<StreamableSpec, unknown> = {
     urlOf(spec);
     if (spec.session !== 'per-vu' && spec.session !== 'per-iteration') throw new Error(`streamable ${spec.url}: session must be per-vu or per-iteration, got ${String(spec.session)}`);
     if (spec.protocol !== undefined && !isMcpRevision(spec.protocol)) throw new Error(`streamable ${spec.url}: protocol must be one of ${MCP_REVISIONS.join(', ')}, got ${String(spec.protocol)}`);
+    if (spec.listFirst !== undefined && !['always', 'cached'].includes(spec.listFirst)) throw new Error(`streamable ${spec.url}: listFirst must be always or cached, got ${String(spec.listFirst)}`);
+    if (spec.listFirst && spec.session !== 'per-vu') throw new Error(`streamable ${spec.url}: listFirst needs a session per VU (session: 'per-vu'): a list cached for ttlMs belongs to a client that lives`);
   },
-  describe: (spec) => `${spec.call.method} over Streamable HTTP at ${spec.url} (${streamableMode(spec)})`,
+  describe: (spec) => `${spec.listFirst ? `tools/list (${spec.listFirst === 'always' ? 'every time' : 'kept for its ttlMs'}) then ` : ''}${spec.call.method} over Streamable HTTP at ${spec.url} (${streamableMode(spec)})`,
   create(spec, { agent, close }) {
     const sessions = new Map<number, StreamableHttpClient>();
     const newClient = () => new StreamableHttpClient({ url: spec.url, dispatcher: agent, headers: spec.headers, protocol: spec.protocol });
     const stateless = isStateless(spec.protocol ?? DEFAULT_REVISION);
+    /** Until when (performance.now()) each VU's last tools/list may be reused, by its ttlMs. */
+    const listedUntil = new Map<number, number>();
+    const step = async (client: StreamableHttpClient, vu: number, signal: AbortSignal): Promise<Outcome> => {
+      if (!spec.listFirst) return ok(await callMcp(client, spec.call, signal));
+      let bytesIn = 0;
+      let bytesOut = 0;
+      if (spec.listFirst === 'always' || (listedUntil.get(vu) ?? 0) <= performance.now()) {
+        const list = await client.listTools(undefined, { signal });
+        const ttl = Number((list.result as { ttlMs?: unknown }).ttlMs);
+        listedUntil.set(vu, performance.now() + (Number.isFinite(ttl) && ttl > 0 ? ttl : 0));
+        bytesIn += list.bytesIn;
+        bytesOut += list.bytesOut;
+      }
+      const reply = await callMcp(client, spec.call, signal);
+      return { ok: true, bytesIn: bytesIn + reply.bytesIn, bytesOut: bytesOut + reply.bytesOut };
+    };
     return {
       iterate: async ({ vu, signal }) => {
         if (stateless && spec.session === 'per-iteration') return ok(await callMcp(newClient(), spec.call, signal));
@@ -96,7 +120,7 @@ export const streamable: OperationKind<StreamableSpec, unknown> = {
           sessions.set(vu.id, client);
         }
         try {
-          return ok(await callMcp(client, spec.call, signal));
+          return await step(client, vu.id, signal);
         } catch (error) {
           // The server no longer knows the session (a restart): the client must start a new one (MCP
           // 2025-06-18, Session Management), so the VU's next iteration initializes again.
