@@ -9,6 +9,7 @@ import { classifyError } from '../support/engine/errors.ts';
 import { runScenario } from '../support/engine/runner.ts';
 import { createOperation } from '../support/mcp/operations.ts';
 import { chooseRevision } from '../support/mcp/negotiate.ts';
+import { preflight } from '../support/perf-case.ts';
 import { StreamableHttpClient } from '../support/mcp/streamable-http-client.ts';
 
 interface Seen { headers: IncomingHttpHeaders; method: string; body?: { id?: number; method: string; params?: Record<string, unknown> } }
@@ -96,6 +97,12 @@ describe('MCP 2026-07-28 on the wire', () => {
     // The same refusal inside a 200 answer.
     const url2 = await (async () => { await new Promise<void>((r) => server!.close(() => r())); return serve((msg) => ({ status: 200, body: json(msg.id, { error: { code: -32022, message: 'Unsupported protocol version' } }) })); })();
     expect(await failureOf(new StreamableHttpClient({ url: url2, dispatcher: agent, protocol: '2026-07-28' }).callTool('x'))).toMatchObject({ class: 'protocol', code: 'version_refused' });
+  });
+
+  it('a preflight refused for its revision says so and what to set, not "is the stack up?"', async () => {
+    const url = await serve(modern);
+    await expect(preflight('refused', { kind: 'streamable', url, session: 'per-vu', protocol: '2025-06-18', call: { method: 'tools/list' } }))
+      .rejects.toThrow(/\[refused\] the target refuses the MCP revision this run speaks[\s\S]*protocol:version_refused[\s\S]*Set PERF_MCP_PROTOCOL to a revision it speaks/);
   });
 
   it('refuses initialize on a stateless revision (a programming error, said plainly)', async () => {

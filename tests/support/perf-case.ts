@@ -148,10 +148,13 @@ export async function preflight(name: string, operation: OperationSpec, timeoutM
     if (outcome && !outcome.ok) throw new Error(`${outcome.failure.class}${outcome.failure.code === undefined ? '' : `:${outcome.failure.code}`} ${outcome.failure.message ?? ''}`);
   } catch (error) {
     const failure = classifyError(error);
+    // A refused revision is an answer: the gateway is up and does not speak what the run speaks.
+    const refused = failure.class === 'protocol';
     throw new Error(
-      `[${name}] the target does not answer (${describeOperation(operation)}): ${failureKey(failure)}: ${failure.message ?? ''}\n` +
-        'Is the stack up? Run "npm run stack" to see it start; with PERF_STACK=external check PERF_GATEWAY_URL and the token.' +
-        await gatewayDeathNote(stack()?.gateway),
+      `[${name}] the target ${refused ? 'refuses the MCP revision this run speaks' : 'does not answer'} (${describeOperation(operation)}): ${failureKey(failure)}: ${failure.message ?? ''}\n` +
+        (refused
+          ? 'Set PERF_MCP_PROTOCOL to a revision it speaks (named above), or unset it: auto asks the gateway.'
+          : 'Is the stack up? Run "npm run stack" to see it start; with PERF_STACK=external check PERF_GATEWAY_URL and the token.' + await gatewayDeathNote(stack()?.gateway)),
       { cause: error },
     );
   } finally {
