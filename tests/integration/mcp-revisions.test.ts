@@ -105,6 +105,16 @@ describe('MCP 2026-07-28 on the wire', () => {
       .rejects.toThrow(/\[refused\] the target refuses the MCP revision this run speaks[\s\S]*protocol:version_refused[\s\S]*Set PERF_MCP_PROTOCOL to a revision it speaks/);
   });
 
+  it('classifies a 2025-era refusal (HTTP 400 naming the protocol version, no -32022) as protocol:version_refused too', async () => {
+    const url = await serve((msg) => ({ status: 400, body: json(null, { error: { code: -32600, message: 'Unsupported MCP-Protocol-Version 2026-07-28; supported: 2025-06-18' } }) }));
+    const f = await failureOf(new StreamableHttpClient({ url, dispatcher: agent, protocol: '2026-07-28' }).discover());
+    expect(f).toMatchObject({ class: 'protocol', code: 'version_refused' });
+    expect(f.message).toMatch(/the 2025 way \(no -32022\).*Unsupported MCP-Protocol-Version/);
+    // Any other 400 stays an HTTP status.
+    const other = await (async () => { await new Promise<void>((r) => server!.close(() => r())); return serve(() => ({ status: 400, body: json(null, { error: { code: -32600, message: 'Bad Request: malformed body' } }) })); })();
+    expect(await failureOf(new StreamableHttpClient({ url: other, dispatcher: agent, protocol: '2026-07-28' }).discover())).toMatchObject({ class: 'http_status', code: 400 });
+  });
+
   it('refuses initialize on a stateless revision (a programming error, said plainly)', async () => {
     const url = await serve(modern);
     await expect(new StreamableHttpClient({ url, dispatcher: agent, protocol: '2026-07-28' }).initialize()).rejects.toThrow(/initialize is not part of MCP 2026-07-28/);

@@ -66,8 +66,12 @@ export class StreamableHttpClient extends McpClient {
       const text = await res.body.text();
       const error = errorInBody(text);
       const failure = error ? failureOf(error) : undefined;
-      // A refused revision comes as HTTP 400 with -32022: the protocol's own kind, not just a status.
+      // A refused revision comes as HTTP 400 with -32022 (2026-07-28): the protocol's own kind, not just a status.
       if (failure?.class === 'protocol') throw new OperationFailure({ ...failure, message: `POST ${this.path} ${method} (MCP ${this.revision}) -> ${res.statusCode}: ${failure.message}` });
+      // A 2025-era server refuses an MCP-Protocol-Version it does not speak with a plain 400 (2025-06-18, Transports).
+      if (res.statusCode === 400 && /protocol[- ]version/i.test(error?.message ?? text)) {
+        throw new OperationFailure({ class: 'protocol', code: 'version_refused', message: `POST ${this.path} ${method} (MCP ${this.revision}) -> 400: protocol version refused, the 2025 way (no -32022): ${text.slice(0, 200)}` });
+      }
       throw new OperationFailure({ class: 'http_status', code: res.statusCode, message: `POST ${this.path} ${method} -> ${res.statusCode}: ${text.slice(0, 200)}` });
     }
     const session = res.headers['mcp-session-id'];
