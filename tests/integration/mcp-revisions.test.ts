@@ -106,7 +106,7 @@ describe('MCP 2026-07-28 on the wire', () => {
   });
 
   it('classifies a 2025-era refusal (HTTP 400 naming the protocol version, no -32022) as protocol:version_refused too', async () => {
-    const url = await serve((msg) => ({ status: 400, body: json(null, { error: { code: -32600, message: 'Unsupported MCP-Protocol-Version 2026-07-28; supported: 2025-06-18' } }) }));
+    const url = await serve(() => ({ status: 400, body: json(null, { error: { code: -32600, message: 'Unsupported MCP-Protocol-Version 2026-07-28; supported: 2025-06-18' } }) }));
     const f = await failureOf(new StreamableHttpClient({ url, dispatcher: agent, protocol: '2026-07-28' }).discover());
     expect(f).toMatchObject({ class: 'protocol', code: 'version_refused' });
     expect(f.message).toMatch(/the 2025 way \(no -32022\).*Unsupported MCP-Protocol-Version/);
