@@ -40,7 +40,8 @@ describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
     const t0 = performance.now();
     const second = await startExtraGateway(scale!, 2, { extraCpuMs: slowSecondMs });
     stops.push(second.stop);
-    secondReady = `second instance ready in ${((performance.now() - t0) / 1000).toFixed(1)} s${slowSecondMs ? `; made slower on purpose by ${slowSecondMs} ms of CPU per MCP request (PERF_SCALING_SECOND_EXTRA_CPU_MS)` : ''}`;
+    // Named first, as reports name the stack's images (the non-root CI check looks for every image it mirrored).
+    secondReady = `${lb1.image}: the balancer, HAProxy; second instance ready in ${((performance.now() - t0) / 1000).toFixed(1)} s${slowSecondMs ? `; made slower on purpose by ${slowSecondMs} ms of CPU per MCP request (PERF_SCALING_SECOND_EXTRA_CPU_MS)` : ''}`;
     backends = [`gateway:${scale!.gatewayPort}`, second.backend];
     lb2 = await startBalancer(scale!, backends);
     stops.push(lb2.stop);
@@ -106,6 +107,7 @@ describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
 
   it('MCP through a round-robin balancer: 2026-07-28 stateless spreads per request; 2025-era sessions without and with affinity', async () => {
     const gw = gateway!;
+    reportNote(secondReady);
     const vus = byProfile({ smoke: 4, nightly: 32 });
     const seconds = byProfile({ smoke: 8, nightly: 60 });
     const call = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } };

@@ -13,6 +13,8 @@ const STATS_PORT = 8404;
 
 export interface Balancer {
   url: string;
+  /** The image it runs, as reports name images: "<name> (<where it came from>)". */
+  image: string;
   /** HTTP requests each backend was sent so far, by its address (HAProxy's own counters). */
   requestsByBackend(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -91,6 +93,7 @@ export async function startBalancer(s: ScaleOut, backends: string[], o: Balancer
   const stats = `http://${c.getHost()}:${c.getMappedPort(STATS_PORT)}/stats;csv`;
   return {
     url: `http://${c.getHost()}:${c.getMappedPort(LB_PORT)}`,
+    image: `${image.name} (${image.source}${image.id ? ` ${image.id.slice(0, 19)}` : ''})`,
     requestsByBackend: async () => requestsFromStats(await (await fetch(stats, { signal: AbortSignal.timeout(5000) })).text(), backends),
     stop: () => stopQuietly(c),
   };
