@@ -1,15 +1,18 @@
 // The regression gate: base and head gateways side by side on this machine, measured in alternating rounds.
-//   npm run perf:ab -- --base <image> --head <image> [--head-extra-cpu-ms 9] [--profile pr] [-t <case name>] [test files]
+//   npm run perf:ab -- --base <image> --head <image> [--head-extra-cpu-ms 9] [--profile pr] [--protocol 2026-07-28] [-t <case name>] [test files]
 // A side may also be pypi:<version> (the gateway's release, built here) or source:<dir> (a checkout, built here).
 // Equivalent to PERF_AB_BASE=<image> PERF_AB_HEAD=<image> npm run perf -- tests/perf/gate.perf.ts.
 // Exit status: vitest's (0 no regression; 1 a regression, an invalid case, an inconclusive gate or a failure).
+import { MCP_REVISIONS } from '../tests/support/mcp/protocol.ts';
 import { parseCli, runPerfSuite } from './cli.ts';
 
-const usage = 'usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly] [-t <case name>] [test files, default tests/perf/gate.perf.ts]';
+const usage = `usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly] [--protocol ${MCP_REVISIONS.join('|')}] [-t <case name>] [test files, default tests/perf/gate.perf.ts]
+  --protocol: the MCP revision both sides are called with (default 2025-06-18, the revision the gate's noise terms
+  and detection rates were measured on; its cases are then named with the revision)`;
 const { values: o, positionals } = parseCli({
   base: { type: 'string' }, head: { type: 'string' },
   'base-extra-cpu-ms': { type: 'string' }, 'head-extra-cpu-ms': { type: 'string' },
-  profile: { type: 'string' },
+  profile: { type: 'string' }, protocol: { type: 'string' },
   'test-name-pattern': { type: 'string', short: 't' },
 }, usage);
 const base = o.base ?? process.env.PERF_AB_BASE;
@@ -18,7 +21,12 @@ if (!base || !head) {
   console.error(`both gateways are needed (${!base ? '--base' : '--head'} is missing).\n${usage}`);
   process.exit(2);
 }
+if (o.protocol !== undefined && !(MCP_REVISIONS as readonly string[]).includes(o.protocol)) {
+  console.error(`--protocol ${o.protocol} is not an MCP revision this suite speaks: use one of ${MCP_REVISIONS.join(', ')}`);
+  process.exit(2);
+}
 const env: NodeJS.ProcessEnv = { ...process.env, PERF_AB_BASE: base, PERF_AB_HEAD: head, PERF_PROFILE: o.profile ?? process.env.PERF_PROFILE ?? 'pr' };
+if (o.protocol) env.PERF_MCP_PROTOCOL = o.protocol;
 if (o['base-extra-cpu-ms']) env.PERF_AB_BASE_EXTRA_CPU_MS = o['base-extra-cpu-ms'];
 if (o['head-extra-cpu-ms']) env.PERF_AB_HEAD_EXTRA_CPU_MS = o['head-extra-cpu-ms'];
 env.PERF_RUN_ID ??= `ab-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${env.PERF_PROFILE}`;
