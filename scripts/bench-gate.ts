@@ -34,7 +34,7 @@ import { IMAGES } from '../tests/support/stack/images.ts';
 import { stackOptionsFromEnv } from '../tests/support/stack/options.ts';
 import { writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { startAbStacks } from '../tests/support/stack/stack.ts';
-import { median } from '../tests/support/shared/median.ts';
+import { median } from '../tests/support/shared/statistics.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
 
 const { values: o, positionals } = parseArgs({

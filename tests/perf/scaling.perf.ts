@@ -6,10 +6,9 @@
 // balancer, against 2025-era sessions through it without affinity (what fails is counted) and with it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balancedOrders } from '../support/analysis/balanced-order.ts';
-import { shiftInterval } from '../support/budget/paired.ts';
 import type { RunResult } from '../support/engine/result.ts';
 import { authHeaders, gatewayTool, reportNote, reportTable, runLoad, skipReason, stack, toolOperation } from '../support/perf-case.ts';
-import { median } from '../support/shared/median.ts';
+import { median, shiftInterval } from '../support/shared/statistics.ts';
 import { byProfile } from '../support/shared/profile.ts';
 import { startBalancer, startExtraGateway, type Balancer } from '../support/stack/scale-out.ts';
 import { countsSince, spreadVerdict } from '../support/analysis/spread.ts';

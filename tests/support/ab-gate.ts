@@ -21,7 +21,7 @@ import { preflight, reportTable, stopIfGatewayDied } from './perf-case.ts';
 import { caseRecord } from './shared/case-record.ts';
 import type { AbLabel, AbStacks } from './shared/stack-info.ts';
 import type { StackInfo } from './shared/stack-info.ts';
-import { median } from './shared/median.ts';
+import { median } from './shared/statistics.ts';
 
 export function abStacks(): AbStacks | null {
   return inject('ab');

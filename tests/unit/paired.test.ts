@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom as rng } from '../support/analysis/random.ts';
-import { normalQuantile, pairedVerdict, shiftInterval, signedRankCritical } from '../support/budget/paired.ts';
+import { pairedVerdict } from '../support/budget/paired.ts';
+import { normalQuantile, shiftInterval, signedRankCritical } from '../support/shared/statistics.ts';
 
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
 

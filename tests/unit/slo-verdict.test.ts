@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSlo } from '../support/budget/slo.ts';
-import { binomialUpperTail, criticalCount } from '../support/analysis/binomial.ts';
+import { criticalCount } from '../support/analysis/binomial.ts';
+import { binomialUpperTail } from '../support/shared/statistics.ts';
 import { countAtOrAbove, encodeHistogram, newHistogram, recordMs, summarize } from '../support/engine/histogram.ts';
 import type { RunResult } from '../support/engine/result.ts';
 

@@ -3,7 +3,7 @@
 // with a single cut: the split that most lowers the L1 cost (each side described by its own median) is kept
 // only when a permutation test says such a split would be rare in a series with no change at all.
 import { seededRandom } from './random.ts';
-import { median } from '../shared/median.ts';
+import { median } from '../shared/statistics.ts';
 
 export interface ChangePoint {
   /** Index of the first value after the change. */

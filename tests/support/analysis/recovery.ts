@@ -1,5 +1,5 @@
 import type { SeriesPoint } from '../engine/result.ts';
-import { median } from '../shared/median.ts';
+import { median } from '../shared/statistics.ts';
 
 export interface RecoveryOptions {
   /** Seconds (from the phase start) when the calm period before the spike ends. */

@@ -1,3 +1,4 @@
+import { leastSquares } from '../shared/statistics.ts';
 import type { Level } from './knee-search.ts';
 
 export interface Sizing {
@@ -11,20 +12,6 @@ export interface Sizing {
   text: string;
 }
 
-function fit(xs: number[], ys: number[]): { slope: number; intercept: number } {
-  const n = xs.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (xs[i]! - mx) * (ys[i]! - my);
-    sxx += (xs[i]! - mx) ** 2;
-  }
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  return { slope, intercept: my - slope * mx };
-}
-
 /**
  * Resource sizing from a stress run's table: what 100 req/s cost the gateway in CPU and memory, fitted
  * over the levels that met the SLO (past the knee, queues distort both). Needs the levels' extra
@@ -34,8 +21,8 @@ export function sizingFromLevels(levels: Level[]): Sizing | undefined {
   const usable = levels.filter((l) => l.pass && Number.isFinite(l.extra.gatewayCpuPercent) && Number.isFinite(l.extra.gatewayMemoryMB));
   if (usable.length < 2) return undefined;
   const rates = usable.map((l) => l.achieved);
-  const cpu = fit(rates, usable.map((l) => l.extra.gatewayCpuPercent!));
-  const mem = fit(rates, usable.map((l) => l.extra.gatewayMemoryMB!));
+  const cpu = leastSquares(rates, usable.map((l) => l.extra.gatewayCpuPercent!));
+  const mem = leastSquares(rates, usable.map((l) => l.extra.gatewayMemoryMB!));
   const cpuPercentPer100 = +(cpu.slope * 100).toFixed(1);
   const memoryMBPer100 = +(mem.slope * 100).toFixed(1);
   const memoryBaseMB = +mem.intercept.toFixed(0);

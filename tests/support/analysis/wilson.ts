@@ -1,9 +1,8 @@
+import { wilsonInterval } from '../shared/statistics.ts';
+
 /** Wilson 95% interval of k successes in n, as "k/n = p% [lo-hi%]" ("-" for n = 0). */
 export function wilsonRate(k: number, n: number): string {
   if (n === 0) return '-';
-  const z = 1.96;
-  const p = k / n;
-  const mid = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
-  return `${k}/${n} = ${(p * 100).toFixed(0)}% [${(Math.max(0, mid - half) * 100).toFixed(0)}-${(Math.min(1, mid + half) * 100).toFixed(0)}%]`;
+  const [lo, hi] = wilsonInterval(k, n);
+  return `${k}/${n} = ${((k / n) * 100).toFixed(0)}% [${(lo * 100).toFixed(0)}-${(hi * 100).toFixed(0)}%]`;
 }

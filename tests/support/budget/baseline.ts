@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../engine/result.ts';
 import type { SloCheck } from '../shared/slo.ts';
 import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
-import { median } from '../shared/median.ts';
+import { median } from '../shared/statistics.ts';
 
 export const BASELINE_DIR = process.env.PERF_BASELINE_DIR ?? fileURLToPath(new URL('../../../baselines/', import.meta.url));
 

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SloCheck } from '../shared/slo.ts';
 import { baselinePath, BaselineError, MAX_RUNS, MIN_SPREAD_RUNS, readBaselineFile, robustSpread, round3, type Environment } from './baseline.ts';
-import { median } from '../shared/median.ts';
+import { median } from '../shared/statistics.ts';
 
 /**
  * A committed baseline of one headline figure of a case (PERF-03's knee rate, PERF-04's recovery time, the scaling

@@ -3,7 +3,7 @@
 // estimated by Hodges-Lehmann (median of Walsh averages) with the exact Wilcoxon signed-rank interval:
 // distribution-free, and one stalled round moves it by one rank, not by its size.
 import type { Direction, ErrorCount, ErrorRateVerdict, PairedStatus, PairedVerdict } from '../shared/ab-outcome.ts';
-import { median } from '../shared/median.ts';
+import { median, normalCdf, normalQuantile, shiftInterval } from '../shared/statistics.ts';
 
 export interface PairedOptions {
   direction: Direction;
@@ -16,44 +16,6 @@ export interface PairedOptions {
    * A/A runs): added to the interval, whose every side becomes sqrt(side^2 + (z * sd)^2). Default 0.
    */
   runToRunSd?: number;
-}
-
-/** Number of subsets of {1..n} with each rank sum: the null distribution of the signed-rank statistic, times 2^n. */
-function signedRankCounts(n: number): number[] {
-  const max = (n * (n + 1)) / 2;
-  const counts = new Array<number>(max + 1).fill(0);
-  counts[0] = 1;
-  for (let k = 1; k <= n; k++) for (let s = max; s >= k; s--) counts[s]! += counts[s - k]!;
-  return counts;
-}
-
-/**
- * The largest k with P(T <= k - 1) <= alpha / 2: the interval runs from the k-th smallest to the k-th largest
- * Walsh average. 0 when n is too small for this confidence.
- */
-export function signedRankCritical(n: number, confidence: number): { k: number; achieved: number } {
-  const counts = signedRankCounts(n);
-  const total = 2 ** n;
-  const half = (1 - confidence) / 2;
-  let cumulative = 0;
-  let k = 0;
-  for (let t = 0; t < counts.length; t++) {
-    if ((cumulative + counts[t]!) / total > half) break;
-    cumulative += counts[t]!;
-    k = t + 1;
-  }
-  return { k, achieved: 1 - (2 * cumulative) / total };
-}
-
-/** Hodges-Lehmann estimate and exact signed-rank interval of the shift of `d` (log ratios). */
-export function shiftInterval(d: number[], confidence = 0.95): { estimate: number; lo: number; hi: number; achieved: number } | undefined {
-  const n = d.length;
-  const { k, achieved } = signedRankCritical(n, confidence);
-  if (k === 0) return undefined;
-  const walsh: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) walsh.push((d[i]! + d[j]!) / 2);
-  walsh.sort((a, b) => a - b);
-  return { estimate: median(walsh), lo: walsh[k - 1]!, hi: walsh[walsh.length - k]!, achieved };
 }
 
 const Z_80 = 0.8416;
@@ -98,25 +60,6 @@ export function judgeShift(within: ShiftInterval, o: Required<Pick<PairedOptions
   return { allowed, direction, runToRunSd, ratio: Math.exp(s.estimate), ci: [Math.exp(s.lo), Math.exp(s.hi)], achievedConfidence: s.achieved, detectable, status };
 }
 
-/** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
-  const a = [-39.6968302866538, 220.946098424521, -275.928510446969, 138.357751867269, -30.6647980661472, 2.50662827745924];
-  const b = [-54.4760987982241, 161.585836858041, -155.698979859887, 66.8013118877197, -13.2806815528857];
-  const c = [-0.00778489400243029, -0.322396458041136, -2.40075827716184, -2.54973253934373, 4.37466414146497, 2.93816398269878];
-  const dd = [0.00778469570904146, 0.32246712907004, 2.445134137143, 3.75440866190742];
-  const lowTail = 0.02425;
-  const poly = (k: number[], x: number) => k.reduce((acc, v) => acc * x + v, 0);
-  if (p < lowTail) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return poly(c, q) / (poly(dd, q) * q + 1);
-  }
-  if (p > 1 - lowTail) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return (poly(a, r) * q) / (poly(b, r) * r + 1);
-}
-
 /** "+12.3%" / "-4.0%" for a ratio. */
 export function changeText(ratio: number): string {
   if (!Number.isFinite(ratio)) return 'n/a';
@@ -147,11 +90,4 @@ export function errorRateVerdict(base: ErrorCount, head: ErrorCount, slack = 0.0
   const status = p < 0.01 && rh - rb > slack ? 'regression' : 'no regression';
   const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
   return { base, head, p, status, text: `errors: base ${pct(rb)} (${base.failed}/${base.total}), head ${pct(rh)} (${head.failed}/${head.total}); p = ${p < 0.001 ? '<0.001' : p.toFixed(3)}; ${status}` };
-}
-
-/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, |error| < 1.5e-7). */
-export function normalCdf(x: number): number {
-  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
-  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(x * x) / 2);
-  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

@@ -1,3 +1,5 @@
+import { leastSquares, studentTQuantile } from '../shared/statistics.ts';
+
 /** Memory growth judged by the slope of a least-squares line through the samples, with its 95% interval. */
 export interface MemoryGrowth {
   samples: number;
@@ -12,9 +14,6 @@ export interface MemoryGrowth {
   reason: string;
 }
 
-// Two-sided 97.5% quantiles of Student's t for small degrees of freedom; 1.96 beyond.
-const T975 = [Number.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086];
-const tQuantile = (df: number) => (df < T975.length ? T975[df]! : df < 30 ? 2.05 : df < 60 ? 2.0 : 1.96);
 
 /**
  * Fits memory (MB) against time (s). "growing" when the whole 95% interval of the slope lies above the
@@ -23,23 +22,13 @@ const tQuantile = (df: number) => (df < T975.length ? T975[df]! : df < 30 ? 2.05
  */
 export function memoryGrowth(points: { t: number; memoryMB: number }[], maxRelativePerHour: number): MemoryGrowth {
   const n = points.length;
-  const meanT = points.reduce((a, p) => a + p.t, 0) / n;
   const meanY = points.reduce((a, p) => a + p.memoryMB, 0) / n;
   const seconds = n ? points[n - 1]!.t - points[0]!.t : 0;
   if (n < 3 || seconds <= 0) {
     return { samples: n, seconds, meanMB: meanY || 0, slopeMBPerHour: Number.NaN, ciMBPerHour: [Number.NaN, Number.NaN], relativePerHour: Number.NaN, verdict: 'inconclusive', reason: `only ${n} samples over ${seconds} s` };
   }
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of points) {
-    sxx += (p.t - meanT) ** 2;
-    sxy += (p.t - meanT) * (p.memoryMB - meanY);
-  }
-  const slope = sxy / sxx;
-  let sse = 0;
-  for (const p of points) sse += (p.memoryMB - (meanY + slope * (p.t - meanT))) ** 2;
-  const se = Math.sqrt(sse / (n - 2) / sxx);
-  const half = tQuantile(n - 2) * se;
+  const { slope, slopeSe } = leastSquares(points.map((p) => p.t), points.map((p) => p.memoryMB));
+  const half = studentTQuantile(0.975, n - 2) * slopeSe;
   const perHour = 3600;
   const budget = maxRelativePerHour * meanY;
   const lo = (slope - half) * perHour;
