@@ -36,7 +36,7 @@ describe('settings: the catalogue, the code and README agree', () => {
 
   it('README\'s "Every setting" table has a row for each one users set', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const table = readme.slice(readme.indexOf('### Every setting'));
+    const table = readme.slice(readme.indexOf('## Every setting'));
     expect(SETTINGS.filter((s) => !s.internal && !table.includes(`| \`${s.name}\` |`)).map((s) => s.name)).toEqual([]);
   });
 
