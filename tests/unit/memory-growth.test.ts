@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
+import { leastSquares, studentTQuantile } from '../support/shared/statistics.ts';
 
 function lcg(seed: number) {
   let s = seed;
@@ -11,7 +12,52 @@ const series = (seconds: number, base: number, mbPerHour: number, noiseMB: numbe
   return Array.from({ length: seconds }, (_, t) => ({ t, memoryMB: base + (mbPerHour / 3600) * t + r() * 2 * noiseMB }));
 };
 
+/** A uniform generator good enough for simulation (mulberry32), and a Gaussian from it (Box-Muller). */
+function mulberry32(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Memory that wanders but does not grow: AR(1) noise around a flat line (a heap between collections). */
+const wandering = (seconds: number, rho: number, seed: number) => {
+  const r = mulberry32(seed);
+  let e = 0;
+  return Array.from({ length: seconds }, (_, t) => {
+    e = rho * e + Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
+    return { t, memoryMB: 600 + e };
+  });
+};
+
 describe('memoryGrowth', () => {
+  it.each([0.5, 0.9, 0.95])('does not call flat memory growing when its samples are autocorrelated (AR(1), rho %s), as the plain interval did', (rho) => {
+    let growingPlain = 0;
+    let growing = 0;
+    const runs = 200;
+    for (let seed = 1; seed <= runs; seed++) {
+      const points = wandering(600, rho, seed);
+      // Budget 0: "growing" means the whole interval lies above a zero slope; a 95% interval does so 2.5% of the time.
+      if (memoryGrowth(points, 0).verdict === 'growing') growing++;
+      const fit = leastSquares(points.map((p) => p.t), points.map((p) => p.memoryMB));
+      if (fit.slope - studentTQuantile(0.975, 598) * fit.slopeSe > 0) growingPlain++;
+    }
+    expect(growingPlain / runs).toBeGreaterThan(0.1);
+    expect(growing / runs).toBeLessThanOrEqual(0.06);
+  });
+
+  it('still finds a leak under autocorrelated noise (2 MB/h on 600 MB over two hours, AR(1) rho 0.9)', () => {
+    const found = [1, 2, 3, 4, 5].filter((seed) => {
+      const points = wandering(7200, 0.9, seed).map((p) => ({ t: p.t, memoryMB: p.memoryMB + (2 / 3600) * p.t }));
+      return memoryGrowth(points, 0).verdict === 'growing';
+    });
+    expect(found).toHaveLength(5);
+  });
+
+
   it('finds a leak of 50%/h in ten noisy minutes', () => {
     const g = memoryGrowth(series(600, 200, 100, 5), 0.1);
     expect(g.verdict).toBe('growing');

@@ -1,6 +1,9 @@
-import { leastSquares, studentTQuantile } from '../shared/statistics.ts';
+import { leastSquares, slopeSeAutocorrelated, studentTQuantile } from '../shared/statistics.ts';
 
-/** Memory growth judged by the slope of a least-squares line through the samples, with its 95% interval. */
+/**
+ * Memory growth judged by the slope of a least-squares line through the samples, with its 95% interval, made robust
+ * to autocorrelated samples (Newey-West, lag from the data).
+ */
 export interface MemoryGrowth {
   samples: number;
   seconds: number;
@@ -12,6 +15,8 @@ export interface MemoryGrowth {
   relativePerHour: number;
   verdict: 'growing' | 'stable' | 'inconclusive';
   reason: string;
+  /** Lags of residual autocorrelation the interval allowed for (0: samples independent). */
+  lag?: number;
 }
 
 
@@ -27,8 +32,13 @@ export function memoryGrowth(points: { t: number; memoryMB: number }[], maxRelat
   if (n < 3 || seconds <= 0) {
     return { samples: n, seconds, meanMB: meanY || 0, slopeMBPerHour: Number.NaN, ciMBPerHour: [Number.NaN, Number.NaN], relativePerHour: Number.NaN, verdict: 'inconclusive', reason: `only ${n} samples over ${seconds} s` };
   }
-  const { slope, slopeSe } = leastSquares(points.map((p) => p.t), points.map((p) => p.memoryMB));
-  const half = studentTQuantile(0.975, n - 2) * slopeSe;
+  const ts = points.map((p) => p.t);
+  const mbs = points.map((p) => p.memoryMB);
+  const fit = leastSquares(ts, mbs);
+  const slope = fit.slope;
+  // Samples a second apart are not independent: the interval allows for their autocorrelation.
+  const { se, df, lag } = slopeSeAutocorrelated(ts, mbs, fit);
+  const half = studentTQuantile(0.975, df) * se;
   const perHour = 3600;
   const budget = maxRelativePerHour * meanY;
   const lo = (slope - half) * perHour;
@@ -39,5 +49,5 @@ export function memoryGrowth(points: { t: number; memoryMB: number }[], maxRelat
     : verdict === 'stable'
       ? `even the high end of the 95% interval (${hi.toFixed(1)} MB/h) is below the budget (${budget.toFixed(1)} MB/h)`
       : `the 95% interval (${lo.toFixed(1)} to ${hi.toFixed(1)} MB/h) contains the budget (${budget.toFixed(1)} MB/h): run longer to decide`;
-  return { samples: n, seconds, meanMB: meanY, slopeMBPerHour: slope * perHour, ciMBPerHour: [lo, hi], relativePerHour: (slope * perHour) / meanY, verdict, reason };
+  return { samples: n, seconds, meanMB: meanY, slopeMBPerHour: slope * perHour, ciMBPerHour: [lo, hi], relativePerHour: (slope * perHour) / meanY, verdict, reason, lag };
 }
