@@ -64,7 +64,8 @@ function opFunction(op: SingleOperationSpec, secrets: Record<string, string>, ta
   return k6Operation(op, { headers: headersExpr(op.headers, secrets), tag });
 }
 
-const RUNTIME = `
+/** The functions every exported script carries (exported for the test that runs them with a stand-in for k6/http). */
+export const RUNTIME = `
 function uuid() {
   return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
     const r = (Math.random() * 16) | 0;
@@ -80,72 +81,113 @@ function okStatus(res, expected) {
   return expected ? expected.indexOf(res.status) >= 0 : res.status >= 200 && res.status < 300;
 }
 
-// A JSON-RPC answer from a JSON body or from the first data line of an event stream.
-function parseReply(res) {
-  if (!res.body) return null;
-  const type = String(res.headers['Content-Type'] || '');
-  let text = String(res.body);
-  if (type.indexOf('text/event-stream') >= 0) {
-    const line = text.split('\\n').find((l) => l.indexOf('data:') === 0);
-    text = line ? line.slice(5).trim() : '';
+// Every JSON-RPC message of a reply: its JSON body, or each event of an event stream (an event's data lines joined).
+function messagesOf(res) {
+  if (!res.body) return [];
+  const text = String(res.body);
+  if (String(res.headers['Content-Type'] || '').indexOf('text/event-stream') < 0) return [JSON.parse(text)];
+  const out = [];
+  for (const block of text.split(/\\r?\\n\\r?\\n/)) {
+    const data = block.split(/\\r?\\n/).filter((l) => l.indexOf('data:') === 0).map((l) => l.slice(5).replace(/^ /, '')).join('\\n');
+    if (data) out.push(JSON.parse(data));
   }
+  return out;
+}
+
+// The result of request \`id\`, or null: a failed status, unreadable frames, a JSON-RPC error, no answer, an answer
+// under another id (another caller's: the suite's isolation failure), or a tool's isError.
+function resultOf(res, method, id) {
+  if (res.status < 200 || res.status >= 300) return null;
+  let messages;
   try {
-    return JSON.parse(text);
+    messages = messagesOf(res);
   } catch (e) {
     return null;
   }
-}
-
-function rpcOk(res, method) {
-  if (res.status < 200 || res.status >= 300) return false;
-  const reply = parseReply(res);
-  if (!reply || reply.error) return false;
-  return !(method === 'tools/call' && reply.result && reply.result.isError);
+  const answers = messages.filter((m) => m !== null && typeof m === 'object' && m.id !== undefined && (m.result !== undefined || m.error !== undefined));
+  if (answers.length === 0 || answers.some((m) => m.id !== id)) return null;
+  const reply = answers[0];
+  if (reply.error || reply.result === undefined || reply.result === null) return null;
+  if (method === 'tools/call' && reply.result.isError) return null;
+  return reply.result;
 }
 
 let rpcId = 0;
-function rpcBody(method, params) {
+// One JSON-RPC request: its body, and its id to check the answer against.
+function rpcRequest(method, params) {
   rpcId += 1;
-  return JSON.stringify(params ? { jsonrpc: '2.0', id: rpcId, method: method, params: params } : { jsonrpc: '2.0', id: rpcId, method: method });
+  return { id: rpcId, body: JSON.stringify(params ? { jsonrpc: '2.0', id: rpcId, method: method, params: params } : { jsonrpc: '2.0', id: rpcId, method: method }) };
 }
 
-function rpcCall(url, headers, method, params, tag) {
-  return rpcOk(send('POST', url, rpcBody(method, params), Object.assign({ 'content-type': 'application/json' }, headers), tag), method);
+// One call, or (all) a list followed through nextCursor, at most 100 pages. post(method, params) sends one request
+// and returns its result, or null.
+function callOrWalk(post, method, params, all) {
+  if (!all) return post(method, params) !== null;
+  let cursor = null;
+  for (let page = 0; page < 100; page++) {
+    const result = post(method, cursor ? Object.assign({}, params || {}, { cursor: cursor }) : params);
+    if (result === null) return false;
+    if (typeof result.nextCursor !== 'string' || result.nextCursor === '') return true;
+    cursor = result.nextCursor;
+  }
+  return false;
+}
+
+function rpcCall(url, headers, method, params, tag, all) {
+  return callOrWalk((m, p) => {
+    const r = rpcRequest(m, p);
+    return resultOf(send('POST', url, r.body, Object.assign({ 'content-type': 'application/json' }, headers), tag), m, r.id);
+  }, method, params, all);
 }
 
 const MCP_ACCEPT = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 function initialize(url, headers, tag) {
-  const res = send('POST', url, rpcBody('initialize', { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-perf-k6', version: '0.1.0' } }),
-    Object.assign({}, MCP_ACCEPT, headers), tag);
-  if (!rpcOk(res, 'initialize')) return null;
+  const r = rpcRequest('initialize', { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-perf-k6', version: '0.1.0' } });
+  const res = send('POST', url, r.body, Object.assign({}, MCP_ACCEPT, headers), tag);
+  if (resultOf(res, 'initialize', r.id) === null) return null;
   const session = res.headers['Mcp-Session-Id'] || null;
   const withSession = Object.assign({}, MCP_ACCEPT, headers, session ? { 'mcp-session-id': session } : {});
   send('POST', url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), withSession, tag);
   return { session: session, headers: withSession };
 }
 
-// Streamable HTTP: one session per VU (reused), or initialize, call and DELETE on every iteration.
-function streamableCall(vu, url, headers, method, params, mode, tag) {
+// An answer that says the server no longer knows the session: 404, or 400 naming it (the TypeScript SDK's servers).
+function sessionLost(res) {
+  return res.status === 404 || (res.status === 400 && /session/i.test(String(res.body || '')));
+}
+
+// Streamable HTTP: one session per VU (reused; one the server lost is dropped, so the next iteration opens a new one),
+// or initialize, call and DELETE on every iteration.
+function streamableCall(vu, url, headers, method, params, mode, tag, all) {
   let s = mode === 'per-vu' ? vu.sessions[url] : null;
   if (!s) {
     s = initialize(url, headers, tag);
     if (!s) return false;
     if (mode === 'per-vu') vu.sessions[url] = s;
   }
-  const ok = rpcOk(send('POST', url, rpcBody(method, params), s.headers, tag), method);
+  let lost = false;
+  const ok = callOrWalk((m, p) => {
+    const r = rpcRequest(m, p);
+    const res = send('POST', url, r.body, s.headers, tag);
+    if (s.session && sessionLost(res)) lost = true;
+    return resultOf(res, m, r.id);
+  }, method, params, all);
+  if (lost && mode === 'per-vu') delete vu.sessions[url];
   if (mode === 'per-iteration' && s.session) send('DELETE', url, null, s.headers, tag);
   return ok;
 }
 
 // MCP 2026-07-28: no session; the envelope in params._meta and the routing headers on every request.
-function statelessCall(url, headers, method, params, revision, tag) {
+function statelessCall(url, headers, method, params, revision, tag, all) {
   const meta = { 'io.modelcontextprotocol/protocolVersion': revision, 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'mcp-perf-k6', version: '0.1.0' } };
-  const routing = { 'mcp-protocol-version': revision, 'mcp-method': method };
-  const name = params && (method === 'resources/read' ? params.uri : params.name);
-  if ((method === 'tools/call' || method === 'prompts/get' || method === 'resources/read') && typeof name === 'string') routing['mcp-name'] = name;
-  const body = rpcBody(method, Object.assign({}, params || {}, { _meta: meta }));
-  return rpcOk(send('POST', url, body, Object.assign({}, MCP_ACCEPT, headers, routing), tag), method);
+  return callOrWalk((m, p) => {
+    const routing = { 'mcp-protocol-version': revision, 'mcp-method': m };
+    const name = p && (m === 'resources/read' ? p.uri : p.name);
+    if ((m === 'tools/call' || m === 'prompts/get' || m === 'resources/read') && typeof name === 'string') routing['mcp-name'] = name;
+    const r = rpcRequest(m, Object.assign({}, p || {}, { _meta: meta }));
+    return resultOf(send('POST', url, r.body, Object.assign({}, MCP_ACCEPT, headers, routing), tag), m, r.id);
+  }, method, params, all);
 }
 
 function pagedList(url, headers, field, param, maxPages, tag) {

@@ -49,6 +49,11 @@ async function callWithNonce(client: McpClient, call: Extract<McpCall, { method:
   return reply;
 }
 
+/** Whether a call walks a list through every page (tools/list, resources/list, prompts/list with all). */
+export function walksPages(call: McpCall): boolean {
+  return 'all' in call && call.all === true;
+}
+
 /** The JSON-RPC method and params of a call (for k6 scripts, which speak the wire format). */
 export function jsonRpcOf(call: McpCall): [string, Record<string, unknown> | undefined] {
   switch (call.method) {

@@ -1,4 +1,4 @@
-import { callMcp, jsonRpcOf, type McpCall } from '../mcp-call.ts';
+import { callMcp, jsonRpcOf, walksPages, type McpCall } from '../mcp-call.ts';
 import { RpcClient } from '../rpc-client.ts';
 import { ok, q, urlOf, type OperationKind, type TransportSpec } from './kind.ts';
 
@@ -15,6 +15,6 @@ export const rpc: OperationKind<RpcSpec, unknown> = {
   },
   k6(spec, { headers, tag }) {
     const [method, params] = jsonRpcOf(spec.call);
-    return `(vu) => rpcCall(${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(tag)})`;
+    return `(vu) => rpcCall(${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(tag)}${walksPages(spec.call) ? ', true' : ''})`;
   },
 };

@@ -1,7 +1,7 @@
 import { classifyError, OperationFailure } from '../../engine/errors.ts';
 import type { Outcome } from '../../engine/operation.ts';
 import type { McpReply } from '../client.ts';
-import { callMcp, jsonRpcOf, type McpCall } from '../mcp-call.ts';
+import { callMcp, jsonRpcOf, walksPages, type McpCall } from '../mcp-call.ts';
 import { DEFAULT_REVISION, isMcpRevision, isStateless, MCP_REVISIONS, type McpRevision } from '../protocol.ts';
 import { sessionGoneAnswer, StreamableHttpClient } from '../streamable-http-client.ts';
 import { ok, q, urlOf, type OperationKind, type TransportSpec } from './kind.ts';
@@ -140,7 +140,8 @@ export const streamable: OperationKind<StreamableSpec, unknown> = {
   k6(spec, { headers, tag }) {
     const [method, params] = jsonRpcOf(spec.call);
     const revision = spec.protocol ?? DEFAULT_REVISION;
-    if (isStateless(revision)) return `(vu) => statelessCall(${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(revision)}, ${q(tag)})`;
-    return `(vu) => streamableCall(vu, ${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(spec.session)}, ${q(tag)})`;
+    const all = walksPages(spec.call) ? ', true' : '';
+    if (isStateless(revision)) return `(vu) => statelessCall(${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(revision)}, ${q(tag)}${all})`;
+    return `(vu) => streamableCall(vu, ${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(spec.session)}, ${q(tag)}${all})`;
   },
 };
