@@ -49,6 +49,8 @@ describe('k6 export', () => {
       { name: 'churn', weight: 1, op: { kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-iteration', call: { method: 'tools/list' } } },
       { name: 'write', weight: 1, op: { kind: 'http', method: 'POST', url: `${target.baseUrl}/unique`, body: '{"n":"{{uuid}}"}', expect: [201] } },
       { name: 'paged', weight: 1, op: { kind: 'http-paged', url: `${target.baseUrl}/pages?n=3` } },
+      { name: 'stateless', weight: 1, op: { kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-vu', protocol: '2026-07-28', call: { method: 'tools/call', name: 'fast_compute', arguments: { a: 1 } } } },
+      { name: 'every tool', weight: 1, op: { kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-vu', call: { method: 'tools/list', all: true } } },
     ],
   });
 
