@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
-import { checkSettings } from '../tests/support/shared/settings.ts';
+import { checkSettings, nearestWord } from '../tests/support/shared/settings.ts';
 import { ROOT, runPerfSuite } from './cli.ts';
 
 interface Command {
@@ -42,24 +42,10 @@ const RUN_OPTIONS: Record<string, { setting: string; short?: string }> = {
   'upstream-eras': { setting: 'PERF_UPSTREAM_ERAS' },
 };
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const here = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
-    }
-  }
-  return d[b.length]!;
-}
-
 /** " (did you mean X?)" for the nearest of `valid` within three edits, else "". */
 export function nearestOf(word: string, valid: readonly string[]): string {
-  const best = valid.map((v) => ({ v, d: distance(word, v) })).sort((a, b) => a.d - b.d)[0];
-  return best && best.d <= 3 ? ` (did you mean ${best.v}?)` : '';
+  const best = nearestWord(word, valid);
+  return best ? ` (did you mean ${best}?)` : '';
 }
 
 function refuse(line: string): never {

@@ -90,23 +90,30 @@ function problemOf(setting: Setting, raw: string): string | undefined {
   return Number.isFinite(n) && n >= v.number ? undefined : `must be a number >= ${v.number}`;
 }
 
+/** Levenshtein distance: the fewest single-character edits that turn `a` into `b` (to name the word a typo meant). */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const here = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = here;
+    }
+  }
+  return d[b.length]!;
+}
+
+/** The closest of `valid` to `word`, when it is within three edits of it. */
+export function nearestWord(word: string, valid: readonly string[]): string | undefined {
+  const best = valid.map((v) => ({ v, d: editDistance(word, v) })).sort((a, b) => a.d - b.d)[0];
+  return best && best.d <= 3 ? best.v : undefined;
+}
+
 /** The closest known setting to a name, when it looks like a typo of one. */
 function nearest(name: string): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0]!;
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const here = d[j]!;
-        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = here;
-      }
-    }
-    return d[b.length]!;
-  };
-  const best = SETTINGS.map((s) => ({ name: s.name, d: distance(name, s.name) })).sort((a, b) => a.d - b.d)[0];
-  return best && best.d <= 3 ? best.name : undefined;
+  return nearestWord(name, SETTINGS.map((s) => s.name));
 }
 
 /**
