@@ -46,8 +46,8 @@ export function cgroupCpuCounter(containerId: string, root = '/sys/fs/cgroup'): 
 
 /**
  * A reader of the gateway's cumulative CPU seconds; fails at once when the gateway's CPU cannot be read. A container
- * is read from its cgroup file where the engine runs on this machine (microseconds), else through the Docker API,
- * whose stats call takes about a second: four of them per gate phase were most of a round's overhead.
+ * is read from its cgroup file where the engine runs on this machine, else through the Docker API, whose stats call
+ * waits for the engine's next sample: it dominated a gate round's overhead (docs/regression-gate.md).
  */
 export async function gatewayCpuReader(gateway: Pick<GatewayEndpoints, 'containerId' | 'pid'>): Promise<CpuReader> {
   const file = gateway.containerId && /^[0-9a-f]{64}$/.test(gateway.containerId) ? cgroupCpuCounter(gateway.containerId) : undefined;

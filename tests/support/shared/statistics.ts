@@ -128,11 +128,10 @@ export function leastSquares(xs: readonly number[], ys: readonly number[]): Line
 /**
  * The slope's standard error, and the degrees of freedom to judge it with, allowing for autocorrelated residuals:
  * samples taken once a second of something that drifts slowly (a gateway's memory between collections) are not
- * independent, and the plain least-squares error is then far too small (a flat AR(1) series with rho 0.9 over 600
- * samples was called sloped in 65% of simulations at 95%). The larger of two corrections: Newey-West (Bartlett
- * weights, lag by Andrews' 1991 AR(1) plug-in rule), and the AR(1) variance inflation (1 + rho) / (1 - rho) with
- * n (1 - rho) / (1 + rho) effective samples; in the simulations of tests/unit/memory-growth.test.ts the second held
- * the false rate near 5% where the first alone let 15-20% through.
+ * independent, and the plain least-squares error is then far too small. The larger of two corrections: Newey-West
+ * (Bartlett weights, lag by Andrews' 1991 AR(1) plug-in rule), and the AR(1) variance inflation (1 + rho) / (1 - rho)
+ * with n (1 - rho) / (1 + rho) effective samples: Newey-West alone under-covers when the autocorrelation is strong
+ * (tests/unit/memory-growth.test.ts simulates both; the figures are in docs/monitoring-and-reports.md).
  */
 export function slopeSeAutocorrelated(xs: readonly number[], ys: readonly number[], fit: LineFit = leastSquares(xs, ys)): { se: number; df: number; lag: number; rho: number } {
   const n = xs.length;
