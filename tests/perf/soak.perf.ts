@@ -1,5 +1,6 @@
-// PERF-05 soak: a constant rate for a long time. The verdicts are slopes, not first-vs-last: the gateway's
-// memory (least-squares fit with its 95% interval) and the Postgres connection count (no connection leak).
+// PERF-05 soak: a constant rate for a long time. The verdicts are slopes, not first-vs-last, after a warm-up found in
+// each series: the gateway's memory, our MCP servers' memory (least-squares fit with its 95% interval) and the
+// Postgres connection count (no connection leak).
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import { gatewayTool, NO_GATEWAY, reportNote, runLoad, stack, toolOperation, toolTransport } from '../support/perf-case.ts';
@@ -7,6 +8,10 @@ import { byProfile, PROFILE } from '../support/shared/profile.ts';
 
 const info = stack();
 const gateway = info.gateway;
+// The plan's figures (100/s for 4 h) are more than a 2-core machine holds: these say what this one runs instead.
+const planned = { rate: byProfile({ smoke: 5, pr: 10, nightly: 50, soak: 100 }), duration: byProfile({ smoke: '60s', pr: '5m', nightly: '30m', soak: '4h' }) };
+const rate = Number(process.env.PERF_SOAK_RATE || 0) || planned.rate;
+const duration = process.env.PERF_SOAK_DURATION || planned.duration;
 
 describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   it('PERF-05: constant rate for hours; no memory leak, no connection leak', async () => {
@@ -17,8 +22,8 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
       scenario: {
         name: `PERF-05 soak mixed MCP calls ${via}`,
         executor: 'constant-arrival-rate',
-        rate: byProfile({ smoke: 5, pr: 10, nightly: 50, soak: 100 }),
-        duration: byProfile({ smoke: '60s', pr: '5m', nightly: '30m', soak: '4h' }),
+        rate,
+        duration,
         preAllocatedVUs: 20,
         maxVUs: 500,
         timeout: '30s',
@@ -36,21 +41,33 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
     expect(result).toMeetSlo({ p95: byProfile({ smoke: '500ms', nightly: '300ms' }), errorRate: '0.1%', minRateShare: '98%' });
 
     const monitor = result.monitor;
+    if (rate !== planned.rate || duration !== planned.duration) reportNote(`PERF-05 ran at ${rate}/s for ${duration} (PERF_SOAK_RATE / PERF_SOAK_DURATION), not the ${PROFILE} profile's ${planned.rate}/s for ${planned.duration}`);
     // The plan's budget, < 10% growth in 24 h, is judged by the soak profile. A run of minutes sees the
-    // gateway warming up (caches and pools filling: ~40 MB/h over the first minute here) and cannot
-    // extrapolate to a day, so shorter profiles only catch gross leaks: 20%/h is ~6 KB per request at 8/s.
+    // gateway warming up (caches and pools filling) and cannot extrapolate to a day, so shorter profiles only
+    // catch gross leaks: 20%/h is ~6 KB per request at 8/s. The warm-up is found in each series and left out.
     const weak = PROFILE !== 'soak';
     const maxPerHour = byProfile({ smoke: '20%', nightly: '2%', soak: `${10 / 24}%` });
-    expect(monitor).toHaveBoundedMemoryGrowth({ maxPerHour, allowInconclusive: weak });
+    expect.soft(monitor).toHaveBoundedMemoryGrowth({ maxPerHour, allowInconclusive: weak, warmup: 'detect' });
     if (weak) reportNote(`PERF-05 (${PROFILE}): memory judged against ${maxPerHour}/h over ${result.durationMs / 1000} s, which only catches gross leaks; the soak profile judges the plan's < 10% in 24 h`);
+    // Our MCP servers are judged too, by the soak profile (a gateway that leaves sessions open upstream makes them
+    // grow); shorter runs only report them: a Node heap grows for minutes before its first full collection.
+    for (const target of ['perf_load', 'fast_time']) {
+      const points = (monitor?.samples ?? []).filter((s) => s.target === target);
+      if (!points.length) continue;
+      if (!weak) expect.soft(monitor).toHaveBoundedMemoryGrowth({ maxPerHour, warmup: 'detect', target });
+      else {
+        const g = memoryGrowth(points, parseFloat(maxPerHour) / 100, { warmup: 'detect' });
+        reportNote(`PERF-05 (${PROFILE}): our MCP server ${target}'s memory ${g.slopeMBPerHour.toFixed(1)} MB/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}) on ${g.meanMB.toFixed(0)} MB, reported, not judged (the soak profile judges it)`);
+      }
+    }
 
     const pg = monitor?.postgres ?? [];
     if (pg.length >= 10) {
       // Connections are pooled: a leak is a count that keeps rising. Judged like memory: slope and its interval.
-      const g = memoryGrowth(pg.map((p) => ({ t: p.t, memoryMB: p.total })), 0.05);
+      const g = memoryGrowth(pg.map((p) => ({ t: p.t, memoryMB: p.total })), 0.05, { warmup: 'detect' });
       const idleInTx = pg.map((p) => p.byState['idle in transaction'] ?? 0);
-      reportNote(`PERF-05 Postgres connections: ${Math.min(...pg.map((p) => p.total))}-${Math.max(...pg.map((p) => p.total))} over the run, slope ${g.slopeMBPerHour.toFixed(1)}/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}), verdict ${g.verdict}; idle in transaction at most ${Math.max(...idleInTx)}`);
-      expect(g.verdict, `Postgres connections keep rising: ${g.reason}`).not.toBe('growing');
+      reportNote(`PERF-05 Postgres connections: ${Math.min(...pg.map((p) => p.total))}-${Math.max(...pg.map((p) => p.total))} over the run${g.warmup ? ` (the first ${g.warmup.seconds} s left out as warm-up)` : ''}, slope ${g.slopeMBPerHour.toFixed(1)}/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}), verdict ${g.verdict}; idle in transaction at most ${Math.max(...idleInTx)}`);
+      expect.soft(g.verdict, `Postgres connections keep rising: ${g.reason}`).not.toBe('growing');
     } else {
       reportNote('PERF-05: no Postgres samples (this stack exposes no database to watch), so no connection-leak verdict');
     }

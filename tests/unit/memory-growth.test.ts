@@ -81,4 +81,32 @@ describe('memoryGrowth', () => {
     points[points.length - 1]!.memoryMB += 60; // one spike at the end
     expect(memoryGrowth(points, 0.1).verdict).not.toBe('growing');
   });
+
+  // A gateway warming up: 60 MB filled with a 5-minute time constant, then flat, with AR(1) noise (rho 0.9, sd ~2.3 MB).
+  const warming = (seconds: number, leakMBPerHour: number, seed: number) =>
+    wandering(seconds, 0.9, seed).map((p) => ({ t: p.t, memoryMB: p.memoryMB + 60 * (1 - Math.exp(-p.t / 300)) + (leakMBPerHour / 3600) * p.t }));
+  const budget = 0.1 / 24; // the plan's < 10% in 24 h, per hour
+
+  it('leaves out a warm-up found in the series: two hours of warm-up then flat memory fail without it (not "stable") and are "stable" with it', () => {
+    for (const seed of [1, 2, 3]) {
+      const points = warming(7200, 0, seed);
+      expect(memoryGrowth(points, budget).verdict).not.toBe('stable');
+      const g = memoryGrowth(points, budget, { warmup: 'detect' });
+      expect(g.verdict).toBe('stable');
+      expect(g.warmup?.seconds).toBeGreaterThan(300);
+      expect(g.warmup?.seconds).toBeLessThanOrEqual(3600);
+    }
+  });
+
+  it('still finds a leak twice the plan\'s budget after a warm-up (5 MB/h on 600 MB over two hours)', () => {
+    for (const seed of [1, 2, 3]) expect(memoryGrowth(warming(7200, 5, seed), budget, { warmup: 'detect' }).verdict).toBe('growing');
+  });
+
+  it('leaves nothing out of a series without a warm-up, leaking or flat', () => {
+    for (const seed of [1, 2, 3]) {
+      expect(memoryGrowth(wandering(7200, 0.9, seed), budget, { warmup: 'detect' }).warmup).toBeUndefined();
+      const leaking = wandering(7200, 0.9, seed).map((p) => ({ t: p.t, memoryMB: p.memoryMB + (5 / 3600) * p.t }));
+      expect(memoryGrowth(leaking, budget, { warmup: 'detect' }).warmup).toBeUndefined();
+    }
+  });
 });

@@ -34,7 +34,7 @@ declare module 'vitest' {
      * fit and its 95% interval: fails when growth is established above maxPerHour ("10%" of the mean per hour);
      * an inconclusive verdict passes only with allowInconclusive.
      */
-    toHaveBoundedMemoryGrowth(budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean }): R;
+    toHaveBoundedMemoryGrowth(budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean; warmup?: 'detect' | 'none' }): R;
     /**
      * Passes an A/B case's outcome when no metric regressed (its interval lies beyond the allowed change);
      * fails, saying INVALID, when a phase measured the load generator instead of the gateway.
@@ -79,11 +79,14 @@ expect.extend({
           '(was the machine busy or slowing down? run it again, on a quieter runner, or with more rounds: profile nightly)',
     };
   },
-  toHaveBoundedMemoryGrowth(received: MonitorRecord | undefined, budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean }) {
+  toHaveBoundedMemoryGrowth(received: MonitorRecord | undefined, budget: { maxPerHour: string | number; target?: string; allowInconclusive?: boolean; warmup?: 'detect' | 'none' }) {
     const target = budget.target ?? 'gateway';
     const points = (received?.samples ?? []).filter((s) => s.target === target).map((s) => ({ t: s.t, memoryMB: s.memoryMB }));
-    const g = memoryGrowth(points, parseRatio(budget.maxPerHour, 'maxPerHour'));
-    const text = `${target} memory over ${g.seconds} s (${g.samples} samples, mean ${g.meanMB.toFixed(1)} MB): slope ${g.slopeMBPerHour.toFixed(1)} MB/h, ` +
+    const g = memoryGrowth(points, parseRatio(budget.maxPerHour, 'maxPerHour'), { warmup: budget.warmup ?? 'none' });
+    const warm = g.warmup
+      ? `after a warm-up of ${g.warmup.seconds} s (left out: its slope ${g.warmup.beforeMBPerHour.toFixed(1)} MB/h, then ${g.warmup.afterMBPerHour.toFixed(1)}) `
+      : budget.warmup === 'detect' ? '(no warm-up found in the series) ' : '';
+    const text = `${target} memory over ${g.seconds} s ${warm}(${g.samples} samples, mean ${g.meanMB.toFixed(1)} MB): slope ${g.slopeMBPerHour.toFixed(1)} MB/h, ` +
       `95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)} MB/h; verdict ${g.verdict}: ${g.reason}`;
     console.log(`   memory: ${text}`);
     const pass = g.verdict === 'stable' || (g.verdict === 'inconclusive' && budget.allowInconclusive === true);

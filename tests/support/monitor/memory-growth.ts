@@ -17,15 +17,64 @@ export interface MemoryGrowth {
   reason: string;
   /** Lags of residual autocorrelation the interval allowed for (0: samples independent). */
   lag?: number;
+  /** Seconds at the start left out as warm-up (a slope that fell there), and the slopes before and after (MB/h). */
+  warmup?: { seconds: number; samples: number; beforeMBPerHour: number; afterMBPerHour: number };
+}
+
+type Point = { t: number; memoryMB: number };
+const WARMUP_Z = 4;
+
+/**
+ * Where a gateway's warm-up ends, from the series itself: caches and pools fill fast at first, then memory levels
+ * off, so the series bends once. Two lines fitted either side of each candidate break (in the first half only: at
+ * least half the run is judged), the break with the least squared error wins; it is kept only when the slope before
+ * it is higher than after it by far more than both slopes' autocorrelation-robust errors allow (z > 4: the search
+ * picks the likeliest break, so z of a series without one runs far above 1.96; docs/monitoring-and-reports.md),
+ * else nothing is left out. Leaving out a warm-up that was not one costs samples, never bias: a steady leak has the
+ * same slope in either part.
+ */
+export function findWarmup(points: readonly Point[]): { index: number; beforeMBPerHour: number; afterMBPerHour: number } | undefined {
+  const n = points.length;
+  const minPart = Math.max(10, Math.ceil(n * 0.02));
+  if (n < 2 * minPart + 2) return undefined;
+  const ts = points.map((p) => p.t);
+  const ys = points.map((p) => p.memoryMB);
+  const step = Math.max(1, Math.floor(n / 200));
+  let best: { index: number; sse: number } | undefined;
+  for (let k = minPart; k <= Math.floor(n / 2); k += step) {
+    const sse = sseOf(ts.slice(0, k), ys.slice(0, k)) + sseOf(ts.slice(k), ys.slice(k));
+    if (!best || sse < best.sse) best = { index: k, sse };
+  }
+  if (!best) return undefined;
+  const before = partSlope(ts.slice(0, best.index), ys.slice(0, best.index));
+  const after = partSlope(ts.slice(best.index), ys.slice(best.index));
+  const z = (before.slope - after.slope) / Math.hypot(before.se, after.se);
+  if (!(z > WARMUP_Z)) return undefined;
+  return { index: best.index, beforeMBPerHour: before.slope * 3600, afterMBPerHour: after.slope * 3600 };
+}
+
+function sseOf(xs: number[], ys: number[]): number {
+  const f = leastSquares(xs, ys);
+  let sse = 0;
+  for (let i = 0; i < xs.length; i++) sse += (ys[i]! - (f.intercept + f.slope * xs[i]!)) ** 2;
+  return sse;
+}
+
+function partSlope(xs: number[], ys: number[]): { slope: number; se: number } {
+  const fit = leastSquares(xs, ys);
+  return { slope: fit.slope, se: slopeSeAutocorrelated(xs, ys, fit).se };
 }
 
 
 /**
- * Fits memory (MB) against time (s). "growing" when the whole 95% interval of the slope lies above the
+ * Fits memory (MB) against time (s), after the warm-up when asked to find one (`warmup: 'detect'`). "growing" when the whole 95% interval of the slope lies above the
  * budget (maxRelativePerHour of the mean); "stable" when the whole interval lies below it;
  * "inconclusive" when the interval straddles it (too few or too noisy samples).
  */
-export function memoryGrowth(points: { t: number; memoryMB: number }[], maxRelativePerHour: number): MemoryGrowth {
+export function memoryGrowth(all: readonly Point[], maxRelativePerHour: number, options: { warmup?: 'detect' | 'none' } = {}): MemoryGrowth {
+  const cut = options.warmup === 'detect' ? findWarmup(all) : undefined;
+  const points = cut ? all.slice(cut.index) : all;
+  const warmup = cut ? { seconds: points[0]!.t - all[0]!.t, samples: cut.index, beforeMBPerHour: cut.beforeMBPerHour, afterMBPerHour: cut.afterMBPerHour } : undefined;
   const n = points.length;
   const meanY = points.reduce((a, p) => a + p.memoryMB, 0) / n;
   const seconds = n ? points[n - 1]!.t - points[0]!.t : 0;
@@ -49,5 +98,5 @@ export function memoryGrowth(points: { t: number; memoryMB: number }[], maxRelat
     : verdict === 'stable'
       ? `even the high end of the 95% interval (${hi.toFixed(1)} MB/h) is below the budget (${budget.toFixed(1)} MB/h)`
       : `the 95% interval (${lo.toFixed(1)} to ${hi.toFixed(1)} MB/h) contains the budget (${budget.toFixed(1)} MB/h): run longer to decide`;
-  return { samples: n, seconds, meanMB: meanY, slopeMBPerHour: slope * perHour, ciMBPerHour: [lo, hi], relativePerHour: (slope * perHour) / meanY, verdict, reason, lag };
+  return { samples: n, seconds, meanMB: meanY, slopeMBPerHour: slope * perHour, ciMBPerHour: [lo, hi], relativePerHour: (slope * perHour) / meanY, verdict, reason, lag, ...(warmup ? { warmup } : {}) };
 }

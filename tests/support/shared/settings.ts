@@ -12,7 +12,7 @@ export interface Setting {
   /** Set by the suite for a process it starts, not by users. */
   internal?: boolean;
   /** What a value must be; unset: any text. */
-  value?: { oneOf: readonly string[] } | { int: number } | { number: number } | 'url';
+  value?: { oneOf: readonly string[] } | { int: number } | { number: number } | 'url' | 'duration';
 }
 
 
@@ -49,6 +49,9 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_AB_HEAD', what: 'A/B mode: the head side\'s gateway image (with PERF_AB_BASE)' },
   { name: 'PERF_GATEWAY_EXTRA_CPU_MS', what: 'a known extra CPU cost per MCP request in the gateway (ms; containers stack): to see a committed baseline fail on a slowed gateway (refused with PERF_BASELINE=record or add)', value: { number: 0 } },
   { name: 'PERF_GATEWAY_EXTRA_CPU_PATHS', what: 'which requests PERF_GATEWAY_EXTRA_CPU_MS slows: mcp (the MCP endpoints /mcp, /rpc, /message; default) or all (every HTTP request: REST, health too)', value: { oneOf: ['mcp', 'all'] } },
+  { name: 'PERF_GATEWAY_LEAK_BYTES', what: 'a known leak in the gateway: bytes it keeps per MCP request (containers stack): to see the soak\'s memory verdict fail (refused with PERF_BASELINE=record or add)', value: { int: 0 } },
+  { name: 'PERF_SOAK_DURATION', what: 'PERF-05 soak: how long it runs (e.g. 2h; default by profile: smoke 60s, pr 5m, nightly 30m, soak 4h)', value: 'duration' },
+  { name: 'PERF_SOAK_RATE', what: 'PERF-05 soak: MCP calls per second (default by profile: smoke 5, pr 10, nightly 50, soak 100)', value: { number: 0 } },
   { name: 'PERF_SCALING_SECOND_EXTRA_CPU_MS', what: 'the scaling case: a known extra CPU cost per MCP request in its second gateway instance only (ms; replaces PERF_GATEWAY_EXTRA_CPU_MS there): to see the scaling ratio fall (refused with PERF_BASELINE=record or add)', value: { number: 0 } },
   { name: 'PERF_AB_BASE_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the base side (ms)', value: { number: 0 } },
   { name: 'PERF_AB_HEAD_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the head side (ms)', value: { number: 0 } },
@@ -84,6 +87,7 @@ function problemOf(setting: Setting, raw: string): string | undefined {
   const v = setting.value;
   if (!v) return undefined;
   if (v === 'url') return URL.canParse(raw) ? undefined : 'must be an absolute URL, e.g. http://127.0.0.1:4444';
+  if (v === 'duration') return /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(raw.trim()) ? undefined : 'must be a duration like 90s, 30m, 2h or 1h30m';
   if ('oneOf' in v) return v.oneOf.includes(raw) ? undefined : `must be one of ${v.oneOf.join(', ')}`;
   const n = Number(raw);
   if ('int' in v) return Number.isInteger(n) && n >= v.int ? undefined : `must be a whole number >= ${v.int}`;

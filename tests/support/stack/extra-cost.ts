@@ -11,7 +11,7 @@ export interface GatewayVariant {
    * Extra CPU per MCP request (fixtures/gateway-extra-cost): `ms` fixed, and/or `knobDir`, a directory of this
    * machine mounted into the container, whose file extra-cpu-ms the wrapper re-reads (setExtraCost writes it).
    */
-  extraCost?: { ms?: number; knobDir?: string; paths?: ExtraCostPaths };
+  extraCost?: { ms?: number; knobDir?: string; paths?: ExtraCostPaths; leakBytes?: number };
 }
 
 /** Which requests the extra cost slows: MCP endpoints (/mcp, /rpc, /message), or every HTTP request (REST, health too). */
@@ -35,6 +35,7 @@ export function extraCostSetup(extra: GatewayVariant['extraCost'], gateway: Pick
   if (!app) throw new Error(`PERF_GATEWAY=${gateway.kind}: its adapter names no app to give an extra cost per MCP request (the gate benchmark's knob)`);
   const env: Record<string, string> = { PYTHONPATH: `${EXTRA_COST_DIR}:${app.pythonPath}`, MCP_PERF_APP_MODULE: app.appModule, MCP_PERF_EXTRA_CPU_MS: String(extra.ms ?? 0) };
   if (extra.paths === 'all') env.MCP_PERF_EXTRA_CPU_PATHS = 'all';
+  if (extra.leakBytes) env.MCP_PERF_LEAK_BYTES = String(extra.leakBytes);
   const mounts: { source: string; target: string; mode: 'ro' }[] = [];
   if (extra.knobDir) {
     setExtraCost(extra.knobDir, extra.ms ?? 0);

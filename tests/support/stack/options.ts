@@ -20,6 +20,8 @@ export interface StackOptions {
   gatewayExtraCpuMs?: number;
   /** Which requests that cost slows (PERF_GATEWAY_EXTRA_CPU_PATHS): MCP endpoints only (default), or every HTTP request. */
   gatewayExtraCpuPaths?: 'all';
+  /** A known leak (PERF_GATEWAY_LEAK_BYTES): bytes the gateway keeps per MCP request, to see the soak's memory verdict fail. */
+  gatewayLeakBytes?: number;
   /** The MCP revision to speak to the gateway (PERF_MCP_PROTOCOL): auto asks the gateway. */
   mcpProtocol: RevisionWish;
   /** Which eras of MCP our servers serve (PERF_UPSTREAM_ERAS): what the gateway may speak on its hop to them. */
@@ -54,10 +56,11 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
   // Every other variable too, once, before anything starts: a bad value fails here, a misspelt name is reported.
   assertSettings(env);
   const extra = Number(env.PERF_GATEWAY_EXTRA_CPU_MS || 0);
-  for (const name of ['PERF_GATEWAY_EXTRA_CPU_MS', 'PERF_SCALING_SECOND_EXTRA_CPU_MS']) {
+  const leak = Number(env.PERF_GATEWAY_LEAK_BYTES || 0);
+  for (const name of ['PERF_GATEWAY_EXTRA_CPU_MS', 'PERF_SCALING_SECOND_EXTRA_CPU_MS', 'PERF_GATEWAY_LEAK_BYTES']) {
     if (!(Number(env[name] || 0) > 0)) continue;
     if (env.PERF_BASELINE === 'record' || env.PERF_BASELINE === 'add') {
-      throw new Error(`${name}=${env[name]} slows the gateway on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
+      throw new Error(`${name}=${env[name]} changes the gateway on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
     }
     if (provider !== 'containers' && provider !== 'auto') {
       throw new Error(`${name} needs the containers stack (its wrapper is copied into the gateway's container), not PERF_STACK=${provider}`);
@@ -74,5 +77,6 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
     upstreamEras: (env.PERF_UPSTREAM_ERAS || 'both') as UpstreamEras,
     ...(extra > 0 ? { gatewayExtraCpuMs: extra } : {}),
     ...(extra > 0 && env.PERF_GATEWAY_EXTRA_CPU_PATHS === 'all' ? { gatewayExtraCpuPaths: 'all' as const } : {}),
+    ...(leak > 0 ? { gatewayLeakBytes: leak } : {}),
   };
 }

@@ -40,12 +40,15 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
     log(`[mcp-perf] stack: containers. ${why}. Starting ${pieces}...`);
     const ms = opts.gatewayExtraCpuMs;
     const paths = opts.gatewayExtraCpuPaths ?? 'mcp';
+    const leakBytes = opts.gatewayLeakBytes;
     const slowed = ms ? `gateway slowed on purpose by ${ms} ms CPU per ${paths === 'all' ? 'HTTP' : 'MCP'} request (PERF_GATEWAY_EXTRA_CPU_MS)` : '';
-    if (ms) log(`[mcp-perf] THE GATEWAY IS SLOWED ON PURPOSE: ${slowed}`);
-    return startContainersStack(runtime.client, opts, `${why}${slowed && `; ${slowed}`}`, ms ? { extraCost: { ms, paths } } : {});
+    const leaks = leakBytes ? `gateway leaks on purpose: ${leakBytes} bytes kept per ${paths === 'all' ? 'HTTP' : 'MCP'} request (PERF_GATEWAY_LEAK_BYTES)` : '';
+    const changed = [slowed, leaks].filter(Boolean).join('; ');
+    if (changed) log(`[mcp-perf] THE GATEWAY IS CHANGED ON PURPOSE: ${changed}`);
+    return startContainersStack(runtime.client, opts, `${why}${changed && `; ${changed}`}`, ms || leakBytes ? { extraCost: { ...(ms ? { ms } : {}), paths, ...(leakBytes ? { leakBytes } : {}) } } : {});
   }
   if (opts.provider === 'containers') throw new Error(`PERF_STACK=containers needs a container runtime, but ${runtime.detail}`);
-  if (opts.gatewayExtraCpuMs) throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS needs the containers stack, but ${runtime.detail}`);
+  if (opts.gatewayExtraCpuMs || opts.gatewayLeakBytes) throw new Error(`PERF_GATEWAY_EXTRA_CPU_MS and PERF_GATEWAY_LEAK_BYTES need the containers stack, but ${runtime.detail}`);
   const local = findLocalTools(opts.gateway);
   if (local.missing.length === 0) {
     const why = `auto: ${runtime.detail}; the local tools are all here, so local processes`;
