@@ -140,4 +140,37 @@ describe('answers that belong to another caller', () => {
     const echoed = await runScenario({ name: 'echoed', executor: 'shared-iterations', vus: 2, iterations: 10 }, createOperation({ kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-vu', call }));
     expect(echoed.counts.ok).toBe(10);
   });
+
+  it('fails answers swapped under the right ids (a proxy handing each tools/call the previous call\'s result) when the tag is checked, as the catalogue\'s time calls now do; unchecked, they all pass', async () => {
+    const server = await startShippedServer({ profile: 'time', json: true });
+    shipped.push(server);
+    let previous: unknown;
+    const proxy = await listen(createServer((req, res) => {
+      void readBody(req).then(async (body) => {
+        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)).map(([k, v]) => [k, String(v)]));
+        const upstream = await fetch(`${server.baseUrl}${req.url}`, { method: req.method, headers, ...(req.method === 'POST' ? { body } : {}) });
+        let text = await upstream.text();
+        const isCall = req.method === 'POST' && (JSON.parse(body) as { method?: string }).method === 'tools/call';
+        if (isCall && upstream.ok) {
+          const answer = JSON.parse(text) as { result?: unknown };
+          const mine = answer.result;
+          if (previous !== undefined) text = JSON.stringify({ ...answer, result: previous });
+          previous = mine;
+        }
+        const out: Record<string, string> = {};
+        upstream.headers.forEach((v, k) => { if (k !== 'content-length' && k !== 'transfer-encoding') out[k] = v; });
+        res.writeHead(upstream.status, out).end(text);
+      });
+    }));
+    const plain = { method: 'tools/call' as const, name: 'get_system_time', arguments: { timezone: 'UTC' } };
+    const tagged = { ...plain, nonce: { argument: 'tag', type: 'string' as const } };
+    const run = (name: string, url: string, call: typeof plain) => runScenario({ name, executor: 'shared-iterations', vus: 1, iterations: 10 }, createOperation({ kind: 'streamable', url, session: 'per-vu', call }));
+    const unchecked = await run('swapped, unchecked', `${proxy}/mcp`, plain);
+    expect(unchecked.counts.ok).toBe(10);
+    previous = undefined;
+    const checked = await run('swapped, checked', `${proxy}/mcp`, tagged);
+    expect(checked.errors).toEqual({ 'isolation:nonce': 9 });
+    const direct = await run('direct, checked', `${server.baseUrl}/mcp`, tagged);
+    expect(direct.counts.ok).toBe(10);
+  });
 });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { abStacks, baseCapacity, NOT_AB, runAbCase, type AbCaseSpec, type AbMetric, type AbPhase } from '../support/ab-gate.ts';
 import { shareOfCapacity } from '../support/analysis/load-share.ts';
 import type { AbOutcome } from '../support/shared/ab-outcome.ts';
-import { authHeaders, gatewayTool } from '../support/perf-case.ts';
+import { authHeaders, timeCall } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 import type { StackInfo } from '../support/shared/stack-info.ts';
 
@@ -27,7 +27,7 @@ function toolCall(stack: StackInfo, session: 'per-vu' | 'per-iteration') {
   const gw = stack.gateway!;
   return {
     kind: 'streamable' as const, url: gw.mcpUrl, headers: authHeaders(gw), session, protocol: gateRevision(stack),
-    call: { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } },
+    call: timeCall(gw),
   };
 }
 

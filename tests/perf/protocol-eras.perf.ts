@@ -6,7 +6,7 @@
 // probed and named.
 import { describe, expect, it } from 'vitest';
 import { armName, armRefused, compareArms, sessionModeNote, type EraArm } from '../support/protocol-eras.ts';
-import { gatewayTool, NO_GATEWAY, reportNote, stack } from '../support/perf-case.ts';
+import { NO_GATEWAY, reportNote, stack, timeCall } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -25,7 +25,7 @@ describe.skipIf(!gateway)(`MCP revisions side by side: 2026-07-28 stateless agai
   for (const base of sessionArms) {
     it(`tools/call, closed loop of 4 VUs: ${armName(stateless)} against ${armName(base)}`, async ({ skip }) => {
       const gw = gateway!;
-      const call = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } };
+      const call = timeCall(gw);
       const refused = (await armRefused(gw, base, call)) ?? (await armRefused(gw, stateless, call));
       if (refused) {
         reportNote(`finding: ${refused}; nothing to compare`);
@@ -47,7 +47,7 @@ describe.skipIf(!gateway)(`MCP revisions side by side: 2026-07-28 stateless agai
   // list for the ttlMs the gateway answered. What the gateway saves when its clients honour the TTL.
   it('an agent step on 2026-07-28 (tools/list, then tools/call): the list kept for its ttlMs against listed every step', async ({ skip }) => {
     const gw = gateway!;
-    const call = { method: 'tools/call' as const, name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } };
+    const call = timeCall(gw);
     const always: EraArm = { ...stateless, listFirst: 'always' };
     const cached: EraArm = { ...stateless, listFirst: 'cached' };
     const refused = await armRefused(gw, always, call);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
-import { authHeaders, gatewayTool, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack } from '../support/perf-case.ts';
+import { authHeaders, gatewayTool, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, timeCall } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -19,7 +19,7 @@ describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: 
     // them against 2026-07-28, which has none).
     const spec = (session: 'per-vu' | 'per-iteration'): OperationSpec => ({
       kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session, protocol: '2025-06-18',
-      call: { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } },
+      call: timeCall(gw),
     });
     const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' });
     const reuse = await runLoad({ scenario: scenario('sessions: reuse (one session per VU)'), operation: spec('per-vu') });

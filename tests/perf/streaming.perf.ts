@@ -12,7 +12,7 @@
 // closed with 1011; pr asks for 40 (20 calls/s), within what a 2-core runner holds.
 import { describe, expect, it } from 'vitest';
 import { StreamPool } from '../support/mcp/stream-pool.ts';
-import { authHeaders, gatewayTool, hostCheck, postgresStates, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
+import { authHeaders, hostCheck, postgresStates, reportTable, runLoad, skipReason, stack, titled, timeCall } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -44,7 +44,7 @@ describe.skipIf(!gateway)(titled('SSE and WebSocket streams', skipReason(info)),
         pool.mark();
         const result = await runLoad({
           scenario: { name: `${c.kind.toUpperCase()}: ${c.count} streams, a tools/call every ${every} s on each`, executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(rate, 50), maxVUs: rate * 10, timeout: '30s' },
-          operation: pool.operation({ method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } }),
+          operation: pool.operation(timeCall(gw)),
           warmupSeconds: 0,
         });
         const held = pool.status();

@@ -109,6 +109,15 @@ export function gatewayTool(gateway: GatewayEndpoints, upstream: string, tool: s
   return name;
 }
 
+/**
+ * tools/call get_system_time on our fast_time server with the isolation check on: every call sends a random tag
+ * the answer must echo, so an answer handed to the wrong caller under the right id fails as isolation:nonce (a
+ * random number and a substring search per call on the client: under a microsecond; a few bytes more each way).
+ */
+export function timeCall(gateway: GatewayEndpoints): McpCall {
+  return { method: 'tools/call', name: gatewayTool(gateway, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' }, nonce: { argument: 'tag', type: 'string' } };
+}
+
 export interface CaseRun {
   scenario: ScenarioInput;
   /**
