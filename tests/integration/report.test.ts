@@ -130,4 +130,69 @@ describe('reports', () => {
       await browser.close();
     }
   });
+
+  /** A gate run whose head was ~20% slower: one case regressed in throughput, one did not. */
+  function regressedGateReport(): RunReport {
+    const row = (metric: string, unit: string, direction: 'higher-is-worse' | 'lower-is-worse', base: number[], head: number[], ratio: number, ci: [number, number], status: 'regression' | 'no regression') => ({
+      case: 'gate: capacity', metric, unit, direction, base: base[0]!, head: head[0]!, rounds: { base, head }, n: base.length, ratio, ci, achievedConfidence: 0.96,
+      allowed: 0.05, detectable: 0.12, runToRunSd: 0.008, runToRunRuns: 10, status,
+    });
+    const regressed = abOutcome('gate: capacity', {
+      verdicts: [
+        row('throughput', 'calls/s', 'lower-is-worse', [30.6, 32.1, 31.0, 30.2], [24.1, 25.3, 23.9, 24.8], 0.79, [0.74, 0.84], 'regression'),
+        row('gateway CPU per call', 'ms', 'higher-is-worse', [52.1, 50.4, 51.7, 52.9], [53.0, 51.1, 52.2, 52.4], 1.01, [0.98, 1.04], 'no regression'),
+      ],
+    });
+    const cases = [
+      { name: 'regression gate: head against base > gate: capacity', file: 'tests/perf/gate.perf.ts', state: 'failed' as const, durationMs: 200_000, errors: ['"gate: capacity" REGRESSED on throughput'], record: { results: [], checks: [], monitors: [], notes: [], tables: [], ab: [regressed] } },
+      { name: 'regression gate: head against base > gate: fixed', file: 'tests/perf/gate.perf.ts', state: 'passed' as const, durationMs: 200_000, errors: [], record: { results: [], checks: [], monitors: [], notes: [], tables: [], ab: [abOutcome('gate: fixed')] } },
+    ];
+    return {
+      schema: 1,
+      run: { id: 'ab-run', profile: 'smoke', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), stack: null, calibrationP50: 3.9, environment: { cpus: 2, node: process.version, platform: 'linux x64' }, ab: { base: 'gw:base', head: 'gw:head' } },
+      cases, recommendations: [],
+    };
+  }
+
+  it('report.html of a regressed gate run leads with the verdict, fills its summary, and draws each case\'s change and rounds', async () => {
+    const html = toHtml(regressedGateReport());
+    expect(html).toMatch(/<p class="verdict bad" id="gate-verdict">Regression gate: REGRESSION in 1 of 2 case\(s\)<\/p>/);
+    expect(html).toContain('<li>gate: capacity: throughput -21.0% (30.6 to 24.1 calls/s; 95% interval -26.0% .. -16.0%; allowed &gt;= -4.8%)</li>');
+    expect(html).not.toContain('No symptom stood out');
+    expect(html).toMatch(/<h2>Summary<\/h2>\n<table><tr><th>case<\/th>.*<td>gate: capacity<\/td><td>throughput \(calls\/s\)<\/td>/);
+    expect(html).toContain('change with its 95% interval');
+    const passing = regressedGateReport();
+    passing.cases[0]!.record!.ab = [abOutcome('gate: capacity')];
+    expect(toHtml(passing)).toMatch(/class="verdict good" id="gate-verdict">Regression gate: no regression in 2 case\(s\)/);
+    expect(toMarkdown(regressedGateReport())).toContain('- **gate: capacity: throughput -21.0%');
+  });
+
+  it.skipIf(!CHROMIUM)(`a regressed gate run's report renders its verdict and charts in a real browser${CHROMIUM ? '' : ' (skipped: no Chromium)'}`, async () => {
+    const { chromium } = await import('playwright-core');
+    const dir = scratchDir('report-ab');
+    const file = join(dir, 'report.html');
+    writeFileSync(file, toHtml(regressedGateReport()));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('request', (r) => !r.url().startsWith('file:') && problems.push(`network request to ${r.url()}`));
+      await page.goto(`file://${file}`);
+      expect(await page.locator('#gate-verdict').textContent()).toMatch(/^Regression gate: REGRESSION in 1 of 2 case\(s\)/);
+      // Two interval charts (one per case, the passing one has no metric rows) and two round charts for the regressed case.
+      const lanes = await page.evaluate<{ red: number; blue: number; width: number }>(`(() => {
+        const bars = [...document.querySelectorAll('line.interval')];
+        return { red: bars.filter((b) => b.getAttribute('stroke') === '#dc2626').length, blue: bars.filter((b) => b.getAttribute('stroke') === '#2563eb').length,
+          width: Math.min(...bars.map((b) => b.getBoundingClientRect().width)) };
+      })()`);
+      expect(lanes).toMatchObject({ red: 1, blue: 1 });
+      expect(lanes.width).toBeGreaterThan(5);
+      expect(await page.locator('figure.chart:not(.interval) path.series').count()).toBe(4);
+      await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });

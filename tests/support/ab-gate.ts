@@ -229,7 +229,8 @@ export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: stri
     const pairs = figures.base.map((b, i) => [m.of(b), m.of(figures.head[i]!)] as const);
     const measured = noise?.metrics[noiseKey(spec.name, m.name)];
     const v = pairedVerdict(pairs, { direction: m.direction, allowed: m.allowed, runToRunSd: measured?.sd });
-    return { ...v, ...(measured ? { runToRunRuns: measured.runs } : {}), case: spec.name, metric: m.name, unit: m.unit, base: round(median(pairs.map((p) => p[0]))), head: round(median(pairs.map((p) => p[1]))) };
+    return { ...v, ...(measured ? { runToRunRuns: measured.runs } : {}), case: spec.name, metric: m.name, unit: m.unit, base: round(median(pairs.map((p) => p[0]))), head: round(median(pairs.map((p) => p[1]))),
+      rounds: { base: pairs.map((p) => round(p[0])), head: pairs.map((p) => round(p[1])) } };
   });
   const idle = [...figures.base, ...figures.head].map((f) => f.idleGatewayCpuPercent);
   const count = (fs: PhaseFigures[]): ErrorCount => fs.reduce((c, f) => ({

@@ -6,7 +6,7 @@ import { assertSettings, checkSettings, SETTINGS } from '../support/shared/setti
 import { stackOptionsFromEnv } from '../support/stack/options.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCES = ['tests/support', 'scripts', 'fixtures/gateway-extra-cost', 'vitest.config.ts', 'vitest.perf.config.ts', '.github', '.ci'];
+const SOURCES = ['tests/support', 'tests/perf', 'scripts', 'fixtures/gateway-extra-cost', 'vitest.config.ts', 'vitest.perf.config.ts', '.github', '.ci'];
 const VARIABLE = /\b(?:MCP_)?PERF_[A-Z0-9_]*[A-Z0-9]\b/g;
 
 function files(path: string): string[] {

@@ -1,8 +1,9 @@
-import { VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
+import { gateHeadline, VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
 import type { RunResult } from '../engine/result.ts';
+import type { AbOutcome } from '../shared/ab-outcome.ts';
 import type { MonitorRecord } from '../shared/case-record.ts';
 import type { CaseReport, RunReport } from './run-report.ts';
-import { lineChart } from './svg-chart.ts';
+import { intervalChart, lineChart } from './svg-chart.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const COLORS = ['#2563eb', '#ea580c', '#dc2626', '#16a34a', '#9333ea', '#0891b2', '#ca8a04'];
@@ -43,6 +44,23 @@ function resultCharts(r: RunResult, m: MonitorRecord | undefined): string {
   return charts.join('\n');
 }
 
+/** The change head/base - 1 a verdict allows at most, in % ("<= +5%" for latency is 5, ">= -4.8%" for throughput is -4.8). */
+const limitPercent = (v: AbOutcome['verdicts'][number]) => (v.direction === 'higher-is-worse' ? v.allowed : 1 / (1 + v.allowed) - 1) * 100;
+
+/** An A/B case drawn: every metric's change with its interval and limit, then each metric round by round, base beside head. */
+function abCharts(o: AbOutcome): string {
+  const names = o.arms ?? { base: 'base', head: 'head' };
+  const lanes = o.verdicts.filter((v) => Number.isFinite(v.ratio)).map((v) => ({
+    label: v.metric, change: (v.ratio - 1) * 100, lo: (v.ci[0] - 1) * 100, hi: (v.ci[1] - 1) * 100, limit: limitPercent(v), bad: v.status === 'regression' && !o.arms,
+  }));
+  const change = intervalChart(`${o.case}: ${names.head} against ${names.base}, change with its 95% interval (dashed: the allowed change)`, lanes);
+  const rounds = o.verdicts.filter((v) => v.rounds?.base.length).map((v) => lineChart(`${v.metric} per round`, v.unit, [
+    { name: names.base, color: COLORS[0]!, points: v.rounds!.base.map((y, i): [number, number] => [i + 1, y]) },
+    { name: names.head, color: v.status === 'regression' && !o.arms ? COLORS[2]! : COLORS[1]!, points: v.rounds!.head.map((y, i): [number, number] => [i + 1, y]) },
+  ], 370, 200, { unit: '', name: 'round' }));
+  return [change, ...rounds].join('\n');
+}
+
 function caseSection(c: CaseReport): string {
   const rec = c.record;
   const parts = [`<section class="case ${c.state}"><h2>${esc(c.name)} <span class="state">${c.state}</span></h2><p class="file">${esc(c.file)}, ${(c.durationMs / 1000).toFixed(1)} s</p>`];
@@ -69,6 +87,7 @@ function caseSection(c: CaseReport): string {
       o.verdicts.map((v) => `<tr class="${v.status === 'regression' && !o.arms ? 'fail' : 'pass'}">${verdictCells(v, o.arms).map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`).join('') +
       `<tr class="${o.errors.status === 'regression' ? 'fail' : 'pass'}"><td colspan="${VERDICT_COLUMNS.length}">${esc(o.errors.text)}</td></tr></table>`);
     if (o.invalid.length) parts.push(`<pre class="error">INVALID: ${esc(o.invalid.join('\n'))}</pre>`);
+    parts.push(`<div class="charts">${abCharts(o)}</div>`);
   }
   for (const t of rec?.tables ?? []) {
     parts.push(`<table class="derived"><caption>${esc(t.title)}</caption><tr>${t.columns.map((col) => `<th>${esc(col)}</th>`).join('')}</tr>` +
@@ -91,9 +110,22 @@ export function toHtml(report: RunReport): string {
     const verdict = judged.length === 0 ? '-' : judged.every((k) => k.pass) ? 'pass' : 'FAIL';
     return `<tr class="${verdict === 'FAIL' ? 'fail' : ''}"><td>${esc(r.scenario)}</td><td>${r.rate.achieved}</td><td>${r.latency.p50}</td><td>${r.latency.p95}</td><td>${r.latency.p99}</td><td>${(r.errorRate * 100).toFixed(2)}%</td><td>${verdict}</td></tr>`;
   })).join('');
+  const outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
+  const gate = gateHeadline(outcomes);
+  const abRows = outcomes.flatMap((o) => o.verdicts.map((v) => `<tr class="${v.status === 'regression' && !o.arms ? 'fail' : ''}"><td>${esc(o.case)}</td>${verdictCells(v, o.arms).map((cell) => `<td>${esc(cell)}</td>`).join('')}</tr>`)).join('');
+  const summary = summaryRows
+    ? `<h2>Summary</h2>\n<table><tr><th>scenario</th><th>rate/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors</th><th>checks</th></tr>${summaryRows}</table>`
+    : abRows ? `<h2>Summary</h2>\n<table><tr><th>case</th>${VERDICT_COLUMNS.map((col) => `<th>${esc(col)}</th>`).join('')}</tr>${abRows}</table>` : '';
+  // Recommendations read single-stack phases; an A/B run has none, and "nothing stood out" beside a verdict misleads.
   const recs = report.recommendations.length
-    ? `<ul>${report.recommendations.map((r) => `<li><b>${esc(r.symptom)}</b> (${esc(r.case)}): ${esc(r.evidence)}. ${esc(r.advice)}.</li>`).join('')}</ul>`
-    : '<p>No symptom stood out in this run\'s data.</p>';
+    ? `<h2>Recommendations</h2><ul>${report.recommendations.map((r) => `<li><b>${esc(r.symptom)}</b> (${esc(r.case)}): ${esc(r.evidence)}. ${esc(r.advice)}.</li>`).join('')}</ul>`
+    : outcomes.length && !summaryRows ? '' : '<h2>Recommendations</h2><p>No symptom stood out in this run\'s data.</p>';
+  const counts = `${failed.length ? `${failed.length} case(s) failed` : 'All cases passed'}: ${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped.`;
+  const headline = gate
+    ? `<p class="verdict ${gate.kind === 'no regression' ? 'good' : 'bad'}" id="gate-verdict">Regression gate: ${esc(gate.text)}</p>` +
+      (gate.findings.length ? `<ul class="findings">${gate.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '') +
+      (run.ab ? `<p>Base <code>${esc(run.ab.base)}</code> against head <code>${esc(run.ab.head)}</code>, in alternating rounds on one runner. ${counts}</p>` : `<p>${counts}</p>`)
+    : `<p class="verdict ${failed.length ? 'bad' : 'good'}">${counts}</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mcp-perf ${esc(run.profile)} ${esc(run.id)}</title>
 <style>
@@ -106,11 +138,10 @@ svg.chart text{font-size:11px;fill:#444}svg.chart .grid{stroke:#eee}pre.error{ba
 .verdict{font-size:18px;font-weight:600}.verdict.bad{color:#b91c1c}.verdict.good{color:#15803d}
 </style></head><body>
 <h1>mcp-perf report: ${esc(run.profile)} profile</h1>
-<p class="verdict ${failed.length ? 'bad' : 'good'}">${failed.length ? `${failed.length} case(s) failed` : 'All cases passed'}: ${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped.</p>
+${headline}
 <p>Run ${esc(run.id)}, ${esc(run.startedAt)} to ${esc(run.finishedAt)}. Stack: ${esc(run.stack?.provider ?? 'unknown')}${gw ? `, ${esc(gw.kind)} ${esc(gw.version)} with ${gw.workers} workers` : ''}. Calibration p50 ${run.calibrationP50 ?? 'n/a'} ms. ${run.environment.cpus} CPUs, Node ${esc(run.environment.node)}.</p>
-<h2>Summary</h2>
-<table><tr><th>scenario</th><th>rate/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors</th><th>checks</th></tr>${summaryRows}</table>
-<h2>Recommendations</h2>${recs}
+${summary}
+${recs}
 ${report.cases.map(caseSection).join('\n')}
 <script>document.body.dataset.charts = String(document.querySelectorAll('svg.chart').length);</script>
 </body></html>

@@ -1,6 +1,6 @@
-import { VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
+import { gateHeadline, VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
 import { textTable } from '../shared/text-table.ts';
-import { gateInconclusive, inconclusiveCase, judgedCase, regressedCase } from '../shared/ab-outcome.ts';
+import { gateInconclusive, inconclusiveCase, judgedCase } from '../shared/ab-outcome.ts';
 import type { RunReport } from './run-report.ts';
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);
@@ -14,7 +14,7 @@ export function toMarkdown(report: RunReport): string {
   lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
   lines.push('');
   const gw = r.stack?.gateway;
-  lines.push(...gateSection(report));
+  lines.push(...gateSection(report), ...comparisonSection(report));
   lines.push(`Stack: **${r.stack?.provider ?? 'unknown'}**${gw ? `, ${gw.kind} ${gw.version} with ${gw.workers} workers` : ''}; calibration p50 ${r.calibrationP50 ?? 'n/a'} ms; ${r.environment.cpus} CPUs; run \`${r.id}\`.`);
   lines.push('');
   lines.push('| case | scenario | state | rate/s | p50 ms | p95 ms | p99 ms | errors | SLO | baseline |');
@@ -55,17 +55,18 @@ export function toMarkdown(report: RunReport): string {
 
 /** The regression gate's verdicts first: what a pull request's reader needs. */
 function gateSection(report: RunReport): string[] {
-  const outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
-  if (outcomes.length === 0) return [];
-  const regressed = outcomes.filter(regressedCase);
+  const all = report.cases.flatMap((c) => c.record?.ab ?? []);
+  const outcomes = all.filter((o) => !o.arms);
+  const head = gateHeadline(all);
+  if (!head) return [];
   const invalid = outcomes.filter((o) => !judgedCase(o));
-  const verdict = invalid.length ? `⚠️ ${invalid.length} case(s) INVALID (the load generator, not the gateway, set the pace)`
-    : regressed.length ? `❌ regression in ${regressed.length} of ${outcomes.length} case(s)`
-    : gateInconclusive(outcomes) ? `⚠️ INCONCLUSIVE: no regression found, but no case could have caught one of the gate's size`
-    : `✅ no regression in ${outcomes.length} case(s)`;
+  const icon = { regression: '❌', invalid: '⚠️', inconclusive: '⚠️', 'no regression': '✅' }[head.kind];
+  const verdict = `${icon} ${head.text}`;
   const d = report.run.ab;
   const lines = [`### Regression gate: ${verdict}`, ''];
   if (d) lines.push(`base \`${d.base}\` against head \`${d.head}\`, measured in alternating rounds on one runner (${report.run.environment.cpus} CPUs).`, '');
+  for (const f of head.findings) lines.push(`- **${f}**`);
+  if (head.findings.length) lines.push('');
   lines.push(`| case | ${VERDICT_COLUMNS.join(' | ')} |`, `|---|${VERDICT_COLUMNS.map(() => '---').join('|')}|`);
   for (const o of outcomes) {
     for (const v of o.verdicts) lines.push(`| ${o.case} | ${verdictCells(v, o.arms).map((cell) => (cell === 'REGRESSION' ? '**REGRESSION**' : cell)).join(' | ')} |`);
@@ -77,6 +78,18 @@ function gateSection(report: RunReport): string[] {
   for (const o of outcomes.filter(inconclusiveCase)) lines.push(`- ${o.case}, on its own, could not have caught a regression of the gate's size: ${o.inconclusive}`);
   for (const o of outcomes.filter((x) => x.discarded.length && !x.invalid.length)) lines.push(`- ${o.case}: ${o.discarded.length} round(s) discarded and run again (the generator set the pace): ${o.discarded.join('; ')}`);
   return lines;
+}
+
+/** Two arms measured side by side on one stack (protocol eras): findings, not a gate's verdict. */
+function comparisonSection(report: RunReport): string[] {
+  const compared = report.cases.flatMap((c) => c.record?.ab ?? []).filter((o) => o.arms);
+  if (compared.length === 0) return [];
+  const lines = ['### Comparisons (two ways of calling, side by side on one stack; findings, not a gate)', '', `| case | ${VERDICT_COLUMNS.join(' | ')} |`, `|---|${VERDICT_COLUMNS.map(() => '---').join('|')}|`];
+  for (const o of compared) {
+    for (const v of o.verdicts) lines.push(`| ${o.case} (base: ${o.arms!.base}; head: ${o.arms!.head}) | ${verdictCells(v, o.arms).join(' | ')} |`);
+    lines.push(`| ${o.case} | ${o.errors.text} | | | | | | | |`);
+  }
+  return [...lines, ''];
 }
 
 /** The end-of-run lines a person reads in ten seconds. */

@@ -35,6 +35,8 @@ export interface AbVerdictRow extends PairedVerdict {
   /** Medians over the rounds, per side. */
   base: number;
   head: number;
+  /** The metric in each judged round, per side (pairs share an index): what the report draws. */
+  rounds?: { base: number[]; head: number[] };
 }
 
 /** Failed and dropped iterations against all of them, over every round of one side. */

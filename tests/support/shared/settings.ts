@@ -71,6 +71,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'MCP_PERF_TOKEN', what: 'exported k6 scripts: the gateway token they send' },
   { name: 'MCP_PERF_EXTRA_CPU_MS', what: 'the gate benchmark\'s extra-cost wrapper: ms of CPU per MCP request', internal: true },
   { name: 'MCP_PERF_EXTRA_CPU_FILE', what: 'the extra-cost wrapper: a file whose number replaces MCP_PERF_EXTRA_CPU_MS, re-read each second', internal: true },
+  { name: 'MCP_PERF_LEAK_BYTES', what: 'the extra-cost wrapper: bytes kept per MCP request (a known leak)', internal: true },
   { name: 'MCP_PERF_EXTRA_CPU_PATHS', what: 'the extra-cost wrapper: all slows every HTTP request, else MCP endpoints only', internal: true },
   { name: 'MCP_PERF_APP_MODULE', what: 'the extra-cost wrapper: the module whose ASGI app it wraps', internal: true },
   { name: 'MCP_PERF_ACT_REPOS', what: 'npm run workflows:act: the local path of each repository the checkout stand-in clones ("owner/name=/path ...")', internal: true },

@@ -60,7 +60,7 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Stack
   for (const name of ['PERF_GATEWAY_EXTRA_CPU_MS', 'PERF_SCALING_SECOND_EXTRA_CPU_MS', 'PERF_GATEWAY_LEAK_BYTES']) {
     if (!(Number(env[name] || 0) > 0)) continue;
     if (env.PERF_BASELINE === 'record' || env.PERF_BASELINE === 'add') {
-      throw new Error(`${name}=${env[name]} changes the gateway on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
+      throw new Error(`${name}=${env[name]} ${name.includes('LEAK') ? 'makes the gateway leak' : 'slows the gateway'} on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
     }
     if (provider !== 'containers' && provider !== 'auto') {
       throw new Error(`${name} needs the containers stack (its wrapper is copied into the gateway's container), not PERF_STACK=${provider}`);
