@@ -1,51 +1,36 @@
 // The nightly history: every nightly run's headline figures appended to one JSON file (kept on a branch or as
-// an artifact), and a change-point check over the trailing runs that flags shifts a single comparison misses.
+// an artifact), a change-point check over the trailing runs that flags shifts a single comparison misses, and a
+// trend page of every figure over the runs with the change points marked.
 //   npm run history -- append reports/<run>/results.json [--file history.json] [--commit <sha>]
-//   npm run history -- check [--file history.json] [--window 30] [--min-change 0.05] [--alpha 0.01]
+//   npm run history -- check [--file history.json] [--window 30] [--min-change 0.05] [--alpha 0.01] [--page trend.html]
+//   npm run history -- page [--file history.json] [--out trend.html]
 // Exit status: 0 no worsening shift; 1 a figure shifted for the worse and stayed there; 2 bad input.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findChangePoint } from '../tests/support/analysis/change-point.ts';
+import { entryFrom, MAX_ENTRIES, shifts, trendPage, type History } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
 
-interface Figures {
-  p50: number;
-  p95: number;
-  p99: number;
-  errorRate: number;
-  rate: number;
-}
-
-interface HistoryEntry {
-  run: string;
-  startedAt: string;
-  profile: string;
-  commit?: string;
-  gateway?: string;
-  figures: Record<string, Figures>;
-}
-
-interface History {
-  schema: 1;
-  entries: HistoryEntry[];
-}
-
-const MAX_ENTRIES = 400;
-const WORSE: Record<keyof Figures, 1 | -1> = { p50: 1, p95: 1, p99: 1, errorRate: 1, rate: -1 };
+const USAGE = 'usage: npm run history -- append <results.json> [--commit <sha>] | check [--page trend.html] | page [--out trend.html]   [--file history.json]';
 
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
 }
 
-const { values: o, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    file: { type: 'string', default: 'history.json' }, commit: { type: 'string' },
-    window: { type: 'string', default: '30' }, 'min-change': { type: 'string', default: '0.05' }, alpha: { type: 'string', default: '0.01' },
-  },
-});
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      file: { type: 'string', default: 'history.json' }, commit: { type: 'string' }, page: { type: 'string' }, out: { type: 'string', default: 'trend.html' },
+      window: { type: 'string', default: '30' }, 'min-change': { type: 'string', default: '0.05' }, alpha: { type: 'string', default: '0.01' },
+    },
+  });
+} catch (error) {
+  fail(`${(error as Error).message}\n${USAGE}`);
+}
+const { values: o, positionals } = parsed;
 const [command, input] = positionals;
 
 function load(path: string): History {
@@ -59,48 +44,45 @@ function load(path: string): History {
   }
 }
 
-if (command === 'append') {
-  if (!input || !existsSync(input)) fail(`usage: npm run history -- append reports/<run>/results.json [--file history.json] (${input ? `${input} does not exist` : 'no results.json given'})`);
-  const report = JSON.parse(readFileSync(input, 'utf8')) as RunReport;
-  if (report.schema !== 1 || !Array.isArray(report.cases)) fail(`${input} is not a results.json of mcp-perf`);
-  const figures: Record<string, Figures> = {};
-  for (const c of report.cases) {
-    if (c.state !== 'passed' && c.state !== 'failed') continue;
-    for (const r of c.record?.results ?? []) figures[r.scenario] = { p50: r.latency.p50, p95: r.latency.p95, p99: r.latency.p99, errorRate: r.errorRate, rate: r.rate.achieved };
-  }
-  const history = load(o.file);
-  const gw = report.run.stack?.gateway;
-  history.entries.push({ run: report.run.id, startedAt: report.run.startedAt, profile: report.run.profile, commit: o.commit, gateway: gw ? `${gw.kind} ${gw.version}` : undefined, figures });
-  history.entries = history.entries.slice(-MAX_ENTRIES);
-  writeFileSync(o.file, `${JSON.stringify(history, null, 1)}\n`);
-  console.log(`history: appended ${report.run.id} (${Object.keys(figures).length} scenarios) to ${o.file}; ${history.entries.length} runs in all`);
-} else if (command === 'check') {
-  const history = load(o.file);
+function judged(history: History) {
   const window = Number(o.window);
   const minChange = Number(o['min-change']);
   const alpha = Number(o.alpha);
   if (!Number.isInteger(window) || window < 6) fail('--window must be a whole number >= 6');
-  const rows: string[][] = [];
-  let worse = 0;
-  for (const profile of [...new Set(history.entries.map((e) => e.profile))]) {
-    const entries = history.entries.filter((e) => e.profile === profile).slice(-window);
-    const scenarios = [...new Set(entries.flatMap((e) => Object.keys(e.figures)))];
-    for (const scenario of scenarios) {
-      for (const metric of Object.keys(WORSE) as (keyof Figures)[]) {
-        const series = entries.map((e) => e.figures[scenario]?.[metric]).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-        const cp = findChangePoint(series, { alpha, minChange });
-        if (!cp) continue;
-        const isWorse = Math.sign(cp.after - cp.before) === WORSE[metric];
-        if (isWorse) worse++;
-        const at = entries.filter((e) => typeof e.figures[scenario]?.[metric] === 'number')[cp.index];
-        rows.push([isWorse ? 'WORSE' : 'better', profile, scenario, metric, String(+cp.before.toFixed(3)), String(+cp.after.toFixed(3)), `${cp.change >= 0 ? '+' : ''}${(cp.change * 100).toFixed(1)}%`, at ? `${at.run}${at.commit ? ` (${at.commit.slice(0, 10)})` : ''}` : '?', cp.p.toFixed(3)]);
-      }
-    }
+  if (!(minChange >= 0)) fail('--min-change must be a number >= 0 (0.05: shifts of 5% or more)');
+  if (!(alpha > 0 && alpha < 1)) fail('--alpha must be a number between 0 and 1 (0.01)');
+  return { window, minChange, alpha, found: shifts(history, { window, minChange, alpha }) };
+}
+
+if (command === 'append') {
+  if (!input || !existsSync(input)) fail(`usage: npm run history -- append reports/<run>/results.json [--file history.json] (${input ? `${input} does not exist` : 'no results.json given'})`);
+  const report = JSON.parse(readFileSync(input, 'utf8')) as RunReport;
+  if (report.schema !== 1 || !Array.isArray(report.cases)) fail(`${input} is not a results.json of mcp-perf`);
+  const history = load(o.file);
+  const entry = entryFrom(report, o.commit);
+  history.entries.push(entry);
+  history.entries = history.entries.slice(-MAX_ENTRIES);
+  writeFileSync(o.file, `${JSON.stringify(history, null, 1)}\n`);
+  console.log(`history: appended ${report.run.id} (${Object.keys(entry.figures).length} scenarios) to ${o.file}; ${history.entries.length} runs in all`);
+} else if (command === 'check') {
+  const history = load(o.file);
+  const { window, minChange, alpha, found } = judged(history);
+  console.log(`history: ${history.entries.length} runs in ${o.file}; change points over the last ${window} runs of each series (profile, gateway, MCP revision; shifts of at least ${(minChange * 100).toFixed(0)}%, p < ${alpha})`);
+  if (found.length) {
+    console.log(textTable([['', 'series', 'scenario', 'metric', 'before', 'after', 'change', 'from run', 'p'], ...found.map((f) => [
+      f.worse ? 'WORSE' : 'better', f.series, f.scenario, f.metric, String(+f.before.toFixed(3)), String(+f.after.toFixed(3)), `${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}%`,
+      `${f.from.run}${f.from.commit ? ` (${f.from.commit.slice(0, 10)})` : ''}`, f.p.toFixed(3),
+    ])]));
+  } else console.log('history: no shift');
+  if (o.page) {
+    writeFileSync(o.page, trendPage(history, found));
+    console.log(`history: trend page ${o.page}`);
   }
-  console.log(`history: ${history.entries.length} runs in ${o.file}; change points over the last ${window} runs of each profile (shifts of at least ${(minChange * 100).toFixed(0)}%, p < ${alpha})`);
-  if (rows.length) console.log(textTable([['', 'profile', 'scenario', 'metric', 'before', 'after', 'change', 'from run', 'p'], ...rows]));
-  else console.log('history: no shift');
-  process.exit(worse ? 1 : 0);
+  process.exit(found.some((f) => f.worse) ? 1 : 0);
+} else if (command === 'page') {
+  const history = load(o.file);
+  writeFileSync(o.out, trendPage(history, judged(history).found));
+  console.log(`history: trend page of ${history.entries.length} runs: ${o.out}`);
 } else {
-  fail('usage: npm run history -- append <results.json> | check   [--file history.json]');
+  fail(USAGE);
 }

@@ -1,24 +1,26 @@
 // The nightly history as the workflow uses it: append each run's results.json, then check for change points.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../scratch-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const history = (args: string[]) => spawnSync(process.execPath, ['scripts/history.ts', ...args], { cwd: root, encoding: 'utf8' });
 
-/** A minimal results.json with one scenario at the given p50 (other figures steady). */
-function results(dir: string, i: number, p50: number): string {
+/** A minimal results.json with one scenario at the given p50 (other figures steady), on a gateway at a revision when given. */
+function results(dir: string, i: number, p50: number, on?: { gateway: string; revision: string }): string {
   const latency = { count: 1000, min: 1, mean: p50, p50, p90: p50 * 1.3, p95: 60, p99: 80, p999: 90, max: 100 };
   const report = {
     schema: 1,
-    run: { id: `nightly-${i}`, profile: 'nightly', startedAt: new Date(Date.UTC(2026, 0, i + 1)).toISOString(), finishedAt: '', stack: null, calibrationP50: null, environment: { cpus: 2, node: 'v24', platform: 'linux x64' } },
+    run: { id: `nightly-${i}${on ? `-${on.gateway}` : ''}`, profile: 'nightly', startedAt: new Date(Date.UTC(2026, 0, i + 1)).toISOString(), finishedAt: '',
+      stack: on ? { provider: 'containers', gateway: { kind: on.gateway, version: '1', workers: 2, protocol: { revision: on.revision, how: 'set', chosenBy: 'setting' } } } : null, calibrationP50: null, environment: { cpus: 2, node: 'v24', platform: 'linux x64' } },
     cases: [{ name: 'PERF-01', file: 'tests/perf/baseline.perf.ts', state: 'passed', durationMs: 1, errors: [], record: { results: [{ scenario: 'PERF-01 tools/list', latency, errorRate: 0, rate: { target: 100, achieved: 100 } }], checks: [], monitors: [], notes: [], tables: [] } }],
     recommendations: [],
   };
-  const path = join(dir, `results-${i}.json`);
+  const path = join(dir, `results-${i}${on ? `-${on.gateway}` : ''}.json`);
   writeFileSync(path, JSON.stringify(report));
   return path;
 }
@@ -35,8 +37,56 @@ describe('nightly history', () => {
     for (let i = 11; i < 20; i++) history(['append', results(dir, i, level(i)), '--file', file]);
     const shifted = history(['check', '--file', file]);
     expect(shifted.status, shifted.stdout + shifted.stderr).toBe(1);
-    expect(shifted.stdout).toMatch(/WORSE\s+nightly\s+PERF-01 tools\/list\s+p50 .* nightly-12/);
+    expect(shifted.stdout).toMatch(/WORSE\s+nightly \| unknown gateway \| MCP 2025-06-18\s+PERF-01 tools\/list\s+p50 .* nightly-12/);
     expect(JSON.parse(readFileSync(file, 'utf8')).entries).toHaveLength(20);
+  });
+
+  it('keeps gateways and MCP revisions apart: two gateways 30% apart, run on alternate nights, raise nothing; a step in one is named with its series', () => {
+    const dir = scratchDir('history');
+    const file = join(dir, 'history.json');
+    const wobble = (i: number) => 1 + 0.02 * Math.sin(1.9 * i);
+    for (let i = 0; i < 14; i++) {
+      history(['append', results(dir, i, 40 * wobble(i), { gateway: 'alpha', revision: '2026-07-28' }), '--file', file]);
+      history(['append', results(dir, i, 52 * wobble(i) * (i >= 8 ? 1.15 : 1), { gateway: 'beta', revision: '2025-06-18' }), '--file', file]);
+    }
+    const page = join(dir, 'trend.html');
+    const r = history(['check', '--file', file, '--page', page]);
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/WORSE\s+nightly \| beta 1 \| MCP 2025-06-18\s+PERF-01 tools\/list\s+p50 .* nightly-8-beta/);
+    expect(r.stdout).not.toMatch(/alpha 1/);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('<h2>nightly | alpha 1 | MCP 2026-07-28: 14 run(s)</h2><p class="steady">No change point in this series.</p>');
+    expect((html.match(/class="marker"/g) ?? []).length).toBe(1);
+  });
+
+  it.skipIf(!CHROMIUM)(`the trend page opens in a real browser and shows the change point${CHROMIUM ? '' : ' (skipped: no Chromium)'}`, async () => {
+    const dir = scratchDir('history');
+    const file = join(dir, 'history.json');
+    for (let i = 0; i < 14; i++) history(['append', results(dir, i, (i < 7 ? 40 : 46) * (1 + 0.02 * Math.sin(1.9 * i))), '--file', file]);
+    const page = join(dir, 'trend.html');
+    expect(history(['page', '--file', file, '--out', page]).status).toBe(0);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const tab = await browser.newPage();
+      const problems: string[] = [];
+      tab.on('pageerror', (e) => problems.push(e.message));
+      tab.on('request', (req) => !req.url().startsWith('file:') && problems.push(`network request to ${req.url()}`));
+      await tab.goto(`file://${page}`);
+      expect(Number(await tab.evaluate('document.body.dataset.charts'))).toBeGreaterThanOrEqual(3);
+      expect(await tab.evaluate('document.body.dataset.markers')).toBe('1');
+      // The marker sits at run 8 (the first after the change), between runs 7 and 9 on the latency chart.
+      const where = await tab.evaluate<{ marker: number; title: string }>(`(() => {
+        const m = document.querySelector('line.marker');
+        return { marker: m.getBoundingClientRect().x, title: m.querySelector('title').textContent };
+      })()`);
+      expect(where.title).toMatch(/^WORSE: p50 \+1\d\.\d% from nightly-7$/);
+      expect(where.marker).toBeGreaterThan(0);
+      await tab.screenshot({ path: join(dir, 'trend.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('refuses what is not a results.json, saying so', () => {

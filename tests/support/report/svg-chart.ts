@@ -14,7 +14,7 @@ function niceMax(v: number): number {
 }
 
 /** A line chart as inline SVG, drawn at generation time: axes, gridlines, a legend, a title per point. */
-export function lineChart(title: string, yLabel: string, series: ChartSeries[], width = 760, height = 240, x: { unit: string; name?: string } = { unit: 's' }): string {
+export function lineChart(title: string, yLabel: string, series: ChartSeries[], width = 760, height = 240, x: { unit: string; name?: string; markers?: { x: number; label: string }[] } = { unit: 's' }): string {
   const pad = { l: 56, r: 16, t: 28, b: 36 };
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   if (all.length === 0) return `<figure class="chart empty"><figcaption>${esc(title)}</figcaption><p>no data</p></figure>`;
@@ -42,9 +42,12 @@ export function lineChart(title: string, yLabel: string, series: ChartSeries[], 
     const dots = pts.length <= 120 ? pts.map(([px, py]) => `<circle cx="${sx(px).toFixed(1)}" cy="${sy(py).toFixed(1)}" r="2" fill="${s.color}"><title>${esc(s.name)} at ${x.name ? `${x.name} ` : ''}${px}${x.unit}: ${+py.toFixed(3)} ${esc(yLabel)}</title></circle>`).join('') : '';
     return `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6" class="series"/>${dots}`;
   }).join('');
+  // Markers (a change point, say): a dashed vertical line at x, its label as the line's title and beside it.
+  const marks = (x.markers ?? []).filter((m) => Number.isFinite(m.x)).map((m) => `<line x1="${sx(m.x).toFixed(1)}" x2="${sx(m.x).toFixed(1)}" y1="${pad.t}" y2="${pad.t + h}" stroke="#dc2626" stroke-dasharray="4,3" class="marker"><title>${esc(m.label)}</title></line>` +
+    `<text x="${(sx(m.x) + 3).toFixed(1)}" y="${pad.t + 10}" fill="#dc2626">${esc(m.label.split(':')[0]!)}</text>`).join('');
   const legend = series.map((s, i) => `<g transform="translate(${pad.l + i * 130},${height - 8})"><rect width="10" height="10" y="-9" fill="${s.color}"/><text x="14">${esc(s.name)}</text></g>`).join('');
   return `<figure class="chart"><figcaption>${esc(title)}</figcaption><svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">` +
-    `<text x="12" y="16" class="axis-label">${esc(yLabel)}</text>${grid.join('')}${lines}${legend}</svg></figure>`;
+    `<text x="12" y="16" class="axis-label">${esc(yLabel)}</text>${grid.join('')}${lines}${marks}${legend}</svg></figure>`;
 }
 
 /** One lane of an interval chart: a change (head/base - 1, in %), its interval, and the limit it may not cross. */
