@@ -28,12 +28,12 @@ const COMMANDS: Record<string, Command> = {
   compare: { what: 'a finished run against another, or against a directory of baselines', usage: 'mcp-perf compare <before>/results.json <after>/results.json | --against baselines/smoke <run>/results.json | --bands [dir]', script: 'scripts/compare.ts' },
   baseline: { what: 'record the baselines of the profile from several runs (PERF_BASELINE_RUNS, default 5)', usage: 'mcp-perf baseline', script: 'scripts/record-baselines.sh' },
   history: { what: 'the nightly history: append a run, or check it for shifts', usage: 'mcp-perf history append <run>/results.json [--file history.json] | check [--file history.json]', script: 'scripts/history.ts' },
-  bench: { what: 'the benchmarks that print figures: engine, gate, budgets, baseline, soak', usage: 'mcp-perf bench engine|gate|budgets|baseline|soak [their options; mcp-perf bench <name> --help]' },
+  bench: { what: 'the benchmarks that print figures: engine, gate, budgets, baseline, soak, history', usage: 'mcp-perf bench engine|gate|budgets|baseline|soak|history [their options; mcp-perf bench <name> --help]' },
   setup: { what: 'make this machine able to run the suite (Docker engine, images; --with-browser, --with-k6, --with-registry, --with-python, --with-act)', usage: 'mcp-perf setup [--with-...]', script: 'scripts/setup.sh' },
   images: { what: 'build the local images (no registry needed)', usage: 'mcp-perf images [--servers-only]', script: 'scripts/build-images.sh' },
 };
 
-const BENCHES: Record<string, string> = { engine: 'scripts/bench-engine.ts', gate: 'scripts/bench-gate.ts', budgets: 'scripts/bench-budgets.ts', baseline: 'scripts/bench-baseline.ts', soak: 'scripts/bench-soak.ts' };
+const BENCHES: Record<string, string> = { engine: 'scripts/bench-engine.ts', gate: 'scripts/bench-gate.ts', budgets: 'scripts/bench-budgets.ts', baseline: 'scripts/bench-baseline.ts', soak: 'scripts/bench-soak.ts', history: 'scripts/bench-history.ts' };
 
 /** The run command's options and the settings they set. */
 const RUN_OPTIONS: Record<string, { setting: string; short?: string }> = {
@@ -117,7 +117,7 @@ export function main(argv: string[]): number {
       return which ? 0 : 2;
     }
     const script = BENCHES[which];
-    if (!script) refuse(`unknown benchmark '${which}'${nearestOf(which, Object.keys(BENCHES))}: engine, gate, budgets, baseline or soak`);
+    if (!script) refuse(`unknown benchmark '${which}'${nearestOf(which, Object.keys(BENCHES))}: engine, gate, budgets, baseline, soak or history`);
     return runScript(script, args);
   }
   // --help is answered here for every command, whether or not its script has its own.

@@ -1,0 +1,82 @@
+// Does the nightly history catch drift? Real short runs, two histories side by side: the first --clean runs go into
+// both; then, alternately, a run with a known regression (PERF_GATEWAY_EXTRA_CPU_MS, the gate benchmark's wrapper)
+// into the "injected" history and a plain run into the "clean" one, so the machine's drift hits both alike. Then
+// the history check (npm run history -- check) over each, and each one's trend page. The injected history must be
+// flagged at its first injected run (or within the detector's delay) and name it; the clean one must raise nothing.
+//   npm run bench:history -- [--file tests/perf/sustained.perf.ts] [--clean 6] [--pairs 6] [--extra-cpu-ms 2] [--profile smoke]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { entryFrom, type History } from '../tests/support/report/history.ts';
+import type { RunReport } from '../tests/support/report/run-report.ts';
+import { runPerfFiles } from './lib/perf-files.ts';
+
+const USAGE = 'usage: npm run bench:history -- [--file tests/perf/sustained.perf.ts] [--clean 6] [--pairs 6] [--extra-cpu-ms 2] [--profile smoke]';
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      file: { type: 'string', default: 'tests/perf/sustained.perf.ts' }, clean: { type: 'string', default: '6' }, pairs: { type: 'string', default: '6' },
+      'extra-cpu-ms': { type: 'string', default: '2' }, profile: { type: 'string', default: 'smoke' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const o = parsed.values;
+if (o.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const whole = (name: string, raw: string, min: number) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name}=${raw} must be a whole number >= ${min}\n${USAGE}`);
+    process.exit(2);
+  }
+  return n;
+};
+const clean = whole('clean', o.clean, 3);
+const pairs = whole('pairs', o.pairs, 3);
+const extraMs = Number(o['extra-cpu-ms']);
+if (!(extraMs > 0)) {
+  console.error(`--extra-cpu-ms=${o['extra-cpu-ms']} must be a number > 0\n${USAGE}`);
+  process.exit(2);
+}
+const root = fileURLToPath(new URL('..', import.meta.url));
+const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+const dir = join(root, 'reports', `bench-history-${stamp}`);
+mkdirSync(dir, { recursive: true });
+const files = o.file.split(',');
+const histories: Record<'clean' | 'injected', History> = { clean: { schema: 1, entries: [] }, injected: { schema: 1, entries: [] } };
+const plan: { id: string; into: ('clean' | 'injected')[]; ms: number }[] = [
+  ...Array.from({ length: clean }, (_, i) => ({ id: `run-${String(i + 1).padStart(2, '0')}-both`, into: ['clean', 'injected'] as ('clean' | 'injected')[], ms: 0 })),
+  ...Array.from({ length: pairs }, (_, i) => [
+    { id: `run-${String(clean + 2 * i + 1).padStart(2, '0')}-injected`, into: ['injected'] as ('clean' | 'injected')[], ms: extraMs },
+    { id: `run-${String(clean + 2 * i + 2).padStart(2, '0')}-clean`, into: ['clean'] as ('clean' | 'injected')[], ms: 0 },
+  ]).flat(),
+];
+console.log(`bench:history: ${plan.length} runs of ${files.join(', ')} (${o.profile}); the injected history gets +${extraMs} ms of gateway CPU per MCP request from its run ${clean + 1} on; ${dir}`);
+for (const [k, run] of plan.entries()) {
+  const t0 = Date.now();
+  const runId = `bench-history-${stamp}/${run.id}`;
+  const status = await runPerfFiles(files, { PERF_RUN_ID: runId, PERF_PROFILE: o.profile, PERF_GATEWAY_EXTRA_CPU_MS: String(run.ms) }, join(dir, `${run.id}.log`), 20 * 60_000);
+  const results = join(root, 'reports', runId, 'results.json');
+  if (!existsSync(results)) {
+    console.error(`bench:history: ${run.id} left no results.json (exit ${status}; its log: ${join(dir, `${run.id}.log`)})`);
+    process.exit(1);
+  }
+  const entry = entryFrom(JSON.parse(readFileSync(results, 'utf8')) as RunReport);
+  for (const h of run.into) histories[h].entries.push(entry);
+  const first = Object.entries(entry.figures)[0];
+  console.log(`bench:history: ${k + 1}/${plan.length} ${run.id} (+${run.ms} ms) exit ${status}, ${((Date.now() - t0) / 1000).toFixed(0)} s${first ? `; ${first[0]}: p50 ${first[1].p50} ms, CPU ${first[1].cpuMsPerCall ?? '-'} ms/call` : ''}`);
+}
+for (const name of ['clean', 'injected'] as const) {
+  const file = join(dir, `history-${name}.json`);
+  writeFileSync(file, `${JSON.stringify(histories[name], null, 1)}\n`);
+  const check = spawnSync(process.execPath, [join(root, 'scripts/history.ts'), 'check', '--file', file, '--page', join(dir, `trend-${name}.html`)], { encoding: 'utf8' });
+  console.log(`\n== the ${name} history (${histories[name].entries.length} runs${name === 'injected' ? `, injected from run ${clean + 1}: ${histories.injected.entries[clean]?.run}` : ''}): check exit ${check.status}\n${check.stdout}${check.stderr}`);
+}
