@@ -35,6 +35,18 @@ export default tseslint.config(
   },
   ...layerRules,
   {
+    // Settings are read in one place, tests/support/shared/config.ts (setting(), checked against the catalogue);
+    // the suite's own tests (tests/unit, tests/integration) may hand their children the environment as it is.
+    files: ['tests/support/**/*.ts', 'tests/perf/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts', 'vitest.perf.config.ts'],
+    ignores: ['tests/support/shared/config.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[object.name='process'][property.name='env']",
+        message: 'read settings with setting() (or outsideVariable(), environment()) from tests/support/shared/config.ts, not process.env: every setting is read there and checked against the catalogue',
+      }],
+    },
+  },
+  {
     // A case reaches a gateway through the harness (capabilities, gatewayAdmin), never through its adapter.
     files: ['tests/perf/**/*.ts'],
     rules: {

@@ -1,12 +1,13 @@
 import { basename } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { outsideVariable, setting, setVariable } from './tests/support/shared/config.ts';
 
 // The perf suite: globalSetup starts the stack once (PERF_STACK), cases run one at a time so no two
 // load tests share the machine, and timeouts follow the profile (PERF_PROFILE).
-const profile = process.env.PERF_PROFILE ?? 'smoke';
+const profile = setting('PERF_PROFILE') ?? 'smoke';
 // One directory per run for results.json, summary.md and report.html (global setup, cases and the reporter share it).
-process.env.PERF_RUN_ID ??= `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${profile}`;
+if (!setting('PERF_RUN_ID')) setVariable('PERF_RUN_ID', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${profile}`);
 const caseTimeoutMs = { smoke: 5 * 60_000, pr: 20 * 60_000, nightly: 3 * 3_600_000, soak: 30 * 3_600_000 }[profile] ?? 5 * 60_000;
 
 // One fixed order, so that every run (and every baseline) sees the same conditions: cases that run late
@@ -40,7 +41,7 @@ export default defineConfig({
     testTimeout: caseTimeoutMs,
     hookTimeout: 10 * 60_000,
     teardownTimeout: 2 * 60_000,
-    reporters: ['default', './tests/support/report/reporter.ts', ...(process.env.CI ? ['junit'] : [])],
-    outputFile: { junit: `reports/${process.env.PERF_RUN_ID}/junit.xml` },
+    reporters: ['default', './tests/support/report/reporter.ts', ...(outsideVariable('CI') ? ['junit'] : [])],
+    outputFile: { junit: `reports/${setting('PERF_RUN_ID')}/junit.xml` },
   },
 });

@@ -21,6 +21,7 @@ import type { RunReport } from '../tests/support/report/run-report.ts';
 import { checkCells, gatewayCpuPerCall, sensitivityTable, type SlowedRun } from '../tests/support/report/budget-sensitivity.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
+import { setting } from '../tests/support/shared/config.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -38,7 +39,7 @@ const { values: o } = parseArgs({
 interface RunRecord extends SlowedRun { round: number; exit: number | null; seconds: number }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const reportsDir = process.env.PERF_REPORTS_DIR || join(root, 'reports');
+const reportsDir = setting('PERF_REPORTS_DIR') || join(root, 'reports');
 
 function fail(message: string): never {
   console.error(`[bench:budgets] ${message}`);

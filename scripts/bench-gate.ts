@@ -36,6 +36,7 @@ import { writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { startAbStacks } from '../tests/support/stack/stack.ts';
 import { median } from '../tests/support/shared/statistics.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
+import { setting } from '../tests/support/shared/config.ts';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -82,7 +83,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dir = join(root, 'reports', `bench-gate-${stamp}`);
 mkdirSync(dir, { recursive: true });
 const knobDir = join(dir, 'knob');
-const image = o.image ?? process.env.MCP_PERF_GATEWAY_IMAGE ?? IMAGES.local.gateway;
+const image = o.image ?? setting('MCP_PERF_GATEWAY_IMAGE') ?? IMAGES.local.gateway;
 const stacks: Stacks = o.held ? 'held' : 'fresh';
 const config: AbConfig = {
   // Both sides carry the wrapper, so the only difference between them is the cost the knob sets.

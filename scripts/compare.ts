@@ -15,16 +15,17 @@ import { formatChecks } from '../tests/support/budget/slo.ts';
 import type { RunResult } from '../tests/support/engine/result.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { PROFILES, isProfile } from '../tests/support/shared/profile.ts';
+import { setting } from '../tests/support/shared/config.ts';
 
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' }, against: { type: 'string' }, profile: { type: 'string' } } });
 if (o.bands) {
-  const dir = positionals[0] ?? `baselines/${process.env.PERF_PROFILE ?? 'smoke'}`;
+  const dir = positionals[0] ?? `baselines/${setting('PERF_PROFILE') ?? 'smoke'}`;
   if (!existsSync(dir)) {
     console.error(`npm run compare -- --bands: ${dir} does not exist (name a directory of baselines, e.g. baselines/smoke)`);
     process.exit(2);
   }
   const named = [basename(resolve(dir)), basename(dirname(resolve(dir)))].find(isProfile);
-  const profile = o.profile ?? named ?? process.env.PERF_PROFILE ?? 'smoke';
+  const profile = o.profile ?? named ?? setting('PERF_PROFILE') ?? 'smoke';
   if (!isProfile(profile)) {
     console.error(`npm run compare -- --bands: --profile ${profile} is not a profile (${PROFILES.join(', ')})`);
     process.exit(2);

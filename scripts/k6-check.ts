@@ -6,9 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { outsideVariable } from '../tests/support/shared/config.ts';
 
 const reports = fileURLToPath(new URL('../reports/', import.meta.url));
-const k6 = process.env.K6_BIN ?? fileURLToPath(new URL('../.tools/k6', import.meta.url));
+const k6 = outsideVariable('K6_BIN') ?? fileURLToPath(new URL('../.tools/k6', import.meta.url));
 if (!existsSync(k6)) {
   console.error(`no k6 at ${k6}: run "npm run setup -- --with-k6" (or set K6_BIN)`);
   process.exit(2);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 import { checkSettings, nearestWord } from '../tests/support/shared/settings.ts';
 import { ROOT, runPerfSuite } from './cli.ts';
+import { environment } from '../tests/support/shared/config.ts';
 
 interface Command {
   what: string;
@@ -87,7 +88,7 @@ function runCommand(args: string[]): number {
     console.log(COMMANDS.run!.usage);
     return 0;
   }
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...environment() };
   for (const [option, { setting }] of Object.entries(RUN_OPTIONS)) {
     const value = values[option];
     if (typeof value === 'string') env[setting] = value;

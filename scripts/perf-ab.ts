@@ -5,6 +5,7 @@
 // Exit status: vitest's (0 no regression; 1 a regression, an invalid case, an inconclusive gate or a failure).
 import { MCP_REVISIONS } from '../tests/support/mcp/protocol.ts';
 import { parseCli, runPerfSuite } from './cli.ts';
+import { environment, setting } from '../tests/support/shared/config.ts';
 
 const usage = `usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly] [--protocol ${MCP_REVISIONS.join('|')}] [-t <case name>] [test files, default tests/perf/gate.perf.ts]
   --protocol: the MCP revision both sides are called with (default 2025-06-18, the revision the gate's noise terms
@@ -15,8 +16,8 @@ const { values: o, positionals } = parseCli({
   profile: { type: 'string' }, protocol: { type: 'string' },
   'test-name-pattern': { type: 'string', short: 't' },
 }, usage);
-const base = o.base ?? process.env.PERF_AB_BASE;
-const head = o.head ?? process.env.PERF_AB_HEAD;
+const base = o.base ?? setting('PERF_AB_BASE');
+const head = o.head ?? setting('PERF_AB_HEAD');
 if (!base || !head) {
   console.error(`both gateways are needed (${!base ? '--base' : '--head'} is missing).\n${usage}`);
   process.exit(2);
@@ -25,7 +26,7 @@ if (o.protocol !== undefined && !(MCP_REVISIONS as readonly string[]).includes(o
   console.error(`--protocol ${o.protocol} is not an MCP revision this suite speaks: use one of ${MCP_REVISIONS.join(', ')}`);
   process.exit(2);
 }
-const env: NodeJS.ProcessEnv = { ...process.env, PERF_AB_BASE: base, PERF_AB_HEAD: head, PERF_PROFILE: o.profile ?? process.env.PERF_PROFILE ?? 'pr' };
+const env: NodeJS.ProcessEnv = { ...environment(), PERF_AB_BASE: base, PERF_AB_HEAD: head, PERF_PROFILE: o.profile ?? setting('PERF_PROFILE') ?? 'pr' };
 if (o.protocol) env.PERF_MCP_PROTOCOL = o.protocol;
 if (o['base-extra-cpu-ms']) env.PERF_AB_BASE_EXTRA_CPU_MS = o['base-extra-cpu-ms'];
 if (o['head-extra-cpu-ms']) env.PERF_AB_HEAD_EXTRA_CPU_MS = o['head-extra-cpu-ms'];

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { environment } from '../../tests/support/shared/config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const vitest = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
@@ -13,7 +14,7 @@ const vitest = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', imp
 export function runPerfFiles(files: string[], env: Record<string, string>, logPath: string, timeoutMs?: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const log = createWriteStream(logPath);
-    const child = spawn(process.execPath, [vitest, 'run', '--config', 'vitest.perf.config.ts', ...files], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [vitest, 'run', '--config', 'vitest.perf.config.ts', ...files], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...environment(), ...env } });
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
       console.error(`[perf] ${files.join(' ')} still running after ${timeoutMs / 60_000} min: interrupted (its log: ${logPath})`);
       child.kill('SIGINT');

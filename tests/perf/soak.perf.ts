@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import { gatewayTool, NO_GATEWAY, reportNote, runLoad, stack, toolOperation, toolTransport } from '../support/perf-case.ts';
 import { byProfile, PROFILE } from '../support/shared/profile.ts';
+import { setting } from '../support/shared/config.ts';
 
 const info = stack();
 const gateway = info.gateway;
 // The plan's figures (100/s for 4 h) are more than a 2-core machine holds: these say what this one runs instead.
 const planned = { rate: byProfile({ smoke: 5, pr: 10, nightly: 50, soak: 100 }), duration: byProfile({ smoke: '60s', pr: '5m', nightly: '30m', soak: '4h' }) };
-const rate = Number(process.env.PERF_SOAK_RATE || 0) || planned.rate;
-const duration = process.env.PERF_SOAK_DURATION || planned.duration;
+const rate = Number(setting('PERF_SOAK_RATE') || 0) || planned.rate;
+const duration = setting('PERF_SOAK_DURATION') || planned.duration;
 
 describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   it('PERF-05: constant rate for hours; no memory leak, no connection leak', async () => {

@@ -10,6 +10,7 @@ import type { AbStacks } from './shared/stack-info.ts';
 import { stackOptionsFromEnv } from './stack/options.ts';
 import { startAbStacks, startStack } from './stack/stack.ts';
 import type { StackInfo, StartedStack } from './shared/stack-info.ts';
+import { setting } from './shared/config.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,7 +25,7 @@ declare module 'vitest' {
 /** Vitest globalSetup of the perf suite: one stack per run, handed to every case, always torn down. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const opts = stackOptionsFromEnv();
-  const abConfig = process.env.PERF_STACK_INFO ? undefined : abConfigFromEnv();
+  const abConfig = setting('PERF_STACK_INFO') ? undefined : abConfigFromEnv();
   const started: StartedStack = abConfig ? await startAbStacks(opts, abConfig) : await startStack(opts);
   const ab: AbStacks | null = started.ab ?? null;
   if (ab) for (const side of ['base', 'head'] as const) console.log(`[mcp-perf] A/B ${side}: ${ab.describe[side]} at ${ab[side].gateway?.baseUrl}`);

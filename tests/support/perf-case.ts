@@ -18,6 +18,7 @@ import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from 
 import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
+import { environment } from './shared/config.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
@@ -77,7 +78,7 @@ export function withRunProtocol<S extends OperationSpec>(spec: S, gateway: Gatew
 }
 
 /** PERF_TRANSPORT: native (default) or mcp. */
-export function transportFromEnv(env: NodeJS.ProcessEnv = process.env): 'native' | 'mcp' {
+export function transportFromEnv(env: NodeJS.ProcessEnv = environment()): 'native' | 'mcp' {
   const value = env.PERF_TRANSPORT ?? 'native';
   if (value !== 'native' && value !== 'mcp') throw new Error(`PERF_TRANSPORT="${value}" is not a transport: use native (ContextForge's /rpc where the gateway has it) or mcp (standard MCP everywhere)`);
   return value;

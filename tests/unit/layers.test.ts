@@ -32,4 +32,17 @@ describe('layers that never import upward', () => {
     expect(await layerErrors('tests/support/report/x.ts', "import { PROFILE } from '../shared/profile.ts';\nimport { formatVerdicts } from '../budget/verdict-table.ts';\nexport const a = [PROFILE, formatVerdicts];\n")).toEqual([]);
     expect(await layerErrors('tests/support/gateway/some-gateway/index.ts', "import type { GatewayAdapter } from '../adapter.ts';\nimport { IMAGES } from '../../shared/images-file.ts';\nexport const a: GatewayAdapter | typeof IMAGES | undefined = undefined;\n")).toEqual([]);
   }, 60_000);
+
+  it('refuses a raw environment read outside the configuration module, and lets config.ts and setting() through', async () => {
+    const envErrors = async (file: string, code: string) => {
+      const [result] = await eslint.lintText(code, { filePath: `${cwd}/${file}` });
+      return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+    };
+    for (const file of ['tests/support/stack/x.ts', 'tests/perf/x.perf.ts', 'scripts/x.ts', 'vitest.perf.config.ts']) {
+      expect(await envErrors(file, 'export const v = process.env.PERF_PROFILE;\n')).toEqual([expect.stringMatching(/read settings with setting\(\)/)]);
+    }
+    expect(await envErrors('tests/support/stack/x.ts', "export const v = process.env['PERF_PROFILE'];\n")).toHaveLength(1);
+    expect(await envErrors('tests/support/shared/config.ts', 'export const v = process.env.PERF_PROFILE;\n')).toEqual([]);
+    expect(await envErrors('tests/support/stack/x.ts', "import { setting } from '../shared/config.ts';\nexport const v = setting('PERF_PROFILE');\n")).toEqual([]);
+  }, 60_000);
 });

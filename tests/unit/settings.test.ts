@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertSettings, checkSettings, SETTINGS } from '../support/shared/settings.ts';
 import { stackOptionsFromEnv } from '../support/stack/options.ts';
+import { setting } from '../support/shared/config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCES = ['tests/support', 'tests/perf', 'scripts', 'fixtures/gateway-extra-cost', 'vitest.config.ts', 'vitest.perf.config.ts', '.github', '.ci'];
@@ -38,6 +39,12 @@ describe('settings: the catalogue, the code and README agree', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('## Every setting'));
     expect(SETTINGS.filter((s) => !s.internal && !table.includes(`| \`${s.name}\` |`)).map((s) => s.name)).toEqual([]);
+  });
+
+  it('setting() reads only catalogued names: a name missing from the catalogue is refused', () => {
+    expect(() => setting('PERF_NOT_A_SETTING')).toThrow(/PERF_NOT_A_SETTING is not in the settings catalogue/);
+    expect(() => setting('PERF_PROFILE')).not.toThrow();
+    expect(() => setting('MCP_PERF_POSTGRES_IMAGE')).not.toThrow();
   });
 
   it('fails on a variable read but not catalogued', () => {

@@ -11,6 +11,7 @@ import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import { gateInconclusive, judgedCase, type AbOutcome } from '../shared/ab-outcome.ts';
 import { formatVerdicts } from './verdict-table.ts';
+import { setting } from '../shared/config.ts';
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must repeat Vitest's type parameters to merge
@@ -181,7 +182,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   const info = inject('stack');
   const thisStack = info && { stack: info.provider, images: info.images };
   const record = (why: string, previous?: B) => {
-    if (b.busy && process.env.PERF_BASELINE_ALLOW_BUSY !== '1') return refuseBusy(why);
+    if (b.busy && setting('PERF_BASELINE_ALLOW_BUSY') !== '1') return refuseBusy(why);
     const env = currentEnvironment({
       stack: info?.provider,
       gateway: info?.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
@@ -195,7 +196,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   // A baseline's band is the spread between its runs: one taken while the machine was busy would set it by the noise.
   const refuseBusy = (why: string) => {
     let text = `${why}: NOT RECORDED: ${b.busy}`;
-    if (process.env.PERF_BASELINE === 'record') {
+    if (setting('PERF_BASELINE') === 'record') {
       // record replaces the baseline: the old one goes, so the runs PERF_BASELINE=add appends next start afresh.
       const path = b.path();
       if (existsSync(path)) {
@@ -208,8 +209,8 @@ function againstBaseline<B extends RecordedBaseline>(b: {
     console.log(`   baseline: ${text}`);
     return { pass: true, message: () => `expected a baseline comparison for "${b.label}", but ${text}` };
   };
-  if (process.env.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
-  if (process.env.PERF_BASELINE === 'add') {
+  if (setting('PERF_BASELINE') === 'record') return record('PERF_BASELINE=record');
+  if (setting('PERF_BASELINE') === 'add') {
     const previous = b.read();
     // Runs of another load or another stack would make the spread between runs measure that difference.
     const apart = previous && runsApart(previous.environment, thisStack, b.otherLoad(previous));
@@ -219,7 +220,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   const base = b.read();
   if (!base) return record('no baseline');
   const cmp = b.compare(base);
-  const judged = process.env.PERF_BASELINE === 'judge';
+  const judged = setting('PERF_BASELINE') === 'judge';
   const otherStack = stackDifferences(base.environment, thisStack);
   const refused = judged && otherStack.length > 0;
   caseRecord().checks.push({ scenario: b.label, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });

@@ -10,6 +10,7 @@ import { toMarkdown, toTerminal } from './markdown.ts';
 import { recommend } from './recommendations.ts';
 import type { CaseReport, RunReport } from './run-report.ts';
 import { runDir, type RunInfoFile } from '../shared/run-dir.ts';
+import { outsideVariable } from '../shared/config.ts';
 
 /**
  * Collects every perf case's record (results, checks, monitor samples) and writes reports/<run>/:
@@ -56,7 +57,8 @@ export default class PerfReporter implements Reporter {
     writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(dir, 'summary.md'), toMarkdown(report));
     writeFileSync(join(dir, 'report.html'), toHtml(report));
-    if (process.env.GITHUB_STEP_SUMMARY) writeFileSync(process.env.GITHUB_STEP_SUMMARY, toMarkdown(report), { flag: 'a' });
+    const summary = outsideVariable('GITHUB_STEP_SUMMARY');
+    if (summary) writeFileSync(summary, toMarkdown(report), { flag: 'a' });
     console.log(toTerminal(report, relative(process.cwd(), dir)));
   }
 }

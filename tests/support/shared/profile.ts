@@ -1,10 +1,10 @@
-export type ProfileName = 'smoke' | 'pr' | 'nightly' | 'soak';
-export const PROFILES: readonly ProfileName[] = ['smoke', 'pr', 'nightly', 'soak'];
+import { setting } from './config.ts';
+import { isProfile, PROFILES, type ProfileName } from './profiles.ts';
 
-export const isProfile = (name: string): name is ProfileName => (PROFILES as readonly string[]).includes(name);
+export { isProfile, PROFILES, type ProfileName } from './profiles.ts';
 
 function profileFromEnv(): ProfileName {
-  const raw = process.env.PERF_PROFILE ?? 'smoke';
+  const raw = setting('PERF_PROFILE') ?? 'smoke';
   if (!isProfile(raw)) throw new Error(`PERF_PROFILE="${raw}" is not a profile: use ${PROFILES.join(', ')}`);
   return raw;
 }

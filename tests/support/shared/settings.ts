@@ -1,5 +1,5 @@
 import { MCP_REVISIONS } from '../mcp/protocol.ts';
-import { PROFILES } from './profile.ts';
+import { PROFILES } from './profiles.ts';
 
 /**
  * Every environment variable the suite reads, with what it does. README's "Every setting" table lists each
@@ -82,6 +82,13 @@ export const SETTINGS: readonly Setting[] = [
 ];
 
 const byName = new Map(SETTINGS.map((s) => [s.name, s]));
+/** MCP_PERF_<ROLE>_IMAGE: one catalogue entry (MCP_PERF_GATEWAY_IMAGE) stands for every role's. */
+const ROLE_IMAGE = /^MCP_PERF_[A-Z0-9_]+_IMAGE$/;
+
+/** Whether the suite owns and documents this variable. */
+export function isCatalogued(name: string): boolean {
+  return byName.has(name) || ROLE_IMAGE.test(name);
+}
 
 /** The problem with one variable's value, or undefined when it is fine. */
 function problemOf(setting: Setting, raw: string): string | undefined {
@@ -125,14 +132,14 @@ function nearest(name: string): string | undefined {
  * Every PERF_* and MCP_PERF_* variable set in `env`, checked at once: `errors` for values a setting refuses (the run
  * must not start on them), `warnings` for names the suite does not read (a typo would otherwise be ignored).
  */
-export function checkSettings(env: NodeJS.ProcessEnv = process.env): { errors: string[]; warnings: string[] } {
+export function checkSettings(env: NodeJS.ProcessEnv): { errors: string[]; warnings: string[] } {
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!/^(MCP_)?PERF_/.test(name) || raw === undefined || raw === '') continue;
     const setting = byName.get(name);
     if (!setting) {
-      if (/^MCP_PERF_[A-Z0-9_]+_IMAGE$/.test(name)) continue;
+      if (ROLE_IMAGE.test(name)) continue;
       const guess = nearest(name);
       warnings.push(`${name} is not a setting of the suite and is ignored${guess ? `: did you mean ${guess}?` : ' (README, "Every setting", lists them)'}`);
       continue;
@@ -144,7 +151,7 @@ export function checkSettings(env: NodeJS.ProcessEnv = process.env): { errors: s
 }
 
 /** Fails on any refused value (naming every one), and reports unknown names through `warn`. */
-export function assertSettings(env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = console.warn): void {
+export function assertSettings(env: NodeJS.ProcessEnv, warn: (line: string) => void = console.warn): void {
   const { errors, warnings } = checkSettings(env);
   for (const w of warnings) warn(`[mcp-perf] WARNING: ${w}`);
   if (errors.length) throw new Error(`bad settings: ${errors.join('; ')}`);

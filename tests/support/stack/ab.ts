@@ -5,6 +5,7 @@ import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { IMAGES } from '../shared/images-file.ts';
 import type { GatewayVariant } from './extra-cost.ts';
 import type { AbLabel } from '../shared/stack-info.ts';
+import { environment } from '../shared/config.ts';
 
 
 /** One side of an A/B run: what it runs, as the user named it, and how the suite starts it. */
@@ -36,7 +37,7 @@ function extraMs(raw: string | undefined, name: string): number | undefined {
  * neither). PERF_AB_{BASE,HEAD}_EXTRA_CPU_MS adds a known CPU cost per MCP request to a side;
  * PERF_AB_START_FIRST (base or head) fixes which stack starts first.
  */
-export function abConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AbConfig | undefined {
+export function abConfigFromEnv(env: NodeJS.ProcessEnv = environment()): AbConfig | undefined {
   const base = env.PERF_AB_BASE?.trim();
   const head = env.PERF_AB_HEAD?.trim();
   if (!base && !head) return undefined;

@@ -2,13 +2,14 @@ import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { listToolNames, toolsByUpstream } from '../gateway/mcp-tools.ts';
 import { describeError } from '../engine/errors.ts';
 import type { StartedStack } from '../shared/stack-info.ts';
+import { environment } from '../shared/config.ts';
 
 /**
  * A gateway someone already runs. PERF_GATEWAY_MCP_URL: any MCP gateway, over standard MCP only. Else the adapter
  * PERF_GATEWAY names finds what is there (ContextForge: PERF_GATEWAY_URL and a token, through its admin API).
  * Nothing is started.
  */
-export async function startExternalStack(reason: string, gateway = DEFAULT_GATEWAY, env: NodeJS.ProcessEnv = process.env): Promise<StartedStack> {
+export async function startExternalStack(reason: string, gateway = DEFAULT_GATEWAY, env: NodeJS.ProcessEnv = environment()): Promise<StartedStack> {
   if (env.PERF_GATEWAY_MCP_URL) return startExternalMcpGateway(reason, env);
   const t0 = Date.now();
   const adapter = adapterFor(gateway);

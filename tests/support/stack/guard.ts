@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { environment } from '../shared/config.ts';
 
 interface GuardState {
   runIds: string[];
@@ -23,7 +24,7 @@ function ensureWatchdog(): void {
   stateFile = join(dir, 'state.json');
   save();
   const child = spawn(process.execPath, [new URL('./watchdog.ts', import.meta.url).pathname, String(process.pid), stateFile], {
-    detached: true, stdio: 'ignore', env: process.env,
+    detached: true, stdio: 'ignore', env: environment(),
   });
   child.unref();
   process.once('exit', () => {

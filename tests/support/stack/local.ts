@@ -12,6 +12,7 @@ import type { StackOptions } from './options.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
 import { startShippedServer, toolCount } from './shipped-servers.ts';
 import { directServer, type DirectServer, type StartedStack } from '../shared/stack-info.ts';
+import { environment } from '../shared/config.ts';
 
 export interface LocalTools {
   gateway: GatewayAdapter;
@@ -40,7 +41,7 @@ function pgBin(name: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** What the local provider needs for `gateway`, found on this machine, and what to do about what is missing. */
-export function findLocalTools(gateway = DEFAULT_GATEWAY, env: NodeJS.ProcessEnv = process.env): LocalTools {
+export function findLocalTools(gateway = DEFAULT_GATEWAY, env: NodeJS.ProcessEnv = environment()): LocalTools {
   const adapter = adapterFor(gateway);
   const found = adapter.local?.(env);
   const tools: LocalTools = { gateway: adapter, executable: found?.executable, missing: [] };

@@ -3,6 +3,7 @@ import type { ProviderName } from '../shared/stack-info.ts';
 import { assertSettings } from '../shared/settings.ts';
 import type { RevisionWish } from '../mcp/negotiate.ts';
 import type { UpstreamEras } from './upstream-containers.ts';
+import { environment } from '../shared/config.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';
@@ -40,7 +41,7 @@ export function parseEnvList(raw: string | undefined, what: string): Record<stri
   return out;
 }
 
-export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOptions {
+export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = environment()): StackOptions {
   const provider = (env.PERF_STACK ?? 'auto') as StackOptions['provider'];
   if (!['auto', 'containers', 'local', 'external', 'direct'].includes(provider)) {
     throw new Error(`PERF_STACK="${env.PERF_STACK}" is not a stack: use auto, containers, local, external or direct`);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { onCleanup } from './cleanup.ts';
 import { guardProcessGroup } from './guard.ts';
+import { environment } from '../shared/config.ts';
 
 export interface ProcessSpec {
   name: string;
@@ -41,7 +42,7 @@ export async function freePort(): Promise<number> {
 /** Starts a child process, keeps the tail of its output, waits for readiness, and always stops it on teardown. */
 export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
   const child = spawn(spec.command, spec.args, {
-    cwd: spec.cwd, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    cwd: spec.cwd, env: { ...environment(), ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {

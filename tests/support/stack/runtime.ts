@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type Dockerode from 'dockerode';
 import { getContainerRuntimeClient, ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { withTimeout } from './cleanup.ts';
+import { outsideVariable, setVariable } from '../shared/config.ts';
 
 export interface RuntimeProbe {
   ok: boolean;
@@ -34,10 +35,10 @@ export function probeRuntime(timeoutMs = 20_000): Promise<RuntimeProbe> {
 
 async function doProbe(timeoutMs: number): Promise<RuntimeProbe> {
   const adjustments: string[] = [];
-  const dockerHost = process.env.DOCKER_HOST;
+  const dockerHost = outsideVariable('DOCKER_HOST');
   const localSocket = !dockerHost || dockerHost.startsWith('unix://');
-  if (process.env.TESTCONTAINERS_HOST_OVERRIDE === undefined && localSocket && existsSync('/.dockerenv') && existsSync('/sys/class/net/docker0')) {
-    process.env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
+  if (outsideVariable('TESTCONTAINERS_HOST_OVERRIDE') === undefined && localSocket && existsSync('/.dockerenv') && existsSync('/sys/class/net/docker0')) {
+    setVariable('TESTCONTAINERS_HOST_OVERRIDE', '127.0.0.1');
     adjustments.push('TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 (this machine is the Docker host: it owns docker0, despite /.dockerenv)');
   }
   let client: ContainerRuntimeClient;
@@ -49,12 +50,12 @@ async function doProbe(timeoutMs: number): Promise<RuntimeProbe> {
       detail: `no container runtime answered (${(error as Error).message.split('\n')[0]}). Install and start Docker (on Debian as root: npm run setup), or set DOCKER_HOST`,
     };
   }
-  if (process.env.TESTCONTAINERS_RYUK_DISABLED === undefined) {
+  if (outsideVariable('TESTCONTAINERS_RYUK_DISABLED') === undefined) {
     const ryuk = ImageName.fromString(RYUK_IMAGE);
     let available = await client.image.exists(ryuk).catch(() => false);
     if (!available) available = await withTimeout(client.image.pull(ryuk), 60_000, 'pulling the reaper image').then(() => true, () => false);
     if (!available) {
-      process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+      setVariable('TESTCONTAINERS_RYUK_DISABLED', 'true');
       adjustments.push(`TESTCONTAINERS_RYUK_DISABLED=true (${RYUK_IMAGE} is not present and cannot be pulled; the suite removes its own containers)`);
     }
   }

@@ -11,6 +11,7 @@ import type { StackOptions } from './options.ts';
 import { reuseHeldStack } from './reuse.ts';
 import { probeRuntime } from './runtime.ts';
 import type { StartedStack } from '../shared/stack-info.ts';
+import { setting } from '../shared/config.ts';
 
 /**
  * Starts the stack PERF_STACK asks for. auto: containers when a runtime answers; else local processes
@@ -18,14 +19,15 @@ import type { StartedStack } from '../shared/stack-info.ts';
  * (gateway cases then skip, saying why).
  */
 export async function startStack(opts: StackOptions, log: (line: string) => void = console.log): Promise<StartedStack> {
-  if (process.env.PERF_STACK_INFO) {
-    log(`[mcp-perf] stack: reusing the one described in ${process.env.PERF_STACK_INFO}`);
-    const held = await reuseHeldStack(process.env.PERF_STACK_INFO);
+  const heldInfo = setting('PERF_STACK_INFO');
+  if (heldInfo) {
+    log(`[mcp-perf] stack: reusing the one described in ${heldInfo}`);
+    const held = await reuseHeldStack(heldInfo);
     // Cases may start containers of their own (scaling) and sample the held ones: same runtime settings.
     if (held.info.provider === 'containers') for (const a of (await probeRuntime()).adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
     return held;
   }
-  if (opts.provider === 'external') return startExternalStack(`PERF_STACK=external: using the gateway at ${process.env.PERF_GATEWAY_MCP_URL ? 'PERF_GATEWAY_MCP_URL' : 'PERF_GATEWAY_URL'}`, opts.gateway);
+  if (opts.provider === 'external') return startExternalStack(`PERF_STACK=external: using the gateway at ${setting('PERF_GATEWAY_MCP_URL') ? 'PERF_GATEWAY_MCP_URL' : 'PERF_GATEWAY_URL'}`, opts.gateway);
   if (opts.provider === 'direct') return startDirectStack('PERF_STACK=direct: the shipped MCP servers without any gateway');
   const adapter = adapterFor(opts.gateway);
   const pieces = [adapter.needs.postgres && 'PostgreSQL', adapter.needs.redis && 'Redis', 'MCP servers', adapter.title].filter(Boolean).join(', ');
