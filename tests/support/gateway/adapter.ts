@@ -19,6 +19,12 @@ export interface GatewayDependencies {
   redis?: { host: string; port: number };
 }
 
+/** The database a gateway wants: its name, and how many connections its workers may hold at most. */
+export interface PostgresNeed {
+  database: string;
+  maxConnections(workers: number): number;
+}
+
 /** Where and how the gateway is about to run. */
 export interface LaunchContext {
   where: 'container' | 'local';
@@ -74,8 +80,11 @@ export interface GatewayAdapter {
      */
     build?: { dockerfile: string; versionArg: string; sourceDockerfile?: string };
   };
-  /** What the stack starts for it besides the upstream MCP servers. */
-  needs: { postgres: boolean; redis: boolean };
+  /**
+   * What the stack starts for it besides the upstream MCP servers: a PostgreSQL database (its name, and the
+   * connections its workers may open: max_connections is set from it) and Redis, or false.
+   */
+  needs: { postgres: PostgresNeed | false; redis: boolean };
   prepare(c: LaunchContext): PreparedGateway;
   /** What it printed at start-up says about the server settings in effect, and what in them makes a run unfair. */
   settingsFromLog?(log: string, workers: number): GatewayEndpoints['settings'];

@@ -1,7 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
-import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
-import { GenericContainer, StartedNetwork, Wait, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { randomUUID } from 'node:crypto';
+import { GenericContainer, StartedNetwork, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { adapterFor } from '../gateway/adapters.ts';
 import type { GatewayDependencies } from '../gateway/adapter.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
@@ -11,7 +9,10 @@ import { LogTail } from './log-tail.ts';
 import { startUpstreamServers, upstreamSpecs } from './upstream-containers.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
 import { asGatewayContainer } from './gateway-container.ts';
-import { bindHost, bindPorts } from './loopback.ts';
+import { bindHost } from './loopback.ts';
+import type { ContainerPlace } from './services/place.ts';
+import { startPostgresContainer } from './services/postgres.ts';
+import { startRedisContainer } from './services/redis.ts';
 import { dockerodeOf } from './runtime.ts';
 import type { StackOptions } from './options.ts';
 import type { StartedStack, StackInfo } from '../shared/stack-info.ts';
@@ -85,29 +86,14 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     const network = await startRunNetwork(client, runId, labels);
     stops.push(() => network.stop());
     const specs = upstreamSpecs(opts.extraLoadServers, opts.upstreamEras);
-    const pgPassword = randomBytes(16).toString('hex');
-    const maxConnections = opts.gatewayWorkers * 2 * (20 + 10) + 50;
-
-    const startPostgres = async (image: string): Promise<StartedPostgreSqlContainer> => track(await bindPorts(new PostgreSqlContainer(image)
-      .withNetwork(network).withNetworkAliases('postgres').withLabels(labels)
-      .withDatabase('mcpgateway').withUsername('perf').withPassword(pgPassword)
-      .withCommand(['postgres', '-c', `max_connections=${maxConnections}`, '-c', 'shared_preload_libraries=pg_stat_statements'])
-      // The module's own health check runs pg_isready every 250 ms for the whole run: load on the machine
-      // under test. Readiness is checked once instead, and Docker's health check is kept rare.
-      .withHealthCheck({ test: ['CMD-SHELL', 'pg_isready --host localhost --username perf'], interval: 60_000, timeout: 5_000, retries: 3 })
-      .withWaitStrategy(Wait.forSuccessfulCommand(`PGPASSWORD=${pgPassword} pg_isready --host localhost --username perf --dbname mcpgateway`))
-      .withStartupTimeout(opts.startupTimeoutMs), host)
-      .start());
-    const startRedis = async (image: string): Promise<StartedRedisContainer> => track(await bindPorts(new RedisContainer(image)
-      .withNetwork(network).withNetworkAliases('redis').withLabels(labels).withStartupTimeout(opts.startupTimeoutMs), host).start());
+    const place: ContainerPlace = { network, labels, host, startupTimeoutMs: opts.startupTimeoutMs, track };
+    const need = adapter.needs.postgres;
     const [postgres, redis, up] = await Promise.all([
-      pgImage ? startPostgres(pgImage.name) : undefined, redisImage ? startRedis(redisImage.name) : undefined,
+      need && pgImage ? startPostgresContainer(place, pgImage.name, need, opts.gatewayWorkers) : undefined,
+      redisImage ? startRedisContainer(place, redisImage.name) : undefined,
       startUpstreamServers({ image: serversImage.name, network, labels, host, specs, track }),
     ]);
-    const deps: GatewayDependencies = {
-      ...(postgres ? { postgres: { host: 'postgres', port: 5432, user: 'perf', password: pgPassword, database: 'mcpgateway' } } : {}),
-      ...(redis ? { redis: { host: 'redis', port: 6379 } } : {}),
-    };
+    const deps: GatewayDependencies = { ...(postgres ? { postgres: postgres.forGateway } : {}), ...(redis ? { redis: redis.forGateway } : {}) };
 
     const extra = extraCostSetup(variant.extraCost, adapter);
     const { port } = adapter.image;
@@ -153,8 +139,8 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
       reason: `${reason}; gateway: ${adapter.title} (PERF_GATEWAY=${adapter.kind})`,
       gateway: endpoints,
       direct: up.direct,
-      ...(postgres ? { postgres: { connectionString: postgres.getConnectionUri(), containerId: postgres.getId() } } : {}),
-      ...(redis ? { redis: { url: redis.getConnectionUrl(), containerId: redis.getId() } } : {}),
+      ...(postgres ? { postgres: { connectionString: postgres.connectionString, containerId: postgres.containerId } } : {}),
+      ...(redis ? { redis: { url: redis.url, containerId: redis.containerId } } : {}),
       scaleOut: {
         network: network.getName(), gatewayKind: adapter.kind, gatewayImage: gwImage.name, serversImage: serversImage.name, gatewayEnv: prepared.env, gatewayArgs: prepared.args, gatewayFiles: files, gatewayDirs: extra.copy, gatewayMounts: extra.mounts,
         gatewayTmpfs: adapter.image.tmpfs, gatewayPort: port, readyPath: endpoints.readyUrl ? new URL(endpoints.readyUrl).pathname : undefined, labels, bindHost: host,

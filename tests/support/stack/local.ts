@@ -1,15 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { connect } from 'node:net';
 import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import type { GatewayAdapter, GatewayDependencies } from '../gateway/adapter.ts';
 import { onCleanup } from './cleanup.ts';
 import { upstreamSpecs } from './upstream-containers.ts';
 import type { StackOptions } from './options.ts';
 import { freePort, startProcess, type ManagedProcess } from './process.ts';
+import type { LocalPlace } from './services/place.ts';
+import { startPostgresLocal } from './services/postgres.ts';
+import { startRedisLocal } from './services/redis.ts';
 import { startShippedServer, toolCount } from './shipped-servers.ts';
 import { directServer, type DirectServer, type StartedStack } from '../shared/stack-info.ts';
 import { environment } from '../shared/config.ts';
@@ -58,30 +58,6 @@ export function findLocalTools(gateway = DEFAULT_GATEWAY, env: NodeJS.ProcessEnv
   return tools;
 }
 
-async function waitForPort(port: number, timeoutMs: number, proc: ManagedProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}\n--- last lines of its log ---\n${proc.logTail()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${proc.name} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s\n--- last lines of its log ---\n${proc.logTail()}`);
-}
-
-/** Runs a command as the postgres user when we are root (initdb and postgres refuse to run as root). */
-function asPostgres(cmd: string, args: string[]): { command: string; args: string[] } {
-  if (process.getuid?.() !== 0) return { command: cmd, args };
-  return { command: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] };
-}
-
 /**
  * The same stack as local processes: what the gateway needs of Postgres (initdb in a temporary directory) and
  * Redis, our MCP servers on Node, and the gateway from its adapter's executable (ContextForge: gunicorn from a
@@ -101,42 +77,11 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
   })());
   const unregister = onCleanup('local stack', stop);
   try {
-    const deps: GatewayDependencies = {};
-    let pgPassword = '';
-    if (adapter.needs.postgres) {
-      const pgData = join(dir, 'pg');
-      const pgPort = await freePort();
-      pgPassword = randomBytes(12).toString('hex');
-      if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), 0);
-      const init = asPostgres(tools.initdb!, ['-D', pgData, '-U', 'perf', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
-      execFileSync(init.command, init.args, { stdio: 'pipe', timeout: 120_000 });
-      const maxConnections = opts.gatewayWorkers * 2 * 30 + 50;
-      const pg = asPostgres(tools.postgres!, ['-D', pgData, '-p', String(pgPort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${maxConnections}`]);
-      procs.push(await startProcess({ name: 'postgres', command: pg.command, args: pg.args }));
-      await waitForPort(pgPort, 30_000, procs.at(-1)!);
-      const { default: pgClient } = await import('pg');
-      for (let attempt = 0; ; attempt++) {
-        const c = new pgClient.Client({ host: '127.0.0.1', port: pgPort, user: 'perf', database: 'postgres' });
-        try {
-          await c.connect();
-          await c.query('CREATE DATABASE mcpgateway');
-          await c.query(`ALTER USER perf PASSWORD '${pgPassword}'`);
-          await c.end();
-          break;
-        } catch (error) {
-          await c.end().catch(() => undefined);
-          if (attempt > 50) throw error;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-      deps.postgres = { host: '127.0.0.1', port: pgPort, user: 'perf', password: pgPassword, database: 'mcpgateway' };
-    }
-    if (adapter.needs.redis) {
-      const redisPort = await freePort();
-      procs.push(await startProcess({ name: 'redis', command: tools.redisServer!, args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'] }));
-      await waitForPort(redisPort, 15_000, procs.at(-1)!);
-      deps.redis = { host: '127.0.0.1', port: redisPort };
-    }
+    const place: LocalPlace = { dir, freePort, track: (p) => (procs.push(p), p) };
+    const need = adapter.needs.postgres;
+    const postgres = need ? await startPostgresLocal(place, { initdb: tools.initdb!, postgres: tools.postgres! }, need, opts.gatewayWorkers) : undefined;
+    const redis = adapter.needs.redis ? await startRedisLocal(place, tools.redisServer!) : undefined;
+    const deps: GatewayDependencies = { ...(postgres ? { postgres: postgres.forGateway } : {}), ...(redis ? { redis: redis.forGateway } : {}) };
 
     const specs = upstreamSpecs(opts.extraLoadServers, opts.upstreamEras);
     const servers = await Promise.all(specs.map((s) => startShippedServer({ profile: s.profile, name: s.gatewayName, eras: s.eras })));
@@ -169,8 +114,8 @@ export async function startLocalStack(opts: StackOptions, reason: string, tools:
     return {
       info: {
         provider: 'local', reason: `${reason}; gateway: ${adapter.title} (PERF_GATEWAY=${adapter.kind})`, gateway: endpoints, direct, startedInMs: Date.now() - t0,
-        ...(deps.postgres ? { postgres: { connectionString: `postgresql://perf:${pgPassword}@127.0.0.1:${deps.postgres.port}/mcpgateway` } } : {}),
-        ...(deps.redis ? { redis: { url: `redis://127.0.0.1:${deps.redis.port}/0` } } : {}),
+        ...(postgres ? { postgres: { connectionString: postgres.connectionString } } : {}),
+        ...(redis ? { redis: { url: redis.url } } : {}),
       },
       stop,
     };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { onCleanup } from './cleanup.ts';
 import { guardProcessGroup } from './guard.ts';
 import { environment } from '../shared/config.ts';
@@ -105,4 +105,23 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     await stop();
     throw new Error(`${(error as Error).message}\n--- last lines of its log ---\n${logTail()}`, { cause: error });
   }
+}
+
+/** Waits until something listens on 127.0.0.1:port; fails at once, with its log, when the process exits first. */
+export async function waitForPort(port: number, timeoutMs: number, proc: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}\n--- last lines of its log ---\n${proc.logTail()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${proc.name} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s\n--- last lines of its log ---\n${proc.logTail()}`);
 }

@@ -6,6 +6,8 @@ import { pollUntilOk } from '../ready.ts';
 import { classifyError, describeError } from '../../engine/errors.ts';
 
 export const CONTEXTFORGE_PORT = 4444;
+/** The SQLAlchemy pool each worker gets (DB_POOL_SIZE, DB_MAX_OVERFLOW). */
+export const DB_POOL = { size: 20, maxOverflow: 10 };
 export const CONTEXTFORGE_CAPABILITIES: readonly GatewayCapability[] = ['health', 'rpc', 'sse', 'ws', 'admin-api', 'prometheus', 'database'];
 /**
  * Where the gateway's workers share metrics; a container gets a tmpfs there (CONTAINER_TMPFS). A path no image
@@ -87,8 +89,8 @@ export function contextforgeEnv(c: ContextForgeConfig): Record<string, string> {
     MCPGATEWAY_WS_RELAY_ENABLED: 'true',
     MCPGATEWAY_UI_ENABLED: 'false',
     MCPGATEWAY_ADMIN_API_ENABLED: 'true',
-    DB_POOL_SIZE: String(c.dbPoolSize ?? 20),
-    DB_MAX_OVERFLOW: String(c.dbMaxOverflow ?? 10),
+    DB_POOL_SIZE: String(c.dbPoolSize ?? DB_POOL.size),
+    DB_MAX_OVERFLOW: String(c.dbMaxOverflow ?? DB_POOL.maxOverflow),
     LOG_LEVEL: 'ERROR',
     ...c.extra,
   };

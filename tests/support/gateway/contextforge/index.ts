@@ -4,7 +4,7 @@ import type { GatewayAdapter, GatewayAdmin, LaunchContext, PreparedGateway } fro
 import { IMAGES } from '../../shared/images-file.ts';
 import type { GatewayEndpoints } from '../../shared/stack-info.ts';
 import {
-  bootstrapContextForge, CONTAINER_TMPFS, CONTEXTFORGE_CAPABILITIES, CONTEXTFORGE_PORT, ContextForgeAdmin, contextforgeEnv, contextforgeUrls,
+  bootstrapContextForge, CONTAINER_TMPFS, CONTEXTFORGE_CAPABILITIES, DB_POOL, CONTEXTFORGE_PORT, ContextForgeAdmin, contextforgeEnv, contextforgeUrls,
   describeDependencies, generateSecrets, mintAdminToken,
 } from './contextforge.ts';
 import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSettings } from './gunicorn-settings.ts';
@@ -23,7 +23,8 @@ export const contextforge: GatewayAdapter = {
     role: 'gateway', port: CONTEXTFORGE_PORT, configDir: '/app', tmpfs: CONTAINER_TMPFS, startupTimeoutMs: 60_000,
     build: { dockerfile: 'contextforge.Dockerfile', versionArg: 'CONTEXTFORGE_VERSION', sourceDockerfile: 'contextforge-source.Dockerfile' },
   },
-  needs: { postgres: true, redis: true },
+  // max_connections: room for every worker's pool and overflow twice over, and 50 more (the monitor, psql).
+  needs: { postgres: { database: 'mcpgateway', maxConnections: (workers) => workers * 2 * (DB_POOL.size + DB_POOL.maxOverflow) + 50 }, redis: true },
 
   prepare(c: LaunchContext): PreparedGateway {
     const { postgres: pg, redis } = c.deps;
