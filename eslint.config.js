@@ -9,6 +9,9 @@ const LAYERS = ['engine', 'mcp', 'shared', 'gateway', 'stack', 'monitor', 'analy
 
 const HARNESS = readdirSync(`${import.meta.dirname}/tests/support`).filter((f) => f.endsWith('.ts')).map((f) => `**/${f}`);
 
+// Gateway knowledge stays in the adapters: above the stack, no layer imports them (the stack and the harness do).
+const NO_ADAPTERS = new Set(['monitor', 'analysis', 'k6', 'budget', 'report']);
+
 const layerRules = LAYERS.map((layer, i) => ({
   files: [`tests/support/${layer}/**/*.ts`],
   rules: {
@@ -16,7 +19,10 @@ const layerRules = LAYERS.map((layer, i) => ({
       patterns: [{
         group: [...LAYERS.slice(i + 1).map((above) => `**/${above}/**`), ...HARNESS],
         message: `tests/support/${layer} may import only from the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}); the order is ${LAYERS.join(' <- ')} <- the harness (tests/support/*.ts) <- the cases`,
-      }],
+      }, ...(NO_ADAPTERS.has(layer) ? [{
+        group: ['**/gateway/**'],
+        message: `tests/support/${layer} may not import a gateway adapter: what a gateway is stays in its adapter (tests/support/gateway/<kind>/), reached through the stack and StackInfo`,
+      }] : [])],
     }],
   },
 }));

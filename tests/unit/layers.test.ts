@@ -22,6 +22,13 @@ describe('layers that never import upward', () => {
     expect(await layerErrors('tests/support/gateway/some-gateway/index.ts', "import { stack } from '../../perf-case.ts';\nexport const s = stack;\n")).toHaveLength(1);
   }, 60_000);
 
+  it('refuses a gateway adapter above the stack: gateway knowledge stays in its adapter', async () => {
+    expect(await layerErrors('tests/support/budget/x.ts', "import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';\nexport const g = DEFAULT_GATEWAY;\n"))
+      .toEqual([expect.stringMatching(/tests\/support\/budget may not import a gateway adapter/)]);
+    expect(await layerErrors('tests/support/budget/x.ts', "import { DEFAULT_GATEWAY } from '../shared/stack-info.ts';\nexport const g = DEFAULT_GATEWAY;\n")).toEqual([]);
+    expect(await layerErrors('tests/support/stack/x.ts', "import { adapterFor } from '../gateway/adapters.ts';\nexport const a = adapterFor;\n")).toEqual([]);
+  }, 60_000);
+
   it('refuses a case that imports a gateway adapter: cases go through the harness', async () => {
     expect(await layerErrors('tests/perf/x.perf.ts', "import { adapterFor } from '../support/gateway/adapters.ts';\nexport const a = adapterFor;\n"))
       .toEqual([expect.stringMatching(/a case may not import a gateway adapter/)]);

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from '../engine/result.ts';
 import type { SloCheck } from '../shared/slo.ts';
-import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
+import { DEFAULT_GATEWAY } from '../shared/stack-info.ts';
 import { median } from '../shared/statistics.ts';
 import { setting } from '../shared/config.ts';
 

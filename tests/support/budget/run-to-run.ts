@@ -3,7 +3,7 @@
 // after its start (not how the kernel spreads connections over the workers: they reopen every round and both workers
 // stay busy whatever the split, scripts/worker-split.ts). A/A runs (the same image on both sides) measure it: their
 // estimates spread more than their own intervals allow. That excess variance tau^2 is added to every verdict's interval.
-import { DEFAULT_GATEWAY } from '../gateway/adapters.ts';
+import { DEFAULT_GATEWAY } from '../shared/stack-info.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { judgedCase, type AbOutcome, type AbVerdictRow } from '../shared/ab-outcome.ts';
 import { judgeShift, twoSidedZ, type ShiftInterval } from './paired.ts';

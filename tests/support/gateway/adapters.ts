@@ -5,7 +5,7 @@ import { litellm } from './litellm/index.ts';
 /** The gateways the suite can start, by PERF_GATEWAY's value: one folder each, listed here. */
 export const ADAPTERS: Readonly<Record<string, GatewayAdapter>> = { contextforge, litellm };
 export const GATEWAY_KINDS: readonly string[] = Object.keys(ADAPTERS);
-export const DEFAULT_GATEWAY = 'contextforge';
+export { DEFAULT_GATEWAY } from '../shared/stack-info.ts';
 
 export function adapterFor(kind: string): GatewayAdapter {
   const adapter = ADAPTERS[kind];

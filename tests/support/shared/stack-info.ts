@@ -133,3 +133,6 @@ export interface AbStacks {
   /** What each side runs, e.g. "ghcr.io/ibm/mcp-context-forge:v1.1.0 + 9 ms CPU per MCP request". */
   describe: Record<AbLabel, string>;
 }
+
+/** The gateway the suite starts when PERF_GATEWAY is unset; its baselines and noise file sit at the top of baselines/. */
+export const DEFAULT_GATEWAY = 'contextforge';
