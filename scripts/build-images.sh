@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds images equivalent to the official ones the stack uses: Debian bases from the official debian:<suite>-slim
 # when a registry has it (MCP_PERF_REGISTRY, else Docker Hub), else made with debootstrap + docker import (root or
-# passwordless sudo), then Postgres, Redis, HAProxy (the scaling case's balancer), Node 24 and ContextForge
-# from Debian's packages, npm and PyPI, LiteLLM's proxy (the second gateway, PERF_GATEWAY=litellm) from PyPI,
-# and the image of our own MCP servers.
+# passwordless sudo), then Postgres, Redis, HAProxy (the scaling case's balancer), Node 24 from Debian's packages
+# and npm, every gateway adapter's image (ContextForge, LiteLLM's proxy: from PyPI), and the image of our own MCP
+# servers.
 # Reruns are cheap: bases that exist are kept, and docker's layer cache does the rest.
 # Usage: scripts/build-images.sh [--servers-only] ; FORCE_BASE=1 rebuilds the Debian bases.
 #        scripts/build-images.sh --base <suite> <name>   only one Debian base, under that name
@@ -101,10 +101,11 @@ if [ "${1:-}" != "--servers-only" ]; then
   build "$(img j.local.redis)" redis.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
   build "$(img j.local.haproxy)" haproxy.Dockerfile --build-arg "BASE=$(img j.local.bookworm)"
   build "$(img j.local.node)" node.Dockerfile --build-arg "BASE=$(img j.local.trixie)"
-  build "$(img j.local.gateway)" contextforge.Dockerfile --build-arg "BASE=$(img j.local.trixie)" \
-    --build-arg "CONTEXTFORGE_VERSION=$(img j.contextforgeVersion)"
-  build "$(img j.local.litellm)" litellm.Dockerfile --build-arg "BASE=$(img j.local.trixie)" \
-    --build-arg "LITELLM_VERSION=$(img j.litellmVersion)"
+  # Every gateway adapter's image (tests/support/gateway/<kind>/: its Dockerfile, base and pinned version).
+  builds=$(node scripts/gateway-builds.ts) || die "could not list the gateway adapters' images (node scripts/gateway-builds.ts)"
+  while IFS=$'\t' read -r name file base_image version_arg; do
+    build "$name" "$file" --build-arg "BASE=$base_image" --build-arg "$version_arg"
+  done <<<"$builds"
 fi
 node_image=${MCP_PERF_NODE_IMAGE:-$(img j.local.node)}
 docker image inspect "$node_image" >/dev/null 2>&1 || node_image=$(img j.official.node)

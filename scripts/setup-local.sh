@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 log() { printf '[setup-local] %s\n' "$*" >&2; }
 die() { printf '[setup-local] error: %s\n' "$*" >&2; exit 1; }
-version=$(node -p "require('./fixtures/images/images.json').contextforgeVersion")
+version=$(node -p "require('./fixtures/images/images.json').versions.gateway")
 venv=${PERF_CONTEXTFORGE_VENV:-$root/.venv-contextforge}
 
 need=()
@@ -44,7 +44,7 @@ contextforge_venv() {
 }
 contextforge_venv || failed+=(ContextForge)
 
-litellm_version=$(node -p "require('./fixtures/images/images.json').litellmVersion")
+litellm_version=$(node -p "require('./fixtures/images/images.json').versions.litellm")
 litellm_venv=${PERF_LITELLM_VENV:-$root/.venv-litellm}
 litellm_venv_ready() {
   if [ ! -x "$litellm_venv/bin/litellm" ]; then

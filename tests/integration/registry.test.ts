@@ -83,8 +83,8 @@ describe.skipIf(why !== '')(`images from a registry${why ? ` (skipped: ${why})` 
   it('a mirror of the official images (npm run registry -- mirror): MCP_PERF_REGISTRY makes the suite pull them by their official-style names', async () => {
     const port = addr.split(':')[1]!;
     const mirror = await run('bash', ['scripts/registry.sh', 'mirror'], { cwd: root, env: { ...process.env, PERF_REGISTRY_PORT: port }, timeout: 600_000 });
-    expect(mirror.stderr).toMatch(new RegExp(`-> ${addr}/ibm/mcp-context-forge:v${IMAGES.contextforgeVersion}`));
-    const gateway = `${addr}/ibm/mcp-context-forge:v${IMAGES.contextforgeVersion}`;
+    expect(mirror.stderr).toMatch(new RegExp(`-> ${addr}/ibm/mcp-context-forge:v${IMAGES.versions.gateway}`));
+    const gateway = `${addr}/ibm/mcp-context-forge:v${IMAGES.versions.gateway}`;
     const postgres = `${addr}/library/postgres:${IMAGES.official.postgres.split(':')[1]}`;
     tags.push(gateway, postgres);
     vi.stubEnv('MCP_PERF_REGISTRY', addr);

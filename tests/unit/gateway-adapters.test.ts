@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +17,23 @@ const deps = { postgres: { host: 'postgres', port: 5432, user: 'perf', password:
 const context = (where: LaunchContext['where'], dir: string): LaunchContext => ({ where, host: where === 'local' ? '127.0.0.1' : '0.0.0.0', port: 4100, workers: 2, upstreams, deps, dir, extraEnv: { EXTRA: '1' } });
 
 describe('gateway adapters', () => {
-  it.each(Object.values(ADAPTERS))('$kind: its image role is pinned in images.json, official and local', (adapter) => {
+  it.each(Object.values(ADAPTERS))('$kind: its image role is pinned in images.json, official, local and its version', (adapter) => {
     expect(IMAGES.official[adapter.image.role], `images.json official.${adapter.image.role}`).toBeTruthy();
     expect(IMAGES.local[adapter.image.role], `images.json local.${adapter.image.role}`).toBeTruthy();
+    expect(IMAGES.versions[adapter.image.role], `images.json versions.${adapter.image.role}`).toBe(adapter.version);
+  });
+
+  it('every folder of tests/support/gateway with an index.ts is an adapter, found by its kind (no list to edit)', () => {
+    const folders = readdirSync(join(root, 'tests/support/gateway'), { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(root, 'tests/support/gateway', d.name, 'index.ts'))).map((d) => d.name);
+    expect(Object.keys(ADAPTERS).sort()).toEqual(folders.sort());
+  });
+
+  it('the image build lists every adapter whose image is built here, with its pinned version', () => {
+    const r = spawnSync(process.execPath, ['scripts/gateway-builds.ts'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const built = Object.values(ADAPTERS).filter((a) => a.image.build);
+    expect(r.stdout.trim().split('\n').map((line) => line.split('\t')[0])).toEqual(built.map((a) => IMAGES.local[a.image.role]));
+    for (const a of built) expect(r.stdout).toContain(`${a.image.build!.versionArg}=${a.version}`);
   });
 
   it('the scripts that handle every stack image (setup, the registry mirror, the non-root check) get every adapter\'s role', () => {

@@ -74,11 +74,12 @@ export interface GatewayAdapter {
   image: {
     role: string; port: number; configDir: string; tmpfs?: Record<string, string>; startupTimeoutMs: number;
     /**
-     * How fixtures/images builds it: from a released version (`dockerfile`, the version as build argument `versionArg`),
+     * How fixtures/images builds it: from a released version (`dockerfile`, under fixtures/images or a path from there,
+     * on the Debian `base`, trixie by default; the version as build argument `versionArg`),
      * and from a source checkout (`sourceDockerfile`, built with the checkout as its context). A/B sides pypi:<version>
      * and source:<dir> use them.
      */
-    build?: { dockerfile: string; versionArg: string; sourceDockerfile?: string };
+    build?: { dockerfile: string; versionArg: string; sourceDockerfile?: string; base?: 'bookworm' | 'trixie' };
   };
   /**
    * What the stack starts for it besides the upstream MCP servers: a PostgreSQL database (its name, and the

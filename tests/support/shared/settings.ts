@@ -18,7 +18,7 @@ export interface Setting {
 
 export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_STACK', what: 'auto (default), containers, local, external or direct: what the suite starts or uses', value: { oneOf: ['auto', 'containers', 'local', 'external', 'direct'] } },
-  { name: 'PERF_GATEWAY', what: 'the gateway adapter the containers and local stacks start (contextforge, default; litellm); with PERF_STACK=external, the one that attaches' },
+  { name: 'PERF_GATEWAY', what: 'the gateway adapter the containers and local stacks start: a folder of tests/support/gateway/ (contextforge, default; litellm); with PERF_STACK=external, the one that attaches' },
   { name: 'PERF_PROFILE', what: 'smoke (default), pr, nightly or soak: durations and rates of every case', value: { oneOf: PROFILES } },
   { name: 'PERF_TRANSPORT', what: 'native (default: ContextForge\'s /rpc where a case\'s subject is not the transport) or mcp (standard MCP everywhere)', value: { oneOf: ['native', 'mcp'] } },
   { name: 'PERF_MCP_PROTOCOL', what: 'the MCP revision the client speaks to the gateway: auto (default: the newest the gateway answers, asked with server/discover, then initialize; printed) or 2025-06-18, 2025-11-25, 2026-07-28 (stateless: no session, _meta and routing headers on every request)', value: { oneOf: ['auto', ...MCP_REVISIONS] } },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayAdapter, GatewayAdmin, LaunchContext, PreparedGateway } from '../adapter.ts';
-import { IMAGES } from '../../shared/images-file.ts';
+import { pinnedVersion } from '../../shared/images-file.ts';
 import type { GatewayEndpoints } from '../../shared/stack-info.ts';
 import {
   bootstrapContextForge, CONTAINER_TMPFS, CONTEXTFORGE_CAPABILITIES, DB_POOL, CONTEXTFORGE_PORT, ContextForgeAdmin, contextforgeEnv, contextforgeUrls,
@@ -17,7 +17,7 @@ import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSetting
 export const contextforge: GatewayAdapter = {
   kind: 'contextforge',
   title: 'ContextForge',
-  version: IMAGES.contextforgeVersion,
+  version: pinnedVersion('gateway'),
   capabilities: CONTEXTFORGE_CAPABILITIES,
   image: {
     role: 'gateway', port: CONTEXTFORGE_PORT, configDir: '/app', tmpfs: CONTAINER_TMPFS, startupTimeoutMs: 60_000,
@@ -61,7 +61,7 @@ export const contextforge: GatewayAdapter = {
     return {
       executable: existsSync(gunicorn) ? gunicorn : undefined,
       install: `ContextForge in a Python >= 3.12 virtualenv at ${venv} (npm run setup:local; or python3.13 -m venv ${venv} && ${venv}/bin/pip install ` +
-        `"mcp-contextforge-gateway==${IMAGES.contextforgeVersion}" "psycopg[binary]"; or set PERF_CONTEXTFORGE_VENV)`,
+        `"mcp-contextforge-gateway==${pinnedVersion('gateway')}" "psycopg[binary]"; or set PERF_CONTEXTFORGE_VENV)`,
     };
   },
 
@@ -109,3 +109,4 @@ export const contextforge: GatewayAdapter = {
   },
 };
 
+export default contextforge;

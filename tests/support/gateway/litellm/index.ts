@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayAdapter, LaunchContext, PreparedGateway } from '../adapter.ts';
-import { IMAGES } from '../../shared/images-file.ts';
+import { pinnedVersion } from '../../shared/images-file.ts';
 import { bootstrapLiteLLM, LITELLM_CAPABILITIES, LITELLM_CONFIG_FILE, LITELLM_PORT, LITELLM_START_SECONDS, litellmArgs, litellmConfig, litellmEnv, litellmMasterKey } from './litellm.ts';
 
 /**
@@ -11,7 +11,7 @@ import { bootstrapLiteLLM, LITELLM_CAPABILITIES, LITELLM_CONFIG_FILE, LITELLM_PO
 export const litellm: GatewayAdapter = {
   kind: 'litellm',
   title: 'LiteLLM',
-  version: IMAGES.litellmVersion,
+  version: pinnedVersion('litellm'),
   capabilities: LITELLM_CAPABILITIES,
   // Its workers import the whole proxy before they listen: slower to start than ContextForge.
   image: { role: 'litellm', port: LITELLM_PORT, configDir: '/app', startupTimeoutMs: LITELLM_START_SECONDS * 1000, build: { dockerfile: 'litellm.Dockerfile', versionArg: 'LITELLM_VERSION' } },
@@ -34,10 +34,12 @@ export const litellm: GatewayAdapter = {
     return {
       executable: existsSync(executable) ? executable : undefined,
       install: `LiteLLM's proxy in a Python virtualenv at ${venv} (npm run setup:local -- --litellm; or python3 -m venv ${venv} && ` +
-        `${venv}/bin/pip install "litellm[proxy]==${IMAGES.litellmVersion}"; or set PERF_LITELLM_VENV)`,
+        `${venv}/bin/pip install "litellm[proxy]==${pinnedVersion('litellm')}"; or set PERF_LITELLM_VENV)`,
     };
   },
 
   // The local image installs LiteLLM into the system site-packages; /app is where the official image keeps it.
   extraCost: { appModule: 'litellm.proxy.proxy_server', pythonPath: '/app' },
 };
+
+export default litellm;
