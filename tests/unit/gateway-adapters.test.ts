@@ -17,8 +17,7 @@ const deps = { postgres: { host: 'postgres', port: 5432, user: 'perf', password:
 const context = (where: LaunchContext['where'], dir: string): LaunchContext => ({ where, host: where === 'local' ? '127.0.0.1' : '0.0.0.0', port: 4100, workers: 2, upstreams, deps, dir, extraEnv: { EXTRA: '1' } });
 
 describe('gateway adapters', () => {
-  it.each(Object.values(ADAPTERS))('$kind: its image role is pinned in images.json, official, local and its version', (adapter) => {
-    expect(IMAGES.official[adapter.image.role], `images.json official.${adapter.image.role}`).toBeTruthy();
+  it.each(Object.values(ADAPTERS))('$kind: its image role is pinned in images.json, local and its version (official where one is published)', (adapter) => {
     expect(IMAGES.local[adapter.image.role], `images.json local.${adapter.image.role}`).toBeTruthy();
     expect(IMAGES.versions[adapter.image.role], `images.json versions.${adapter.image.role}`).toBe(adapter.version);
   });
@@ -40,7 +39,7 @@ describe('gateway adapters', () => {
     const roles = (which: string) => spawnSync(process.execPath, ['scripts/official-image.ts', '--roles', which], { cwd: root, encoding: 'utf8' });
     const stack = roles('stack');
     expect(stack.status, stack.stderr).toBe(0);
-    expect(stack.stdout.trim().split(' ')).toEqual(['postgres', 'redis', 'haproxy', ...new Set(Object.values(ADAPTERS).map((a) => a.image.role))]);
+    expect(stack.stdout.trim().split(' ')).toEqual(['postgres', 'redis', 'haproxy', ...new Set(Object.values(ADAPTERS).map((a) => a.image.role).filter((role) => IMAGES.official[role]))]);
     expect(roles('services').stdout.trim()).toBe('postgres redis haproxy');
     const bad = roles('gateways');
     expect(bad.status).toBe(2);

@@ -69,7 +69,8 @@ export async function resolveImage(client: ContainerRuntimeClient, role: ImageRo
     : role === 'servers'
       ? [{ name: IMAGES.servers, source: 'built from fixtures/ by npm run images', pull: 'never' }]
       : [
-          { name: officialName(role), source: mirror ? 'official image, from MCP_PERF_REGISTRY' : 'official image', pull: mirror ? 'first' : 'last' },
+          // A gateway nobody publishes an image of has only the one built here.
+          ...(IMAGES.official[role] ? [{ name: officialName(role), source: mirror ? 'official image, from MCP_PERF_REGISTRY' : 'official image', pull: mirror ? 'first' as const : 'last' as const }] : []),
           { name: IMAGES.local[role] ?? `(none for role ${role} in fixtures/images/images.json)`, source: 'local equivalent built by npm run images', pull: 'never' },
         ];
   const problems: string[] = [];
