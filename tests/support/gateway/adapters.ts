@@ -25,7 +25,8 @@ export { DEFAULT_GATEWAY } from '../shared/stack-info.ts';
 export function adapterFor(kind: string): GatewayAdapter {
   const adapter = ADAPTERS[kind];
   if (!adapter) {
-    throw new Error(`PERF_GATEWAY="${kind}" is not a gateway the suite can start: use ${GATEWAY_KINDS.join(' or ')}, or PERF_STACK=external for a gateway you run (PERF_GATEWAY_MCP_URL)`);
+    const choices = GATEWAY_KINDS.length > 1 ? `${GATEWAY_KINDS.slice(0, -1).join(', ')} or ${GATEWAY_KINDS.at(-1)}` : GATEWAY_KINDS.join('');
+    throw new Error(`PERF_GATEWAY="${kind}" is not a gateway the suite can start: use ${choices}, or PERF_STACK=external for a gateway you run (PERF_GATEWAY_MCP_URL)`);
   }
   return adapter;
 }
