@@ -66,6 +66,9 @@ export const fastmcp: GatewayAdapter = {
       bootstrap: (o) => bootstrap({ ...o, upstreams: c.upstreams }),
     };
   },
+
+  // Its ASGI app is built when it runs: the gate benchmark's known regression wraps what uvicorn loads.
+  extraCost: { appModule: 'uvicorn.config', pythonPath: '/app' },
 };
 
 export default fastmcp;
