@@ -51,6 +51,7 @@ describe('k6 export', () => {
       { name: 'paged', weight: 1, op: { kind: 'http-paged', url: `${target.baseUrl}/pages?n=3` } },
       { name: 'stateless', weight: 1, op: { kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-vu', protocol: '2026-07-28', call: { method: 'tools/call', name: 'fast_compute', arguments: { a: 1 } } } },
       { name: 'every tool', weight: 1, op: { kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-vu', call: { method: 'tools/list', all: true } } },
+      { name: 'agent step', weight: 1, op: { kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-vu', protocol: '2026-07-28', listFirst: 'cached', call: { method: 'tools/call', name: 'fast_compute', arguments: { a: 1 } } } },
     ],
   });
 

@@ -12,6 +12,7 @@ interface Runtime {
   rpcCall(url: string, headers: object, method: string, params: unknown, tag: string, all?: boolean): boolean;
   streamableCall(vu: Vu, url: string, headers: object, method: string, params: unknown, mode: string, tag: string, all?: boolean): boolean;
   statelessCall(url: string, headers: object, method: string, params: unknown, revision: string, tag: string, all?: boolean): boolean;
+  agentStep(vu: object, key: string, listFirst: string, list: () => boolean, call: () => boolean): boolean;
 }
 
 /** The runtime, with http.request answered by `server` and every request recorded. */
@@ -23,7 +24,7 @@ function runtime(server: Server): { rt: Runtime; sent: { method: string; body: {
       return server(method, url, body, params.headers);
     },
   };
-  const rt = new Function('http', 'TIMEOUT', 'PROTOCOL_VERSION', `${RUNTIME}\nreturn { resultOf, rpcCall, streamableCall, statelessCall };`)(http, '10s', '2025-06-18') as Runtime;
+  const rt = new Function('http', 'TIMEOUT', 'PROTOCOL_VERSION', `${RUNTIME}\nreturn { resultOf, rpcCall, streamableCall, statelessCall, agentStep };`)(http, '10s', '2025-06-18') as Runtime;
   return { rt, sent };
 }
 
@@ -94,5 +95,25 @@ describe('the k6 runtime', () => {
     expect(sent[0]!.headers).toMatchObject({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'fast_compute', authorization: 'Bearer t' });
     expect(sent[0]!.headers['mcp-session-id']).toBeUndefined();
     expect(sent[0]!.body!.params!._meta).toMatchObject({ 'io.modelcontextprotocol/protocolVersion': '2026-07-28' });
+  });
+
+  it('an agent step lists first: every time with always, once per ttlMs with cached', () => {
+    const server: Server = (_m, _u, body) => {
+      const msg = JSON.parse(body!) as { id: number; method: string };
+      return json({ jsonrpc: '2.0', id: msg.id, result: msg.method === 'tools/list' ? { tools: [], ttlMs: 60_000 } : { content: [] } });
+    };
+    for (const [listFirst, lists] of [['always', 3], ['cached', 1]] as const) {
+      const { rt, sent } = runtime(server);
+      const vu = {};
+      const step = () => rt.agentStep(vu, 'http://x/mcp', listFirst, () => rt.statelessCall('http://x/mcp', {}, 'tools/list', null, '2026-07-28', 'op'), () => rt.statelessCall('http://x/mcp', {}, 'tools/call', { name: 't' }, '2026-07-28', 'op'));
+      for (let i = 0; i < 3; i++) expect(step()).toBe(true);
+      expect(sent.filter((x) => x.body?.method === 'tools/list')).toHaveLength(lists);
+      expect(sent.filter((x) => x.body?.method === 'tools/call')).toHaveLength(3);
+    }
+    // A list with no ttlMs is not kept: cached lists again every step.
+    const { rt, sent } = runtime((_m, _u, body) => json({ jsonrpc: '2.0', id: idOf(body), result: { tools: [], content: [] } }));
+    const vu = {};
+    for (let i = 0; i < 2; i++) rt.agentStep(vu, 'k', 'cached', () => rt.statelessCall('http://x/mcp', {}, 'tools/list', null, '2026-07-28', 'op'), () => rt.statelessCall('http://x/mcp', {}, 'tools/call', { name: 't' }, '2026-07-28', 'op'));
+    expect(sent.filter((x) => x.body?.method === 'tools/list')).toHaveLength(2);
   });
 });

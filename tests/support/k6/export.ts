@@ -121,8 +121,11 @@ function rpcRequest(method, params) {
 
 // One call, or (all) a list followed through nextCursor, at most 100 pages. post(method, params) sends one request
 // and returns its result, or null.
+// The last result a call took (agentStep reads a list's ttlMs from it).
+let LAST_RESULT = null;
+
 function callOrWalk(post, method, params, all) {
-  if (!all) return post(method, params) !== null;
+  if (!all) return (LAST_RESULT = post(method, params)) !== null;
   let cursor = null;
   for (let page = 0; page < 100; page++) {
     const result = post(method, cursor ? Object.assign({}, params || {}, { cursor: cursor }) : params);
@@ -188,6 +191,18 @@ function statelessCall(url, headers, method, params, revision, tag, all) {
     const r = rpcRequest(m, Object.assign({}, p || {}, { _meta: meta }));
     return resultOf(send('POST', url, r.body, Object.assign({}, MCP_ACCEPT, headers, routing), tag), m, r.id);
   }, method, params, all);
+}
+
+// An agent step: tools/list first, every time ('always') or only when the ttlMs the last list came with has run out
+// ('cached', as a 2026-07-28 client may), then the call; one iteration, one sample, as the suite times it.
+function agentStep(vu, key, listFirst, list, call) {
+  vu.listedUntil = vu.listedUntil || {};
+  if (listFirst === 'always' || !(vu.listedUntil[key] > Date.now())) {
+    if (!list()) return false;
+    const ttl = Number(LAST_RESULT && LAST_RESULT.ttlMs);
+    vu.listedUntil[key] = Date.now() + (ttl > 0 ? ttl : 0);
+  }
+  return call();
 }
 
 function pagedList(url, headers, field, param, maxPages, tag) {

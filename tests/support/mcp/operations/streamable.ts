@@ -141,7 +141,10 @@ export const streamable: OperationKind<StreamableSpec, unknown> = {
     const [method, params] = jsonRpcOf(spec.call);
     const revision = spec.protocol ?? DEFAULT_REVISION;
     const all = walksPages(spec.call) ? ', true' : '';
-    if (isStateless(revision)) return `(vu) => statelessCall(${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(revision)}, ${q(tag)}${all})`;
-    return `(vu) => streamableCall(vu, ${q(spec.url)}, ${headers}, ${q(method)}, ${JSON.stringify(params ?? null)}, ${q(spec.session)}, ${q(tag)}${all})`;
+    const request = (m: string, p: unknown, walk: string) => (isStateless(revision)
+      ? `statelessCall(${q(spec.url)}, ${headers}, ${q(m)}, ${JSON.stringify(p ?? null)}, ${q(revision)}, ${q(tag)}${walk})`
+      : `streamableCall(vu, ${q(spec.url)}, ${headers}, ${q(m)}, ${JSON.stringify(p ?? null)}, ${q(spec.session)}, ${q(tag)}${walk})`);
+    if (spec.listFirst) return `(vu) => agentStep(vu, ${q(spec.url)}, ${q(spec.listFirst)}, () => ${request('tools/list', null, '')}, () => ${request(method, params, all)})`;
+    return `(vu) => ${request(method, params, all)}`;
   },
 };
