@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioInput } from '../support/engine/scenario.ts';
 import { toK6Script } from '../support/k6/export.ts';
 import { fromK6Summary, K6SummaryError } from '../support/k6/import.ts';
+import { fromK6Samples } from '../support/k6/samples.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
 import { startHttpTarget } from '../support/stack/http-target.ts';
 import { startShippedServer, type LocalMcpServer } from '../support/stack/shipped-servers.ts';
@@ -97,6 +98,30 @@ describe('k6 export', () => {
     const failed = await run(K6, ['run', '--quiet', '--no-usage-report', '-e', `MCP_PERF_TOKEN=${SECRET}`, strict], { timeout: 60_000 }).then(() => 0, (e: { code?: number }) => e.code);
     expect(failed, 'k6 exits 99 when a threshold fails').toBe(99);
   });
+
+  it.skipIf(!haveK6)('two k6 processes on execution segments, their samples merged by compare:k6, give a single process\'s figures', async () => {
+    const scenario: ScenarioInput = { name: 'segments', executor: 'constant-arrival-rate', rate: 30, duration: '4s', preAllocatedVUs: 6, maxVUs: 30, timeout: '10s' };
+    const path = write('segments', toK6Script({ scenario, operation: { kind: 'streamable', url: `${server.baseUrl}/mcp`, session: 'per-vu', call: { method: 'tools/call', name: 'fast_compute', arguments: { a: 1 } } } }));
+    const k6 = (out: string, segment?: string) => run(K6, ['run', '--quiet', '--no-usage-report', `--out=json=${join(dir, out)}`,
+      ...(segment ? ['--execution-segment', segment, '--execution-segment-sequence', '0,1/2,1'] : []), path], { timeout: 60_000 });
+    await k6('single.json');
+    await Promise.all([k6('half-1.json', '0:1/2'), k6('half-2.json', '1/2:1')]);
+    const single = await fromK6Samples([join(dir, 'single.json')], 'segments');
+    const halves = await Promise.all(['half-1.json', 'half-2.json'].map((f) => fromK6Samples([join(dir, f)], 'segments')));
+    const merged = await fromK6Samples([join(dir, 'half-1.json'), join(dir, 'half-2.json')], 'segments');
+    console.log(`k6 segments: single ${single.counts.completed} ops p50 ${single.latency.p50} p95 ${single.latency.p95} ms; halves ${halves.map((h) => h.counts.completed).join(' + ')}; merged ${merged.counts.completed} ops p50 ${merged.latency.p50} p95 ${merged.latency.p95} ms`);
+    expect(single.counts.completed).toBeGreaterThanOrEqual(119);
+    // Each process ran half the arrivals; together, the single process's count.
+    for (const h of halves) expect(Math.abs(h.counts.completed - single.counts.completed / 2)).toBeLessThanOrEqual(2);
+    expect(Math.abs(merged.counts.completed - single.counts.completed)).toBeLessThanOrEqual(2);
+    expect(merged.errorRate).toBe(0);
+    expect(merged.latency.count).toBe(merged.counts.completed);
+    expect(merged.latency.p50 / single.latency.p50).toBeGreaterThan(0.5);
+    expect(merged.latency.p50 / single.latency.p50).toBeLessThan(2);
+    const cli = await run(process.execPath, ['scripts/compare-k6.ts', '--samples', join(dir, 'half-1.json'), join(dir, 'half-2.json'), '--case', 'segments'], { cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect(cli.stdout).toContain(`segments (k6, 2 process(es) merged: ${merged.counts.completed} operations`);
+    await expect(fromK6Samples([path], 'segments')).rejects.toThrow(/holds no k6 samples/);
+  }, 120_000);
 
   it('a file that is not a k6 summary of an exported script is refused with what to do', () => {
     expect(() => fromK6Summary({ cases: [] }, 'x')).toThrow(K6SummaryError);
