@@ -130,6 +130,36 @@ describe('gateway adapters', () => {
     }
   });
 
+  it('the extra-cost wrapper also wraps what a uvicorn Config loads (a server that builds its app at run time), and keeps the leak it is asked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-perf-extra-cost-'));
+    try {
+      writeFileSync(join(dir, 'standin_uv.py'), 'class Config:\n    def __init__(self, app):\n        self.app = app\n    def load(self):\n        self.loaded_app = self.app\n');
+      const probe = [
+        'import asyncio, time, standin_uv, sitecustomize',
+        'async def app(scope, receive, send):',
+        '    return None',
+        'async def main():',
+        '    c = standin_uv.Config(app)',
+        '    c.load()',
+        '    t = time.thread_time()',
+        '    for _ in range(100):',
+        '        await c.loaded_app({"type": "http", "path": "/mcp"}, None, None)',
+        '    print(round((time.thread_time() - t) * 1000 / 100), sum(len(b) for b in c.loaded_app._leak.kept))',
+        'asyncio.run(main())',
+      ].join('\n');
+      const env = { ...process.env, PYTHONPATH: `${join(root, 'fixtures/gateway-extra-cost')}:${dir}`, MCP_PERF_APP_MODULE: 'standin_uv', MCP_PERF_EXTRA_CPU_MS: '5', MCP_PERF_LEAK_BYTES: '2000' };
+      const run = spawnSync('python3', ['-c', probe], { env, encoding: 'utf8', timeout: 20_000 });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/standin_uv\.Config\.load wrapped: 5\.0 ms of CPU per MCP request, 2000 bytes kept per request/);
+      const [ms, kept] = run.stdout.trim().split(' ').map(Number);
+      expect(ms).toBeGreaterThanOrEqual(5);
+      // 100 requests x 2000 bytes, kept in whole 64 KiB blocks: three blocks (196608 bytes), the rest pending.
+      expect(kept).toBe(3 * 65536);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a gateway repository\'s own build gets the same extra cost: the Containerfile lines wrap its adapter\'s app', () => {
     const layer = (...args: string[]) => spawnSync(process.execPath, ['scripts/extra-cost-layer.ts', ...args], { cwd: root, encoding: 'utf8' });
     const ll = layer('litellm', '30', 'slow');
