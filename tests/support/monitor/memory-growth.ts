@@ -39,11 +39,29 @@ export function findWarmup(points: readonly Point[]): { index: number; beforeMBP
   if (n < 2 * minPart + 2) return undefined;
   const ts = points.map((p) => p.t);
   const ys = points.map((p) => p.memoryMB);
-  const step = Math.max(1, Math.floor(n / 200));
+  // Running sums, so that each candidate's two fits cost O(1): the search is O(n) however long the soak.
+  const t0 = ts[0]!;
+  const y0 = ys[0]!;
+  const sums = [{ t: 0, y: 0, tt: 0, yy: 0, ty: 0 }];
+  for (let i = 0; i < n; i++) {
+    const t = ts[i]! - t0;
+    const y = ys[i]! - y0;
+    const p = sums[i]!;
+    sums.push({ t: p.t + t, y: p.y + y, tt: p.tt + t * t, yy: p.yy + y * y, ty: p.ty + t * y });
+  }
+  const sse = (from: number, to: number) => {
+    const a = sums[from]!;
+    const b = sums[to]!;
+    const m = to - from;
+    const sxx = b.tt - a.tt - (b.t - a.t) ** 2 / m;
+    const syy = b.yy - a.yy - (b.y - a.y) ** 2 / m;
+    const sxy = b.ty - a.ty - ((b.t - a.t) * (b.y - a.y)) / m;
+    return sxx > 0 ? syy - (sxy * sxy) / sxx : syy;
+  };
   let best: { index: number; sse: number } | undefined;
-  for (let k = minPart; k <= Math.floor(n / 2); k += step) {
-    const sse = sseOf(ts.slice(0, k), ys.slice(0, k)) + sseOf(ts.slice(k), ys.slice(k));
-    if (!best || sse < best.sse) best = { index: k, sse };
+  for (let k = minPart; k <= Math.floor(n / 2); k++) {
+    const total = sse(0, k) + sse(k, n);
+    if (!best || total < best.sse) best = { index: k, sse: total };
   }
   if (!best) return undefined;
   const before = partSlope(ts.slice(0, best.index), ys.slice(0, best.index));
@@ -51,13 +69,6 @@ export function findWarmup(points: readonly Point[]): { index: number; beforeMBP
   const z = (before.slope - after.slope) / Math.hypot(before.se, after.se);
   if (!(z > WARMUP_Z)) return undefined;
   return { index: best.index, beforeMBPerHour: before.slope * 3600, afterMBPerHour: after.slope * 3600 };
-}
-
-function sseOf(xs: number[], ys: number[]): number {
-  const f = leastSquares(xs, ys);
-  let sse = 0;
-  for (let i = 0; i < xs.length; i++) sse += (ys[i]! - (f.intercept + f.slope * xs[i]!)) ** 2;
-  return sse;
 }
 
 function partSlope(xs: number[], ys: number[]): { slope: number; se: number } {
