@@ -1,4 +1,5 @@
 import { Agent } from 'undici';
+import { describeError } from '../engine/errors.ts';
 import { StreamableHttpClient } from '../mcp/streamable-http-client.ts';
 
 // Tool discovery over standard MCP, for gateways that have no admin API the suite uses.
@@ -29,5 +30,30 @@ export async function listToolNames(mcpUrl: string, headers: Record<string, stri
     return tools.result.map((t) => t.name);
   } finally {
     await agent.close();
+  }
+}
+
+/**
+ * For a gateway told about its upstreams by a config file: polls its MCP endpoint (every second) until it lists
+ * every upstream's tools, and returns them by "upstream/original". Fails at once when `isAlive` says it exited, and
+ * at `timeoutMs` naming what was still missing.
+ */
+export async function waitForUpstreamTools(o: { title: string; mcpUrl: string; headers: Record<string, string>; upstreams: { name: string; expectTools: number }[]; timeoutMs: number; isAlive: () => Promise<boolean> }): Promise<Record<string, string>> {
+  const deadline = Date.now() + o.timeoutMs;
+  let last = 'no answer yet';
+  for (;;) {
+    if (!(await o.isAlive())) throw new Error(`${o.title} exited while starting (last: ${last})`);
+    const seen = await listToolNames(o.mcpUrl, o.headers).catch((error: unknown) => {
+      last = describeError(error);
+      return undefined;
+    });
+    if (seen) {
+      const tools = toolsByUpstream(seen, o.upstreams.map((u) => u.name));
+      const short = o.upstreams.filter((u) => Object.keys(tools).filter((k) => k.startsWith(`${u.name}/`)).length < u.expectTools);
+      if (short.length === 0) return tools;
+      last = `${seen.length} tools listed; still missing tools of ${short.map((u) => u.name).join(', ')}`;
+    }
+    if (Date.now() > deadline) throw new Error(`${o.title} did not list every upstream's tools over ${o.mcpUrl} within ${Math.round(o.timeoutMs / 1000)} s (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }

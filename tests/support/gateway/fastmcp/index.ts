@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { describeError } from '../../engine/errors.ts';
 import type { GatewayAdapter, GatewayUpstream, LaunchContext, PreparedGateway } from '../adapter.ts';
-import { listToolNames, toolsByUpstream } from '../mcp-tools.ts';
+import { waitForUpstreamTools } from '../mcp-tools.ts';
 import { pinnedVersion } from '../../shared/images-file.ts';
 import type { GatewayEndpoints } from '../../shared/stack-info.ts';
 
@@ -24,25 +23,8 @@ export function fastmcpConfig(upstreams: GatewayUpstream[]): string {
 async function bootstrap(o: { baseUrl: string; version: string; timeoutMs: number; isAlive: () => Promise<boolean>; upstreams: GatewayUpstream[] }): Promise<GatewayEndpoints> {
   const base = o.baseUrl.replace(/\/$/, '');
   const mcpUrl = `${base}/mcp`;
-  const deadline = Date.now() + o.timeoutMs;
-  let last = 'no answer yet';
-  for (;;) {
-    if (!(await o.isAlive())) throw new Error(`FastMCP exited while starting (last: ${last})`);
-    const seen = await listToolNames(mcpUrl, {}).catch((error: unknown) => {
-      last = describeError(error);
-      return undefined;
-    });
-    if (seen) {
-      const tools = toolsByUpstream(seen, o.upstreams.map((u) => u.name));
-      const short = o.upstreams.filter((u) => Object.keys(tools).filter((k) => k.startsWith(`${u.name}/`)).length < u.expectTools);
-      if (short.length === 0) {
-        return { kind: 'fastmcp', version: o.version, baseUrl: base, mcpUrl, token: '', capabilities: [], tools, upstreams: o.upstreams.map((u) => ({ name: u.name, url: u.url })), workers: 1 };
-      }
-      last = `${seen.length} tools listed; still missing tools of ${short.map((u) => u.name).join(', ')}`;
-    }
-    if (Date.now() > deadline) throw new Error(`FastMCP did not list every upstream's tools over ${mcpUrl} within ${Math.round(o.timeoutMs / 1000)} s (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const tools = await waitForUpstreamTools({ title: 'FastMCP', mcpUrl, headers: {}, upstreams: o.upstreams, timeoutMs: o.timeoutMs, isAlive: o.isAlive });
+  return { kind: 'fastmcp', version: o.version, baseUrl: base, mcpUrl, token: '', capabilities: [], tools, upstreams: o.upstreams.map((u) => ({ name: u.name, url: u.url })), workers: 1 };
 }
 
 export const fastmcp: GatewayAdapter = {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describeError } from '../../engine/errors.ts';
-import { listToolNames, toolsByUpstream } from '../mcp-tools.ts';
+import { waitForUpstreamTools } from '../mcp-tools.ts';
 import type { GatewayCapability, GatewayEndpoints } from '../../shared/stack-info.ts';
 import type { GatewayUpstream } from '../adapter.ts';
 
@@ -74,28 +73,10 @@ export interface LiteLLMBootstrap {
 export async function bootstrapLiteLLM(o: LiteLLMBootstrap): Promise<GatewayEndpoints> {
   const base = o.baseUrl.replace(/\/$/, '');
   const mcpUrl = `${base}/mcp/`;
-  const headers = { authorization: `Bearer ${o.masterKey}` };
-  const deadline = Date.now() + o.timeoutMs;
-  let last = 'no answer yet';
-  for (;;) {
-    if (!(await o.isAlive())) throw new Error(`LiteLLM exited while starting (last: ${last})`);
-    const seen = await listToolNames(mcpUrl, headers).catch((error: unknown) => {
-      last = describeError(error);
-      return undefined;
-    });
-    if (seen) {
-      const tools = toolsByUpstream(seen, o.upstreams.map((u) => u.name));
-      const short = o.upstreams.filter((u) => Object.keys(tools).filter((k) => k.startsWith(`${u.name}/`)).length < u.expectTools);
-      if (short.length === 0) {
-        return {
-          kind: 'litellm', version: o.version, baseUrl: base, mcpUrl, token: o.masterKey, capabilities: [...LITELLM_CAPABILITIES],
-          healthUrl: `${base}/health/readiness`, readyUrl: `${base}/health/readiness`,
-          tools, upstreams: o.upstreams.map((u) => ({ name: u.name, url: u.url })), workers: o.workers,
-        };
-      }
-      last = `${seen.length} tools listed; still missing tools of ${short.map((u) => u.name).join(', ')}`;
-    }
-    if (Date.now() > deadline) throw new Error(`LiteLLM did not list every upstream's tools over ${mcpUrl} within ${Math.round(o.timeoutMs / 1000)} s (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const tools = await waitForUpstreamTools({ title: 'LiteLLM', mcpUrl, headers: { authorization: `Bearer ${o.masterKey}` }, upstreams: o.upstreams, timeoutMs: o.timeoutMs, isAlive: o.isAlive });
+  return {
+    kind: 'litellm', version: o.version, baseUrl: base, mcpUrl, token: o.masterKey, capabilities: [...LITELLM_CAPABILITIES],
+    healthUrl: `${base}/health/readiness`, readyUrl: `${base}/health/readiness`,
+    tools, upstreams: o.upstreams.map((u) => ({ name: u.name, url: u.url })), workers: o.workers,
+  };
 }
