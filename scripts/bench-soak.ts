@@ -62,7 +62,7 @@ const budgetMB = budgetPerHour * meanMB;
 const t0 = performance.now();
 const cells = soakPower(points, { lengthsSeconds, leaksMBPerHour: multiples.map((m) => m * budgetMB), trials, blockSeconds: parseDuration(o.block, '--block') / 1000, budgetPerHour, seed: number('seed', o.seed) });
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-console.log(`bench:soak: ${o.target} of ${report.run.id} (${points.length} samples over ${formatDuration(points[points.length - 1]!.t * 1000)}, mean ${meanMB.toFixed(0)} MB); budget ${o['budget-per-day']}% in 24 h = ${budgetMB.toFixed(2)} MB/h; ${trials} resampled soaks per cell (blocks of ${o.block}); ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`bench:soak: ${o.target} of ${report.run.id} (${points.length} samples over ${formatDuration(Math.round(points[points.length - 1]!.t / 60) * 60_000)}, mean ${meanMB.toFixed(0)} MB); budget ${o['budget-per-day']}% in 24 h = ${budgetMB.toFixed(2)} MB/h; ${trials} resampled soaks per cell (blocks of ${o.block}); ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 console.log('share of soaks the case fails (verdict not "stable"), 95% Wilson interval; at leak 0: false alarms');
 const header = ['soak length', ...multiples.map((m) => `leak ${m}x (${(m * budgetMB).toFixed(2)} MB/h)`), 'smallest leak caught 9 in 10'];
 const rows = lengthsSeconds.map((seconds) => {

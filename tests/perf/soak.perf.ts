@@ -2,10 +2,11 @@
 // each series: the gateway's memory, our MCP servers' memory (least-squares fit with its 95% interval) and the
 // Postgres connection count (no connection leak).
 import { describe, expect, it } from 'vitest';
-import { memoryGrowth } from '../support/monitor/memory-growth.ts';
+import { connectionGrowth, memoryGrowth } from '../support/monitor/memory-growth.ts';
 import { gatewayTool, NO_GATEWAY, reportNote, runLoad, stack, toolOperation, toolTransport } from '../support/perf-case.ts';
 import { byProfile, PROFILE } from '../support/shared/profile.ts';
 import { setting } from '../support/shared/config.ts';
+import { poolCapacity } from '../support/shared/stack-info.ts';
 
 const info = stack();
 const gateway = info.gateway;
@@ -64,10 +65,11 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
 
     const pg = monitor?.postgres ?? [];
     if (pg.length >= 10) {
-      // Connections are pooled: a leak is a count that keeps rising. Judged like memory: slope and its interval.
-      const g = memoryGrowth(pg.map((p) => ({ t: p.t, memoryMB: p.total })), 0.05, { warmup: 'detect' });
+      // Connections are pooled: a leak is a count that would pass the pools' capacity within a day at its slope.
+      const capacity = poolCapacity(gw);
+      const g = connectionGrowth(pg.map((p) => ({ t: p.t, count: p.total })), capacity);
       const idleInTx = pg.map((p) => p.byState['idle in transaction'] ?? 0);
-      reportNote(`PERF-05 Postgres connections: ${Math.min(...pg.map((p) => p.total))}-${Math.max(...pg.map((p) => p.total))} over the run${g.warmup ? ` (the first ${g.warmup.seconds} s left out as warm-up)` : ''}, slope ${g.slopeMBPerHour.toFixed(1)}/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}), verdict ${g.verdict}; idle in transaction at most ${Math.max(...idleInTx)}`);
+      reportNote(`PERF-05 Postgres connections: ${Math.min(...pg.map((p) => p.total))}-${Math.max(...pg.map((p) => p.total))} over the run${g.warmup ? ` (the first ${g.warmup.seconds} s left out as warm-up)` : ''}, slope ${g.slopeMBPerHour.toFixed(1)}/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}), verdict ${g.verdict} against ${capacity ? `the pools' ${capacity} connections within 24 h` : '5% of the mean per hour'}; idle in transaction at most ${Math.max(...idleInTx)}`);
       expect.soft(g.verdict, `Postgres connections keep rising: ${g.reason}`).not.toBe('growing');
     } else {
       reportNote('PERF-05: no Postgres samples (this stack exposes no database to watch), so no connection-leak verdict');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryGrowth } from '../support/monitor/memory-growth.ts';
+import { connectionGrowth, memoryGrowth } from '../support/monitor/memory-growth.ts';
 import { leastSquares, studentTQuantile } from '../support/shared/statistics.ts';
 
 function lcg(seed: number) {
@@ -108,5 +108,16 @@ describe('memoryGrowth', () => {
       const leaking = wandering(7200, 0.9, seed).map((p) => ({ t: p.t, memoryMB: p.memoryMB + (5 / 3600) * p.t }));
       expect(memoryGrowth(leaking, budget, { warmup: 'detect' }).warmup).toBeUndefined();
     }
+  });
+
+  it('connections: a pool filling lazily within its capacity is no leak; a count that would pass the capacity within a day is', () => {
+    // Seen in a 2-hour soak here: 4 connections, then 5, 6, 7 as the pools opened more (capacity 60).
+    const filling = Array.from({ length: 7200 }, (_, t) => ({ t, count: 4 + Math.min(3, Math.floor(t / 1800)) }));
+    expect(connectionGrowth(filling, 60).verdict).not.toBe('growing');
+    expect(connectionGrowth(filling).verdict).toBe('growing'); // against 5% of the mean per hour, as before: the false alarm
+    const leaking = Array.from({ length: 7200 }, (_, t) => ({ t, count: 5 + Math.floor((t / 3600) * 12) }));
+    expect(connectionGrowth(leaking, 60).verdict).toBe('growing');
+    const flat = Array.from({ length: 600 }, (_, t) => ({ t, count: 5 }));
+    expect(connectionGrowth(flat, 60).verdict).toBe('stable');
   });
 });

@@ -111,3 +111,16 @@ export function memoryGrowth(all: readonly Point[], maxRelativePerHour: number, 
       : `the 95% interval (${lo.toFixed(1)} to ${hi.toFixed(1)} MB/h) contains the budget (${budget.toFixed(1)} MB/h): run longer to decide`;
   return { samples: n, seconds, meanMB: meanY, slopeMBPerHour: slope * perHour, ciMBPerHour: [lo, hi], relativePerHour: (slope * perHour) / meanY, verdict, reason, lag, ...(warmup ? { warmup } : {}) };
 }
+
+/**
+ * A connection leak, judged like memory but against what the pools allow: connections a pool opens lazily rise
+ * for hours (4 to 7 over two hours here) and stop at the pools' capacity; a leak is a count that would pass the
+ * capacity within 24 hours at its slope. Without a known capacity, 5% of the mean per hour.
+ */
+export function connectionGrowth(points: readonly { t: number; count: number }[], capacity?: number): MemoryGrowth {
+  const series = points.map((p) => ({ t: p.t, memoryMB: p.count }));
+  const mean = series.reduce((a, p) => a + p.memoryMB, 0) / (series.length || 1);
+  const highest = Math.max(0, ...series.map((p) => p.memoryMB));
+  const perHour = capacity && capacity > highest ? (capacity - highest) / 24 : 0.05 * mean;
+  return memoryGrowth(series, mean > 0 ? perHour / mean : 0.05, { warmup: 'detect' });
+}
