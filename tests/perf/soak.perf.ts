@@ -56,7 +56,9 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
     for (const target of ['perf_load', 'fast_time']) {
       const points = (monitor?.samples ?? []).filter((s) => s.target === target);
       if (!points.length) continue;
-      if (!weak) expect.soft(monitor).toHaveBoundedMemoryGrowth({ maxPerHour, warmup: 'detect', target });
+      // A Node heap's sawtooth is wide against a budget of 10% a day: an interval that straddles it says too little
+      // to fail on (bench:soak: 84-100% of unleaked resamples), only "growing" fails (0-1% of them).
+      if (!weak) expect.soft(monitor).toHaveBoundedMemoryGrowth({ maxPerHour, warmup: 'detect', target, allowInconclusive: true });
       else {
         const g = memoryGrowth(points, parseFloat(maxPerHour) / 100, { warmup: 'detect' });
         reportNote(`PERF-05 (${PROFILE}): our MCP server ${target}'s memory ${g.slopeMBPerHour.toFixed(1)} MB/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}) on ${g.meanMB.toFixed(0)} MB, reported, not judged (the soak profile judges it)`);
