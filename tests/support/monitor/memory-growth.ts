@@ -29,7 +29,7 @@ const WARMUP_Z = 4;
  * off, so the series bends once. Two lines fitted either side of each candidate break (in the first half only: at
  * least half the run is judged), the break with the least squared error wins; it is kept only when the slope before
  * it is higher than after it by far more than both slopes' autocorrelation-robust errors allow (z > 4: the search
- * picks the likeliest break, so z of a series without one runs far above 1.96; docs/monitoring-and-reports.md),
+ * picks the likeliest break, so z of a series without one runs far above 1.96; docs/soak.md),
  * else nothing is left out. Leaving out a warm-up that was not one costs samples, never bias: a steady leak has the
  * same slope in either part.
  */
@@ -114,7 +114,7 @@ export function memoryGrowth(all: readonly Point[], maxRelativePerHour: number, 
 
 /**
  * A connection leak, judged like memory but against what the pools allow: connections a pool opens lazily rise
- * for hours (4 to 7 over two hours here) and stop at the pools' capacity; a leak is a count that would pass the
+ * for hours and stop at the pools' capacity (docs/soak.md has a soak where they did); a leak is a count that would pass the
  * capacity within 24 hours at its slope. Without a known capacity, 5% of the mean per hour.
  */
 export function connectionGrowth(points: readonly { t: number; count: number }[], capacity?: number): MemoryGrowth {
