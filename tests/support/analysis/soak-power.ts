@@ -8,26 +8,44 @@ import { seededRandom } from './random.ts';
 
 type Point = { t: number; memoryMB: number };
 
-/** A series of `seconds` at the source's 1 Hz-ish sampling: its warm-up, then blocks of its detrended remainder. */
-export function resampledSeries(source: readonly Point[], seconds: number, blockSeconds: number, random: () => number): Point[] {
+/** What a resampled series is made of, taken once from the source: its warm-up, and its detrended remainder. */
+interface Source {
+  warm: Point[];
+  residuals: number[];
+  step: number;
+  /** Where the remainder starts: its fitted value there (or its mean, with no warm-up). */
+  base: number;
+}
+
+function sourceOf(source: readonly Point[]): Source {
   const cut = findWarmup(source)?.index ?? 0;
-  const warm = source.slice(0, cut);
   const rest = source.slice(cut);
   if (rest.length < 3) throw new RangeError(`the source series has ${rest.length} samples after its warm-up: too few to resample`);
   const fit = leastSquares(rest.map((p) => p.t), rest.map((p) => p.memoryMB));
-  const residuals = rest.map((p) => p.memoryMB - (fit.intercept + fit.slope * p.t));
-  const step = (rest[rest.length - 1]!.t - rest[0]!.t) / (rest.length - 1) || 1;
+  return {
+    warm: source.slice(0, cut).map((p) => ({ t: p.t - source[0]!.t, memoryMB: p.memoryMB })),
+    residuals: rest.map((p) => p.memoryMB - (fit.intercept + fit.slope * p.t)),
+    step: (rest[rest.length - 1]!.t - rest[0]!.t) / (rest.length - 1) || 1,
+    // The warm-up ends where the level begins: its last samples meet the resampled remainder.
+    base: cut ? fit.intercept + fit.slope * rest[0]!.t : fit.meanY,
+  };
+}
+
+function resample(src: Source, seconds: number, blockSeconds: number, random: () => number): Point[] {
+  const { residuals, step } = src;
   const block = Math.max(1, Math.min(residuals.length, Math.round(blockSeconds / step)));
-  const level = fit.meanY;
-  const out: Point[] = warm.map((p) => ({ t: p.t - source[0]!.t, memoryMB: p.memoryMB }));
+  const out: Point[] = [...src.warm];
   let t = out.length ? out[out.length - 1]!.t + step : 0;
-  // The warm-up ends where the level begins: its last samples meet the resampled remainder's mean.
-  const offset = warm.length ? level - (fit.intercept + fit.slope * rest[0]!.t) : 0;
   while (t <= seconds) {
     const start = Math.floor(random() * (residuals.length - block + 1));
-    for (let i = start; i < start + block && t <= seconds; i++, t += step) out.push({ t, memoryMB: level - offset + residuals[i]! });
+    for (let i = start; i < start + block && t <= seconds; i++, t += step) out.push({ t, memoryMB: src.base + residuals[i]! });
   }
   return out;
+}
+
+/** A series of `seconds` at the source's 1 Hz-ish sampling: its warm-up, then blocks of its detrended remainder. */
+export function resampledSeries(source: readonly Point[], seconds: number, blockSeconds: number, random: () => number): Point[] {
+  return resample(sourceOf(source), seconds, blockSeconds, random);
 }
 
 export interface PowerCell {
@@ -47,13 +65,14 @@ export interface PowerCell {
  */
 export function soakPower(source: readonly Point[], o: { lengthsSeconds: number[]; leaksMBPerHour: number[]; trials: number; blockSeconds: number; budgetPerHour: number; seed?: number }): PowerCell[] {
   const random = seededRandom(o.seed ?? 1);
+  const src = sourceOf(source);
   const cells: PowerCell[] = [];
   for (const seconds of o.lengthsSeconds) {
     for (const leak of o.leaksMBPerHour) {
       let failed = 0;
       let growing = 0;
       for (let k = 0; k < o.trials; k++) {
-        const series = resampledSeries(source, seconds, o.blockSeconds, random).map((p) => ({ t: p.t, memoryMB: p.memoryMB + (leak / 3600) * p.t }));
+        const series = resample(src, seconds, o.blockSeconds, random).map((p) => ({ t: p.t, memoryMB: p.memoryMB + (leak / 3600) * p.t }));
         const g = memoryGrowth(series, o.budgetPerHour, { warmup: 'detect' });
         if (g.verdict !== 'stable') failed++;
         if (g.verdict === 'growing') growing++;
