@@ -36,13 +36,22 @@ export function fromK6Summary(raw: unknown, scenario: string): RunResult {
   const latency = {
     count: completed, min: d.min ?? 0, mean: d.avg ?? 0, p50: d.med!, p90: d['p(90)'] ?? d['p(95)']!, p95: d['p(95)']!, p99: d['p(99)']!, p999: d['p(99.9)'] ?? d.max ?? d['p(99)']!, max: d.max ?? d['p(99)']!,
   };
+  return k6RunResult({ scenario, startedAt: new Date(0).toISOString(), durationMs, processes: 1, completed, failed, dropped, latency, vusMax: metric(summary, 'vus_max')?.value ?? 0 });
+}
+
+/**
+ * A k6 run as the suite's run result, from what k6 measured: operations judged (completed), failed and dropped, and
+ * the latency of mcp_op_duration. k6 keeps no per-second series and no scheduler lag, and times from the send.
+ */
+export function k6RunResult(k: { scenario: string; startedAt: string; durationMs: number; processes: number; completed: number; failed: number; dropped: number; latency: RunResult['latency']; vusMax: number }): RunResult {
   const zero = { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  const { completed, failed, dropped, durationMs, latency } = k;
   return {
-    scenario, executor: 'constant-arrival-rate', model: 'open', latencyTiming: 'send', startedAt: new Date(0).toISOString(), durationMs, workers: 1,
+    scenario: k.scenario, executor: 'constant-arrival-rate', model: 'open', latencyTiming: 'send', startedAt: k.startedAt, durationMs, workers: k.processes,
     rate: { target: null, achieved: durationMs ? +(completed / (durationMs / 1000)).toFixed(2) : 0 },
     counts: { started: completed, completed, ok: completed - failed, failed, dropped, interrupted: 0 },
     errorRate: completed + dropped ? (failed + dropped) / (completed + dropped) : 0,
     errorsByClass: failed ? { check_failed: failed } : {}, errors: failed ? { 'check_failed:k6': failed } : {}, errorSamples: {},
-    latency, service: latency, schedulerLag: zero, operations: {}, bytes: { in: 0, out: 0 }, vus: { peakInFlight: 0, max: metric(summary, 'vus_max')?.value ?? 0 }, series: [],
+    latency, service: latency, schedulerLag: zero, operations: {}, bytes: { in: 0, out: 0 }, vus: { peakInFlight: 0, max: k.vusMax }, series: [],
   };
 }

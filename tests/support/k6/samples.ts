@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { newHistogram, recordMs, summarize } from '../engine/histogram.ts';
 import type { RunResult } from '../engine/result.ts';
-import { K6SummaryError } from './import.ts';
+import { K6SummaryError, k6RunResult } from './import.ts';
 
 /**
  * Reads k6's raw samples (k6 run --out json=FILE, .gz too) of a script this suite exported, from one or several k6
@@ -47,15 +47,6 @@ export async function fromK6Samples(paths: readonly string[], scenario: string):
     if (points === 0) throw new K6SummaryError(`${path} holds no k6 samples (write it with k6 run --out json=${path})`);
   }
   if (h.totalCount === 0) throw new K6SummaryError('the samples have no mcp_op_duration: was the script exported by mcp-perf?');
-  const latency = summarize(h);
   const durationMs = Number.isFinite(first) ? last - first : 0;
-  const zero = { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
-  return {
-    scenario, executor: 'constant-arrival-rate', model: 'open', latencyTiming: 'send', startedAt: new Date(Number.isFinite(first) ? first : 0).toISOString(), durationMs, workers: paths.length,
-    rate: { target: null, achieved: durationMs ? +(judged / (durationMs / 1000)).toFixed(2) : 0 },
-    counts: { started: judged, completed: judged, ok: judged - failed, failed, dropped, interrupted: 0 },
-    errorRate: judged + dropped ? (failed + dropped) / (judged + dropped) : 0,
-    errorsByClass: failed ? { check_failed: failed } : {}, errors: failed ? { 'check_failed:k6': failed } : {}, errorSamples: {},
-    latency, service: latency, schedulerLag: zero, operations: {}, bytes: { in: 0, out: 0 }, vus: { peakInFlight: 0, max: 0 }, series: [],
-  };
+  return k6RunResult({ scenario, startedAt: new Date(Number.isFinite(first) ? first : 0).toISOString(), durationMs, processes: paths.length, completed: judged, failed, dropped, latency: summarize(h), vusMax: 0 });
 }
