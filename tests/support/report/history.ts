@@ -2,7 +2,7 @@
 // runs of each series (a profile on one gateway at one MCP revision), which flag shifts a single comparison misses.
 import { findChangePoint } from '../analysis/change-point.ts';
 import type { RunReport } from './run-report.ts';
-import { lineChart } from './svg-chart.ts';
+import { COLORS, esc, lineChart } from './svg-chart.ts';
 
 export interface Figures {
   p50: number;
@@ -99,8 +99,6 @@ export function shifts(history: History, o: { window: number; minChange: number;
   return out;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const COLORS = ['#2563eb', '#ea580c', '#dc2626', '#16a34a', '#9333ea'];
 
 /**
  * The trend page: one self-contained HTML file (inline SVG, no network) with every figure of every scenario over

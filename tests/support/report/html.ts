@@ -3,10 +3,8 @@ import type { RunResult } from '../engine/result.ts';
 import type { AbOutcome } from '../shared/ab-outcome.ts';
 import type { MonitorRecord } from '../shared/case-record.ts';
 import type { CaseReport, RunReport } from './run-report.ts';
-import { intervalChart, lineChart } from './svg-chart.ts';
+import { COLORS, esc, intervalChart, lineChart } from './svg-chart.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const COLORS = ['#2563eb', '#ea580c', '#dc2626', '#16a34a', '#9333ea', '#0891b2', '#ca8a04'];
 
 function resultCharts(r: RunResult, m: MonitorRecord | undefined): string {
   const charts = [

@@ -4,7 +4,10 @@ export interface ChartSeries {
   points: [number, number][];
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Text made safe inside HTML and SVG (element content and attribute values). */
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** The reports' series colours, in the order series take them. */
+export const COLORS = ['#2563eb', '#ea580c', '#dc2626', '#16a34a', '#9333ea', '#0891b2', '#ca8a04'];
 
 function niceMax(v: number): number {
   if (!(v > 0)) return 1;
