@@ -1,13 +1,13 @@
 // The nightly history as the workflow uses it: append each run's results.json, then check for change points.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../scratch-dir.ts';
+import { CHROMIUM, inChromium } from '../chromium.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const history = (args: string[]) => spawnSync(process.execPath, ['scripts/history.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 /** A minimal results.json with one scenario at the given p50 (other figures steady), on a gateway at a revision when given. */
@@ -65,14 +65,7 @@ describe('nightly history', () => {
     for (let i = 0; i < 14; i++) history(['append', results(dir, i, (i < 7 ? 40 : 46) * (1 + 0.02 * Math.sin(1.9 * i))), '--file', file]);
     const page = join(dir, 'trend.html');
     expect(history(['page', '--file', file, '--out', page]).status).toBe(0);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-    try {
-      const tab = await browser.newPage();
-      const problems: string[] = [];
-      tab.on('pageerror', (e) => problems.push(e.message));
-      tab.on('request', (req) => !req.url().startsWith('file:') && problems.push(`network request to ${req.url()}`));
-      await tab.goto(`file://${page}`);
+    const problems = await inChromium(page, async (tab) => {
       expect(Number(await tab.evaluate('document.body.dataset.charts'))).toBeGreaterThanOrEqual(3);
       expect(await tab.evaluate('document.body.dataset.markers')).toBe('1');
       // The marker sits at run 8 (the first after the change), between runs 7 and 9 on the latency chart.
@@ -82,11 +75,8 @@ describe('nightly history', () => {
       })()`);
       expect(where.title).toMatch(/^WORSE: p50 \+1\d\.\d% from nightly-7$/);
       expect(where.marker).toBeGreaterThan(0);
-      await tab.screenshot({ path: join(dir, 'trend.png'), fullPage: true });
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
+    expect(problems).toEqual([]);
   });
 
   it('refuses what is not a results.json, saying so', () => {

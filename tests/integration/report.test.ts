@@ -10,6 +10,7 @@ import { toMarkdown, toTerminal } from '../support/report/markdown.ts';
 import { recommend } from '../support/report/recommendations.ts';
 import type { RunReport } from '../support/report/run-report.ts';
 import { scratchDir } from '../scratch-dir.ts';
+import { inChromium } from '../chromium.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
@@ -168,17 +169,10 @@ describe('reports', () => {
   });
 
   it.skipIf(!CHROMIUM)(`a regressed gate run's report renders its verdict and charts in a real browser${CHROMIUM ? '' : ' (skipped: no Chromium)'}`, async () => {
-    const { chromium } = await import('playwright-core');
     const dir = scratchDir('report-ab');
     const file = join(dir, 'report.html');
     writeFileSync(file, toHtml(regressedGateReport()));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (e) => problems.push(e.message));
-      page.on('request', (r) => !r.url().startsWith('file:') && problems.push(`network request to ${r.url()}`));
-      await page.goto(`file://${file}`);
+    const problems = await inChromium(file, async (page) => {
       expect(await page.locator('#gate-verdict').textContent()).toMatch(/^Regression gate: REGRESSION in 1 of 2 case\(s\)/);
       // Two interval charts (one per case, the passing one has no metric rows) and two round charts for the regressed case.
       const lanes = await page.evaluate<{ red: number; blue: number; width: number }>(`(() => {
@@ -189,10 +183,7 @@ describe('reports', () => {
       expect(lanes).toMatchObject({ red: 1, blue: 1 });
       expect(lanes.width).toBeGreaterThan(5);
       expect(await page.locator('figure.chart:not(.interval) path.series').count()).toBe(4);
-      await page.screenshot({ path: join(dir, 'report.png'), fullPage: true });
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
+    expect(problems).toEqual([]);
   });
 });
