@@ -45,7 +45,7 @@ gate_expected() {
       case "$line" in "### Regression gate: ✅ no regression"*) ;; *) echo "the job passed, but the verdict reads: $line"; return 1 ;; esac ;;
     regression)
       [ "$status" != 0 ] || { echo "the job passed: $line"; return 1; }
-      case "$line" in "### Regression gate: ❌ regression in"*) ;; *) echo "the job failed, but not on a regression: $line"; return 1 ;; esac
+      case "$line" in "### Regression gate: ❌ REGRESSION in"*) ;; *) echo "the job failed, but not on a regression: $line"; return 1 ;; esac
       grep -q '\*\*REGRESSION\*\*' "$(artifact_summary "$dir")" || { echo "no metric is marked REGRESSION"; return 1; } ;;
     *) echo "expectation $want: pass or regression"; return 1 ;;
   esac

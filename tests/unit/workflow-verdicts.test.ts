@@ -6,11 +6,28 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from '../scratch-dir.ts';
+import { gateHeadline } from '../support/budget/verdict-table.ts';
+import { gateVerdictLine } from '../support/report/markdown.ts';
+import type { AbOutcome, AbVerdictRow } from '../support/shared/ab-outcome.ts';
 
 const LIB = new URL('../../scripts/lib/workflow-verdicts.sh', import.meta.url).pathname;
-const PASSED = '### Regression gate: ✅ no regression in 3 case(s)';
-const REGRESSED = '### Regression gate: ❌ regression in 1 of 3 case(s)';
-const INVALID = '### Regression gate: ⚠️ 1 case(s) INVALID (the load generator, not the gateway, set the pace)';
+// The verdict lines as the report writes them, so that a reworded headline fails here before it fails in CI's act run.
+const metric = (status: AbVerdictRow['status']): AbVerdictRow => ({
+  case: 'gate', metric: 'latency p50', unit: 'ms', base: 40, head: status === 'regression' ? 55 : 40, n: 6, ratio: status === 'regression' ? 1.34 : 1,
+  ci: status === 'regression' ? [1.28, 1.39] : [0.98, 1.02], achievedConfidence: 0.96, allowed: 0.05, detectable: 0.1, runToRunSd: 0, status, direction: 'higher-is-worse',
+});
+const gateCase = (name: string, status: AbVerdictRow['status'], invalid: string[] = []): AbOutcome => ({
+  case: name, verdicts: [metric(status)], errors: { base: { failed: 0, total: 100 }, head: { failed: 0, total: 100 }, p: 1, status: 'no regression', text: 'errors: none' },
+  invalid, discarded: [], idleGatewayCpuPercent: { mean: 1, max: 2 }, wallSeconds: 60,
+});
+const line = (outcomes: AbOutcome[]): string => {
+  const head = gateHeadline(outcomes);
+  if (!head) throw new Error('no gate case');
+  return gateVerdictLine(head);
+};
+const PASSED = line([gateCase('a', 'no regression'), gateCase('b', 'no regression'), gateCase('c', 'no regression')]);
+const REGRESSED = line([gateCase('a', 'regression'), gateCase('b', 'no regression'), gateCase('c', 'no regression')]);
+const INVALID = line([gateCase('a', 'no regression', ['round 3 (base: lag)']), gateCase('b', 'no regression'), gateCase('c', 'no regression')]);
 const ROW = '| gate: fixed rate | p50 | 41.2 | 55.0 | +33.5% | +28.0% .. +39.1% | +10% | 6.1% | **REGRESSION** |';
 
 interface Run { line: string; rows?: string[]; jobSummary?: string; comment?: string | null; artifactFiles?: string[] }

@@ -1,4 +1,4 @@
-import { gateHeadline, VERDICT_COLUMNS, verdictCells } from '../budget/verdict-table.ts';
+import { gateHeadline, VERDICT_COLUMNS, verdictCells, type GateHeadline } from '../budget/verdict-table.ts';
 import { textTable } from '../shared/text-table.ts';
 import { gateInconclusive, inconclusiveCase, judgedCase } from '../shared/ab-outcome.ts';
 import type { RunReport } from './run-report.ts';
@@ -53,6 +53,15 @@ export function toMarkdown(report: RunReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The summary's verdict line, which the pipelines read (scripts/lib/workflow-verdicts.sh, workflows-act.sh): one
+ * place writes it so a reworded headline cannot pass here and fail there unseen.
+ */
+export function gateVerdictLine(head: GateHeadline): string {
+  const icon = { regression: '❌', invalid: '⚠️', inconclusive: '⚠️', 'no regression': '✅' }[head.kind];
+  return `### Regression gate: ${icon} ${head.text}`;
+}
+
 /** The regression gate's verdicts first: what a pull request's reader needs. */
 function gateSection(report: RunReport): string[] {
   const all = report.cases.flatMap((c) => c.record?.ab ?? []);
@@ -60,10 +69,8 @@ function gateSection(report: RunReport): string[] {
   const head = gateHeadline(all);
   if (!head) return [];
   const invalid = outcomes.filter((o) => !judgedCase(o));
-  const icon = { regression: '❌', invalid: '⚠️', inconclusive: '⚠️', 'no regression': '✅' }[head.kind];
-  const verdict = `${icon} ${head.text}`;
   const d = report.run.ab;
-  const lines = [`### Regression gate: ${verdict}`, ''];
+  const lines = [gateVerdictLine(head), ''];
   if (d) lines.push(`base \`${d.base}\` against head \`${d.head}\`, measured in alternating rounds on one runner (${report.run.environment.cpus} CPUs).`, '');
   for (const f of head.findings) lines.push(`- **${f}**`);
   if (head.findings.length) lines.push('');
