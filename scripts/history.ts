@@ -1,7 +1,7 @@
 // The nightly history: every nightly run's headline figures appended to one JSON file (kept on a branch or as
 // an artifact), a change-point check over the trailing runs that flags shifts a single comparison misses, and a
 // trend page of every figure over the runs with the change points marked.
-//   npm run history -- append reports/<run>/results.json [--file history.json] [--commit <sha>]
+//   npm run history -- append reports/<run>/results.json... [--file history.json] [--commit <sha>]   (oldest first)
 //   npm run history -- check [--file history.json] [--window 30] [--min-change 0.05] [--alpha 0.01] [--page trend.html]
 //   npm run history -- page [--file history.json] [--out trend.html]
 // Exit status: 0 no worsening shift; 1 a figure shifted for the worse and stayed there; 2 bad input.
@@ -11,7 +11,7 @@ import { entryFrom, MAX_ENTRIES, shifts, trendPage, type History } from '../test
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
 
-const USAGE = 'usage: npm run history -- append <results.json> [--commit <sha>] | check [--page trend.html] | page [--out trend.html]   [--file history.json]';
+const USAGE = 'usage: npm run history -- append <results.json>... [--commit <sha>] | check [--page trend.html] | page [--out trend.html]   [--file history.json]';
 
 function fail(message: string): never {
   console.error(message);
@@ -31,7 +31,7 @@ try {
   fail(`${(error as Error).message}\n${USAGE}`);
 }
 const { values: o, positionals } = parsed;
-const [command, input] = positionals;
+const [command, ...inputs] = positionals;
 
 function load(path: string): History {
   if (!existsSync(path)) return { schema: 1, entries: [] };
@@ -55,15 +55,21 @@ function judged(history: History) {
 }
 
 if (command === 'append') {
-  if (!input || !existsSync(input)) fail(`usage: npm run history -- append reports/<run>/results.json [--file history.json] (${input ? `${input} does not exist` : 'no results.json given'})`);
-  const report = JSON.parse(readFileSync(input, 'utf8')) as RunReport;
-  if (report.schema !== 1 || !Array.isArray(report.cases)) fail(`${input} is not a results.json of mcp-perf`);
+  if (inputs.length === 0) fail('usage: npm run history -- append reports/<run>/results.json... [--file history.json] (no results.json given)');
+  if (o.commit && inputs.length > 1) fail('--commit names one run\'s commit: append one results.json with it');
   const history = load(o.file);
-  const entry = entryFrom(report, o.commit);
-  history.entries.push(entry);
+  for (const input of inputs) {
+    if (!existsSync(input)) fail(`${input} does not exist (npm run history -- append reports/<run>/results.json)`);
+    const report = JSON.parse(readFileSync(input, 'utf8')) as RunReport;
+    if (report.schema !== 1 || !Array.isArray(report.cases)) fail(`${input} is not a results.json of mcp-perf`);
+    const entry = entryFrom(report, o.commit);
+    history.entries.push(entry);
+    const sides = Object.keys(entry.sideBySide ?? {}).length;
+    console.log(`history: appended ${report.run.id} (${Object.keys(entry.figures).length} scenarios${sides ? `, ${sides} figures side by side` : ''})`);
+  }
   history.entries = history.entries.slice(-MAX_ENTRIES);
   writeFileSync(o.file, `${JSON.stringify(history, null, 1)}\n`);
-  console.log(`history: appended ${report.run.id} (${Object.keys(entry.figures).length} scenarios) to ${o.file}; ${history.entries.length} runs in all`);
+  console.log(`history: ${history.entries.length} runs in all in ${o.file}`);
 } else if (command === 'check') {
   const history = load(o.file);
   const { window, minChange, alpha, found } = judged(history);

@@ -11,13 +11,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const history = (args: string[]) => spawnSync(process.execPath, ['scripts/history.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 /** A minimal results.json with one scenario at the given p50 (other figures steady), on a gateway at a revision when given. */
-function results(dir: string, i: number, p50: number, on?: { gateway: string; revision: string }): string {
+function results(dir: string, i: number, p50: number, on?: { gateway: string; revision: string }, cpuRatios?: number[]): string {
+  const verdict = (ratio: number) => ({ case: 'gate', metric: 'gateway CPU per call', unit: 'ms', base: 40, head: 40 * ratio, n: 6, ratio, ci: [ratio - 0.04, ratio + 0.04], achievedConfidence: 0.96, allowed: 0.05, detectable: 0.1, runToRunSd: 0, status: 'no regression', direction: 'higher-is-worse' });
+  const ab = (cpuRatios ?? []).map((ratio, k) => ({ case: `gate ${k}`, verdicts: [verdict(ratio)], errors: {}, invalid: [], discarded: [], idleGatewayCpuPercent: { mean: 1, max: 1 }, wallSeconds: 60 }));
   const latency = { count: 1000, min: 1, mean: p50, p50, p90: p50 * 1.3, p95: 60, p99: 80, p999: 90, max: 100 };
   const report = {
     schema: 1,
     run: { id: `nightly-${i}${on ? `-${on.gateway}` : ''}`, profile: 'nightly', startedAt: new Date(Date.UTC(2026, 0, i + 1)).toISOString(), finishedAt: '',
       stack: on ? { provider: 'containers', gateway: { kind: on.gateway, version: '1', workers: 2, protocol: { revision: on.revision, how: 'set', chosenBy: 'setting' } } } : null, calibrationP50: null, environment: { cpus: 2, node: 'v24', platform: 'linux x64' } },
-    cases: [{ name: 'PERF-01', file: 'tests/perf/baseline.perf.ts', state: 'passed', durationMs: 1, errors: [], record: { results: [{ scenario: 'PERF-01 tools/list', latency, errorRate: 0, rate: { target: 100, achieved: 100 } }], checks: [], monitors: [], notes: [], tables: [] } }],
+    cases: [{ name: 'PERF-01', file: 'tests/perf/baseline.perf.ts', state: 'passed', durationMs: 1, errors: [], record: { results: [{ scenario: 'PERF-01 tools/list', latency, errorRate: 0, rate: { target: 100, achieved: 100 } }], checks: [], monitors: [], notes: [], tables: [], ...(ab.length ? { ab } : {}) } }],
     recommendations: [],
   };
   const path = join(dir, `results-${i}${on ? `-${on.gateway}` : ''}.json`);
@@ -77,6 +79,34 @@ describe('nightly history', () => {
       expect(where.marker).toBeGreaterThan(0);
     });
     expect(problems).toEqual([]);
+  });
+
+  it('flags a 5% step in the gateway CPU per call measured side by side (head against a reference), pooled over the cases, while the plain figures wander more than that; the same history without the step raises nothing', () => {
+    // Runs' plain figures wander ±8% from night to night (the runner), the side-by-side ratios ±1.5% (each case apart).
+    const appendAll = (file: string, step: number) => {
+      const dir = scratchDir('history');
+      const paths = Array.from({ length: 12 }, (_, i) => results(dir, i, 40 * (1 + 0.08 * Math.sin(2.3 * i)), undefined,
+        [0, 1, 2].map((k) => (i >= 6 ? step : 1) * (1 + 0.015 * Math.sin(1.7 * i + 2.1 * k)))));
+      const r = history(['append', ...paths, '--file', file]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/appended nightly-0 \(1 scenarios, 4 figures side by side\)/);
+    };
+    const dir = scratchDir('history');
+    const clean = join(dir, 'clean.json');
+    appendAll(clean, 1);
+    const steady = history(['check', '--file', clean, '--min-change', '0.03']);
+    expect(steady.status, steady.stdout).toBe(0);
+    expect(steady.stdout).toMatch(/no shift/);
+    const injected = join(dir, 'injected.json');
+    appendAll(injected, 1.05);
+    const page = join(dir, 'trend.html');
+    const r = history(['check', '--file', injected, '--min-change', '0.03', '--page', page]);
+    expect(r.status, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/WORSE\s+nightly \| unknown gateway \| MCP 2025-06-18\s+all cases: gateway CPU per call\s+head\/base\s+\S+\s+\S+\s+\+\d\.\d%\s+nightly-6 /);
+    expect(r.stdout).not.toMatch(/WORSE.*PERF-01/);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('measured side by side in each run');
+    expect(html).toMatch(/WORSE: \+\d\.\d% from nightly-6/);
   });
 
   it('refuses what is not a results.json, saying so', () => {

@@ -16,6 +16,21 @@ export interface Figures {
   memoryMB?: number;
 }
 
+/**
+ * A figure measured side by side within the run (the gate's head against a pinned reference, or two MCP revisions
+ * on one stack): its ratio, second to first, and the ratio's 95% interval. Measured in alternating rounds on one
+ * machine, it leaves out what moves a runner's plain figures from night to night (its speed, its neighbours).
+ */
+export interface SideBySide {
+  ratio: number;
+  ci: [number, number];
+  /** +1: a rising ratio is worse (latency, CPU per call); -1: a falling one (throughput). */
+  worse: 1 | -1;
+}
+
+/** The key under which every case's gateway CPU per call, side by side, is pooled (their geometric mean). */
+export const POOLED_CPU = 'all cases: gateway CPU per call';
+
 export interface HistoryEntry {
   run: string;
   startedAt: string;
@@ -25,6 +40,8 @@ export interface HistoryEntry {
   /** The MCP revision the run spoke to the gateway. */
   revision?: string;
   figures: Record<string, Figures>;
+  /** By "case: metric": figures measured side by side in the run, when it had any (perf:ab, protocol eras). */
+  sideBySide?: Record<string, SideBySide>;
 }
 
 export interface History {
@@ -54,11 +71,36 @@ export function entryFrom(report: RunReport, commit?: string): HistoryEntry {
       };
     }
   }
+  const sideBySide = sideBySideFigures(report);
   const gw = report.run.stack?.gateway;
   return {
     run: report.run.id, startedAt: report.run.startedAt, profile: report.run.profile, ...(commit ? { commit } : {}),
     ...(gw ? { gateway: `${gw.kind} ${gw.version}` } : {}), ...(gw?.protocol ? { revision: gw.protocol.revision } : {}), figures,
+    ...(Object.keys(sideBySide).length ? { sideBySide } : {}),
   };
+}
+
+/**
+ * A run's side-by-side figures, and the gate cases' gateway CPU per call pooled into one (the geometric mean of
+ * their ratios and of their interval ends), which is steadier than any one case's when two or more have it.
+ */
+function sideBySideFigures(report: RunReport): Record<string, SideBySide> {
+  const out: Record<string, SideBySide> = {};
+  const cpu: SideBySide[] = [];
+  for (const o of report.cases.flatMap((c) => c.record?.ab ?? [])) {
+    if (o.invalid.length) continue;
+    for (const v of o.verdicts) {
+      if (!(v.ratio > 0) || !(v.ci[0] > 0) || !(v.ci[1] > 0)) continue;
+      const f: SideBySide = { ratio: +v.ratio.toFixed(5), ci: [+v.ci[0].toFixed(5), +v.ci[1].toFixed(5)], worse: v.direction === 'lower-is-worse' ? -1 : 1 };
+      out[`${o.case}: ${v.metric}`] = f;
+      if (!o.arms && v.metric === 'gateway CPU per call') cpu.push(f);
+    }
+  }
+  if (cpu.length >= 2) {
+    const geo = (xs: number[]) => +Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length).toFixed(5);
+    out[POOLED_CPU] = { ratio: geo(cpu.map((f) => f.ratio)), ci: [geo(cpu.map((f) => f.ci[0])), geo(cpu.map((f) => f.ci[1]))], worse: 1 };
+  }
+  return out;
 }
 
 /** The series a history holds: runs of one profile, on one gateway, at one MCP revision (kept apart). */
@@ -67,10 +109,13 @@ export function seriesOf(entries: readonly HistoryEntry[]): { key: string; entri
   return [...new Set(entries.map(keyOf))].map((key) => ({ key, entries: entries.filter((e) => keyOf(e) === key) }));
 }
 
+/** 'head/base': a side-by-side ratio (HistoryEntry.sideBySide), whose key is the shift's scenario. */
+export type ShiftMetric = keyof Figures | 'head/base';
+
 export interface Shift {
   series: string;
   scenario: string;
-  metric: keyof Figures;
+  metric: ShiftMetric;
   worse: boolean;
   before: number;
   after: number;
@@ -95,6 +140,13 @@ export function shifts(history: History, o: { window: number; minChange: number;
         out.push({ series: s.key, scenario, metric, worse: Math.sign(cp.after - cp.before) === WORSE[metric], before: cp.before, after: cp.after, change: cp.change, p: cp.p, from: having[cp.index]!, index: entries.indexOf(having[cp.index]!) });
       }
     }
+    for (const key of [...new Set(entries.flatMap((e) => Object.keys(e.sideBySide ?? {})))]) {
+      const having = entries.filter((e) => e.sideBySide?.[key]);
+      const cp = findChangePoint(having.map((e) => e.sideBySide![key]!.ratio), { alpha: o.alpha, minChange: o.minChange });
+      if (!cp) continue;
+      const worse = Math.sign(cp.after - cp.before) === having[0]!.sideBySide![key]!.worse;
+      out.push({ series: s.key, scenario: key, metric: 'head/base', worse, before: cp.before, after: cp.after, change: cp.change, p: cp.p, from: having[cp.index]!, index: entries.indexOf(having[cp.index]!) });
+    }
   }
   return out;
 }
@@ -109,7 +161,7 @@ export function trendPage(history: History, found: readonly Shift[], title = 'mc
     const scenarios = [...new Set(s.entries.flatMap((e) => Object.keys(e.figures)))];
     const charts = scenarios.map((scenario) => {
       const at = (metric: keyof Figures) => s.entries.map((e, i): [number, number] => [i + 1, e.figures[scenario]?.[metric] ?? Number.NaN]);
-      const marks = (metrics: (keyof Figures)[]) => found.filter((f) => f.series === s.key && f.scenario === scenario && metrics.includes(f.metric))
+      const marks = (metrics: ShiftMetric[]) => found.filter((f) => f.series === s.key && f.scenario === scenario && metrics.includes(f.metric))
         .map((f) => ({ x: s.entries.indexOf(f.from) + 1, label: `${f.worse ? 'WORSE' : 'better'}: ${f.metric} ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run}` }));
       const figure = (name: string, unit: string, metrics: (keyof Figures)[]) => {
         const series = metrics.map((m, i) => ({ name: m, color: COLORS[i % COLORS.length]!, points: at(m) })).filter((x) => x.points.some(([, y]) => Number.isFinite(y)));
@@ -120,13 +172,30 @@ export function trendPage(history: History, found: readonly Shift[], title = 'mc
         figure('gateway memory (highest)', 'MB', ['memoryMB']), figure('error rate', 'share', ['errorRate']),
       ].join('')}</div>`;
     }).join('\n');
+    const keys = [...new Set(s.entries.flatMap((e) => Object.keys(e.sideBySide ?? {})))];
+    const ratioCharts = keys.map((key) => {
+      const at = (pick: (f: SideBySide) => number) => s.entries.map((e, i): [number, number] => {
+        const f = e.sideBySide?.[key];
+        return [i + 1, f ? (pick(f) - 1) * 100 : Number.NaN];
+      });
+      const markers = found.filter((f) => f.series === s.key && f.scenario === key)
+        .map((f) => ({ x: s.entries.indexOf(f.from) + 1, label: `${f.worse ? 'WORSE' : 'better'}: ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run}` }));
+      return lineChart(key, '% head against base', [
+        { name: 'head/base', color: COLORS[0]!, points: at((f) => f.ratio) },
+        { name: '95% interval, low', color: COLORS[2 % COLORS.length]!, points: at((f) => f.ci[0]) },
+        { name: '95% interval, high', color: COLORS[2 % COLORS.length]!, points: at((f) => f.ci[1]) },
+      ], 540, 220, { unit: '', name: 'run', markers });
+    });
+    const sideBySide = ratioCharts.length
+      ? `<h3>measured side by side in each run (head against base, alternating rounds)</h3><div class="charts">${ratioCharts.join('')}</div>`
+      : '';
     const list = found.filter((f) => f.series === s.key);
     const table = list.length
       ? `<table class="shifts"><tr><th></th><th>scenario</th><th>metric</th><th>before</th><th>after</th><th>change</th><th>from run</th><th>p</th></tr>${list.map((f) =>
         `<tr class="${f.worse ? 'fail' : ''}"><td>${f.worse ? 'WORSE' : 'better'}</td><td>${esc(f.scenario)}</td><td>${f.metric}</td><td>${+f.before.toFixed(3)}</td><td>${+f.after.toFixed(3)}</td><td>${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}%</td><td>${esc(f.from.run)}${f.from.commit ? ` (${esc(f.from.commit.slice(0, 10))})` : ''}</td><td>${f.p.toFixed(3)}</td></tr>`).join('')}</table>`
       : '<p class="steady">No change point in this series.</p>';
     const runs = s.entries.map((e, i) => `<li>run ${i + 1}: ${esc(e.run)}, ${esc(e.startedAt)}${e.commit ? `, ${esc(e.commit.slice(0, 10))}` : ''}</li>`).join('');
-    return `<section><h2>${esc(s.key)}: ${s.entries.length} run(s)</h2>${table}\n${charts}<details><summary>the runs</summary><ol>${runs}</ol></details></section>`;
+    return `<section><h2>${esc(s.key)}: ${s.entries.length} run(s)</h2>${table}\n${sideBySide}${charts}<details><summary>the runs</summary><ol>${runs}</ol></details></section>`;
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
