@@ -4,22 +4,27 @@
 // the history check (npm run history -- check) over each, and each one's trend page. The injected history must be
 // flagged at its first injected run (or within the detector's delay) and name it; the clean one must raise nothing.
 //   npm run bench:history -- [--file tests/perf/sustained.perf.ts] [--clean 6] [--pairs 6] [--extra-cpu-ms 2] [--profile smoke]
+// Or, from the gate benchmark's runs (fresh stacks, the head slowed by a known share against the base, measured
+// side by side), with no new run: the clean history is every A/A run in order, the injected one the first --clean
+// A/A runs and then every run of the size asked (npm run bench:gate -- --plan 0:6,0.05:6 makes both):
+//   npm run bench:history -- --from-gate reports/bench-gate-<a>,reports/bench-gate-<b> --size 0.05 [--clean 6] [--min-change 0.03]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { entryFrom, type History } from '../tests/support/report/history.ts';
+import { entryFrom, type History, type HistoryEntry } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
 
-const USAGE = 'usage: npm run bench:history -- [--file tests/perf/sustained.perf.ts] [--clean 6] [--pairs 6] [--extra-cpu-ms 2] [--profile smoke]';
+const USAGE = 'usage: npm run bench:history -- [--file tests/perf/sustained.perf.ts] [--clean 6] [--pairs 6] [--extra-cpu-ms 2] [--profile smoke] [--min-change 0.05]\n       npm run bench:history -- --from-gate <bench-gate dir>[,<dir>...] --size 0.05 [--clean 6] [--min-change 0.05]';
 let parsed;
 try {
   parsed = parseArgs({
     options: {
       file: { type: 'string', default: 'tests/perf/sustained.perf.ts' }, clean: { type: 'string', default: '6' }, pairs: { type: 'string', default: '6' },
       'extra-cpu-ms': { type: 'string', default: '2' }, profile: { type: 'string', default: 'smoke' }, help: { type: 'boolean', short: 'h' },
+      'from-gate': { type: 'string' }, size: { type: 'string' }, 'min-change': { type: 'string', default: '0.05' },
     },
   });
 } catch (error) {
@@ -46,12 +51,23 @@ if (!(extraMs > 0)) {
   console.error(`--extra-cpu-ms=${o['extra-cpu-ms']} must be a number > 0\n${USAGE}`);
   process.exit(2);
 }
+const minChange = Number(o['min-change']);
+if (!(minChange >= 0)) {
+  console.error(`--min-change=${o['min-change']} must be a number >= 0 (0.05: shifts of 5% or more)\n${USAGE}`);
+  process.exit(2);
+}
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dir = join(root, 'reports', `bench-history-${stamp}`);
 mkdirSync(dir, { recursive: true });
 const files = o.file.split(',');
 const histories: Record<'clean' | 'injected', History> = { clean: { schema: 1, entries: [] }, injected: { schema: 1, entries: [] } };
+const injectedFrom = clean;
+if (o['from-gate']) {
+  fromGate(o['from-gate'].split(','));
+  report();
+  process.exit(0);
+}
 const plan: { id: string; into: ('clean' | 'injected')[]; ms: number }[] = [
   ...Array.from({ length: clean }, (_, i) => ({ id: `run-${String(i + 1).padStart(2, '0')}-both`, into: ['clean', 'injected'] as ('clean' | 'injected')[], ms: 0 })),
   ...Array.from({ length: pairs }, (_, i) => [
@@ -74,9 +90,50 @@ for (const [k, run] of plan.entries()) {
   const first = Object.entries(entry.figures)[0];
   console.log(`bench:history: ${k + 1}/${plan.length} ${run.id} (+${run.ms} ms) exit ${status}, ${((Date.now() - t0) / 1000).toFixed(0)} s${first ? `; ${first[0]}: p50 ${first[1].p50} ms, CPU ${first[1].cpuMsPerCall ?? '-'} ms/call` : ''}`);
 }
-for (const name of ['clean', 'injected'] as const) {
-  const file = join(dir, `history-${name}.json`);
-  writeFileSync(file, `${JSON.stringify(histories[name], null, 1)}\n`);
-  const check = spawnSync(process.execPath, [join(root, 'scripts/history.ts'), 'check', '--file', file, '--page', join(dir, `trend-${name}.html`)], { encoding: 'utf8' });
-  console.log(`\n== the ${name} history (${histories[name].entries.length} runs${name === 'injected' ? `, injected from run ${clean + 1}: ${histories.injected.entries[clean]?.run}` : ''}): check exit ${check.status}\n${check.stdout}${check.stderr}`);
+report();
+
+/** The two histories from bench:gate runs already made: each run's results.json, in the order the runs ran. */
+function fromGate(dirs: string[]): void {
+  const size = Number(o.size);
+  if (!(size > 0)) {
+    console.error(`--from-gate needs --size, the injected runs' size (e.g. 0.05 for +5%), got ${o.size ?? 'none'}\n${USAGE}`);
+    process.exit(2);
+  }
+  const aa: HistoryEntry[] = [];
+  const slowed: HistoryEntry[] = [];
+  for (const d of dirs) {
+    const runsFile = join(d, 'runs.json');
+    if (!existsSync(runsFile)) {
+      console.error(`${d} holds no runs.json: not a bench:gate directory (reports/bench-gate-<when>)\n${USAGE}`);
+      process.exit(2);
+    }
+    const { records } = JSON.parse(readFileSync(runsFile, 'utf8')) as { records: { run: number; size: number; effective: number }[] };
+    for (const r of records) {
+      if (r.size !== 0 && r.size !== size) continue;
+      const results = join(d, `run-${String(r.run).padStart(2, '0')}-size-${r.size}`, 'results.json');
+      if (!existsSync(results)) {
+        console.error(`bench:history: ${results} is missing (run ${r.run} of ${d})`);
+        process.exit(1);
+      }
+      const entry = entryFrom(JSON.parse(readFileSync(results, 'utf8')) as RunReport);
+      (r.size === 0 ? aa : slowed).push(entry);
+      console.log(`bench:history: ${entry.run} (${d}), size ${r.size}${r.size ? ` (really added ${(r.effective * 100).toFixed(1)}%)` : ''}: pooled CPU per call head/base ${entry.sideBySide?.['all cases: gateway CPU per call']?.ratio ?? '-'}`);
+    }
+  }
+  if (aa.length < clean || slowed.length < 3) {
+    console.error(`bench:history: ${aa.length} A/A run(s) and ${slowed.length} at size ${size}: --clean ${clean} A/A runs and at least 3 slowed ones are needed`);
+    process.exit(1);
+  }
+  histories.clean.entries = aa;
+  histories.injected.entries = [...aa.slice(0, clean), ...slowed];
+}
+
+/** Each history written, checked (npm run history -- check) and drawn. */
+function report(): void {
+  for (const name of ['clean', 'injected'] as const) {
+    const file = join(dir, `history-${name}.json`);
+    writeFileSync(file, `${JSON.stringify(histories[name], null, 1)}\n`);
+    const check = spawnSync(process.execPath, [join(root, 'scripts/history.ts'), 'check', '--file', file, '--min-change', String(minChange), '--page', join(dir, `trend-${name}.html`)], { encoding: 'utf8' });
+    console.log(`\n== the ${name} history (${histories[name].entries.length} runs${name === 'injected' ? `, injected from run ${injectedFrom + 1}: ${histories.injected.entries[injectedFrom]?.run}` : ''}): check exit ${check.status}\n${check.stdout}${check.stderr}`);
+  }
 }
