@@ -165,7 +165,7 @@ export function trendPage(history: History, found: readonly Shift[], title = 'mc
         .map((f) => ({ x: s.entries.indexOf(f.from) + 1, label: `${f.worse ? 'WORSE' : 'better'}: ${f.metric} ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run}` }));
       const figure = (name: string, unit: string, metrics: (keyof Figures)[]) => {
         const series = metrics.map((m, i) => ({ name: m, color: COLORS[i % COLORS.length]!, points: at(m) })).filter((x) => x.points.some(([, y]) => Number.isFinite(y)));
-        return series.length ? lineChart(`${scenario}: ${name}`, unit, series, 540, 220, { unit: '', name: 'run', markers: marks(metrics) }) : '';
+        return series.length ? lineChart(`${scenario}: ${name}`, unit, series, 540, 220, { unit: '', name: 'run', fromData: true, markers: marks(metrics) }) : '';
       };
       return `<h3>${esc(scenario)}</h3><div class="charts">${[
         figure('latency', 'ms', ['p50', 'p95', 'p99']), figure('throughput', 'calls/s', ['rate']), figure('gateway CPU per call', 'ms', ['cpuMsPerCall']),
@@ -184,7 +184,7 @@ export function trendPage(history: History, found: readonly Shift[], title = 'mc
         { name: 'head/base', color: COLORS[0]!, points: at((f) => f.ratio) },
         { name: '95% interval, low', color: COLORS[2 % COLORS.length]!, points: at((f) => f.ci[0]) },
         { name: '95% interval, high', color: COLORS[2 % COLORS.length]!, points: at((f) => f.ci[1]) },
-      ], 540, 220, { unit: '', name: 'run', markers });
+      ], 540, 220, { unit: '', name: 'run', fromData: true, markers });
     });
     const sideBySide = ratioCharts.length
       ? `<h3>measured side by side in each run (head against base, alternating rounds)</h3><div class="charts">${ratioCharts.join('')}</div>`

@@ -16,21 +16,28 @@ function niceMax(v: number): number {
   return 10 * p;
 }
 
-/** A line chart as inline SVG, drawn at generation time: axes, gridlines, a legend, a title per point. */
-export function lineChart(title: string, yLabel: string, series: ChartSeries[], width = 760, height = 240, x: { unit: string; name?: string; markers?: { x: number; label: string }[] } = { unit: 's' }): string {
+/**
+ * A line chart as inline SVG, drawn at generation time: axes, gridlines, a legend, a title per point. The y axis
+ * starts at 0, or below it when a value is negative; the x axis at 0 unless `x.fromData` (runs counted from 1).
+ */
+export function lineChart(title: string, yLabel: string, series: ChartSeries[], width = 760, height = 240, x: { unit: string; name?: string; fromData?: boolean; markers?: { x: number; label: string }[] } = { unit: 's' }): string {
   const pad = { l: 56, r: 16, t: 28, b: 36 };
   const all = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   if (all.length === 0) return `<figure class="chart empty"><figcaption>${esc(title)}</figcaption><p>no data</p></figure>`;
   const xMax = Math.max(...all.map(([x]) => x), 1);
-  const xMin = Math.min(...all.map(([x]) => x), 0);
-  const yMax = niceMax(Math.max(...all.map(([, y]) => y)));
+  const xMin = x.fromData ? Math.min(...all.map(([px]) => px)) : Math.min(...all.map(([px]) => px), 0);
+  const lowest = Math.min(...all.map(([, y]) => y));
+  const highest = Math.max(...all.map(([, y]) => y));
+  const yMin = lowest < 0 ? -niceMax(-lowest) : 0;
+  // All negative: the top is 0; else a round number above the highest (niceMax gives 1 for nothing above 0).
+  const yMax = lowest < 0 && highest <= 0 ? 0 : niceMax(highest);
   const w = width - pad.l - pad.r;
   const h = height - pad.t - pad.b;
   const sx = (x: number) => pad.l + ((x - xMin) / (xMax - xMin || 1)) * w;
-  const sy = (y: number) => pad.t + h - (y / yMax) * h;
+  const sy = (y: number) => pad.t + h - ((y - yMin) / (yMax - yMin || 1)) * h;
   const grid: string[] = [];
   for (let i = 0; i <= 4; i++) {
-    const y = (yMax * i) / 4;
+    const y = yMin + ((yMax - yMin) * i) / 4;
     grid.push(`<line x1="${pad.l}" x2="${pad.l + w}" y1="${sy(y).toFixed(1)}" y2="${sy(y).toFixed(1)}" class="grid"/><text x="${pad.l - 6}" y="${(sy(y) + 4).toFixed(1)}" text-anchor="end">${+y.toFixed(2)}</text>`);
   }
   const step = niceMax((xMax - xMin) / 6);
