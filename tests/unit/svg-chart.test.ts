@@ -13,7 +13,10 @@ describe('lineChart', () => {
     const svg = lineChart('head/base', '%', [{ name: 'change', color: '#000', points: [[1, -4.2], [2, 1.5], [3, -0.3], [4, 6.1]] }], 540, HEIGHT, { unit: '', name: 'run', fromData: true });
     const ys = circles(svg).map((c) => c.y);
     expect(ys).toHaveLength(4);
-    for (const y of ys) expect(y).toBeGreaterThanOrEqual(TOP - 0.01), expect(y).toBeLessThanOrEqual(BOTTOM + 0.01);
+    for (const y of ys) {
+      expect(y).toBeGreaterThanOrEqual(TOP - 0.01);
+      expect(y).toBeLessThanOrEqual(BOTTOM + 0.01);
+    }
     expect(ys[0]).toBeGreaterThan(ys[2]!); // -4.2 lower on the page than -0.3
     expect(ys[3]).toBeLessThan(ys[1]!);
     expect(svg).toMatch(/>-5<\/text>/); // the axis reaches a round value below the lowest
