@@ -5,7 +5,8 @@
 //   npm run history -- check [--file history.json] [--window 30] [--min-change 0.05] [--alpha 0.01] [--page trend.html]
 //   npm run history -- page [--file history.json] [--out trend.html]
 // Exit status: 0 no worsening shift; 1 a figure shifted for the worse and stayed there; 2 bad input.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { entryFrom, MAX_ENTRIES, shifts, trendPage, type History } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
@@ -68,6 +69,7 @@ if (command === 'append') {
     console.log(`history: appended ${report.run.id} (${Object.keys(entry.figures).length} scenarios${sides ? `, ${sides} figures side by side` : ''})`);
   }
   history.entries = history.entries.slice(-MAX_ENTRIES);
+  mkdirSync(dirname(o.file), { recursive: true });
   writeFileSync(o.file, `${JSON.stringify(history, null, 1)}\n`);
   console.log(`history: ${history.entries.length} runs in all in ${o.file}`);
 } else if (command === 'check') {
