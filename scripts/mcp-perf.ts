@@ -21,14 +21,14 @@ const COMMANDS: Record<string, Command> = {
     what: 'the perf suite (every case, or the files given) on a stack it starts',
     usage: 'mcp-perf run [--profile smoke|pr|nightly|soak] [--gateway contextforge|litellm] [--stack auto|containers|local|external|direct]\n' +
       '             [--protocol auto|2025-06-18|2025-11-25|2026-07-28] [--transport native|mcp] [--baseline judge|record|add]\n' +
-      '             [--upstream-eras both|legacy|modern] [-t <case name>] [test files]\n' +
+      '             [--upstream-eras both|legacy|modern] [--fit-rates <share, 0-0.95>] [-t <case name>] [test files]\n' +
       '  Options set the settings of the same name (README, "Every setting"), over the environment.',
   },
   ab: { what: 'the regression gate: base and head gateways side by side', usage: 'mcp-perf ab --base <image|pypi:version|source:dir> --head <...> [--profile pr] [--protocol <revision>] [-t <case>]', script: 'scripts/perf-ab.ts' },
   stack: { what: 'start the stack and print its endpoints (--hold keeps it for PERF_STACK_INFO)', usage: 'mcp-perf stack [--hold]', script: 'scripts/stack.ts' },
   compare: { what: 'a finished run against another, or against a directory of baselines', usage: 'mcp-perf compare <before>/results.json <after>/results.json | --against baselines/smoke <run>/results.json | --bands [dir]', script: 'scripts/compare.ts' },
   baseline: { what: 'record the baselines of the profile from several runs (PERF_BASELINE_RUNS, default 5)', usage: 'mcp-perf baseline', script: 'scripts/record-baselines.sh' },
-  history: { what: 'the nightly history: append a run, or check it for shifts', usage: 'mcp-perf history append <run>/results.json [--file history.json] | check [--file history.json]', script: 'scripts/history.ts' },
+  history: { what: 'the nightly history: append a run, or check it for shifts', usage: 'mcp-perf history append <run>/results.json... [--file history.json] | check [--file history.json] [--page trend.html] | page [--out trend.html]', script: 'scripts/history.ts' },
   bench: { what: 'the benchmarks that print figures: engine, gate, budgets, baseline, soak, history', usage: 'mcp-perf bench engine|gate|budgets|baseline|soak|history [their options; mcp-perf bench <name> --help]' },
   setup: { what: 'make this machine able to run the suite (Docker engine, images; --with-browser, --with-k6, --with-registry, --with-python, --with-act)', usage: 'mcp-perf setup [--with-...]', script: 'scripts/setup.sh' },
   images: { what: 'build the local images (no registry needed)', usage: 'mcp-perf images [--servers-only]', script: 'scripts/build-images.sh' },
@@ -40,7 +40,7 @@ const BENCHES: Record<string, string> = { engine: 'scripts/bench-engine.ts', gat
 const RUN_OPTIONS: Record<string, { setting: string; short?: string }> = {
   profile: { setting: 'PERF_PROFILE' }, gateway: { setting: 'PERF_GATEWAY' }, stack: { setting: 'PERF_STACK' },
   protocol: { setting: 'PERF_MCP_PROTOCOL' }, transport: { setting: 'PERF_TRANSPORT' }, baseline: { setting: 'PERF_BASELINE' },
-  'upstream-eras': { setting: 'PERF_UPSTREAM_ERAS' },
+  'upstream-eras': { setting: 'PERF_UPSTREAM_ERAS' }, 'fit-rates': { setting: 'PERF_FIT_RATES' },
 };
 
 /** " (did you mean X?)" for the nearest of `valid` within three edits, else "". */

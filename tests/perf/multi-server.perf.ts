@@ -7,7 +7,7 @@ import { Agent } from 'undici';
 import { RpcClient } from '../support/mcp/rpc-client.ts';
 import { toolCount } from '../support/stack/shipped-servers.ts';
 import type { MixItem } from '../support/mcp/operations.ts';
-import { authHeaders, gatewayAdmin, gatewayTool, needs, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
+import { authHeaders, fitPhaseRate, gatewayAdmin, gatewayTool, needs, reportNote, reportTable, runLoad, skipReason, stack, titled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -40,14 +40,18 @@ describe.skipIf(skip !== undefined)(titled('multi-server', skip), () => {
   it('tools/call latency with 2 servers vs many: per server, fairness, degradation', async () => {
     const gw = gateway!;
     const admin = gatewayAdmin(gw);
-    const rate = byProfile({ smoke: 6, nightly: 100 });
     const duration = byProfile({ smoke: '30s', nightly: '5m' });
     const extra = byProfile({ smoke: 5, nightly: 8 });
     const rpcUrl = needs(gw.rpcUrl, gw, 'rpc');
     const call = (toolName: string) => ({ kind: 'rpc' as const, url: rpcUrl, headers: authHeaders(gw), call: { method: 'tools/call' as const, name: toolName, arguments: { a: 1, b: 2 } } });
-    const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 20, maxVUs: 200, timeout: '30s' });
+    const planned = (name: string, rate: number) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 20, maxVUs: 200, timeout: '30s' });
+    // Before and after at one rate (fitted to the stack before the servers are added: PERF_FIT_RATES), or the
+    // degradation would be a change of load.
+    const first = 'multi-server: 2 servers, one target';
+    const rate = await fitPhaseRate(planned(first, byProfile({ smoke: 6, nightly: 100 })), call(gatewayTool(gw, 'perf_load', 'fast_compute')));
+    const scenario = (name: string) => planned(name, rate);
 
-    const before = await runLoad({ scenario: scenario('multi-server: 2 servers, one target'), operation: call(gatewayTool(gw, 'perf_load', 'fast_compute')) });
+    const before = await runLoad({ scenario: scenario(first), operation: call(gatewayTool(gw, 'perf_load', 'fast_compute')), fit: false });
     const listBefore = await runLoad({ scenario: { ...scenario('multi-server: tools/list with 2 servers'), rate: 5 }, operation: { kind: 'rpc', url: rpcUrl, headers: authHeaders(gw), call: { method: 'tools/list' } }, warmupSeconds: 0 });
 
     const names: string[] = [];
@@ -65,7 +69,7 @@ describe.skipIf(skip !== undefined)(titled('multi-server', skip), () => {
     }
     const servers = [gatewayTool(gw, 'perf_load', 'fast_compute'), ...names];
     const items: MixItem[] = servers.map((tool) => ({ name: tool, weight: 1, op: call(tool) }));
-    const after = await runLoad({ scenario: scenario(`multi-server: ${servers.length + 1} servers, spread evenly`), operation: { kind: 'mix', items } });
+    const after = await runLoad({ scenario: scenario(`multi-server: ${servers.length + 1} servers, spread evenly`), operation: { kind: 'mix', items }, fit: false });
     const listAfter = await runLoad({ scenario: { ...scenario(`multi-server: tools/list with ${servers.length + 1} servers`), rate: 5 }, operation: { kind: 'rpc', url: rpcUrl, headers: authHeaders(gw), call: { method: 'tools/list' } }, warmupSeconds: 0 });
 
     const toolsAfter = await gatewayToolCount(gw);

@@ -18,7 +18,8 @@ import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from 
 import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
-import { environment } from './shared/config.ts';
+import { environment, setting } from './shared/config.ts';
+import { fitRate } from './analysis/load-share.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
@@ -136,6 +137,41 @@ export interface CaseRun {
   monitor?: boolean;
   /** One request before the load that must succeed (default true; off for operations that fail on purpose). */
   preflight?: boolean;
+  /**
+   * Whether a constant arrival rate may be lowered to what the stack holds (PERF_FIT_RATES; default true): false
+   * where the rate was set by hand for this run.
+   */
+  fit?: boolean;
+}
+
+/** PERF_FIT_RATES, else the profile's: 0.6 in nightly and soak (figures written for a larger runner), 0 (off) in smoke and pr. */
+export function fitShare(): number {
+  const raw = setting('PERF_FIT_RATES');
+  if (raw !== undefined && raw !== '') return Number(raw);
+  return PROFILE === 'nightly' || PROFILE === 'soak' ? 0.6 : 0;
+}
+
+const PROBE = { vus: 8, seconds: 10 };
+
+/**
+ * A constant arrival rate fitted to this stack (fitShare): a closed-loop probe of the phase's own calls (8 VUs for
+ * 10 s) measures what the stack completes, and a plan's rate above the share of it is lowered, the case's notes
+ * saying from what to what. With fitting off, the rate as written. A case that compares phases at one rate
+ * (direct against through the gateway) fits once, on its costliest phase, and runs them all at that rate (fit: false).
+ */
+export async function fitPhaseRate(scenario: ScenarioInput, operation: OperationSpec | LoadOperation): Promise<number> {
+  const share = fitShare();
+  const planned = scenario.rate ?? 0;
+  if (!share || scenario.executor !== 'constant-arrival-rate' || !planned) return planned;
+  const probe = await runScenario(
+    { name: `${scenario.name} capacity probe`, executor: 'constant-vus', vus: PROBE.vus, duration: `${PROBE.seconds}s`, gracefulStop: '5s', timeout: scenario.timeout ?? '30s' },
+    isSpec(operation) ? createOperation(withRunProtocol(operation)) : withoutClose(operation),
+  );
+  const fit = fitRate(planned, probe.rate.achieved * (1 - probe.errorRate), share);
+  const line = `${scenario.name}: rate ${fit.text} (PERF_FIT_RATES=${share}; ${PROBE.vus} VUs for ${PROBE.seconds} s, ${(probe.errorRate * 100).toFixed(1)}% errors)`;
+  console.log(`[mcp-perf] ${line}`);
+  reportNote(line);
+  return fit.rate;
 }
 
 function progressLine(name: string, p: SeriesPoint): string {
@@ -180,12 +216,11 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   const spec = isSpec(run.operation) ? withRunProtocol(run.operation) : undefined;
   run = { ...run, scenario: { ...run.scenario, name: nameWithRevision(run.scenario.name, spec) } };
   const name = run.scenario.name;
-  if (spec) {
-    if (run.preflight !== false) await preflight(name, spec);
-    // Written as a k6 script after the case, with the budgets it asserted (perf-setup.ts).
-    (caseRecord().phases ??= []).push({ scenario: run.scenario, operation: spec });
-  }
+  if (spec && run.preflight !== false) await preflight(name, spec);
   if (!spec && run.workers && run.workers > 1) throw new Error(`[${name}] only an operation given as data (OperationSpec) can run in worker threads`);
+  if (run.fit !== false && run.scenario.executor === 'constant-arrival-rate') run = { ...run, scenario: { ...run.scenario, rate: await fitPhaseRate(run.scenario, spec ?? run.operation) } };
+  // Written as a k6 script after the case, at the rate it ran, with the budgets it asserted (perf-setup.ts).
+  if (spec) (caseRecord().phases ??= []).push({ scenario: run.scenario, operation: spec });
   const warmup = run.warmupSeconds ?? 3;
   if (warmup > 0) {
     const rate = run.scenario.rate ?? 10;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shareOfCapacity } from '../support/analysis/load-share.ts';
+import { fitRate, shareOfCapacity } from '../support/analysis/load-share.ts';
 
 describe('shareOfCapacity: an open-model phase sized to the runner', () => {
   const fixed = { share: 0.4, referenceRate: 12, referenceSeconds: 6 };
@@ -24,5 +24,24 @@ describe('shareOfCapacity: an open-model phase sized to the runner', () => {
     expect(() => shareOfCapacity(0, fixed)).toThrow(/capacity must be a positive rate.*got 0/);
     expect(() => shareOfCapacity(Number.NaN, fixed)).toThrow(/completed no calls/);
     expect(() => shareOfCapacity(20, { ...fixed, share: 1.2 })).toThrow(/between 0 and 1, got 1.2/);
+  });
+});
+
+describe('fitRate: a profile\'s rate fitted to what the stack held', () => {
+  it('keeps the plan\'s rate where it lies within the share of the capacity, saying so', () => {
+    expect(fitRate(50, 100, 0.6)).toEqual({ rate: 50, lowered: false, text: 'the plan\'s 50/s (within 60% of the 100 calls/s this stack held in its capacity probe)' });
+    expect(fitRate(60, 100, 0.6).lowered).toBe(false);
+  });
+
+  it('lowers a plan\'s rate past the share to that share, naming both', () => {
+    // The nightly's 100/s on a gateway that completed 48.3 calls/s in its probe.
+    expect(fitRate(100, 48.3, 0.6)).toEqual({ rate: 29, lowered: true, text: '29/s, not the plan\'s 100/s: 60% of the 48.3 calls/s this stack held in its capacity probe' });
+    expect(fitRate(100, 0.5, 0.6).rate).toBe(1);
+  });
+
+  it('refuses a probe that completed nothing, or a share outside (0, 1)', () => {
+    expect(() => fitRate(100, 0, 0.6)).toThrow(/capacity probe completed no call/);
+    expect(() => fitRate(100, Number.NaN, 0.6)).toThrow(/completed no call/);
+    expect(() => fitRate(100, 50, 1)).toThrow(/between 0 and 1, got 1/);
   });
 });

@@ -55,13 +55,16 @@ describe('settings: the catalogue, the code and README agree', () => {
   it('refuses every bad value at once, and names a misspelt variable with the one meant', () => {
     const { errors, warnings } = checkSettings({
       PERF_BASELINE: 'judged', PERF_AB_SEED: '-1', PERF_GATEWAY_MCP_URL: '127.0.0.1:4000/mcp', PERF_PROFILE: 'smoke',
-      PERF_GATEWAY_WORKER: '4', MCP_PERF_LITELLM_IMAGE: 'x:1', HOME: '/root',
+      PERF_GATEWAY_WORKER: '4', MCP_PERF_LITELLM_IMAGE: 'x:1', HOME: '/root', PERF_FIT_RATES: '60%',
     });
     expect(errors).toEqual([
       'PERF_BASELINE="judged" must be one of judge, record, add',
       'PERF_AB_SEED="-1" must be a whole number >= 0',
       'PERF_GATEWAY_MCP_URL="127.0.0.1:4000/mcp" must be an absolute URL, e.g. http://127.0.0.1:4444',
+      'PERF_FIT_RATES="60%" must be a number from 0 to 0.95',
     ]);
+    expect(checkSettings({ PERF_FIT_RATES: '1' }).errors).toEqual(['PERF_FIT_RATES="1" must be a number from 0 to 0.95']);
+    expect(checkSettings({ PERF_FIT_RATES: '0.6' }).errors).toEqual([]);
     expect(warnings).toEqual(['PERF_GATEWAY_WORKER is not a setting of the suite and is ignored: did you mean PERF_GATEWAY_WORKERS?']);
     expect(() => assertSettings({ PERF_TRANSPORT: 'sse' }, () => undefined)).toThrow(/bad settings: PERF_TRANSPORT="sse" must be one of native, mcp/);
   });

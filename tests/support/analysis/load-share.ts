@@ -39,3 +39,28 @@ export function shareOfCapacity(capacityPerSec: number, spec: LoadShareSpec): Sh
     text: `${rate}/s (${Math.round(spec.share * 100)}% of the base gateway's capacity, ${+capacityPerSec.toFixed(1)} calls/s), ${seconds} s phases`,
   };
 }
+
+/** A phase's rate against what the stack held: the plan's where it fits, else the share of capacity it may take. */
+export interface FittedRate {
+  rate: number;
+  /** Whether the plan's rate was lowered. */
+  lowered: boolean;
+  text: string;
+}
+
+/**
+ * The plan's rate when it lies within `share` of the measured capacity, else that share (one decimal, at least
+ * 1/s): a profile written for a large runner run on a small one measures the largest load the machine holds below
+ * its knee, instead of a queue that grows for the whole phase.
+ */
+export function fitRate(planRate: number, capacityPerSec: number, share: number): FittedRate {
+  if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
+  if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
+    throw new Error(`the capacity probe completed no call (${capacityPerSec} calls/s): the stack answers nothing at this phase's calls, so no rate can be fitted to it`);
+  }
+  const limit = Math.max(1, Math.round(capacityPerSec * share * 10) / 10);
+  const held = `${Math.round(share * 100)}% of the ${+capacityPerSec.toFixed(1)} calls/s this stack held in its capacity probe`;
+  return planRate <= limit
+    ? { rate: planRate, lowered: false, text: `the plan's ${planRate}/s (within ${held})` }
+    : { rate: limit, lowered: true, text: `${limit}/s, not the plan's ${planRate}/s: ${held}` };
+}

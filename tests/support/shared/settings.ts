@@ -12,7 +12,7 @@ export interface Setting {
   /** Set by the suite for a process it starts, not by users. */
   internal?: boolean;
   /** What a value must be; unset: any text. */
-  value?: { oneOf: readonly string[] } | { int: number } | { number: number } | 'url' | 'duration';
+  value?: { oneOf: readonly string[] } | { int: number } | { number: number; max?: number } | 'url' | 'duration';
 }
 
 
@@ -51,6 +51,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_GATEWAY_EXTRA_CPU_PATHS', what: 'which requests PERF_GATEWAY_EXTRA_CPU_MS slows: mcp (the MCP endpoints /mcp, /rpc, /message; default) or all (every HTTP request: REST, health too)', value: { oneOf: ['mcp', 'all'] } },
   { name: 'PERF_GATEWAY_LEAK_BYTES', what: 'a known leak in the gateway: bytes it keeps per MCP request (containers stack): to see the soak\'s memory verdict fail (refused with PERF_BASELINE=record or add)', value: { int: 0 } },
   { name: 'PERF_SOAK_DURATION', what: 'PERF-05 soak: how long it runs (e.g. 2h; default by profile: smoke 60s, pr 5m, nightly 30m, soak 4h)', value: 'duration' },
+  { name: 'PERF_FIT_RATES', what: 'a constant arrival rate above this share of what the stack holds (a 10 s capacity probe of the phase\'s own calls) is lowered to it, saying so in the phase\'s notes: the plan\'s figures where the machine holds them, the largest it can where not (default 0.6 in the nightly and soak profiles, 0 in smoke and pr, whose rates are sized for a 2-core machine; 0: the rates as written)', value: { number: 0, max: 0.95 } },
   { name: 'PERF_SOAK_RATE', what: 'PERF-05 soak: MCP calls per second (default by profile: smoke 5, pr 10, nightly 50, soak 100)', value: { number: 0 } },
   { name: 'PERF_SCALING_SECOND_EXTRA_CPU_MS', what: 'the scaling case: a known extra CPU cost per MCP request in its second gateway instance only (ms; replaces PERF_GATEWAY_EXTRA_CPU_MS there): to see the scaling ratio fall (refused with PERF_BASELINE=record or add)', value: { number: 0 } },
   { name: 'PERF_AB_BASE_EXTRA_CPU_MS', what: 'A/B mode: a known extra CPU cost per MCP request on the base side (ms)', value: { number: 0 } },
@@ -99,6 +100,7 @@ function problemOf(setting: Setting, raw: string): string | undefined {
   if ('oneOf' in v) return v.oneOf.includes(raw) ? undefined : `must be one of ${v.oneOf.join(', ')}`;
   const n = Number(raw);
   if ('int' in v) return Number.isInteger(n) && n >= v.int ? undefined : `must be a whole number >= ${v.int}`;
+  if (v.max !== undefined) return Number.isFinite(n) && n >= v.number && n <= v.max ? undefined : `must be a number from ${v.number} to ${v.max}`;
   return Number.isFinite(n) && n >= v.number ? undefined : `must be a number >= ${v.number}`;
 }
 
