@@ -44,6 +44,8 @@ describe.skipIf(skip !== undefined)(titled('database', skip), () => {
       scenario: { name: 'db: POST /v1/servers', executor: 'constant-arrival-rate', rate: byProfile({ smoke: 4, nightly: 20 }), duration: byProfile({ smoke: '15s', nightly: '2m' }), preAllocatedVUs: 10, maxVUs: 100, timeout: '30s' },
       operation: { kind: 'http', method: 'POST', url: `${gw.baseUrl}/v1/servers`, headers: authHeaders(gw), body: JSON.stringify({ server: { name: `${WRITE_PREFIX}{{uuid}}` }, visibility: 'public' }), expect: [200, 201] },
       warmupSeconds: 0,
+      // A capacity probe would write hundreds of rows before the phase it sizes (and no warm-up writes either).
+      fit: false,
     });
     expect(result).toMeetSlo({ errorRate: '0%', minRateShare: '98%', p95: byProfile({ smoke: '2s', nightly: '500ms' }) });
     expect(result).toMatchBaseline();

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryGrowth } from '../support/monitor/memory-growth.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
-import { authHeaders, gatewayTool, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, timeCall } from '../support/perf-case.ts';
+import { authHeaders, fitPhaseRate, gatewayTool, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, timeCall } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -13,7 +13,6 @@ const gateway = info.gateway;
 describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})`}`, () => {
   it('session reuse vs churn on the gateway\'s MCP endpoint: initialize cost and gateway cost', async () => {
     const gw = gateway!;
-    const rate = byProfile({ smoke: 4, pr: 10, nightly: 50 });
     const duration = byProfile({ smoke: '25s', pr: '2m', nightly: '10m' });
     // Sessions are this case's subject: it speaks 2025-06-18, whatever the run speaks (protocol-eras.perf.ts sets
     // them against 2026-07-28, which has none).
@@ -21,10 +20,14 @@ describe.skipIf(!gateway)(`Streamable HTTP sessions${gateway ? '' : ` (skipped: 
       kind: 'streamable', url: gw.mcpUrl, headers: authHeaders(gw), session, protocol: '2025-06-18',
       call: timeCall(gw),
     });
-    const scenario = (name: string) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' });
-    const reuse = await runLoad({ scenario: scenario('sessions: reuse (one session per VU)'), operation: spec('per-vu') });
+    const planned = (name: string, rate: number) => ({ name, executor: 'constant-arrival-rate' as const, rate, duration, preAllocatedVUs: 10, maxVUs: 200, timeout: '30s' });
+    // Both modes at one rate, fitted (PERF_FIT_RATES) to the costlier, churn: the difference is the sessions' cost.
+    const churnName = 'sessions: churn (initialize, call, DELETE each time)';
+    const rate = await fitPhaseRate(planned(churnName, byProfile({ smoke: 4, pr: 10, nightly: 50 })), spec('per-iteration'));
+    const scenario = (name: string) => planned(name, rate);
+    const reuse = await runLoad({ scenario: scenario('sessions: reuse (one session per VU)'), operation: spec('per-vu'), fit: false });
     const reuseCost = monitorFigures(reuse.monitor);
-    const churn = await runLoad({ scenario: scenario('sessions: churn (initialize, call, DELETE each time)'), operation: spec('per-iteration') });
+    const churn = await runLoad({ scenario: scenario(churnName), operation: spec('per-iteration'), fit: false });
     const churnMonitor = churn.monitor;
     const churnCost = monitorFigures(churnMonitor);
     const initP50 = +(churn.latency.p50 - reuse.latency.p50).toFixed(3);
