@@ -2,7 +2,7 @@
 # The nightly history kept on a git branch of a repository (this suite's, or a gateway's): append one run's
 # results.json to a history file on that branch (the branch made, with no parent, when it does not exist yet), push
 # it (when another job pushed first: its history fetched and the run appended to it again), then check the history for change points and write its
-# trend page. Used by perf-nightly.yml, and by a gateway repository's nightly drift job (docs/nightly.md).
+# trend page. Used by perf-nightly.yml, and by a gateway repository's nightly drift job (docs/pipelines.md).
 #   bash scripts/history-branch.sh --results <results.json> --file <path on the branch> --page <trend.html>
 #        [--repo <checkout that holds the branch, default .>] [--branch perf-history] [--commit <sha>] [--min-change 0.05]
 # Exit status: the check's (0 no shift for the worse, 1 a figure shifted for the worse and stayed); 2 bad input or a
