@@ -9,10 +9,11 @@ type Server = (method: string, url: string, body: string | null, headers: Record
 type Vu = { sessions: Record<string, unknown> };
 interface Runtime {
   resultOf(res: Res, method: string, id: number): unknown;
-  rpcCall(url: string, headers: object, method: string, params: unknown, tag: string, all?: boolean): boolean;
-  streamableCall(vu: Vu, url: string, headers: object, method: string, params: unknown, mode: string, tag: string, all?: boolean): boolean;
-  statelessCall(url: string, headers: object, method: string, params: unknown, revision: string, tag: string, all?: boolean): boolean;
-  agentStep(vu: object, key: string, listFirst: string, list: () => boolean, call: () => boolean): boolean;
+  // A call's result (the last page's, walking a list), or null when it failed.
+  rpcCall(url: string, headers: object, method: string, params: unknown, tag: string, all?: boolean): object | null;
+  streamableCall(vu: Vu, url: string, headers: object, method: string, params: unknown, mode: string, tag: string, all?: boolean): object | null;
+  statelessCall(url: string, headers: object, method: string, params: unknown, revision: string, tag: string, all?: boolean): object | null;
+  agentStep(vu: object, key: string, listFirst: string, list: () => object | null, call: () => object | null): object | null;
 }
 
 /** The runtime, with http.request answered by `server` and every request recorded. */
@@ -55,13 +56,13 @@ describe('the k6 runtime', () => {
       return json({ jsonrpc: '2.0', id: idOf(body), result: { tools: [{ name: `t${cursor}` }], ...(cursor + 1 < n ? { nextCursor: String(cursor + 1) } : {}) } });
     };
     const three = runtime(pages(3));
-    expect(three.rt.rpcCall('http://x/rpc', {}, 'tools/list', null, 'op', true)).toBe(true);
+    expect(three.rt.rpcCall('http://x/rpc', {}, 'tools/list', null, 'op', true)).not.toBeNull();
     expect(three.sent.map((s) => s.body!.params?.cursor ?? null)).toEqual([null, '1', '2']);
     const once = runtime(pages(3));
-    expect(once.rt.rpcCall('http://x/rpc', {}, 'tools/list', null, 'op')).toBe(true);
+    expect(once.rt.rpcCall('http://x/rpc', {}, 'tools/list', null, 'op')).not.toBeNull();
     expect(once.sent).toHaveLength(1);
     const endless = runtime(pages(Number.POSITIVE_INFINITY));
-    expect(endless.rt.rpcCall('http://x/rpc', {}, 'tools/list', null, 'op', true)).toBe(false);
+    expect(endless.rt.rpcCall('http://x/rpc', {}, 'tools/list', null, 'op', true)).toBeNull();
     expect(endless.sent).toHaveLength(100);
   });
 
@@ -81,17 +82,17 @@ describe('the k6 runtime', () => {
     const { rt, sent } = runtime(server);
     const vu: Vu = { sessions: {} };
     const call = () => rt.streamableCall(vu, 'http://x/mcp', {}, 'tools/call', { name: 't' }, 'per-vu', 'op');
-    expect(call()).toBe(true);
+    expect(call()).not.toBeNull();
     known = 'restarted';
-    expect(call()).toBe(false);
+    expect(call()).toBeNull();
     expect(vu.sessions['http://x/mcp']).toBeUndefined();
-    expect(call()).toBe(true);
+    expect(call()).not.toBeNull();
     expect(sent.filter((s) => s.body?.method === 'initialize')).toHaveLength(2);
   });
 
   it('on 2026-07-28 sends the envelope and the routing headers, and no session', () => {
     const { rt, sent } = runtime((_m, _u, body) => json({ jsonrpc: '2.0', id: idOf(body), result: { content: [] } }));
-    expect(rt.statelessCall('http://x/mcp', { authorization: 'Bearer t' }, 'tools/call', { name: 'fast_compute', arguments: { a: 1 } }, '2026-07-28', 'op')).toBe(true);
+    expect(rt.statelessCall('http://x/mcp', { authorization: 'Bearer t' }, 'tools/call', { name: 'fast_compute', arguments: { a: 1 } }, '2026-07-28', 'op')).not.toBeNull();
     expect(sent[0]!.headers).toMatchObject({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'fast_compute', authorization: 'Bearer t' });
     expect(sent[0]!.headers['mcp-session-id']).toBeUndefined();
     expect(sent[0]!.body!.params!._meta).toMatchObject({ 'io.modelcontextprotocol/protocolVersion': '2026-07-28' });
@@ -106,7 +107,7 @@ describe('the k6 runtime', () => {
       const { rt, sent } = runtime(server);
       const vu = {};
       const step = () => rt.agentStep(vu, 'http://x/mcp', listFirst, () => rt.statelessCall('http://x/mcp', {}, 'tools/list', null, '2026-07-28', 'op'), () => rt.statelessCall('http://x/mcp', {}, 'tools/call', { name: 't' }, '2026-07-28', 'op'));
-      for (let i = 0; i < 3; i++) expect(step()).toBe(true);
+      for (let i = 0; i < 3; i++) expect(step()).not.toBeNull();
       expect(sent.filter((x) => x.body?.method === 'tools/list')).toHaveLength(lists);
       expect(sent.filter((x) => x.body?.method === 'tools/call')).toHaveLength(3);
     }

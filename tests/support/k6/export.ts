@@ -119,21 +119,18 @@ function rpcRequest(method, params) {
   return { id: rpcId, body: JSON.stringify(params ? { jsonrpc: '2.0', id: rpcId, method: method, params: params } : { jsonrpc: '2.0', id: rpcId, method: method }) };
 }
 
-// One call, or (all) a list followed through nextCursor, at most 100 pages. post(method, params) sends one request
-// and returns its result, or null.
-// The last result a call took (agentStep reads a list's ttlMs from it).
-let LAST_RESULT = null;
-
+// One call, or (all) a list followed through nextCursor, at most 100 pages: its result (the last page's), or null.
+// post(method, params) sends one request and returns its result, or null.
 function callOrWalk(post, method, params, all) {
-  if (!all) return (LAST_RESULT = post(method, params)) !== null;
+  if (!all) return post(method, params);
   let cursor = null;
   for (let page = 0; page < 100; page++) {
     const result = post(method, cursor ? Object.assign({}, params || {}, { cursor: cursor }) : params);
-    if (result === null) return false;
-    if (typeof result.nextCursor !== 'string' || result.nextCursor === '') return true;
+    if (result === null) return null;
+    if (typeof result.nextCursor !== 'string' || result.nextCursor === '') return result;
     cursor = result.nextCursor;
   }
-  return false;
+  return null;
 }
 
 function rpcCall(url, headers, method, params, tag, all) {
@@ -166,11 +163,11 @@ function streamableCall(vu, url, headers, method, params, mode, tag, all) {
   let s = mode === 'per-vu' ? vu.sessions[url] : null;
   if (!s) {
     s = initialize(url, headers, tag);
-    if (!s) return false;
+    if (!s) return null;
     if (mode === 'per-vu') vu.sessions[url] = s;
   }
   let lost = false;
-  const ok = callOrWalk((m, p) => {
+  const result = callOrWalk((m, p) => {
     const r = rpcRequest(m, p);
     const res = send('POST', url, r.body, s.headers, tag);
     if (s.session && sessionLost(res)) lost = true;
@@ -178,7 +175,7 @@ function streamableCall(vu, url, headers, method, params, mode, tag, all) {
   }, method, params, all);
   if (lost && mode === 'per-vu') delete vu.sessions[url];
   if (mode === 'per-iteration' && s.session) send('DELETE', url, null, s.headers, tag);
-  return ok;
+  return result;
 }
 
 // MCP 2026-07-28: no session; the envelope in params._meta and the routing headers on every request.
@@ -198,8 +195,9 @@ function statelessCall(url, headers, method, params, revision, tag, all) {
 function agentStep(vu, key, listFirst, list, call) {
   vu.listedUntil = vu.listedUntil || {};
   if (listFirst === 'always' || !(vu.listedUntil[key] > Date.now())) {
-    if (!list()) return false;
-    const ttl = Number(LAST_RESULT && LAST_RESULT.ttlMs);
+    const listed = list();
+    if (!listed) return null;
+    const ttl = Number(listed.ttlMs);
     vu.listedUntil[key] = Date.now() + (ttl > 0 ? ttl : 0);
   }
   return call();
@@ -276,7 +274,8 @@ export default function () {
   const started = Date.now();
   let ok = false;
   try {
-    ok = op.run(vu);
+    // A call gives its result (or null), other operations true or false.
+    ok = Boolean(op.run(vu));
   } finally {
     opDuration.add(Date.now() - started, { op: op.name });
     opFailed.add(!ok, { op: op.name });
