@@ -23,7 +23,12 @@ const running: ManagedProcess[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop()));
 });
-afterAll(() => agent.close());
+// Processes kept for the whole file (the Python servers), stopped when it ends.
+const kept: ManagedProcess[] = [];
+afterAll(async () => {
+  await Promise.all(kept.splice(0).map((p) => p.stop()));
+  await agent.close();
+});
 
 /** The echo tool with the isolation check: every call's message is a fresh number the answer must echo. */
 const echo: McpCall = { method: 'tools/call', name: 'echo', arguments: {}, nonce: { argument: 'message', type: 'string' } };
@@ -202,9 +207,17 @@ const PYTHON = fileURLToPath(new URL('../../.tools/python-mcp/bin/python', impor
 const PYTHON_SERVER = fileURLToPath(new URL('../../fixtures/python-server/server.py', import.meta.url));
 const noPython = existsSync(PYTHON) ? '' : ' (skipped: no Python MCP SDK at .tools/python-mcp: npm run setup -- --with-python)';
 
-async function pythonServer(stateless: boolean): Promise<string> {
+// One server per mode for the whole file (each start costs seconds of Python imports); every test speaks to it afresh.
+const pythonServers = new Map<boolean, Promise<string>>();
+function pythonServer(stateless: boolean): Promise<string> {
+  let url = pythonServers.get(stateless);
+  if (!url) pythonServers.set(stateless, (url = startPythonServer(stateless)));
+  return url;
+}
+
+async function startPythonServer(stateless: boolean): Promise<string> {
   const port = await freePort();
-  running.push(await startProcess({
+  kept.push(await startProcess({
     name: `python mcp server${stateless ? ' (stateless)' : ''}`, command: PYTHON, args: [PYTHON_SERVER, '--port', String(port), ...(stateless ? ['--stateless'] : [])],
     readyUrl: `http://127.0.0.1:${port}/health`, readyTimeoutMs: 30_000,
   }));
