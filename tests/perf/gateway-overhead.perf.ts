@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../support/engine/result.ts';
 import type { OperationSpec } from '../support/mcp/operations.ts';
-import { authHeaders, fitPhaseRate, gatewayTool, mcpOperation, NO_GATEWAY, runLoad, stack } from '../support/perf-case.ts';
+import { authHeaders, figureName, fitPhaseRate, gatewayTool, mcpOperation, NO_GATEWAY, runLoad, stack } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -43,10 +43,11 @@ describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (sk
     const LOAD = `${rate}/s for ${scenario('').duration}`;
     const directResult = await runLoad({ scenario: at('overhead: direct /mcp tools/call'), operation: direct, fit: false });
     // One name on every gateway (ContextForge's endpoint is /servers/{id}/mcp, LiteLLM's /mcp/), so that runs compare.
-    const through = [{ label: 'Streamable HTTP', result: await runLoad({ scenario: at('overhead: gateway /mcp tools/call'), operation: mcpOperation(gw, call), fit: false }) }];
+    const viaMcp = mcpOperation(gw, call);
+    const through = [{ label: 'Streamable HTTP', op: viaMcp as OperationSpec, result: await runLoad({ scenario: at('overhead: gateway /mcp tools/call'), operation: viaMcp, fit: false }) }];
     if (gw.rpcUrl) {
       const viaRpc: OperationSpec = { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call };
-      through.push({ label: '/rpc', result: await runLoad({ scenario: at('overhead: gateway /rpc tools/call'), operation: viaRpc, fit: false }) });
+      through.push({ label: '/rpc', op: viaRpc, result: await runLoad({ scenario: at('overhead: gateway /rpc tools/call'), operation: viaRpc, fit: false }) });
     }
     // The direct server is the reference, not the system under test: no baseline judges it (its p95 of a few ms
     // moved +175% with a 10 ms scheduling blip here, 12-03, and failed a gateway's run for the machine's sake).
@@ -63,7 +64,7 @@ describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (sk
       expect(added.p95, `gateway ${t.label} adds ${added.p95} ms at p95 (budget ${p95Budget} ms)`).toBeLessThan(p95Budget);
       // The budget is the plan's ceiling; whether the overhead moved is the baseline's to say. Below 0 reads as 0 (the
       // direct call was the slower one), and a change under 2 ms is the machine's own timing noise.
-      expect(Math.max(0, added.p50)).toMatchBaselineFigure({ name: `gateway overhead p50 ${t.label}`, unit: 'ms', better: 'lower', floor: 2, load: LOAD });
+      expect(Math.max(0, added.p50)).toMatchBaselineFigure({ name: figureName(`gateway overhead p50 ${t.label}`, t.op), unit: 'ms', better: 'lower', floor: 2, load: LOAD });
     }
   });
 });

@@ -2,7 +2,7 @@
 // per-second series: from the end of the burst until p95 is back near the calm level, with no errors, for 5 s.
 import { describe, expect, it } from 'vitest';
 import { recoveryAfterSpike } from '../support/analysis/recovery.ts';
-import { gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy } from '../support/perf-case.ts';
+import { figureName, gatewayTool, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -52,6 +52,6 @@ describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)}
     expect(rec.recoverySeconds, `no recovery within ${after} s after the spike (healthy = p95 <= ${rec.thresholdMs} ms, no errors, 5 s in a row)`).not.toBeNull();
     expect(rec.recoverySeconds!, `recovery took ${rec.recoverySeconds} s`).toBeLessThan(30);
     // Often 0 s on smoke: the floor lets the baseline hold it and judge a rise of more than 5 s (the recovery's hold window).
-    expect(rec.recoverySeconds!).toMatchBaselineFigure({ name: 'PERF-04 recovery time', unit: 's', better: 'lower', floor: 5, load: `${calm}/s, ${peak}/s for ${peakFor} s, ${calm}/s for ${after} s` });
+    expect(rec.recoverySeconds!).toMatchBaselineFigure({ name: figureName('PERF-04 recovery time', op), unit: 's', better: 'lower', floor: 5, load: `${calm}/s, ${peak}/s for ${peakFor} s, ${calm}/s for ${after} s` });
   });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { findKnee } from '../support/analysis/knee-search.ts';
 import { sizingFromLevels } from '../support/analysis/sizing.ts';
-import { gatewayTool, hostCheck, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy, waitSettled } from '../support/perf-case.ts';
+import { figureName, gatewayTool, hostCheck, monitorFigures, NO_GATEWAY, reportNote, reportTable, runLoad, stack, toolOperation, waitHealthy, waitSettled } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const KNEE_RESOLUTION = 0.1;
@@ -55,7 +55,7 @@ describe.skipIf(!gateway)(`stress${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)
     expect(search.knee, search.summary).not.toBeNull();
     // Any knee passes the search; whether it moved is the baseline's to say. The bisection stops once the knee is known
     // within KNEE_RESOLUTION, so a run and the baseline's median may each be a step off: a smaller change is not judged.
-    expect(search.knee!).toMatchBaselineFigure({ name: 'PERF-03 knee rate', unit: 'req/s', better: 'higher', minChange: 2 * KNEE_RESOLUTION, load: `from ${startRate}/s up to ${maxRate}/s, ${levelSeconds} s a level` });
+    expect(search.knee!).toMatchBaselineFigure({ name: figureName('PERF-03 knee rate', operation), unit: 'req/s', better: 'higher', minChange: 2 * KNEE_RESOLUTION, load: `from ${startRate}/s up to ${maxRate}/s, ${levelSeconds} s a level` });
     // Breaking is allowed; not coming back is not.
     expect(await waitHealthy(gw, 60_000), 'the gateway did not report healthy within 60 s after the stress levels').not.toBeNull();
   });

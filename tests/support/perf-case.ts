@@ -270,6 +270,14 @@ export function nameWithRevision(name: string, spec: OperationSpec | undefined):
 }
 
 /**
+ * A figure's baseline name for a figure measured with `operation`: with the MCP revision the run speaks in it, as
+ * phase names carry it (nameWithRevision), so a figure taken on 2026-07-28 is never judged by one taken on 2025-06-18.
+ */
+export function figureName(name: string, operation: OperationSpec, gateway: GatewayEndpoints | undefined = stack()?.gateway): string {
+  return nameWithRevision(name, withRunProtocol(operation, gateway));
+}
+
+/**
  * Starts counting the MCP requests our servers receive, by revision; the function it returns says which revisions
  * reached them since (the gateway's hop to its upstreams), or that none did.
  */
