@@ -2,12 +2,19 @@ import { basename } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { outsideVariable, setting, setVariable } from './tests/support/shared/config.ts';
+import { namesCases } from './tests/support/shared/cli-filters.ts';
 
 // The perf suite: globalSetup starts the stack once (PERF_STACK), cases run one at a time so no two
 // load tests share the machine, and timeouts follow the profile (PERF_PROFILE).
 const profile = setting('PERF_PROFILE') ?? 'smoke';
 // One directory per run for results.json, summary.md and report.html (global setup, cases and the reporter share it).
 if (!setting('PERF_RUN_ID')) setVariable('PERF_RUN_ID', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${profile}`);
+// A first run that ends in minutes: with the smoke profile and no files named, the quick selection (PERF_CASES).
+const QUICK = ['baseline', 'sustained', 'stress', 'tool-calls'];
+const cases = setting('PERF_CASES') ?? (profile === 'smoke' ? 'quick' : 'all');
+const quick = cases === 'quick' && !namesCases(process.argv);
+if (quick) console.log(`[mcp-perf] quick run: ${QUICK.length} case files (${QUICK.join(', ')}); the whole catalogue: PERF_CASES=all npm run perf (mcp-perf run --cases all)`);
+
 const caseTimeoutMs = { smoke: 5 * 60_000, pr: 20 * 60_000, nightly: 3 * 3_600_000, soak: 30 * 3_600_000 }[profile] ?? 5 * 60_000;
 
 // One fixed order, so that every run (and every baseline) sees the same conditions: cases that run late
@@ -31,7 +38,7 @@ class PlanOrder extends BaseSequencer {
 
 export default defineConfig({
   test: {
-    include: ['tests/perf/**/*.perf.ts'],
+    include: quick ? QUICK.map((f) => `tests/perf/${f}.perf.ts`) : ['tests/perf/**/*.perf.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
     setupFiles: ['tests/support/perf-setup.ts'],
     pool: 'forks',

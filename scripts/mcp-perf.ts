@@ -21,7 +21,7 @@ const COMMANDS: Record<string, Command> = {
     what: 'the perf suite (every case, or the files given) on a stack it starts',
     usage: 'mcp-perf run [--profile smoke|pr|nightly|soak] [--gateway contextforge|litellm] [--stack auto|containers|local|external|direct]\n' +
       '             [--protocol auto|2025-06-18|2025-11-25|2026-07-28] [--transport native|mcp] [--baseline judge|record|add]\n' +
-      '             [--upstream-eras both|legacy|modern] [--fit-rates <share, 0-0.95>] [-t <case name>] [test files]\n' +
+      '             [--upstream-eras both|legacy|modern] [--fit-rates <share, 0-0.95>] [--cases quick|all] [-t <case name>] [test files]\n' +
       '  Options set the settings of the same name (README, "Every setting"), over the environment.',
   },
   ab: { what: 'the regression gate: base and head gateways side by side', usage: 'mcp-perf ab --base <image|pypi:version|source:dir> --head <...> [--profile pr] [--protocol <revision>] [-t <case>]', script: 'scripts/perf-ab.ts' },
@@ -40,7 +40,7 @@ const BENCHES: Record<string, string> = { engine: 'scripts/bench-engine.ts', gat
 const RUN_OPTIONS: Record<string, { setting: string; short?: string }> = {
   profile: { setting: 'PERF_PROFILE' }, gateway: { setting: 'PERF_GATEWAY' }, stack: { setting: 'PERF_STACK' },
   protocol: { setting: 'PERF_MCP_PROTOCOL' }, transport: { setting: 'PERF_TRANSPORT' }, baseline: { setting: 'PERF_BASELINE' },
-  'upstream-eras': { setting: 'PERF_UPSTREAM_ERAS' }, 'fit-rates': { setting: 'PERF_FIT_RATES' },
+  'upstream-eras': { setting: 'PERF_UPSTREAM_ERAS' }, 'fit-rates': { setting: 'PERF_FIT_RATES' }, cases: { setting: 'PERF_CASES' },
 };
 
 /** " (did you mean X?)" for the nearest of `valid` within three edits, else "". */

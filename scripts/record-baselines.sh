@@ -8,6 +8,7 @@ runs=${PERF_BASELINE_RUNS:-5}
 for i in $(seq 1 "$runs"); do
   mode=add; [ "$i" = 1 ] && mode=record
   echo "[baseline] run $i of $runs (PERF_BASELINE=$mode)"
-  PERF_BASELINE=$mode PERF_RUN_ID="baseline-$(date +%Y%m%dT%H%M%S)-$i" npx vitest run --config vitest.perf.config.ts "$@"
+  # Given no files, every case's baselines (not the quick selection).
+  PERF_CASES=${PERF_CASES:-all} PERF_BASELINE=$mode PERF_RUN_ID="baseline-$(date +%Y%m%dT%H%M%S)-$i" npx vitest run --config vitest.perf.config.ts "$@"
 done
 echo "[baseline] done: review and commit baselines/${PERF_PROFILE:-smoke}/"

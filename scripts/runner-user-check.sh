@@ -58,7 +58,7 @@ else
   log "no registry at .tools/registry (npm run setup -- --with-registry builds it): the user runs on the images already here, nothing is pulled"
 fi
 
-tu_env+=(PERF_PROFILE=smoke "PERF_RUN_ID=$run_id")
+tu_env+=(PERF_PROFILE=smoke PERF_CASES=all "PERF_RUN_ID=$run_id")
 
 log "as $user: npm ci"
 as_user 'npm ci --no-audit --no-fund --loglevel=error' >&2
