@@ -17,8 +17,12 @@
 #            those runs (the pr runs of earlier workflows-act runs, this one's included, and bench:gate's 0% runs).
 #            With 3 or more it must pass, its false-alarm count and noise table in the job summary and the noise file
 #            in its artifact; with none pass saying so; with 1 or 2 fail saying how many A/A runs gate:noise needs.
+#   nightly  perf-nightly.yml on its schedule, twice, narrowed by repository variables to the smoke profile and
+#            PERF-02 (MCP_PERF_NIGHTLY_PROFILES, MCP_PERF_NIGHTLY_FILES), its origin a bare repository here: each run
+#            must append one entry to history/history-smoke.json on the perf-history branch (made by the first), put
+#            trend.html in its artifact and say so in its job summary.
 # Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
-#   bash scripts/workflows-act.sh [pr] [gateway] [noise]     (default: all three, in that order)
+#   bash scripts/workflows-act.sh [pr] [gateway] [noise] [nightly]     (default: pr, gateway, noise, in that order)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,7 +39,7 @@ timeout 10 docker info >/dev/null 2>&1 || die "no Docker engine answers: run npm
 git rev-parse --verify -q HEAD >/dev/null 2>&1 || die "$root is not a git checkout of mcp-perf: the jobs check out its HEAD (clone it with git)"
 runs=("$@")
 [ ${#runs[@]} -gt 0 ] || runs=(pr gateway noise)
-for r in "${runs[@]}"; do case "$r" in pr | gateway | noise) ;; *) die "unknown run '$r': pr, gateway or noise" ;; esac; done
+for r in "${runs[@]}"; do case "$r" in pr | gateway | noise | nightly) ;; *) die "unknown run '$r': pr, gateway, noise or nightly" ;; esac; done
 # The gh stand-in answers gate-noise.yml's `gh run list --jq` through jq, as gh does through its own.
 if [[ " ${runs[*]} " == *" noise "* ]] && ! command -v jq >/dev/null; then die "the noise run needs jq on PATH (Debian: apt-get install jq)"; fi
 extra_ms=${PERF_ACT_HEAD_EXTRA_CPU_MS:-30}
@@ -71,6 +75,9 @@ git clone -q "$root" "$scratch/suite"
 git -C "$scratch/suite" checkout -q -B main "$(git rev-parse HEAD)"
 suite_sha=$(git -C "$scratch/suite" rev-parse HEAD)
 
+# Extra arguments for act (a run's repository variables).
+act_extra=()
+
 # One workflow on an event (default pull_request); prints act's log and keeps it; returns act's exit status.
 act_run() {
   local name=$1 dir=$2 workflow=$3 event=$4 repository=$5 trigger=${6:-pull_request}
@@ -78,7 +85,7 @@ act_run() {
   log "$name: act $trigger -W $workflow in $dir, as $(id -un) (uid $(id -u))"
   # The job sees this machine's environment (its CA certificates, proxies) as a runner sees its own, minus the
   # suite's settings and npm's, and a PATH without the project's Node.
-  local v clean=()
+  local v clean=() extra=("${act_extra[@]}")
   for v in $(compgen -e); do
     case "$v" in PERF_* | MCP_PERF_* | TESTCONTAINERS_* | npm_* | NODE_OPTIONS | CI | GITHUB_* | RUNNER_*) clean+=(-u "$v") ;; esac
   done
@@ -94,7 +101,7 @@ act_run() {
     --env GITHUB_REPOSITORY="$repository" \
     --env MCP_PERF_ACT_REPOS="$suite_repo=$scratch/suite $gateway_repo=$scratch/gateway" \
     --env MCP_PERF_ACT_NODE_DIR="$node24" --env MCP_PERF_ACT_ARTIFACTS="$out/$name/artifacts" \
-    --env MCP_PERF_ACT_GH_DIR="$out/$name/gh" --env MCP_PERF_ACT_RUNS="$scratch/runs") 2>&1 | tee "$out/$name/act.log"
+    --env MCP_PERF_ACT_GH_DIR="$out/$name/gh" --env MCP_PERF_ACT_RUNS="$scratch/runs" "${extra[@]}") 2>&1 | tee "$out/$name/act.log"
   local status=${PIPESTATUS[0]}
   set -e
   # act leaves a failed job's workspace (the suite, node_modules included) in its cache: removed, the others kept.
@@ -176,6 +183,28 @@ run_noise() {
   act_run noise "$scratch/suite" .github/workflows/gate-noise.yml "$scratch/noise-event.json" "$suite_repo" workflow_dispatch || status=$?
   line=$(noise_expected "$out/noise" "$status" "$n") || die "noise: gate-noise.yml on $n A/A report(s): $line (act's log: ${out#"$root"/}/noise/act.log)"
   log "noise: ended as it must with $n A/A report(s); $line"
+}
+
+run_nightly() {
+  local origin="$scratch/nightly-origin.git" repo="$scratch/nightly" status entries i
+  git init -q --bare -b main "$origin"
+  git clone -q "$scratch/suite" "$repo"
+  git -C "$repo" remote set-url origin "$origin"
+  git -C "$repo" push -q origin HEAD:refs/heads/main
+  printf '{"schedule":"17 2 * * *"}\n' > "$scratch/nightly-event.json"
+  act_extra=(--var 'MCP_PERF_NIGHTLY_PROFILES=["smoke"]' --var MCP_PERF_NIGHTLY_FILES=tests/perf/sustained.perf.ts)
+  for i in 1 2; do
+    status=0
+    act_run "nightly-$i" "$repo" .github/workflows/perf-nightly.yml "$scratch/nightly-event.json" "$suite_repo" schedule || status=$?
+    [ "$status" = 0 ] || die "nightly: run $i: act exited $status (act's log: ${out#"$root"/}/nightly-$i/act.log)"
+    entries=$(git --git-dir="$origin" show perf-history:history/history-smoke.json 2>/dev/null | "$node24/node" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).entries.length))') \
+      || die "nightly: run $i left no history/history-smoke.json on the origin's perf-history branch (act's log: ${out#"$root"/}/nightly-$i/act.log)"
+    [ "$entries" = "$i" ] || die "nightly: after run $i the history holds $entries entries, not $i"
+    find "$out/nightly-$i/artifacts" -name trend.html | grep -q . || die "nightly: run $i's artifact has no trend.html"
+    grep -q 'Every figure over the nights' "$out/nightly-$i/job-summary.md" || die "nightly: run $i's job summary does not point to the trend page"
+    log "nightly: run $i appended its entry ($entries in the history on perf-history), trend.html in its artifact"
+  done
+  act_extra=()
 }
 
 # The A/A gate reports on this machine: the artifacts of workflows-act's pr runs, bench:gate's 0% runs.
