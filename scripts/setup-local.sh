@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # Prepares the local-process stack (PERF_STACK=local) for machines without a container runtime:
-# PostgreSQL and Redis servers from Debian's packages (as root), ContextForge in a Python >= 3.12
-# virtualenv at .venv-contextforge (PERF_CONTEXTFORGE_VENV to put it elsewhere), and LiteLLM's proxy
-# (PERF_GATEWAY=litellm) in one at .venv-litellm (PERF_LITELLM_VENV).
+# PostgreSQL and Redis servers from Debian's packages (as root), and every gateway whose adapter says how it runs
+# as a local process (GatewayAdapter.localInstall: ContextForge in a Python >= 3.12 virtualenv at .venv-contextforge,
+# LiteLLM's proxy at .venv-litellm; their settings put them elsewhere) in a virtualenv of its pinned release.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 log() { printf '[setup-local] %s\n' "$*" >&2; }
 die() { printf '[setup-local] error: %s\n' "$*" >&2; exit 1; }
-version=$(node -p "require('./fixtures/images/images.json').versions.gateway")
-venv=${PERF_CONTEXTFORGE_VENV:-$root/.venv-contextforge}
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)
@@ -23,37 +21,48 @@ if [ ${#need[@]} -gt 0 ]; then
   systemctl stop redis-server postgresql >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true
 fi
 
-# Each gateway is prepared on its own: one that cannot be (no Python >= 3.12 for ContextForge) does not stop the other.
-failed=()
-contextforge_venv() {
-  if [ ! -x "$venv/bin/gunicorn" ]; then
-    python=""
-    for candidate in python3.13 python3.12 python3; do
-      p=$(command -v "$candidate" || true)
-      [ -n "$p" ] && "$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { python=$p; break; }
+# Each gateway that runs as a local process is prepared on its own (scripts/gateway-locals.ts lists them from their
+# adapters): one that cannot be (no Python new enough) does not stop the others.
+node=node
+[ -x "$root/node_modules/node/bin/node" ] && node="$root/node_modules/node/bin/node"
+# A Python at least $1 ("-": any python3), from PATH or pyenv; empty when there is none.
+python_at_least() {
+  local min=$1 candidate p v
+  if [ "$min" = - ]; then command -v python3 || true; return; fi
+  for candidate in python3.13 python3.12 python3; do
+    p=$(command -v "$candidate" || true)
+    [ -n "$p" ] && "$p" -c "import sys; sys.exit(0 if sys.version_info >= tuple(map(int, '$min'.split('.'))) else 1)" 2>/dev/null && { echo "$p"; return; }
+  done
+  if command -v pyenv >/dev/null; then
+    for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.[0-9]+' | sort -rV); do
+      p="$(pyenv root)/versions/$v/bin/python"
+      "$p" -c "import sys; sys.exit(0 if sys.version_info >= tuple(map(int, '$min'.split('.'))) else 1)" 2>/dev/null && { echo "$p"; return; }
     done
-    if [ -z "$python" ] && command -v pyenv >/dev/null; then
-      for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.1[2-9]' | sort -rV); do python="$(pyenv root)/versions/$v/bin/python"; break; done
+  fi
+}
+# One gateway: title, virtualenv, oldest Python, packages, check, check's environment (gateway-locals.ts's columns).
+prepare() {
+  local title=$1 venv=$2 min=$3 packages=$4 check=$5 check_env=$6 python
+  if [ ! -x "$venv/bin/python" ] || ! env $([ "$check_env" = - ] || echo "$check_env") "$venv/bin/python" -c "$check" >/dev/null 2>&1; then
+    if [ ! -x "$venv/bin/python" ]; then
+      python=$(python_at_least "$min")
+      [ -n "$python" ] || { log "error: $title needs Python >= $min and none was found (python3.13, python3.12, python3, pyenv); install one, then rerun"; return 1; }
+      log "creating $venv with $("$python" --version) for $title"
+      "$python" -m venv "$venv" || return 1
     fi
-    [ -n "$python" ] || { log "error: ContextForge $version needs Python >= 3.12 and none was found (python3.13, python3.12, pyenv); install one, then rerun"; return 1; }
-    log "creating $venv with $("$python" --version) and installing mcp-contextforge-gateway==$version"
-    "$python" -m venv "$venv"
-    "$venv/bin/pip" install -q "mcp-contextforge-gateway==$version" "psycopg[binary]>=3.2"
+    log "installing $packages into $venv"
+    # shellcheck disable=SC2086 # the packages are words
+    "$venv/bin/pip" install -q $packages || return 1
   fi
-  "$venv/bin/python" -c "import mcpgateway, gunicorn, psycopg" || { log "error: $venv is incomplete; delete it and rerun"; return 1; }
+  # shellcheck disable=SC2046 # the check's environment is words
+  env $([ "$check_env" = - ] || echo "$check_env") "$venv/bin/python" -c "$check" >/dev/null 2>&1 || { log "error: $venv is incomplete for $title; delete it and rerun"; return 1; }
+  log "$title: ready in $venv"
+  ready+=("$title")
 }
-contextforge_venv || failed+=(ContextForge)
+failed=() ready=()
+while IFS=$'\t' read -r title venv min packages check check_env; do
+  prepare "$title" "$venv" "$min" "$packages" "$check" "$check_env" || failed+=("$title")
+done < <("$node" scripts/gateway-locals.ts)
 
-litellm_version=$(node -p "require('./fixtures/images/images.json').versions.litellm")
-litellm_venv=${PERF_LITELLM_VENV:-$root/.venv-litellm}
-litellm_venv_ready() {
-  if [ ! -x "$litellm_venv/bin/litellm" ]; then
-    log "creating $litellm_venv with $(python3 --version) and installing litellm[proxy]==$litellm_version"
-    python3 -m venv "$litellm_venv" && "$litellm_venv/bin/pip" install -q "litellm[proxy]==$litellm_version" || return 1
-  fi
-  LITELLM_LOCAL_MODEL_COST_MAP=True "$litellm_venv/bin/python" -c "import litellm.proxy.proxy_server" >/dev/null 2>&1 || { log "error: $litellm_venv is incomplete; delete it and rerun"; return 1; }
-}
-litellm_venv_ready || failed+=(LiteLLM)
-
-[ ${#failed[@]} -eq 0 ] || die "not ready for: ${failed[*]} (above); the other gateway is"
-log "ready: PERF_STACK=local npm run perf (PERF_GATEWAY=litellm for LiteLLM)"
+[ ${#failed[@]} -eq 0 ] || die "not ready for: ${failed[*]} (above); ready: ${ready[*]:-none}"
+log "ready: PERF_STACK=local npm run perf (PERF_GATEWAY=<kind> for another gateway than the default)"

@@ -1,4 +1,5 @@
 import type { GatewayCapability, GatewayEndpoints } from '../shared/stack-info.ts';
+import type { LocalInstall } from './local-install.ts';
 
 // What the stack needs to know about a gateway, one adapter per folder (like a Testcontainers module). The
 // stack does the starting (containers, processes, networks, teardown); an adapter only describes.
@@ -91,6 +92,8 @@ export interface GatewayAdapter {
   settingsFromLog?(log: string, workers: number): GatewayEndpoints['settings'];
   /** As a local process (PERF_STACK=local): its executable, found on this machine, or what to install to have it. */
   local?(env: NodeJS.ProcessEnv): { executable?: string; install: string };
+  /** What npm run setup:local installs for it (a virtualenv of its release): local() is usually localFromVenv(this). */
+  localInstall?: LocalInstall;
   /**
    * Python ASGI gateways: the module whose `app` fixtures/gateway-extra-cost wraps (the gate benchmark's known
    * regression), and the PYTHONPATH its image already has (kept).

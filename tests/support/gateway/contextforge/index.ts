@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayAdapter, GatewayAdmin, LaunchContext, PreparedGateway } from '../adapter.ts';
+import { localFromVenv, type LocalInstall } from '../local-install.ts';
 import { pinnedVersion } from '../../shared/images-file.ts';
 import type { GatewayEndpoints } from '../../shared/stack-info.ts';
 import {
@@ -14,7 +14,13 @@ import { describeGunicornSettings, gunicornSettingProblems, parseGunicornSetting
  * API, one virtual server with every tool, an admin JWT minted from the run's secret. Container: its image's own
  * entrypoint (gunicorn). Local: gunicorn from a Python virtualenv.
  */
-export const contextforge: GatewayAdapter = {
+export const CONTEXTFORGE_LOCAL: LocalInstall = {
+  venvSetting: 'PERF_CONTEXTFORGE_VENV', defaultVenv: '.venv-contextforge', minPython: '3.12',
+  packages: [`mcp-contextforge-gateway==${pinnedVersion('gateway')}`, 'psycopg[binary]>=3.2'], executable: 'gunicorn',
+  check: 'import mcpgateway, gunicorn, psycopg',
+};
+
+const contextforge: GatewayAdapter = {
   kind: 'contextforge',
   title: 'ContextForge',
   version: pinnedVersion('gateway'),
@@ -55,15 +61,8 @@ export const contextforge: GatewayAdapter = {
     return { text: describeGunicornSettings(settings), problems: gunicornSettingProblems(settings, { workers }) };
   },
 
-  local(env) {
-    const venv = env.PERF_CONTEXTFORGE_VENV ?? join(process.cwd(), '.venv-contextforge');
-    const gunicorn = join(venv, 'bin', 'gunicorn');
-    return {
-      executable: existsSync(gunicorn) ? gunicorn : undefined,
-      install: `ContextForge in a Python >= 3.12 virtualenv at ${venv} (npm run setup:local; or python3.13 -m venv ${venv} && ${venv}/bin/pip install ` +
-        `"mcp-contextforge-gateway==${pinnedVersion('gateway')}" "psycopg[binary]"; or set PERF_CONTEXTFORGE_VENV)`,
-    };
-  },
+  localInstall: CONTEXTFORGE_LOCAL,
+  local: localFromVenv('ContextForge', CONTEXTFORGE_LOCAL),
 
   extraCost: { appModule: 'mcpgateway.main', pythonPath: '/app' },
 

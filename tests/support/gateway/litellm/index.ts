@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatewayAdapter, LaunchContext, PreparedGateway } from '../adapter.ts';
+import { localFromVenv, type LocalInstall } from '../local-install.ts';
 import { pinnedVersion } from '../../shared/images-file.ts';
 import { bootstrapLiteLLM, LITELLM_CAPABILITIES, LITELLM_CONFIG_FILE, LITELLM_PORT, LITELLM_START_SECONDS, litellmArgs, litellmConfig, litellmEnv, litellmMasterKey } from './litellm.ts';
 
@@ -8,7 +8,12 @@ import { bootstrapLiteLLM, LITELLM_CAPABILITIES, LITELLM_CONFIG_FILE, LITELLM_PO
  * LiteLLM's proxy as an MCP gateway: no database and no Redis (its upstreams come from a config file; a database
  * would only back its REST API for MCP servers, which the suite does not use), its master key as the Bearer token.
  */
-export const litellm: GatewayAdapter = {
+export const LITELLM_LOCAL: LocalInstall = {
+  venvSetting: 'PERF_LITELLM_VENV', defaultVenv: '.venv-litellm', packages: [`litellm[proxy]==${pinnedVersion('litellm')}`], executable: 'litellm',
+  check: 'import litellm.proxy.proxy_server', checkEnv: { LITELLM_LOCAL_MODEL_COST_MAP: 'True' },
+};
+
+const litellm: GatewayAdapter = {
   kind: 'litellm',
   title: 'LiteLLM',
   version: pinnedVersion('litellm'),
@@ -28,15 +33,8 @@ export const litellm: GatewayAdapter = {
     };
   },
 
-  local(env) {
-    const venv = env.PERF_LITELLM_VENV ?? join(process.cwd(), '.venv-litellm');
-    const executable = join(venv, 'bin', 'litellm');
-    return {
-      executable: existsSync(executable) ? executable : undefined,
-      install: `LiteLLM's proxy in a Python virtualenv at ${venv} (npm run setup:local -- --litellm; or python3 -m venv ${venv} && ` +
-        `${venv}/bin/pip install "litellm[proxy]==${pinnedVersion('litellm')}"; or set PERF_LITELLM_VENV)`,
-    };
-  },
+  localInstall: LITELLM_LOCAL,
+  local: localFromVenv('LiteLLM\'s proxy', LITELLM_LOCAL),
 
   // The local image installs LiteLLM into the system site-packages; /app is where the official image keeps it.
   extraCost: { appModule: 'litellm.proxy.proxy_server', pythonPath: '/app' },
