@@ -8,6 +8,7 @@ import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 import { checkSettings, nearestWord } from '../tests/support/shared/settings.ts';
 import { ROOT, runPerfSuite } from './cli.ts';
 import { environment } from '../tests/support/shared/config.ts';
+import { ADAPTERS } from '../tests/support/gateway/adapters.ts';
 
 interface Command {
   what: string;
@@ -18,8 +19,8 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   run: {
-    what: 'the perf suite (every case, or the files given) on a stack it starts',
-    usage: 'mcp-perf run [--profile smoke|pr|nightly|soak] [--gateway contextforge|litellm] [--stack auto|containers|local|external|direct]\n' +
+    what: 'the perf suite on a stack it starts: the quick selection, every case (--cases all), or the files given',
+    usage: `mcp-perf run [--profile smoke|pr|nightly|soak] [--gateway ${Object.keys(ADAPTERS).join('|')}] [--stack auto|containers|local|external|direct]\n` +
       '             [--protocol auto|2025-06-18|2025-11-25|2026-07-28] [--transport native|mcp] [--baseline judge|record|add]\n' +
       '             [--upstream-eras both|legacy|modern] [--fit-rates <share, 0-0.95>] [--cases quick|all] [-t <case name>] [test files]\n' +
       '  Options set the settings of the same name (README, "Every setting"), over the environment.',

@@ -18,7 +18,7 @@ export interface Setting {
 
 export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_STACK', what: 'auto (default), containers, local, external or direct: what the suite starts or uses', value: { oneOf: ['auto', 'containers', 'local', 'external', 'direct'] } },
-  { name: 'PERF_GATEWAY', what: 'the gateway adapter the containers and local stacks start: a folder of tests/support/gateway/ (contextforge, default; litellm); with PERF_STACK=external, the one that attaches' },
+  { name: 'PERF_GATEWAY', what: 'the gateway adapter the containers and local stacks start: a folder of tests/support/gateway/ (contextforge, default; litellm; fastmcp); with PERF_STACK=external, the one that attaches' },
   { name: 'PERF_PROFILE', what: 'smoke (default), pr, nightly or soak: durations and rates of every case', value: { oneOf: PROFILES } },
   { name: 'PERF_CASES', what: 'which case files a run given none runs: quick (the default in the smoke profile: PERF-01 baseline, PERF-02 sustained, PERF-03 the knee, PERF-07 concurrent calls; about 5 minutes) or all (the default in the others: the whole catalogue, about 22 minutes in smoke)', value: { oneOf: ['quick', 'all'] } },
   { name: 'PERF_TRANSPORT', what: 'native (default: ContextForge\'s /rpc where a case\'s subject is not the transport) or mcp (standard MCP everywhere)', value: { oneOf: ['native', 'mcp'] } },
