@@ -18,7 +18,7 @@
 #            With 3 or more it must pass, its false-alarm count and noise table in the job summary and the noise file
 #            in its artifact; with none pass saying so; with 1 or 2 fail saying how many A/A runs gate:noise needs.
 #   nightly  perf-nightly.yml on its schedule, twice, narrowed by repository variables to the smoke profile and
-#            PERF-02 (MCP_PERF_NIGHTLY_PROFILES, MCP_PERF_NIGHTLY_FILES), its origin a bare repository here: each run
+#            PERF-02 (NIGHTLY_PROFILES, NIGHTLY_FILES), its origin a bare repository here: each run
 #            must append one entry to history/history-smoke.json on the perf-history branch (made by the first), put
 #            trend.html in its artifact and say so in its job summary.
 # Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
@@ -192,7 +192,7 @@ run_nightly() {
   git -C "$repo" remote set-url origin "$origin"
   git -C "$repo" push -q origin HEAD:refs/heads/main
   printf '{"schedule":"17 2 * * *"}\n' > "$scratch/nightly-event.json"
-  act_extra=(--var 'MCP_PERF_NIGHTLY_PROFILES=["smoke"]' --var MCP_PERF_NIGHTLY_FILES=tests/perf/sustained.perf.ts)
+  act_extra=(--var 'NIGHTLY_PROFILES=["smoke"]' --var NIGHTLY_FILES=tests/perf/sustained.perf.ts)
   for i in 1 2; do
     status=0
     act_run "nightly-$i" "$repo" .github/workflows/perf-nightly.yml "$scratch/nightly-event.json" "$suite_repo" schedule || status=$?
