@@ -22,7 +22,7 @@
 #            must append one entry to history/history-smoke.json on the perf-history branch (made by the first), put
 #            trend.html in its artifact and say so in its job summary.
 # Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
-#   bash scripts/workflows-act.sh [pr] [gateway] [noise] [nightly]     (default: pr, gateway, noise, in that order)
+#   bash scripts/workflows-act.sh [pr] [gateway] [noise] [nightly]     (default: all four, in that order)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -38,7 +38,7 @@ node24="$root/node_modules/node/bin"
 timeout 10 docker info >/dev/null 2>&1 || die "no Docker engine answers: run npm run setup"
 git rev-parse --verify -q HEAD >/dev/null 2>&1 || die "$root is not a git checkout of mcp-perf: the jobs check out its HEAD (clone it with git)"
 runs=("$@")
-[ ${#runs[@]} -gt 0 ] || runs=(pr gateway noise)
+[ ${#runs[@]} -gt 0 ] || runs=(pr gateway noise nightly)
 for r in "${runs[@]}"; do case "$r" in pr | gateway | noise | nightly) ;; *) die "unknown run '$r': pr, gateway, noise or nightly" ;; esac; done
 # The gh stand-in answers gate-noise.yml's `gh run list --jq` through jq, as gh does through its own.
 if [[ " ${runs[*]} " == *" noise "* ]] && ! command -v jq >/dev/null; then die "the noise run needs jq on PATH (Debian: apt-get install jq)"; fi
