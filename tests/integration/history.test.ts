@@ -66,7 +66,8 @@ describe('nightly history', () => {
   });
 
   it('flags a 5% step in the gateway CPU per call measured side by side (head against a reference), pooled over the cases, while the plain figures wander more than that; the same history without the step raises nothing', () => {
-    // Runs' plain figures wander ±8% from night to night (the runner), the side-by-side ratios ±1.5% (each case apart).
+    // The plain figures wander more than the step from night to night (the runner), the side-by-side ratios less (each
+    // case apart): how real runs behave (docs/soak.md, "Drift measured side by side").
     const appendAll = (file: string, step: number) => {
       const dir = scratchDir('history');
       const paths = Array.from({ length: 12 }, (_, i) => results(dir, i, 40 * (1 + 0.08 * Math.sin(2.3 * i)), undefined,

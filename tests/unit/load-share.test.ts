@@ -34,7 +34,7 @@ describe('fitRate: a profile\'s rate fitted to what the stack held', () => {
   });
 
   it('lowers a plan\'s rate past the share to that share, naming both', () => {
-    // The nightly's 100/s on a gateway that completed 48.3 calls/s in its probe.
+    // A plan's rate well past what the probe found: lowered to the share, one decimal.
     expect(fitRate(100, 48.3, 0.6)).toEqual({ rate: 29, lowered: true, text: '29/s, not the plan\'s 100/s: 60% of the 48.3 calls/s this stack held in its capacity probe' });
     expect(fitRate(100, 0.5, 0.6).rate).toBe(1);
   });

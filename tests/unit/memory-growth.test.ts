@@ -111,7 +111,8 @@ describe('memoryGrowth', () => {
   });
 
   it('connections: a pool filling lazily within its capacity is no leak; a count that would pass the capacity within a day is', () => {
-    // A pool opening connections lazily: 4, then 5, 6, 7 over two hours, far below its capacity of 60.
+    // A pool opening connections lazily, a few over hours, far below its capacity: the shape of the 2-hour soak's
+    // Postgres series in docs/soak.md, which the old rule called a leak.
     const filling = Array.from({ length: 7200 }, (_, t) => ({ t, count: 4 + Math.min(3, Math.floor(t / 1800)) }));
     expect(connectionGrowth(filling, 60).verdict).not.toBe('growing');
     expect(connectionGrowth(filling).verdict).toBe('growing'); // against 5% of the mean per hour, as before: the false alarm
