@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { entryFrom, type History, type HistoryEntry } from '../tests/support/report/history.ts';
+import { entryFrom, POOLED_CPU, type History, type HistoryEntry } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
 
@@ -62,7 +62,6 @@ const dir = join(root, 'reports', `bench-history-${stamp}`);
 mkdirSync(dir, { recursive: true });
 const files = o.file.split(',');
 const histories: Record<'clean' | 'injected', History> = { clean: { schema: 1, entries: [] }, injected: { schema: 1, entries: [] } };
-const injectedFrom = clean;
 if (o['from-gate']) {
   fromGate(o['from-gate'].split(','));
   report();
@@ -117,7 +116,7 @@ function fromGate(dirs: string[]): void {
       }
       const entry = entryFrom(JSON.parse(readFileSync(results, 'utf8')) as RunReport);
       (r.size === 0 ? aa : slowed).push(entry);
-      console.log(`bench:history: ${entry.run} (${d}), size ${r.size}${r.size ? ` (really added ${(r.effective * 100).toFixed(1)}%)` : ''}: pooled CPU per call head/base ${entry.sideBySide?.['all cases: gateway CPU per call']?.ratio ?? '-'}`);
+      console.log(`bench:history: ${entry.run} (${d}), size ${r.size}${r.size ? ` (really added ${(r.effective * 100).toFixed(1)}%)` : ''}: pooled CPU per call head/base ${entry.sideBySide?.[POOLED_CPU]?.ratio ?? '-'}`);
     }
   }
   if (aa.length < clean || slowed.length < 3) {
@@ -134,6 +133,6 @@ function report(): void {
     const file = join(dir, `history-${name}.json`);
     writeFileSync(file, `${JSON.stringify(histories[name], null, 1)}\n`);
     const check = spawnSync(process.execPath, [join(root, 'scripts/history.ts'), 'check', '--file', file, '--min-change', String(minChange), '--page', join(dir, `trend-${name}.html`)], { encoding: 'utf8' });
-    console.log(`\n== the ${name} history (${histories[name].entries.length} runs${name === 'injected' ? `, injected from run ${injectedFrom + 1}: ${histories.injected.entries[injectedFrom]?.run}` : ''}): check exit ${check.status}\n${check.stdout}${check.stderr}`);
+    console.log(`\n== the ${name} history (${histories[name].entries.length} runs${name === 'injected' ? `, injected from run ${clean + 1}: ${histories.injected.entries[clean]?.run}` : ''}): check exit ${check.status}\n${check.stdout}${check.stderr}`);
   }
 }

@@ -132,20 +132,20 @@ export function shifts(history: History, o: { window: number; minChange: number;
   const out: Shift[] = [];
   for (const s of seriesOf(history.entries)) {
     const entries = s.entries.slice(-o.window);
+    // One series' change point, if any: `having` the runs that have the figure, `at` the figure in each.
+    const look = (scenario: string, metric: ShiftMetric, having: HistoryEntry[], at: (e: HistoryEntry) => number, worseSign: 1 | -1) => {
+      const cp = findChangePoint(having.map(at), { alpha: o.alpha, minChange: o.minChange });
+      if (cp) out.push({ series: s.key, scenario, metric, worse: Math.sign(cp.after - cp.before) === worseSign, before: cp.before, after: cp.after, change: cp.change, p: cp.p, from: having[cp.index]!, index: entries.indexOf(having[cp.index]!) });
+    };
     for (const scenario of [...new Set(entries.flatMap((e) => Object.keys(e.figures)))]) {
       for (const metric of Object.keys(WORSE) as (keyof Figures)[]) {
         const having = entries.filter((e) => typeof e.figures[scenario]?.[metric] === 'number' && Number.isFinite(e.figures[scenario]![metric]));
-        const cp = findChangePoint(having.map((e) => e.figures[scenario]![metric]!), { alpha: o.alpha, minChange: o.minChange });
-        if (!cp) continue;
-        out.push({ series: s.key, scenario, metric, worse: Math.sign(cp.after - cp.before) === WORSE[metric], before: cp.before, after: cp.after, change: cp.change, p: cp.p, from: having[cp.index]!, index: entries.indexOf(having[cp.index]!) });
+        look(scenario, metric, having, (e) => e.figures[scenario]![metric]!, WORSE[metric]);
       }
     }
     for (const key of [...new Set(entries.flatMap((e) => Object.keys(e.sideBySide ?? {})))]) {
       const having = entries.filter((e) => e.sideBySide?.[key]);
-      const cp = findChangePoint(having.map((e) => e.sideBySide![key]!.ratio), { alpha: o.alpha, minChange: o.minChange });
-      if (!cp) continue;
-      const worse = Math.sign(cp.after - cp.before) === having[0]!.sideBySide![key]!.worse;
-      out.push({ series: s.key, scenario: key, metric: 'head/base', worse, before: cp.before, after: cp.after, change: cp.change, p: cp.p, from: having[cp.index]!, index: entries.indexOf(having[cp.index]!) });
+      look(key, 'head/base', having, (e) => e.sideBySide![key]!.ratio, having[0]!.sideBySide![key]!.worse);
     }
   }
   return out;
@@ -158,11 +158,13 @@ export function shifts(history: History, o: { window: number; minChange: number;
  */
 export function trendPage(history: History, found: readonly Shift[], title = 'mcp-perf: the nightly history'): string {
   const sections = seriesOf(history.entries).map((s) => {
+    // A change point drawn on its chart: a dashed line at the first run after it, saying which way and how far.
+    const marker = (f: Shift, what: string) => ({ x: s.entries.indexOf(f.from) + 1, label: `${f.worse ? 'WORSE' : 'better'}: ${what}${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run}` });
     const scenarios = [...new Set(s.entries.flatMap((e) => Object.keys(e.figures)))];
     const charts = scenarios.map((scenario) => {
       const at = (metric: keyof Figures) => s.entries.map((e, i): [number, number] => [i + 1, e.figures[scenario]?.[metric] ?? Number.NaN]);
       const marks = (metrics: ShiftMetric[]) => found.filter((f) => f.series === s.key && f.scenario === scenario && metrics.includes(f.metric))
-        .map((f) => ({ x: s.entries.indexOf(f.from) + 1, label: `${f.worse ? 'WORSE' : 'better'}: ${f.metric} ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run}` }));
+        .map((f) => marker(f, `${f.metric} `));
       const figure = (name: string, unit: string, metrics: (keyof Figures)[]) => {
         const series = metrics.map((m, i) => ({ name: m, color: COLORS[i % COLORS.length]!, points: at(m) })).filter((x) => x.points.some(([, y]) => Number.isFinite(y)));
         return series.length ? lineChart(`${scenario}: ${name}`, unit, series, 540, 220, { unit: '', name: 'run', fromData: true, markers: marks(metrics) }) : '';
@@ -179,7 +181,7 @@ export function trendPage(history: History, found: readonly Shift[], title = 'mc
         return [i + 1, f ? (pick(f) - 1) * 100 : Number.NaN];
       });
       const markers = found.filter((f) => f.series === s.key && f.scenario === key)
-        .map((f) => ({ x: s.entries.indexOf(f.from) + 1, label: `${f.worse ? 'WORSE' : 'better'}: ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run}` }));
+        .map((f) => marker(f, ''));
       return lineChart(key, '% head against base', [
         { name: 'head/base', color: COLORS[0]!, points: at((f) => f.ratio) },
         { name: '95% interval, low', color: COLORS[2 % COLORS.length]!, points: at((f) => f.ci[0]) },
