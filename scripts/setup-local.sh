@@ -25,25 +25,32 @@ fi
 # adapters): one that cannot be (no Python new enough) does not stop the others.
 node=node
 [ -x "$root/node_modules/node/bin/node" ] && node="$root/node_modules/node/bin/node"
+# Whether Python $1 is at least version $2 ("3.12").
+new_enough() { "$1" -c "import sys; sys.exit(0 if sys.version_info >= tuple(map(int, '$2'.split('.'))) else 1)" 2>/dev/null; }
 # A Python at least $1 ("-": any python3), from PATH or pyenv; empty when there is none.
 python_at_least() {
   local min=$1 candidate p v
   if [ "$min" = - ]; then command -v python3 || true; return; fi
   for candidate in python3.13 python3.12 python3; do
     p=$(command -v "$candidate" || true)
-    [ -n "$p" ] && "$p" -c "import sys; sys.exit(0 if sys.version_info >= tuple(map(int, '$min'.split('.'))) else 1)" 2>/dev/null && { echo "$p"; return; }
+    [ -n "$p" ] && new_enough "$p" "$min" && { echo "$p"; return; }
   done
   if command -v pyenv >/dev/null; then
     for v in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.[0-9]+' | sort -rV); do
       p="$(pyenv root)/versions/$v/bin/python"
-      "$p" -c "import sys; sys.exit(0 if sys.version_info >= tuple(map(int, '$min'.split('.'))) else 1)" 2>/dev/null && { echo "$p"; return; }
+      new_enough "$p" "$min" && { echo "$p"; return; }
     done
   fi
+}
+# Whether the virtualenv $1 holds a complete install: check $2 runs in the environment $3 ("-": none).
+complete() {
+  # shellcheck disable=SC2046 # the check's environment is words
+  [ -x "$1/bin/python" ] && env $([ "$3" = - ] || echo "$3") "$1/bin/python" -c "$2" >/dev/null 2>&1
 }
 # One gateway: title, virtualenv, oldest Python, packages, check, check's environment (gateway-locals.ts's columns).
 prepare() {
   local title=$1 venv=$2 min=$3 packages=$4 check=$5 check_env=$6 python
-  if [ ! -x "$venv/bin/python" ] || ! env $([ "$check_env" = - ] || echo "$check_env") "$venv/bin/python" -c "$check" >/dev/null 2>&1; then
+  if ! complete "$venv" "$check" "$check_env"; then
     if [ ! -x "$venv/bin/python" ]; then
       python=$(python_at_least "$min")
       [ -n "$python" ] || { log "error: $title needs Python >= $min and none was found (python3.13, python3.12, python3, pyenv); install one, then rerun"; return 1; }
@@ -54,8 +61,7 @@ prepare() {
     # shellcheck disable=SC2086 # the packages are words
     "$venv/bin/pip" install -q $packages || return 1
   fi
-  # shellcheck disable=SC2046 # the check's environment is words
-  env $([ "$check_env" = - ] || echo "$check_env") "$venv/bin/python" -c "$check" >/dev/null 2>&1 || { log "error: $venv is incomplete for $title; delete it and rerun"; return 1; }
+  complete "$venv" "$check" "$check_env" || { log "error: $venv is incomplete for $title; delete it and rerun"; return 1; }
   log "$title: ready in $venv"
   ready+=("$title")
 }
