@@ -6,11 +6,12 @@
 // evenly costs before any request is made ("completed" then counts the moments a request was due).
 //   node scripts/bare-socket-load.ts --url URL --rate R --duration 10s [--connections 64] [--clock-only]
 import { connect, type Socket } from 'node:net';
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../tests/support/engine/duration.ts';
+import { parseCli, refuse } from './cli.ts';
 
-const { values: a } = parseArgs({ options: { url: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string', default: '10s' }, connections: { type: 'string', default: '64' }, 'clock-only': { type: 'boolean', default: false } } });
-if (!a.url || !a.rate) throw new Error('--url and --rate are required');
+const USAGE = 'usage: node scripts/bare-socket-load.ts --url URL --rate R --duration 10s [--connections 64] [--clock-only]';
+const { values: a } = parseCli('bare-socket-load', { url: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string', default: '10s' }, connections: { type: 'string', default: '64' }, 'clock-only': { type: 'boolean', default: false } }, USAGE);
+if (!a.url || !a.rate) refuse('bare-socket-load', `--url and --rate are required; ${USAGE}`);
 const url = new URL(a.url);
 const rate = Number(a.rate);
 const durationMs = parseDuration(a.duration);

@@ -5,25 +5,23 @@
 // calibration, as the suite does. Prints every verdict with its band (what it could detect), then the false-alarm
 // and detection rates with Wilson 95% intervals; judges nothing itself.
 //   npm run bench:baseline [-- --record 5 --runs 20 --regressed 10 --slower 0.25 --seconds 10 --delay 20]
-import { parseArgs } from 'node:util';
 import { wilsonRate } from '../tests/support/analysis/wilson.ts';
 import { compareWithBaseline, currentEnvironment, toBaseline, type Baseline } from '../tests/support/budget/baseline.ts';
 import { runScenario } from '../tests/support/engine/runner.ts';
 import { createOperation } from '../tests/support/mcp/operations.ts';
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
 import { startHttpTarget } from '../tests/support/stack/http-target.ts';
+import { numberOption, parseCli } from './cli.ts';
 
-const { values: o } = parseArgs({
-  options: {
-    record: { type: 'string', default: '5' }, runs: { type: 'string', default: '20' }, regressed: { type: 'string', default: '10' },
-    slower: { type: 'string', default: '0.25' }, seconds: { type: 'string', default: '10' }, delay: { type: 'string', default: '20' },
-  },
-});
-const num = (name: keyof typeof o, min: number) => {
-  const v = Number(o[name]);
-  if (!Number.isFinite(v) || v < min) throw new Error(`--${name} ${String(o[name])}: give a number >= ${min}`);
-  return v;
-};
+const USAGE = `usage: npm run bench:baseline [-- --record 5 --runs 20 --regressed 10 --slower 0.25 --seconds 10 --delay 20]
+  --record N     runs recorded as the baseline     --runs N       unchanged runs judged (each should pass)
+  --regressed N  runs with the target slowed        --slower X     by this share of its delay (0.25 = +25%)
+  --seconds S    each run's length                  --delay MS     the loopback target's latency`;
+const { values: o } = parseCli('bench:baseline', {
+  record: { type: 'string', default: '5' }, runs: { type: 'string', default: '20' }, regressed: { type: 'string', default: '10' },
+  slower: { type: 'string', default: '0.25' }, seconds: { type: 'string', default: '10' }, delay: { type: 'string', default: '20' },
+}, USAGE);
+const num = (name: 'record' | 'runs' | 'regressed' | 'slower' | 'seconds' | 'delay', min: number) => numberOption('bench:baseline', name, o[name], { min });
 const [record, unchanged, regressed, slower, seconds, delay] = [num('record', 1), num('runs', 0), num('regressed', 0), num('slower', 0), num('seconds', 1), num('delay', 1)];
 const target = await startHttpTarget();
 const run = (delayMs: number) => runScenario(

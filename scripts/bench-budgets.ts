@@ -16,25 +16,26 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { checkCells, gatewayCpuPerCall, sensitivityTable, type SlowedRun } from '../tests/support/report/budget-sensitivity.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
+import { parseCli, refuse } from './cli.ts';
 import { setting } from '../tests/support/shared/config.ts';
 
-const { values: o } = parseArgs({
-  options: {
-    file: { type: 'string', default: 'tests/perf/baseline.perf.ts' },
-    sizes: { type: 'string', default: '10,25,50,100' },
-    runs: { type: 'string', default: '1' },
-    record: { type: 'string', default: '5' },
-    profile: { type: 'string', default: 'smoke' },
-    'timeout-minutes': { type: 'string', default: '30' },
-    paths: { type: 'string', default: 'mcp' },
-    summarize: { type: 'string' },
-  },
-});
+const USAGE = `usage: npm run bench:budgets [-- --file tests/perf/baseline.perf.ts[,more] --sizes 10,25,50,100 --runs 1 --record 5 --profile smoke --paths mcp|all --timeout-minutes 30]
+       npm run bench:budgets -- --summarize reports/bench-budgets-<time>/runs.json   (the table again, no runs)
+  --sizes MS,...  the gateway's extra CPU per request in each slowed run   --record N  unslowed runs recorded first (0: baselines/ as it is)`;
+const { values: o } = parseCli('bench:budgets', {
+  file: { type: 'string', default: 'tests/perf/baseline.perf.ts' },
+  sizes: { type: 'string', default: '10,25,50,100' },
+  runs: { type: 'string', default: '1' },
+  record: { type: 'string', default: '5' },
+  profile: { type: 'string', default: 'smoke' },
+  'timeout-minutes': { type: 'string', default: '30' },
+  paths: { type: 'string', default: 'mcp' },
+  summarize: { type: 'string' },
+}, USAGE);
 
 interface RunRecord extends SlowedRun { round: number; exit: number | null; seconds: number }
 
@@ -42,8 +43,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const reportsDir = setting('PERF_REPORTS_DIR') || join(root, 'reports');
 
 function fail(message: string): never {
-  console.error(`[bench:budgets] ${message}`);
-  process.exit(2);
+  refuse('bench:budgets', message);
 }
 
 const files = o.file.split(',').map((f) => f.trim()).filter(Boolean);

@@ -5,22 +5,23 @@
 //   npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000 --rounds 5 --skip-heap]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startHttpTarget } from '../tests/support/stack/http-target.ts';
 import { findNginx, startNginxTarget } from '../tests/support/stack/nginx-target.ts';
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
+import { numberOption, parseCli } from './cli.ts';
 
-const { values: o } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' },
-    rate: { type: 'string', default: '5000' }, requests: { type: 'string', default: '1000000' },
-    'skip-heap': { type: 'boolean', default: false }, rounds: { type: 'string', default: '5' },
-  },
-});
-const seconds = Number(o.seconds);
-const conns = Number(o.connections);
-const rate = Number(o.rate);
+const USAGE = `usage: npm run bench:engine [-- --seconds 10 --connections 64 --rate 5000 --requests 1000000 --rounds 5 --skip-heap]
+  the engine against autocannon, wrk and hey on a loopback target and on nginx; prints figures and ratios, judges nothing`;
+const { values: o } = parseCli('bench:engine', {
+  seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '64' },
+  rate: { type: 'string', default: '5000' }, requests: { type: 'string', default: '1000000' },
+  'skip-heap': { type: 'boolean', default: false }, rounds: { type: 'string', default: '5' },
+}, USAGE);
+const seconds = numberOption('bench:engine', 'seconds', o.seconds, { min: 1 });
+const conns = numberOption('bench:engine', 'connections', o.connections, { min: 1, integer: true });
+const rate = numberOption('bench:engine', 'rate', o.rate, { min: 1 });
+numberOption('bench:engine', 'requests', o.requests, { min: 1, integer: true });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
 
@@ -134,7 +135,7 @@ const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] ?? 
 /** CPU microseconds per request of the longer run's extra requests: start-up and warm-up cancel out. */
 const marginalCpu = (short: { cpuSeconds: number; completed: number }, long: { cpuSeconds: number; completed: number }) =>
   ((long.cpuSeconds - short.cpuSeconds) * 1e6) / (long.completed - short.completed);
-const rounds = Number(o.rounds);
+const rounds = numberOption('bench:engine', 'rounds', o.rounds, { min: 1, integer: true });
 const shortSeconds = Math.max(1, Math.round(seconds / 5));
 
 /**

@@ -15,7 +15,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { wilsonRate } from '../tests/support/analysis/wilson.ts';
 import { worseChangeText } from '../tests/support/budget/paired.ts';
 import { estimateRunToRun, leaveOneOut, loadRunToRun, MIN_AA_RUNS, rejudgeOutcomes } from '../tests/support/budget/run-to-run.ts';
@@ -36,19 +35,22 @@ import { writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { startAbStacks } from '../tests/support/stack/stack.ts';
 import { median } from '../tests/support/shared/statistics.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
+import { parseCli, refuse } from './cli.ts';
 import { setting } from '../tests/support/shared/config.ts';
 
-const { values: o, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    plan: { type: 'string', default: '0:10,0.2:8,0.1:3,0.5:2' },
-    image: { type: 'string' },
-    profile: { type: 'string', default: 'pr' },
-    held: { type: 'boolean', default: false },
-    summarize: { type: 'string' },
-    noise: { type: 'string' },
-  },
-});
+const USAGE = `usage: npm run bench:gate [-- --plan 0:10,0.2:8,0.1:3,0.5:2] [--image <gateway image>] [--profile pr] [--held]
+       npm run bench:gate -- --summarize reports/bench-gate-<time>/runs.json [more runs.json ...] [--noise <gate-noise file>|none|loo]
+  --plan size:runs,...  the head's extra CPU per call as a share of the gateway's (0 = A/A) and how many runs at it
+  --held                one pair of stacks for every run (faster, blind to the noise a stack's start brings)
+  --summarize           the table again from finished or interrupted benchmarks, pooled; --noise judges them again`;
+const { values: o, positionals } = parseCli('bench:gate', {
+  plan: { type: 'string', default: '0:10,0.2:8,0.1:3,0.5:2' },
+  image: { type: 'string' },
+  profile: { type: 'string', default: 'pr' },
+  held: { type: 'boolean', default: false },
+  summarize: { type: 'string' },
+  noise: { type: 'string' },
+}, USAGE);
 // The table again from finished (or interrupted) benchmarks' runs.json files, pooled, without running anything.
 if (o.summarize) {
   const files = [o.summarize, ...positionals];
@@ -58,8 +60,7 @@ if (o.summarize) {
       saved = JSON.parse(readFileSync(f, 'utf8')) as typeof saved;
       if (!Array.isArray(saved.records)) throw new Error('it has no "records" list');
     } catch (error) {
-      console.error(`[bench:gate] --summarize: cannot read ${f}: ${(error as Error).message}. Give the runs.json of finished or interrupted benchmarks (reports/bench-gate-<time>/runs.json).`);
-      process.exit(2);
+      refuse('bench:gate', `--summarize: cannot read ${f}: ${(error as Error).message}. Give the runs.json of finished or interrupted benchmarks (reports/bench-gate-<time>/runs.json).`);
     }
     console.log(`[bench:gate] ${f}: ${saved.records.length} runs, profile ${saved.profile ?? '?'}, stacks ${saved.stacks ?? 'held (before --held existed)'}`);
     return saved.records.map((r) => ({ ...r, stacks: r.stacks ?? saved.stacks ?? 'held' }));
@@ -67,11 +68,11 @@ if (o.summarize) {
   summarize(o.noise ? judgedAgain(all, o.noise) : all);
   process.exit(0);
 }
-if (o.noise) throw new Error('bench:gate: --noise goes with --summarize (a new benchmark is judged with PERF_AB_NOISE, as the gate is)');
-if (positionals.length) throw new Error(`bench:gate: unexpected arguments ${positionals.join(' ')} (only --summarize takes several files)`);
+if (o.noise) refuse('bench:gate', '--noise goes with --summarize (a new benchmark is judged with PERF_AB_NOISE, as the gate is)');
+if (positionals.length) refuse('bench:gate', `unexpected arguments ${positionals.join(' ')} (only --summarize takes several files)`);
 const plan = o.plan.split(',').map((part) => {
   const [size, runs] = part.split(':').map(Number);
-  if (!Number.isFinite(size) || size! < 0 || !Number.isInteger(runs) || runs! < 1) throw new Error(`--plan: "${part}" is not size:runs (e.g. 0.2:8 = 8 runs at +20% CPU per call)`);
+  if (!Number.isFinite(size) || size! < 0 || !Number.isInteger(runs) || runs! < 1) refuse('bench:gate', `--plan: "${part}" is not size:runs (e.g. 0.2:8 = 8 runs at +20% CPU per call)`);
   return { size: size!, runs: runs! };
 });
 // Sizes interleaved: 0, 0.2, 0.1, 0.5, 0, 0.2, ... until each has its runs.

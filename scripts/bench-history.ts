@@ -12,50 +12,21 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { entryFrom, POOLED_CPU, type History, type HistoryEntry } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
+import { numberOption, parseCli, refuse } from './cli.ts';
 
 const USAGE = 'usage: npm run bench:history -- [--file tests/perf/sustained.perf.ts] [--clean 6] [--pairs 6] [--extra-cpu-ms 2] [--profile smoke] [--min-change 0.05]\n       npm run bench:history -- --from-gate <bench-gate dir>[,<dir>...] --size 0.05 [--clean 6] [--min-change 0.05]';
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      file: { type: 'string', default: 'tests/perf/sustained.perf.ts' }, clean: { type: 'string', default: '6' }, pairs: { type: 'string', default: '6' },
-      'extra-cpu-ms': { type: 'string', default: '2' }, profile: { type: 'string', default: 'smoke' }, help: { type: 'boolean', short: 'h' },
-      'from-gate': { type: 'string' }, size: { type: 'string' }, 'min-change': { type: 'string', default: '0.05' },
-    },
-  });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-const o = parsed.values;
-if (o.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const whole = (name: string, raw: string, min: number) => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`--${name}=${raw} must be a whole number >= ${min}\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-};
-const clean = whole('clean', o.clean, 3);
-const pairs = whole('pairs', o.pairs, 3);
-const extraMs = Number(o['extra-cpu-ms']);
-if (!(extraMs > 0)) {
-  console.error(`--extra-cpu-ms=${o['extra-cpu-ms']} must be a number > 0\n${USAGE}`);
-  process.exit(2);
-}
-const minChange = Number(o['min-change']);
-if (!(minChange >= 0)) {
-  console.error(`--min-change=${o['min-change']} must be a number >= 0 (0.05: shifts of 5% or more)\n${USAGE}`);
-  process.exit(2);
-}
+const { values: o } = parseCli('bench:history', {
+  file: { type: 'string', default: 'tests/perf/sustained.perf.ts' }, clean: { type: 'string', default: '6' }, pairs: { type: 'string', default: '6' },
+  'extra-cpu-ms': { type: 'string', default: '2' }, profile: { type: 'string', default: 'smoke' },
+  'from-gate': { type: 'string' }, size: { type: 'string' }, 'min-change': { type: 'string', default: '0.05' },
+}, USAGE);
+const clean = numberOption('bench:history', 'clean', o.clean, { min: 3, integer: true });
+const pairs = numberOption('bench:history', 'pairs', o.pairs, { min: 3, integer: true });
+const extraMs = numberOption('bench:history', 'extra-cpu-ms', o['extra-cpu-ms'], { min: 0.001 });
+const minChange = numberOption('bench:history', 'min-change', o['min-change'], { min: 0 });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dir = join(root, 'reports', `bench-history-${stamp}`);
@@ -95,16 +66,14 @@ report();
 function fromGate(dirs: string[]): void {
   const size = Number(o.size);
   if (!(size > 0)) {
-    console.error(`--from-gate needs --size, the injected runs' size (e.g. 0.05 for +5%), got ${o.size ?? 'none'}\n${USAGE}`);
-    process.exit(2);
+    refuse('bench:history', `--from-gate needs --size, the injected runs' size (e.g. 0.05 for +5%), got ${o.size ?? 'none'}`);
   }
   const aa: HistoryEntry[] = [];
   const slowed: HistoryEntry[] = [];
   for (const d of dirs) {
     const runsFile = join(d, 'runs.json');
     if (!existsSync(runsFile)) {
-      console.error(`${d} holds no runs.json: not a bench:gate directory (reports/bench-gate-<when>)\n${USAGE}`);
-      process.exit(2);
+      refuse('bench:history', `${d} holds no runs.json: not a bench:gate directory (reports/bench-gate-<when>)`);
     }
     const { records } = JSON.parse(readFileSync(runsFile, 'utf8')) as { records: { run: number; size: number; effective: number }[] };
     for (const r of records) {

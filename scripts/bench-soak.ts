@@ -8,35 +8,22 @@
 //                         [--leaks 0,0.5,1,1.5,2,3,4] (multiples of the budget) [--budget-per-day 10] [--trials 100] [--block 10m]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { soakPower } from '../tests/support/analysis/soak-power.ts';
 import { formatDuration, parseDuration } from '../tests/support/engine/duration.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
+import { parseCli, refuse } from './cli.ts';
 
-const USAGE = 'usage: npm run bench:soak -- --from reports/<soak run>/results.json [--target gateway] [--lengths 30m,1h,2h,4h] [--leaks 0,0.5,1,2,4] [--budget-per-day 10] [--trials 100] [--block 10m]';
+const USAGE = `usage: npm run bench:soak -- --from reports/<soak run>/results.json [--target gateway] [--lengths 30m,1h,2h,4h] [--leaks 0,0.5,1,2,4] [--budget-per-day 10] [--trials 100] [--block 10m] [--seed 1]
+  what the soak's memory verdict catches on a real gateway's noise: per soak length and leak size, how often the case fails, with Wilson intervals`;
 function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  refuse('bench:soak', message);
 }
-
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      from: { type: 'string' }, target: { type: 'string', default: 'gateway' }, lengths: { type: 'string', default: '30m,1h,2h,4h' },
-      leaks: { type: 'string', default: '0,0.5,1,1.5,2,3,4' }, 'budget-per-day': { type: 'string', default: '10' }, trials: { type: 'string', default: '100' },
-      block: { type: 'string', default: '10m' }, seed: { type: 'string', default: '1' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
-const o = parsed.values;
-if (o.help) {
-  console.log(`${USAGE}\n  what the soak's memory verdict catches on a real gateway's noise: per soak length and leak size, how often the case fails, with Wilson intervals`);
-  process.exit(0);
-}
+const { values: o } = parseCli('bench:soak', {
+  from: { type: 'string' }, target: { type: 'string', default: 'gateway' }, lengths: { type: 'string', default: '30m,1h,2h,4h' },
+  leaks: { type: 'string', default: '0,0.5,1,1.5,2,3,4' }, 'budget-per-day': { type: 'string', default: '10' }, trials: { type: 'string', default: '100' },
+  block: { type: 'string', default: '10m' }, seed: { type: 'string', default: '1' },
+}, USAGE);
 if (!o.from) fail('--from is needed: the results.json of a real soak (PERF_PROFILE=soak npm run perf -- tests/perf/soak.perf.ts)');
 let report: RunReport;
 try {
@@ -53,14 +40,21 @@ const number = (name: string, raw: string) => {
   if (!Number.isFinite(n) || n < 0) fail(`--${name}=${raw} is not a number >= 0`);
   return n;
 };
-const lengthsSeconds = o.lengths.split(',').map((x) => parseDuration(x.trim(), '--lengths') / 1000);
+const seconds = (raw: string, what: string) => {
+  try {
+    return parseDuration(raw, what) / 1000;
+  } catch (error) {
+    fail((error as Error).message);
+  }
+};
+const lengthsSeconds = o.lengths.split(',').map((x) => seconds(x.trim(), '--lengths'));
 const multiples = o.leaks.split(',').map((x) => number('leaks', x.trim()));
 const trials = number('trials', o.trials);
 const budgetPerHour = number('budget-per-day', o['budget-per-day']) / 100 / 24;
 const meanMB = points.reduce((a, p) => a + p.memoryMB, 0) / points.length;
 const budgetMB = budgetPerHour * meanMB;
 const t0 = performance.now();
-const cells = soakPower(points, { lengthsSeconds, leaksMBPerHour: multiples.map((m) => m * budgetMB), trials, blockSeconds: parseDuration(o.block, '--block') / 1000, budgetPerHour, seed: number('seed', o.seed) });
+const cells = soakPower(points, { lengthsSeconds, leaksMBPerHour: multiples.map((m) => m * budgetMB), trials, blockSeconds: seconds(o.block, '--block'), budgetPerHour, seed: number('seed', o.seed) });
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 console.log(`bench:soak: ${o.target} of ${report.run.id} (${points.length} samples over ${formatDuration(Math.round(points[points.length - 1]!.t / 60) * 60_000)}, mean ${meanMB.toFixed(0)} MB); budget ${o['budget-per-day']}% in 24 h = ${budgetMB.toFixed(2)} MB/h; ${trials} resampled soaks per cell (blocks of ${o.block}); ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 console.log('share of soaks the case fails (verdict not "stable"), 95% Wilson interval; at leak 0: false alarms');

@@ -17,7 +17,7 @@ import { environment, setting } from '../tests/support/shared/config.ts';
 const DEFAULT_CASES = ['baseline', 'gateway-overhead', 'sustained', 'sessions', 'tool-calls', 'stress', 'spike'].map((c) => `tests/perf/${c}.perf.ts`);
 const usage = 'usage: npm run perf:compare-gateways -- [--gateways contextforge,litellm] [--profile smoke|pr|nightly] [case files...] | --from A/results.json B/results.json';
 
-const { values: o, positionals } = parseCli({ gateways: { type: 'string' }, profile: { type: 'string' }, from: { type: 'boolean' } }, usage);
+const { values: o, positionals } = parseCli('perf:compare-gateways', { gateways: { type: 'string' }, profile: { type: 'string' }, from: { type: 'boolean' } }, usage);
 
 function readReport(path: string): RunReport {
   if (!existsSync(path)) throw new Error(`${path} does not exist`);

@@ -5,30 +5,22 @@
 //     segments: their --out json samples merged into one histogram; without a baseline, the merged figures only)
 // Exit status: 0 no regression (or figures only), 1 a regression, 2 bad input.
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { compareWithBaseline, readBaseline } from '../tests/support/budget/baseline.ts';
 import { formatChecks } from '../tests/support/budget/slo.ts';
 import type { RunResult } from '../tests/support/engine/result.ts';
 import { fromK6Summary } from '../tests/support/k6/import.ts';
 import { fromK6Samples } from '../tests/support/k6/samples.ts';
+import { parseCli, refuse } from './cli.ts';
 
 const USAGE = 'usage: npm run compare:k6 -- SUMMARY.json --case "<scenario name>" [--profile smoke] (the summary from k6 run --summary-export=SUMMARY.json)\n' +
   '       npm run compare:k6 -- --samples A.json [B.json ...] --case "<scenario name>" (each k6 process\'s k6 run --out json=FILE)';
-const fail = (message: string): never => {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-};
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: { case: { type: 'string' }, profile: { type: 'string', default: 'smoke' }, 'calibration-ms': { type: 'string' }, samples: { type: 'boolean' } },
-  });
-} catch (error) {
-  fail((error as Error).message);
+function fail(message: string): never {
+  refuse('compare:k6', message);
 }
-const { values: o, positionals } = parsed!;
-if (positionals.length === 0 || !o.case) fail('a k6 output and --case are needed');
+const { values: o, positionals } = parseCli('compare:k6', {
+  case: { type: 'string' }, profile: { type: 'string', default: 'smoke' }, 'calibration-ms': { type: 'string' }, samples: { type: 'boolean' },
+}, USAGE);
+if (positionals.length === 0 || !o.case) fail('a k6 output and --case are needed; compare:k6 --help shows the usage');
 for (const file of positionals) if (!existsSync(file)) fail(`${file} does not exist`);
 
 async function load(): Promise<RunResult> {

@@ -7,7 +7,6 @@
 // Exit status: 0 no regression, 1 a regression, 2 bad input.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { baselineBands } from '../tests/support/budget/bands.ts';
 import { rejudgeRun } from '../tests/support/report/rejudge.ts';
 import { compareWithBaseline, currentEnvironment, toBaseline } from '../tests/support/budget/baseline.ts';
@@ -16,19 +15,29 @@ import type { RunResult } from '../tests/support/engine/result.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { PROFILES, isProfile } from '../tests/support/shared/profile.ts';
 import { setting } from '../tests/support/shared/config.ts';
+import { numberOption, parseCli, refuse } from './cli.ts';
 
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { 'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' }, against: { type: 'string' }, profile: { type: 'string' } } });
+const USAGE = `usage: npm run compare -- BEFORE/results.json AFTER/results.json [--min-tolerance 0.1] [--z 3]
+       npm run compare -- --bands [baselines/smoke] [--profile smoke]    what each committed baseline could catch
+       npm run compare -- --against baselines/smoke <run>/results.json ...    finished runs judged against a directory of baselines
+  exit 0 no regression, 1 a regression, 2 bad input`;
+const { values: o, positionals } = parseCli('compare', {
+  'min-tolerance': { type: 'string', default: '0.1' }, z: { type: 'string', default: '3' }, bands: { type: 'boolean' }, against: { type: 'string' }, profile: { type: 'string' },
+}, USAGE);
+function fail(line: string): never {
+  refuse('compare', line);
+}
+const minTolerance = numberOption('compare', 'min-tolerance', o['min-tolerance'], { min: 0 });
+const z = numberOption('compare', 'z', o.z, { min: 0 });
 if (o.bands) {
   const dir = positionals[0] ?? `baselines/${setting('PERF_PROFILE') ?? 'smoke'}`;
   if (!existsSync(dir)) {
-    console.error(`npm run compare -- --bands: ${dir} does not exist (name a directory of baselines, e.g. baselines/smoke)`);
-    process.exit(2);
+    fail(`--bands: ${dir} does not exist (name a directory of baselines, e.g. baselines/smoke)`);
   }
   const named = [basename(resolve(dir)), basename(dirname(resolve(dir)))].find(isProfile);
   const profile = o.profile ?? named ?? setting('PERF_PROFILE') ?? 'smoke';
   if (!isProfile(profile)) {
-    console.error(`npm run compare -- --bands: --profile ${profile} is not a profile (${PROFILES.join(', ')})`);
-    process.exit(2);
+    fail(`--bands: --profile ${profile} is not a profile (${PROFILES.join(', ')})`);
   }
   console.log(`baselines in ${dir}, read as profile ${profile}'s\n`);
   console.log(baselineBands(dir, profile));
@@ -36,23 +45,20 @@ if (o.bands) {
 }
 const load = (path: string | undefined, usage = 'npm run compare -- BEFORE/results.json AFTER/results.json'): RunReport => {
   if (!path || !existsSync(path)) {
-    console.error(`usage: ${usage} (${path ? `${path} does not exist` : 'two files are needed'})`);
-    process.exit(2);
+    fail(`${path ? `${path} does not exist` : 'two files are needed'}: ${usage}`);
   }
   try {
     const report = JSON.parse(readFileSync(path, 'utf8')) as RunReport;
     if (report.schema !== 1 || !Array.isArray(report.cases)) throw new Error('not a results.json of mcp-perf (schema 1)');
     return report;
   } catch (error) {
-    console.error(`${path} cannot be read: ${(error as Error).message}`);
-    process.exit(2);
+    fail(`${path} cannot be read: ${(error as Error).message}`);
   }
 };
 if (o.against !== undefined) {
   const usage = 'npm run compare -- --against <baselines dir> <results.json> ...';
   if (!existsSync(o.against) || positionals.length === 0) {
-    console.error(`usage: ${usage} (${existsSync(o.against) ? 'name at least one results.json' : `${o.against} does not exist`})`);
-    process.exit(2);
+    fail(`${existsSync(o.against) ? 'name at least one results.json' : `${o.against} does not exist`}: ${usage}`);
   }
   let outside = 0;
   let checks = 0;
@@ -86,7 +92,7 @@ for (const [name, now] of b) {
     continue;
   }
   const cmp = compareWithBaseline(now, toBaseline(then, before.run.profile, before.run.calibrationP50, currentEnvironment()), after.run.calibrationP50, {
-    minTolerance: Number(o['min-tolerance']), z: Number(o.z),
+    minTolerance, z,
   });
   if (!cmp.pass) regressions++;
   console.log(`\n${name}: ${cmp.pass ? 'no regression' : 'REGRESSION'} (calibration x${cmp.calibrationRatio?.toFixed(2) ?? 'n/a'}; rate ${then.rate.achieved} -> ${now.rate.achieved}/s)`);

@@ -1,18 +1,17 @@
 // Runs one engine scenario against a URL in this process and prints one JSON line: the result's key
 // figures, this process's CPU time and (with --heap) heap use after GC at 10% of the run and at the end.
 //   node --expose-gc scripts/engine-load.ts --url URL (--vus N --duration 10s | --rate R --duration 10s | --vus N --iterations N) [--connections N] [--heap] [--workers N]
-import { parseArgs } from 'node:util';
 import { runScenario, runScenarioInWorkers } from '../tests/support/engine/runner.ts';
 import type { ScenarioInput } from '../tests/support/engine/scenario.ts';
 import { createOperation, type OperationSpec } from '../tests/support/mcp/operations.ts';
+import { parseCli, refuse } from './cli.ts';
 
-const { values: a } = parseArgs({
-  options: {
-    url: { type: 'string' }, vus: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string', default: '10s' },
-    iterations: { type: 'string' }, connections: { type: 'string', default: '64' }, heap: { type: 'boolean', default: false }, workers: { type: 'string', default: '1' },
-  },
-});
-if (!a.url) throw new Error('--url is required');
+const USAGE = 'usage: node --expose-gc scripts/engine-load.ts --url URL (--vus N --duration 10s | --rate R --duration 10s | --vus N --iterations N) [--connections N] [--heap] [--workers N]';
+const { values: a } = parseCli('engine-load', {
+  url: { type: 'string' }, vus: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string', default: '10s' },
+  iterations: { type: 'string' }, connections: { type: 'string', default: '64' }, heap: { type: 'boolean', default: false }, workers: { type: 'string', default: '1' },
+}, USAGE);
+if (!a.url) refuse('engine-load', `--url is required; ${USAGE}`);
 const spec: OperationSpec = { kind: 'http-get', url: a.url, connections: Number(a.connections) };
 const scenario: ScenarioInput = a.rate
   ? { name: 'bench', executor: 'constant-arrival-rate', rate: Number(a.rate), duration: a.duration, preAllocatedVUs: Number(a.connections), maxVUs: Number(a.connections) * 4 }

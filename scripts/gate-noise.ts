@@ -15,7 +15,7 @@ import { textTable } from '../tests/support/shared/text-table.ts';
 import { parseCli } from './cli.ts';
 
 const usage = `usage: npm run gate:noise -- <A/A run dir>... [--out <file>] (default ${DEFAULT_NOISE_FILE}, or baselines/<gateway>/gate-noise.json for another gateway)`;
-const { values: o, positionals: dirs } = parseCli({ out: { type: 'string' } }, usage);
+const { values: o, positionals: dirs } = parseCli('gate:noise', { out: { type: 'string' } }, usage);
 if (dirs.length === 0) {
   console.log(usage);
   process.exit(2);

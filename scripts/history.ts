@@ -7,31 +7,21 @@
 // Exit status: 0 no worsening shift; 1 a figure shifted for the worse and stayed there; 2 bad input.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { entryFrom, MAX_ENTRIES, shifts, trendPage, type History } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
+import { nearestOf, parseCli, refuse } from './cli.ts';
 
 const USAGE = 'usage: npm run history -- append <results.json>... [--commit <sha>] | check [--page trend.html] | page [--out trend.html]   [--file history.json]';
 
 function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
+  refuse('history', message);
 }
 
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      file: { type: 'string', default: 'history.json' }, commit: { type: 'string' }, page: { type: 'string' }, out: { type: 'string', default: 'trend.html' },
-      window: { type: 'string', default: '30' }, 'min-change': { type: 'string', default: '0.05' }, alpha: { type: 'string', default: '0.01' },
-    },
-  });
-} catch (error) {
-  fail(`${(error as Error).message}\n${USAGE}`);
-}
-const { values: o, positionals } = parsed;
+const { values: o, positionals } = parseCli('history', {
+  file: { type: 'string', default: 'history.json' }, commit: { type: 'string' }, page: { type: 'string' }, out: { type: 'string', default: 'trend.html' },
+  window: { type: 'string', default: '30' }, 'min-change': { type: 'string', default: '0.05' }, alpha: { type: 'string', default: '0.01' },
+}, USAGE);
 const [command, ...inputs] = positionals;
 
 function load(path: string): History {
@@ -92,5 +82,5 @@ if (command === 'append') {
   writeFileSync(o.out, trendPage(history, judged(history).found));
   console.log(`history: trend page of ${history.entries.length} runs: ${o.out}`);
 } else {
-  fail(USAGE);
+  fail(command ? `unknown command '${command}'${nearestOf(command, ['append', 'check', 'page'])}: append, check or page` : `append, check or page? ${USAGE}`);
 }

@@ -7,7 +7,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { outsideVariable } from '../tests/support/shared/config.ts';
+import { parseCli, refuse } from './cli.ts';
 
+const { positionals } = parseCli('k6:check', {}, 'usage: npm run k6:check -- [reports/<run>]   checks the k6 scripts a run exported with k6 inspect (default: the newest run)');
+if (positionals.length > 1) refuse('k6:check', 'one run directory at a time (reports/<run>)');
 const reports = fileURLToPath(new URL('../reports/', import.meta.url));
 const k6 = outsideVariable('K6_BIN') ?? fileURLToPath(new URL('../.tools/k6', import.meta.url));
 if (!existsSync(k6)) {
@@ -15,7 +18,7 @@ if (!existsSync(k6)) {
   process.exit(2);
 }
 const runs = existsSync(reports) ? readdirSync(reports).filter((d) => existsSync(join(reports, d, 'k6'))).sort((a, b) => statSync(join(reports, b)).mtimeMs - statSync(join(reports, a)).mtimeMs) : [];
-const dir = join(process.argv[2] ?? join(reports, runs[0] ?? 'none'), 'k6');
+const dir = join(positionals[0] ?? join(reports, runs[0] ?? 'none'), 'k6');
 const scripts = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.js')) : [];
 if (scripts.length === 0) {
   console.error(`no exported k6 scripts in ${dir}: run the perf suite first`);

@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
-import { checkSettings, nearestWord } from '../tests/support/shared/settings.ts';
-import { ROOT, runPerfSuite } from './cli.ts';
+import { checkSettings } from '../tests/support/shared/settings.ts';
+import { nearestOf, optionError, refuse as refuseAs, ROOT, runPerfSuite } from './cli.ts';
 import { environment } from '../tests/support/shared/config.ts';
 import { ADAPTERS } from '../tests/support/gateway/adapters.ts';
 
@@ -44,15 +44,8 @@ const RUN_OPTIONS: Record<string, { setting: string; short?: string }> = {
   'upstream-eras': { setting: 'PERF_UPSTREAM_ERAS' }, 'fit-rates': { setting: 'PERF_FIT_RATES' }, cases: { setting: 'PERF_CASES' },
 };
 
-/** " (did you mean X?)" for the nearest of `valid` within three edits, else "". */
-export function nearestOf(word: string, valid: readonly string[]): string {
-  const best = nearestWord(word, valid);
-  return best ? ` (did you mean ${best}?)` : '';
-}
-
 function refuse(line: string): never {
-  console.error(`mcp-perf: ${line}`);
-  process.exit(2);
+  refuseAs('mcp-perf', line);
 }
 
 function overview(): string {
@@ -81,8 +74,7 @@ function runCommand(args: string[]): number {
   try {
     parsed = parseArgs({ args, options, allowPositionals: true });
   } catch (error) {
-    const flag = /'(--?[\w-]+)'/.exec((error as Error).message)?.[1] ?? '';
-    refuse(`run: ${(error as Error).message.split('. ')[0]}${nearestOf(flag.replace(/^-+/, ''), Object.keys(options)).replace('mean ', 'mean --')}`);
+    refuse(`run: ${optionError(error as Error, options)}`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) {

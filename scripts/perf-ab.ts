@@ -10,7 +10,7 @@ import { environment, setting } from '../tests/support/shared/config.ts';
 const usage = `usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly] [--protocol ${MCP_REVISIONS.join('|')}] [-t <case name>] [test files, default tests/perf/gate.perf.ts]
   --protocol: the MCP revision both sides are called with (default 2025-06-18, the revision the gate's noise terms
   and detection rates were measured on; its cases are then named with the revision)`;
-const { values: o, positionals } = parseCli({
+const { values: o, positionals } = parseCli('perf:ab', {
   base: { type: 'string' }, head: { type: 'string' },
   'base-extra-cpu-ms': { type: 'string' }, 'head-extra-cpu-ms': { type: 'string' },
   profile: { type: 'string' }, protocol: { type: 'string' },

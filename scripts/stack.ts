@@ -9,8 +9,12 @@ import { HELD_STACK_FILE, writeHeldStack } from '../tests/support/stack/reuse.ts
 import { abConfigFromEnv } from '../tests/support/stack/ab.ts';
 import { startAbStacks, startStack } from '../tests/support/stack/stack.ts';
 import type { StartedStack } from '../tests/support/shared/stack-info.ts';
+import { parseCli, refuse } from './cli.ts';
 
-const hold = process.argv.includes('--hold');
+const { values, positionals } = parseCli('stack', { hold: { type: 'boolean', default: false } },
+  'usage: npm run stack [-- --hold]   starts the stack (PERF_STACK, PERF_GATEWAY, ...), prints its endpoints; --hold keeps it until Ctrl-C for PERF_STACK_INFO');
+if (positionals.length) refuse('stack', `unexpected arguments ${positionals.join(' ')}: the stack is chosen by settings (PERF_STACK, PERF_GATEWAY), not arguments`);
+const hold = values.hold;
 let started: StartedStack;
 try {
   const ab = abConfigFromEnv();

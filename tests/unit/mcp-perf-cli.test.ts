@@ -20,12 +20,29 @@ describe('mcp-perf', () => {
     }
   }, 60_000);
 
+  it('answers --help for every benchmark with its own options', () => {
+    for (const bench of ['engine', 'gate', 'budgets', 'baseline', 'soak', 'history']) {
+      const r = cli('bench', bench, '--help');
+      expect(r.status, `bench ${bench} --help: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: npm run bench:${bench}`));
+    }
+  }, 60_000);
+
   it('refuses a misspelt command, option, value or benchmark in one line, with the nearest valid one', () => {
     const cases: [string[], RegExp][] = [
       [['rnu'], /^mcp-perf: unknown command 'rnu' \(did you mean run\?\)/],
       [['run', '--profle', 'pr'], /^mcp-perf: run: Unknown option '--profle' \(did you mean --profile\?\)$/],
       [['run', '--protocol', '2026-13-01'], /^mcp-perf: run: PERF_MCP_PROTOCOL="2026-13-01" must be one of auto, 2025-06-18, 2025-11-25, 2026-07-28$/],
       [['bench', 'gat'], /^mcp-perf: unknown benchmark 'gat' \(did you mean gate\?\)/],
+      // Commands whose scripts parse their own options refuse the same way, before anything starts.
+      [['bench', 'gate', '--plna', '0:1'], /^bench:gate: Unknown option '--plna' \(did you mean --plan\?\); bench:gate --help shows the usage$/],
+      [['bench', 'gate', '--plan', '0.2'], /^bench:gate: --plan: "0.2" is not size:runs/],
+      [['bench', 'engine', '--rounds', 'two'], /^bench:engine: --rounds two: give a whole number >= 1$/],
+      [['bench', 'history', '--min-chnage', '0.03'], /^bench:history: Unknown option '--min-chnage' \(did you mean --min-change\?\)/],
+      [['history', 'chek'], /^history: unknown command 'chek' \(did you mean check\?\)/],
+      [['compare', '--z', 'x', 'a.json', 'b.json'], /^compare: --z x: give a number >= 0$/],
+      [['compare', '--againts', 'baselines/smoke'], /^compare: Unknown option '--againts' \(did you mean --against\?\)/],
+      [['stack', '--hodl'], /^stack: Unknown option '--hodl' \(did you mean --hold\?\)/],
     ];
     for (const [args, message] of cases) {
       const r = cli(...args);
