@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { entryFrom, POOLED_CPU, type History, type HistoryEntry } from '../tests/support/report/history.ts';
+import { entryFrom, POOLED_CPU, shifts, type History, type HistoryEntry } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
 import { numberOption, parseCli, refuse } from './cli.ts';
@@ -103,5 +103,32 @@ function report(): void {
     writeFileSync(file, `${JSON.stringify(histories[name], null, 1)}\n`);
     const check = spawnSync(process.execPath, [join(root, 'scripts/history.ts'), 'check', '--file', file, '--min-change', String(minChange), '--page', join(dir, `trend-${name}.html`)], { encoding: 'utf8' });
     console.log(`\n== the ${name} history (${histories[name].entries.length} runs${name === 'injected' ? `, injected from run ${clean + 1}: ${histories.injected.entries[clean]?.run}` : ''}): check exit ${check.status}\n${check.stdout}${check.stderr}`);
+  }
+  nightByNight();
+}
+
+/**
+ * As a nightly job sees it: the check after each night from run clean+1 on, over the runs so far. In the injected
+ * history the first night flagged gives the detector's delay (nights after the step) and whether it named the step's
+ * run; in the clean one every flagged night is a false alarm a nightly job would have raised.
+ */
+function nightByNight(): void {
+  for (const name of ['clean', 'injected'] as const) {
+    const entries = histories[name].entries;
+    const lines: string[] = [];
+    let firstFlagged: { night: number; at: string } | undefined;
+    let falseAlarms = 0;
+    for (let night = clean + 1; night <= entries.length; night++) {
+      const worse = shifts({ schema: 1, entries: entries.slice(0, night) }, { window: 30, minChange, alpha: 0.01 }).filter((f) => f.worse);
+      // In the injected history a shift found at or after the step is the step; one before it, or any in the clean one, is a false alarm.
+      const atStep = worse.filter((f) => name === 'injected' && entries.indexOf(f.from) >= clean);
+      if (atStep.length < worse.length) falseAlarms++;
+      if (atStep.length && !firstFlagged) firstFlagged = { night, at: atStep.map((f) => f.from.run).join(', ') };
+      lines.push(`  night ${String(night).padStart(2)}: ${worse.length ? `WORSE ${worse.map((f) => `${f.scenario} ${f.metric} ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run} (p ${f.p.toFixed(4)})`).join('; ')}` : 'nothing'}`);
+    }
+    const nights = entries.length - clean;
+    console.log(`\n== night by night, the ${name} history (the check after each of nights ${clean + 1}..${entries.length}, --min-change ${minChange}, p < 0.01)\n${lines.join('\n')}`);
+    const step = !firstFlagged ? `the step from night ${clean + 1} was NOT flagged in the ${nights} nights after it` : `the step from night ${clean + 1} was first flagged on night ${firstFlagged.night} (a delay of ${firstFlagged.night - clean - 1} night(s)), the change placed at ${firstFlagged.at}`;
+    console.log(`  ${name === 'injected' ? `${step}; ` : ''}false alarms: ${falseAlarms} of ${nights} nights`);
   }
 }
