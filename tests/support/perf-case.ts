@@ -6,6 +6,7 @@ import { runScenario, runScenarioInWorkers } from './engine/runner.ts';
 import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { closedModelStall, runValidity } from './budget/validity.ts';
+import { readBaseline } from './budget/baseline.ts';
 import { DEFAULT_REVISION } from './mcp/protocol.ts';
 import { createOperation, describeOperation, withoutClose, type McpCall, type OperationSpec, type SingleOperationSpec } from './mcp/operations.ts';
 import { PROFILE } from './shared/profile.ts';
@@ -19,7 +20,7 @@ import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/st
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
 import { environment, setting } from './shared/config.ts';
-import { fitRate } from './analysis/load-share.ts';
+import { fitRate, fitVus } from './analysis/load-share.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
@@ -142,6 +143,12 @@ export interface CaseRun {
    * where the rate was set by hand for this run.
    */
   fit?: boolean;
+  /**
+   * Whether a closed loop's VUs may be lowered to what the stack holds (fitPhaseVus; default false: most closed
+   * loops are sized on purpose, a flood or a comparison at equal VUs). For a case whose budget is a latency at a
+   * number of concurrent callers.
+   */
+  fitVus?: boolean;
 }
 
 /** PERF_FIT_RATES, else the profile's: 0.6 in nightly and soak (figures written for a larger runner), 0 (off) in smoke and pr. */
@@ -163,15 +170,44 @@ export async function fitPhaseRate(scenario: ScenarioInput, operation: Operation
   const share = fitShare();
   const planned = scenario.rate ?? 0;
   if (!share || scenario.executor !== 'constant-arrival-rate' || !planned) return planned;
-  const probe = await runScenario(
-    { name: `${scenario.name} capacity probe`, executor: 'constant-vus', vus: PROBE.vus, duration: `${PROBE.seconds}s`, gracefulStop: '5s', timeout: scenario.timeout ?? '30s' },
+  const probe = await closedProbe(scenario, operation, PROBE.vus, PROBE.seconds);
+  const fit = fitRate(planned, probe.rate.achieved * (1 - probe.errorRate), share, recordedLoad(scenario, operation)?.achievedRate);
+  fitNote(`${scenario.name}: rate ${fit.text} (PERF_FIT_RATES=${share}; ${PROBE.vus} VUs for ${PROBE.seconds} s, ${(probe.errorRate * 100).toFixed(1)}% errors)`);
+  return fit.rate;
+}
+
+/**
+ * A closed loop's VU count fitted to this stack (fitShare; fitVus): the capacity probe as for a rate, and one VU
+ * alone for 5 s for the latency of a call with nothing queued. For a case whose budget is a latency at a number
+ * of concurrent callers (PERF-07): past the stack's knee more VUs only queue. With fitting off, the VUs as written.
+ */
+export async function fitPhaseVus(scenario: ScenarioInput, operation: OperationSpec | LoadOperation): Promise<number> {
+  const share = fitShare();
+  const planned = scenario.vus ?? 0;
+  if (!share || scenario.executor !== 'constant-vus' || !planned) return planned;
+  const probe = await closedProbe(scenario, operation, PROBE.vus, PROBE.seconds);
+  const solo = await closedProbe(scenario, operation, 1, 5);
+  const fit = fitVus(planned, probe.rate.achieved * (1 - probe.errorRate), solo.latency.mean, share, recordedLoad(scenario, operation)?.vus);
+  fitNote(`${scenario.name}: ${fit.text} (PERF_FIT_RATES=${share}; ${PROBE.vus} VUs for ${PROBE.seconds} s, then 1 VU for 5 s; ${(probe.errorRate * 100).toFixed(1)}% errors)`);
+  return fit.vus;
+}
+
+/** The load a phase's baseline (this profile's, this gateway's; named as runLoad names the phase) was recorded under, if it has one. */
+function recordedLoad(scenario: ScenarioInput, operation: OperationSpec | LoadOperation) {
+  const name = isSpec(operation) ? nameWithRevision(scenario.name, withRunProtocol(operation)) : scenario.name;
+  return readBaseline(name, PROFILE, stack().gateway?.kind)?.metrics;
+}
+
+function closedProbe(scenario: ScenarioInput, operation: OperationSpec | LoadOperation, vus: number, seconds: number): Promise<RunResult> {
+  return runScenario(
+    { name: `${scenario.name} ${vus === 1 ? 'one-VU' : 'capacity'} probe`, executor: 'constant-vus', vus, duration: `${seconds}s`, gracefulStop: '5s', timeout: scenario.timeout ?? '30s' },
     isSpec(operation) ? createOperation(withRunProtocol(operation)) : withoutClose(operation),
   );
-  const fit = fitRate(planned, probe.rate.achieved * (1 - probe.errorRate), share);
-  const line = `${scenario.name}: rate ${fit.text} (PERF_FIT_RATES=${share}; ${PROBE.vus} VUs for ${PROBE.seconds} s, ${(probe.errorRate * 100).toFixed(1)}% errors)`;
+}
+
+function fitNote(line: string): void {
   console.log(`[mcp-perf] ${line}`);
   reportNote(line);
-  return fit.rate;
 }
 
 function progressLine(name: string, p: SeriesPoint): string {
@@ -219,6 +255,7 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   if (spec && run.preflight !== false) await preflight(name, spec);
   if (!spec && run.workers && run.workers > 1) throw new Error(`[${name}] only an operation given as data (OperationSpec) can run in worker threads`);
   if (run.fit !== false && run.scenario.executor === 'constant-arrival-rate') run = { ...run, scenario: { ...run.scenario, rate: await fitPhaseRate(run.scenario, spec ?? run.operation) } };
+  if (run.fitVus && run.scenario.executor === 'constant-vus') run = { ...run, scenario: { ...run.scenario, vus: await fitPhaseVus(run.scenario, spec ?? run.operation) } };
   // Written as a k6 script after the case, at the rate it ran, with the budgets it asserted (perf-setup.ts).
   if (spec) (caseRecord().phases ??= []).push({ scenario: run.scenario, operation: spec });
   const warmup = run.warmupSeconds ?? 3;

@@ -348,6 +348,21 @@ describe('baselines', () => {
     expect(compareWithBaseline({ ...halved, model: 'closed', rate: { target: null, achieved: 10 } }, base, 4).pass).toBe(true);
   });
 
+  it('does not compare a closed loop\'s latencies recorded with other VUs (a fitted count), and keeps the VUs it was recorded with', () => {
+    const closed = (vus: number, p50: number): RunResult => ({ ...result(p50, p50 * 1.5, p50 * 1.8), executor: 'constant-vus', model: 'closed', rate: { target: null, achieved: 20 }, vus: { peakInFlight: vus, max: vus } });
+    const base = baseOf(...Array.from({ length: 5 }, () => closed(4, 30)));
+    expect(base.metrics.vus).toBe(4);
+    const fewer = compareWithBaseline(closed(2, 20), base, 4);
+    expect(fewer.pass).toBe(false);
+    expect(fewer.rows.map((r) => r.metric)).toEqual(['VUs']);
+    expect(fewer.rows[0]!.margin).toMatch(/another load: latencies not compared; record the baseline again with these VUs/);
+    expect(compareWithBaseline(closed(4, 30), base, 4).pass).toBe(true);
+    expect(toBaseline(closed(2, 20), 'smoke', 4, currentEnvironment(), base).runs, 'another VU count starts the runs afresh').toHaveLength(1);
+    // A baseline recorded before VUs were kept judges any count, as before.
+    const { vus: _, ...older } = base.metrics;
+    expect(compareWithBaseline(closed(2, 20), { ...base, metrics: older }, 4).pass).toBe(true);
+  });
+
   it('fails on a higher error rate', () => {
     const base = baseOf(...runsOf(5, result(30, 45, 55, 0)));
     expect(compareWithBaseline(result(30, 45, 55, 0.02), base, 4).pass).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitRate, shareOfCapacity } from '../support/analysis/load-share.ts';
+import { fitRate, fitVus, shareOfCapacity } from '../support/analysis/load-share.ts';
 
 describe('shareOfCapacity: an open-model phase sized to the runner', () => {
   const fixed = { share: 0.4, referenceRate: 12, referenceSeconds: 6 };
@@ -43,5 +43,40 @@ describe('fitRate: a profile\'s rate fitted to what the stack held', () => {
     expect(() => fitRate(100, 0, 0.6)).toThrow(/capacity probe completed no call/);
     expect(() => fitRate(100, Number.NaN, 0.6)).toThrow(/completed no call/);
     expect(() => fitRate(100, 50, 1)).toThrow(/between 0 and 1, got 1/);
+  });
+});
+
+describe('fitVus: a closed loop\'s VUs fitted to what the stack held', () => {
+  it('keeps the plan\'s VUs where they take no more than the share of the capacity', () => {
+    // 20 calls/s at 100 ms a call alone: 2 VUs fill it; 60% of that is 1.2 VUs, so 1 VU fits and 2 do not.
+    expect(fitVus(1, 20, 100, 0.6)).toEqual({ vus: 1, lowered: false, text: 'the plan\'s 1 VU (within 60% of the 20 calls/s this stack held, at 100 ms a call with none queued)' });
+    expect(fitVus(12, 100, 200, 0.6).lowered).toBe(false);
+  });
+
+  it('lowers a plan\'s VUs past the share (PERF-07\'s 100 on a 2-core machine) to floor(share x C x R), at least 1', () => {
+    expect(fitVus(100, 48, 62.5, 0.6)).toEqual({ vus: 1, lowered: true, text: '1 VU, not the plan\'s 100: 60% of the 48 calls/s this stack held, at 62.5 ms a call with none queued' });
+    expect(fitVus(100, 400, 50, 0.6).vus).toBe(12);
+    expect(fitVus(100, 5, 10, 0.6).vus).toBe(1);
+  });
+
+  it('refuses probes that completed nothing, or a share outside (0, 1)', () => {
+    expect(() => fitVus(100, 0, 50, 0.6)).toThrow(/capacity probe completed no call/);
+    expect(() => fitVus(100, 40, Number.NaN, 0.6)).toThrow(/one-VU probe measured no latency/);
+    expect(() => fitVus(100, 40, 50, 0)).toThrow(/between 0 and 1, got 0/);
+  });
+});
+
+describe('a fitted load kept at its baseline\'s, where the stack holds it', () => {
+  it('runs at the recorded rate or VUs while they lie within the plan and 80% of what the probe found', () => {
+    expect(fitRate(100, 48.3, 0.6, 27.5)).toMatchObject({ rate: 27.5, lowered: true });
+    expect(fitRate(100, 48.3, 0.6, 27.5).text).toMatch(/^27.5\/s, the load its baseline was recorded at \(the plan's 100\/s; within 80% of the 48.3 calls\/s/);
+    expect(fitRate(100, 40, 0.6, 32).rate).toBe(32); // above the 60% share, within 80%: comparable with its baseline
+    expect(fitVus(100, 400, 50, 0.6, 14)).toMatchObject({ vus: 14, lowered: true });
+  });
+
+  it('fits afresh when the recorded load is past 80% of this run\'s capacity, or past the plan', () => {
+    expect(fitRate(100, 30, 0.6, 27.5)).toMatchObject({ rate: 18, lowered: true }); // the machine slowed: 27.5 > 24
+    expect(fitRate(20, 100, 0.6, 27.5).rate).toBe(20); // the plan was lowered since
+    expect(fitVus(100, 400, 50, 0.6, 17)).toMatchObject({ vus: 12 }); // 17 > floor(0.8 x 400 x 0.05) = 16
   });
 });

@@ -49,18 +49,63 @@ export interface FittedRate {
 }
 
 /**
+ * A fitted load is refitted each run from a 10 s probe, so it wanders between runs; a run whose phase has a
+ * baseline runs at the baseline's load instead (its latencies are then comparable) wherever that load stays within
+ * this share of what the probe found: past it the stack may be past its knee, and the run fits afresh (its baseline
+ * then says "another load").
+ */
+export const RECORDED_LOAD_LIMIT = 0.8;
+
+/**
  * The plan's rate when it lies within `share` of the measured capacity, else that share (one decimal, at least
  * 1/s): a profile written for a large runner run on a small one measures the largest load the machine holds below
- * its knee, instead of a queue that grows for the whole phase.
+ * its knee, instead of a queue that grows for the whole phase. With `recordedRate` (the phase's baseline's), that
+ * rate wherever it is within the plan and RECORDED_LOAD_LIMIT of the capacity.
  */
-export function fitRate(planRate: number, capacityPerSec: number, share: number): FittedRate {
+export function fitRate(planRate: number, capacityPerSec: number, share: number, recordedRate?: number): FittedRate {
   if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
   if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
     throw new Error(`the capacity probe completed no call (${capacityPerSec} calls/s): the stack answers nothing at this phase's calls, so no rate can be fitted to it`);
+  }
+  if (recordedRate !== undefined && recordedRate > 0 && recordedRate <= planRate && recordedRate <= RECORDED_LOAD_LIMIT * capacityPerSec) {
+    const rate = Math.round(recordedRate * 10) / 10;
+    return { rate, lowered: rate < planRate, text: `${rate}/s, the load its baseline was recorded at (the plan's ${planRate}/s; within ${RECORDED_LOAD_LIMIT * 100}% of the ${+capacityPerSec.toFixed(1)} calls/s this stack held in its capacity probe)` };
   }
   const limit = Math.max(1, Math.round(capacityPerSec * share * 10) / 10);
   const held = `${Math.round(share * 100)}% of the ${+capacityPerSec.toFixed(1)} calls/s this stack held in its capacity probe`;
   return planRate <= limit
     ? { rate: planRate, lowered: false, text: `the plan's ${planRate}/s (within ${held})` }
     : { rate: limit, lowered: true, text: `${limit}/s, not the plan's ${planRate}/s: ${held}` };
+}
+
+/** A closed loop's VU count against what the stack held: the plan's where it fits, else the most that do. */
+export interface FittedVus {
+  vus: number;
+  lowered: boolean;
+  text: string;
+}
+
+/**
+ * The closed-model counterpart of fitRate. V VUs with no think time, below the knee, complete V / R calls per
+ * second (R the latency of a call with nothing queued before it), so the share of capacity they take is
+ * V / (R x C): a plan's VUs within `share` of it are kept, more are lowered to floor(share x C x R), at least 1.
+ * Past the knee every VU more only lengthens the queue: p95 grows by about 1/C per VU and the plan's latency
+ * budget measures the machine's size, not the gateway.
+ */
+export function fitVus(planVus: number, capacityPerSec: number, soloLatencyMs: number, share: number, recordedVus?: number): FittedVus {
+  if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
+  if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
+    throw new Error(`the capacity probe completed no call (${capacityPerSec} calls/s): the stack answers nothing at this phase's calls, so no VU count can be fitted to it`);
+  }
+  if (!Number.isFinite(soloLatencyMs) || soloLatencyMs <= 0) throw new Error(`the one-VU probe measured no latency (${soloLatencyMs} ms): it completed no call`);
+  const n = (v: number) => `${v} VU${v === 1 ? '' : 's'}`;
+  const stackHeld = `the ${+capacityPerSec.toFixed(1)} calls/s this stack held, at ${+soloLatencyMs.toFixed(1)} ms a call with none queued`;
+  if (recordedVus !== undefined && recordedVus >= 1 && recordedVus <= planVus && recordedVus <= Math.max(1, Math.floor(RECORDED_LOAD_LIMIT * capacityPerSec * soloLatencyMs / 1000))) {
+    return { vus: recordedVus, lowered: recordedVus < planVus, text: `${n(recordedVus)}, the load its baseline was recorded with (the plan's ${planVus}; within ${RECORDED_LOAD_LIMIT * 100}% of ${stackHeld})` };
+  }
+  const limit = Math.max(1, Math.floor(share * capacityPerSec * soloLatencyMs / 1000));
+  const held = `${Math.round(share * 100)}% of ${stackHeld}`;
+  return planVus <= limit
+    ? { vus: planVus, lowered: false, text: `the plan's ${n(planVus)} (within ${held})` }
+    : { vus: limit, lowered: true, text: `${n(limit)}, not the plan's ${planVus}: ${held}` };
 }

@@ -20,7 +20,7 @@ export interface Baseline {
   /** Latency p50 (ms) of the calibration target in the same run, or null when none was measured. */
   calibrationP50: number | null;
   /** Medians over the recorded runs (the reference a comparison uses). */
-  metrics: { p50: number; p95: number; p99: number; errorRate: number; achievedRate: number; completed: number };
+  metrics: { p50: number; p95: number; p99: number; errorRate: number; achievedRate: number; completed: number; vus?: number };
   /** Relative standard error of each percentile within a run, from the per-second series (the largest of the runs). */
   noise: { p50: number; p95: number; p99: number };
   /**
@@ -41,6 +41,8 @@ export interface RecordedRun {
   errorRate: number;
   achievedRate: number;
   completed: number;
+  /** A closed-model run's VUs (its load, as the rate is an open-model run's). */
+  vus?: number;
   noise: { p50: number; p95: number; p99: number };
 }
 
@@ -87,7 +89,7 @@ export function stackDifferences(then: Environment, now: { stack?: string; image
 
 /**
  * Why a baseline's recorded runs cannot take this run beside them (PERF_BASELINE=add): another load (`otherLoad`, from
- * otherRate or a figure's otherLoad) or another stack; undefined when they can.
+ * otherPhaseLoad, or a figure's otherLoad) or another stack; undefined when they can.
  */
 export function runsApart(then: Environment, now: Parameters<typeof stackDifferences>[1], otherLoad: string | undefined): string | undefined {
   const stacks = stackDifferences(then, now);
@@ -205,10 +207,11 @@ export function toBaseline(result: RunResult, profile: string, calibrationP50: n
   const run: RecordedRun = {
     recordedAt: new Date().toISOString(), calibrationP50,
     p50: result.latency.p50, p95: result.latency.p95, p99: result.latency.p99, errorRate: round3(result.errorRate),
-    achievedRate: result.rate.achieved, completed: result.counts.completed,
+    achievedRate: result.rate.achieved, completed: result.counts.completed, ...(result.model === 'closed' ? { vus: result.vus.max } : {}),
     noise: { p50: round3(noise.p50), p95: round3(noise.p95), p99: round3(noise.p99) },
   };
-  const kept = previous && !otherRate(result, previous) ? previous.runs : [];
+  const kept = previous && !otherPhaseLoad(result, previous) ? previous.runs : [];
+  const vus = [...kept, run].slice(-MAX_RUNS).map((r) => r.vus).filter((v): v is number => v !== undefined);
   const runs = [...kept, run].slice(-MAX_RUNS);
   const cals = runs.map((r) => r.calibrationP50).filter((c): c is number => c !== null);
   const pick = (k: 'p50' | 'p95' | 'p99') => runs.map((r) => r[k]);
@@ -222,6 +225,7 @@ export function toBaseline(result: RunResult, profile: string, calibrationP50: n
     metrics: {
       p50: round3(median(pick('p50'))), p95: round3(median(pick('p95'))), p99: round3(median(pick('p99'))),
       errorRate: round3(median(runs.map((r) => r.errorRate))), achievedRate: round3(median(runs.map((r) => r.achievedRate))), completed: Math.round(median(runs.map((r) => r.completed))),
+      ...(vus.length ? { vus: Math.round(median(vus)) } : {}),
     },
     noise: { p50: Math.max(...runs.map((r) => r.noise.p50)), p95: Math.max(...runs.map((r) => r.noise.p95)), p99: Math.max(...runs.map((r) => r.noise.p99)) },
     spread: spreadOf({ runs }),
@@ -296,9 +300,16 @@ export function percentileBand(base: Pick<Baseline, 'metrics' | 'runs'>, key: 'p
 /** Offered rates further apart than this make a baseline another load's: its latencies cannot judge this run. */
 export const RATE_MISMATCH = 0.1;
 
-/** Why a baseline's runs were another load than this open-model run's (RATE_MISMATCH); undefined when they match. */
-export function otherRate(result: RunResult, base: Pick<Baseline, 'metrics'>): string | undefined {
-  const target = result.model === 'open' ? result.rate.target : null;
+/**
+ * Why a baseline's runs were another load than this run's: an open-model run's offered rate (RATE_MISMATCH), a
+ * closed-model run's VUs (when the baseline recorded them); undefined when they match.
+ */
+export function otherPhaseLoad(result: RunResult, base: Pick<Baseline, 'metrics'>): string | undefined {
+  if (result.model === 'closed') {
+    const vus = base.metrics.vus;
+    return vus === undefined || vus === result.vus.max ? undefined : `run with ${vus} VUs, this run with ${result.vus.max}`;
+  }
+  const target = result.rate.target;
   const recorded = base.metrics.achievedRate;
   if (target === null || !(recorded > 0) || Math.abs(target / recorded - 1) <= RATE_MISMATCH) return undefined;
   return `run at ${recorded}/s, this run offered ${target}/s`;
@@ -306,10 +317,19 @@ export function otherRate(result: RunResult, base: Pick<Baseline, 'metrics'>): s
 
 /**
  * An open-model run offered another rate than its baseline's runs achieved (the case's rate was changed since it was
- * recorded): the failing row that says so, or null when the loads match (closed-model runs are not compared by rate).
+ * recorded), or a closed-model run other VUs: the failing row that says so, or null when the loads match.
  */
 function offeredRateRow(result: RunResult, base: Baseline): SloCheck | null {
-  if (!otherRate(result, base)) return null;
+  if (!otherPhaseLoad(result, base)) return null;
+  if (result.model === 'closed') {
+    return {
+      metric: 'VUs',
+      target: `${base.metrics.vus}, as the baseline's runs had`,
+      measured: `${result.vus.max}`,
+      margin: 'another load: latencies not compared; record the baseline again with these VUs (PERF_BASELINE=record)',
+      pass: false,
+    };
+  }
   const recorded = base.metrics.achievedRate;
   const target = result.rate.target;
   return {

@@ -5,7 +5,7 @@ import { busyMachineNote } from '../monitor/machine-meter.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
 import { existsSync, rmSync } from 'node:fs';
-import { baselinePath, operationView, otherRate, runsApart, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
+import { baselinePath, operationView, otherPhaseLoad, runsApart, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
 import { compareFigure, figurePath, holdable, otherLoad, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
@@ -101,7 +101,7 @@ expect.extend({
       label: received.scenario,
       busy: busyMachineNote(monitorOf(received)),
       path: () => baselinePath(received.scenario, PROFILE, kind),
-      otherLoad: (previous) => otherRate(received, previous),
+      otherLoad: (previous) => otherPhaseLoad(received, previous),
       read: () => readBaseline(received.scenario, PROFILE, kind),
       write: (environment, previous) => writeBaseline(toBaseline(received, PROFILE, calibration, environment, previous), kind),
       compare: (base) => {
