@@ -20,7 +20,7 @@ import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/st
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
 import { environment, setting } from './shared/config.ts';
-import { fitRate, fitVus } from './analysis/load-share.ts';
+import { fitRate, fitSpike, fitVus } from './analysis/load-share.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
@@ -172,9 +172,24 @@ export async function fitPhaseRate(scenario: ScenarioInput, operation: Operation
   if (!share || scenario.executor !== 'constant-arrival-rate' || !planned) return planned;
   const probe = await closedProbe(scenario, operation, PROBE.vus, PROBE.seconds);
   const fit = fitRate(planned, probe.rate.achieved * (1 - probe.errorRate), share, recordedLoad(scenario, operation)?.achievedRate);
-  fitNote(`${scenario.name}: rate ${fit.text} (PERF_FIT_RATES=${share}; ${PROBE.vus} VUs for ${PROBE.seconds} s, ${(probe.errorRate * 100).toFixed(1)}% errors)`);
+  fitNote(`${scenario.name}: rate ${fit.text} (PERF_FIT_RATES=${share}; ${probeText(probe)})`);
   return fit.rate;
 }
+
+/**
+ * A spike's calm and peak fitted to this stack (fitShare; fitSpike), from the capacity probe of its calls: the plan's
+ * figures with fitting off or where the stack holds them.
+ */
+export async function fitPhaseSpike(name: string, operation: OperationSpec | LoadOperation, plan: { calm: number; peak: number; peakSeconds: number; recoverySeconds: number }): Promise<{ calm: number; peak: number }> {
+  const share = fitShare();
+  if (!share) return plan;
+  const probe = await closedProbe({ name, executor: 'constant-vus', vus: PROBE.vus, duration: `${PROBE.seconds}s` }, operation, PROBE.vus, PROBE.seconds);
+  const fit = fitSpike(plan, probe.rate.achieved * (1 - probe.errorRate), share);
+  fitNote(`${name}: ${fit.text} (PERF_FIT_RATES=${share}; ${probeText(probe)})`);
+  return fit;
+}
+
+const probeText = (probe: RunResult) => `${PROBE.vus} VUs for ${PROBE.seconds} s, ${(probe.errorRate * 100).toFixed(1)}% errors`;
 
 /**
  * A closed loop's VU count fitted to this stack (fitShare; fitVus): the capacity probe as for a rate, and one VU

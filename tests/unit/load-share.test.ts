@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitRate, fitVus, shareOfCapacity } from '../support/analysis/load-share.ts';
+import { fitRate, fitSpike, fitVus, shareOfCapacity } from '../support/analysis/load-share.ts';
 
 describe('shareOfCapacity: an open-model phase sized to the runner', () => {
   const fixed = { share: 0.4, referenceRate: 12, referenceSeconds: 6 };
@@ -78,5 +78,22 @@ describe('a fitted load kept at its baseline\'s, where the stack holds it', () =
     expect(fitRate(100, 30, 0.6, 27.5)).toMatchObject({ rate: 18, lowered: true }); // the machine slowed: 27.5 > 24
     expect(fitRate(20, 100, 0.6, 27.5).rate).toBe(20); // the plan was lowered since
     expect(fitVus(100, 400, 50, 0.6, 17)).toMatchObject({ vus: 12 }); // 17 > floor(0.8 x 400 x 0.05) = 16
+  });
+});
+
+describe('fitSpike: a spike the stack can recover from within the budget', () => {
+  const plan = { calm: 100, peak: 1000, peakSeconds: 60, recoverySeconds: 30 };
+
+  it('lowers the calm to the share and the peak to the highest whose backlog that calm clears in time', () => {
+    // C = 50: calm 30; (peak - 50) x 60 <= (50 - 30) x 30  =>  peak <= 60.
+    const fit = fitSpike(plan, 50, 0.6);
+    expect(fit).toMatchObject({ calm: 30, peak: 60, lowered: true });
+    expect(fit.text).toMatch(/^calm 30\/s, peak 60\/s for 60 s, not the plan's 100\/s and 1000\/s/);
+    expect((fit.peak - 50) * plan.peakSeconds).toBeLessThanOrEqual((50 - fit.calm) * plan.recoverySeconds);
+  });
+
+  it('keeps the plan where the stack holds it', () => {
+    expect(fitSpike(plan, 2000, 0.6)).toMatchObject({ calm: 100, peak: 1000, lowered: false });
+    expect(fitSpike({ ...plan, peak: 1100 }, 2000, 0.6).peak).toBe(1100); // 1100 <= 2000 + 1900 / 2
   });
 });

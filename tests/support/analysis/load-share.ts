@@ -109,3 +109,31 @@ export function fitVus(planVus: number, capacityPerSec: number, soloLatencyMs: n
     ? { vus: planVus, lowered: false, text: `the plan's ${n(planVus)} (within ${held})` }
     : { vus: limit, lowered: true, text: `${n(limit)}, not the plan's ${planVus}: ${held}` };
 }
+
+/** A spike's figures against what the stack held. */
+export interface FittedSpike {
+  calm: number;
+  peak: number;
+  lowered: boolean;
+  text: string;
+}
+
+/**
+ * A spike the stack can be asked to recover from: the calm rate fitted as any rate (fitRate), the peak the plan's
+ * where the stack holds it, else the highest whose backlog the calm that follows can clear within the recovery
+ * budget: (peak - C) x peakSeconds <= (C - calm) x recoverySeconds. A plan's 1000/s for 60 s on a stack that holds
+ * 50/s leaves a backlog no gateway clears in 30 s; measured that way the case says only that the machine is small.
+ */
+export function fitSpike(plan: { calm: number; peak: number; peakSeconds: number; recoverySeconds: number }, capacityPerSec: number, share: number): FittedSpike {
+  const calm = fitRate(plan.calm, capacityPerSec, share).rate;
+  const clearable = Math.round((capacityPerSec + (capacityPerSec - calm) * plan.recoverySeconds / plan.peakSeconds) * 10) / 10;
+  const peak = Math.min(plan.peak, Math.max(calm, clearable));
+  const lowered = calm < plan.calm || peak < plan.peak;
+  const held = `the ${+capacityPerSec.toFixed(1)} calls/s this stack held in its capacity probe`;
+  return {
+    calm, peak, lowered,
+    text: lowered
+      ? `calm ${calm}/s, peak ${peak}/s for ${plan.peakSeconds} s, not the plan's ${plan.calm}/s and ${plan.peak}/s: the calm within ${Math.round(share * 100)}% of ${held}, the peak the highest whose backlog that calm clears in ${plan.recoverySeconds} s`
+      : `the plan's calm ${plan.calm}/s and peak ${plan.peak}/s (within ${held})`,
+  };
+}
