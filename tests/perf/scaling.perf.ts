@@ -4,12 +4,13 @@
 // instance buys on this hardware (on a machine whose cores the first instance already fills, nothing: that is a
 // finding too). Then scale-out as MCP 2026-07-28 means it: stateless requests spread over both instances by a plain
 // balancer, against 2025-era sessions through it without affinity (what fails is counted) and with it.
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balancedOrders } from '../support/analysis/balanced-order.ts';
 import type { RunResult } from '../support/engine/result.ts';
 import { authHeaders, gatewayTool, reportNote, reportTable, runLoad, skipReason, stack, toolOperation } from '../support/perf-case.ts';
 import { median, shiftInterval } from '../support/shared/statistics.ts';
-import { byProfile } from '../support/shared/profile.ts';
+import { byProfile, PROFILE } from '../support/shared/profile.ts';
 import { startBalancer, startExtraGateway, type Balancer } from '../support/stack/scale-out.ts';
 import { countsSince, spreadVerdict } from '../support/analysis/spread.ts';
 import { armName, armRefused, sessionModeNote, type EraArm } from '../support/protocol-eras.ts';
@@ -94,10 +95,15 @@ describe.skipIf(why !== '')(`scaling${why ? ` (skipped: ${why})` : ''}`, () => {
     const [lo, hi] = [Math.exp(shift.lo), Math.exp(shift.hi)].map((x) => x.toFixed(2));
     reportNote(`scaling: 2 instances give x${ratio} the throughput of 1 (${(shift.achieved * 100).toFixed(1)}% interval x${lo}-x${hi} over ${rounds} paired rounds; the second instance sits idle during the 1-instance rounds)`);
     for (const r of [...results[1], ...results[2]]) expect(r).toMeetSlo({ errorRate: '0.1%' });
-    // Where the instances get cores of their own (nightly on a bigger runner) a second one must add most
-    // of its share. On 2 shared cores the first instance already fills them (four workers contending), so
-    // this bound only catches a collapse: instances fighting over locks or sessions.
-    expect(ratio, `2 instances gave x${ratio} the throughput of 1`).toBeGreaterThanOrEqual(byProfile({ smoke: 0.5, nightly: 1.6 }));
+    // Where the instances get cores of their own (a core per worker of both, and two for the rest of the stack and
+    // the load) a second one must add most of its share: the plan's x1.6, in nightly. On fewer the first instance
+    // already fills them (its workers contend with the second's), so the bound only catches a collapse: instances
+    // fighting over locks or sessions.
+    const cores = availableParallelism();
+    const ownCores = cores >= 2 * gw.workers + 2;
+    const atLeast = byProfile({ smoke: 0.5, nightly: ownCores ? 1.6 : 0.5 });
+    if (PROFILE === 'nightly' && !ownCores) reportNote(`scaling: this machine has ${cores} cores, fewer than the ${2 * gw.workers + 2} two instances of ${gw.workers} workers need to each have their own: the plan's x1.6 is not asked, only no collapse (x${atLeast})`);
+    expect(ratio, `2 instances gave x${ratio} the throughput of 1`).toBeGreaterThanOrEqual(atLeast);
     // On shared cores the ratio also follows the neighbours' load (more gateway processes win more of the CPU):
     // x0.90-1.02 in quiet sessions here, x1.20 beside a running gate benchmark, while the runs of one session lie
     // within a few percent. Smoke therefore judges a fall beyond 15% (a second instance 20 ms slower per call
