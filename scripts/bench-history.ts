@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { entryFrom, POOLED_CPU, shifts, type History, type HistoryEntry } from '../tests/support/report/history.ts';
+import { entryFrom, POOLED_CPU, shifts, type History, type HistoryEntry, type Shift } from '../tests/support/report/history.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
 import { numberOption, parseCli, refuse } from './cli.ts';
@@ -123,8 +123,10 @@ function nightByNight(): void {
       // In the injected history a shift found at or after the step is the step; one before it, or any in the clean one, is a false alarm.
       const atStep = worse.filter((f) => name === 'injected' && entries.indexOf(f.from) >= clean);
       if (atStep.length < worse.length) falseAlarms++;
-      if (atStep.length && !firstFlagged) firstFlagged = { night, at: atStep.map((f) => f.from.run).join(', ') };
-      lines.push(`  night ${String(night).padStart(2)}: ${worse.length ? `WORSE ${worse.map((f) => `${f.scenario} ${f.metric} ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${f.from.run} (p ${f.p.toFixed(4)})`).join('; ')}` : 'nothing'}`);
+      // Runs of different benchmarks share ids (run-02-size-0.05): a night is named by its place in the history.
+      const at = (f: Shift) => `night ${entries.indexOf(f.from) + 1} (${f.from.run})`;
+      if (atStep.length && !firstFlagged) firstFlagged = { night, at: [...new Set(atStep.map(at))].join(', ') };
+      lines.push(`  night ${String(night).padStart(2)}: ${worse.length ? `WORSE ${worse.map((f) => `${f.scenario} ${f.metric} ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${at(f)} (p ${f.p.toFixed(4)})`).join('; ')}` : 'nothing'}`);
     }
     const nights = entries.length - clean;
     console.log(`\n== night by night, the ${name} history (the check after each of nights ${clean + 1}..${entries.length}, --min-change ${minChange}, p < 0.01)\n${lines.join('\n')}`);

@@ -94,6 +94,19 @@ describe('nightly history', () => {
     expect(html).toMatch(/WORSE: \+\d\.\d% from nightly-6/);
   });
 
+  it('keeps gate runs on another MCP revision in their own series: named by their cases, as an A/B run\'s stack negotiates none', () => {
+    // Six nightly gates on 2025-06-18, then six on 2026-07-28 whose pooled CPU ratio sits 10% higher: not a shift of one series.
+    const dir = scratchDir('history');
+    const paths = Array.from({ length: 12 }, (_, i) => results(dir, i, 40, undefined, [1, 1, 1].map((x) => x * (i >= 6 ? 1.1 : 1) * (1 + 0.01 * Math.sin(i + 1))), i >= 6 ? ' [MCP 2026-07-28]' : ''));
+    const file = join(dir, 'history.json');
+    expect(history(['append', ...paths, '--file', file]).status).toBe(0);
+    const entries = (JSON.parse(readFileSync(file, 'utf8')) as { entries: { revision?: string }[] }).entries;
+    expect(entries.map((e) => e.revision ?? '2025-06-18')).toEqual([...Array(6).fill('2025-06-18'), ...Array(6).fill('2026-07-28')]);
+    const r = history(['check', '--file', file, '--min-change', '0.03']);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/no shift/);
+  });
+
   it('refuses what is not a results.json, saying so', () => {
     const dir = scratchDir('history');
     writeFileSync(join(dir, 'x.json'), '{"hello":1}');

@@ -73,11 +73,25 @@ export function entryFrom(report: RunReport, commit?: string): HistoryEntry {
   }
   const sideBySide = sideBySideFigures(report);
   const gw = report.run.stack?.gateway;
+  const revision = gw?.protocol?.revision ?? abRevision(report);
   return {
     run: report.run.id, startedAt: report.run.startedAt, profile: report.run.profile, ...(commit ? { commit } : {}),
-    ...(gw ? { gateway: `${gw.kind} ${gw.version}` } : {}), ...(gw?.protocol ? { revision: gw.protocol.revision } : {}), figures,
+    ...(gw ? { gateway: `${gw.kind} ${gw.version}` } : {}), ...(revision ? { revision } : {}), figures,
     ...(Object.keys(sideBySide).length ? { sideBySide } : {}),
   };
+}
+
+/**
+ * The MCP revision an A/B run's cases spoke, from their names (`... [MCP 2026-07-28]`): an A/B run negotiates none on
+ * its stack, and without it a gate run on 2026-07-28 would join the 2025-06-18 series (the pooled CPU ratio is
+ * named the same on both).
+ */
+function abRevision(report: RunReport): string | undefined {
+  for (const o of report.cases.flatMap((c) => c.record?.ab ?? [])) {
+    const named = /\[MCP ([0-9-]+)\]/.exec(o.case)?.[1];
+    if (named) return named;
+  }
+  return undefined;
 }
 
 /**
