@@ -5,7 +5,7 @@
 # proxy settings and the PERF_ACT_* settings, nothing else. The runs' reports are copied to reports/ before the user
 # is removed with everything it started.
 # Run as root (it creates the user and removes it afterwards).
-#   bash scripts/workflows-act-user.sh [pr] [gateway] [noise]     (default: all three)
+#   bash scripts/workflows-act-user.sh [pr] [gateway] [noise] [nightly]     (default: all four)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,7 +16,7 @@ die() { printf '[workflows-act-user] error: %s\n' "$*" >&2; exit 1; }
 
 throwaway_user_preflight "this check creates a non-root user and runs the workflows as it (as yourself: npm run workflows:act)"
 [ -x .tools/act ] || die "no act at .tools/act: npm run setup -- --with-act builds it"
-for r in "$@"; do case "$r" in pr | gateway | noise) ;; *) die "unknown run '$r': pr, gateway or noise" ;; esac; done
+for r in "$@"; do case "$r" in pr | gateway | noise | nightly) ;; *) die "unknown run '$r': pr, gateway, noise or nightly" ;; esac; done
 git diff --quiet HEAD 2>/dev/null || log "uncommitted changes are not part of the check: it runs HEAD ($(git rev-parse --short HEAD))"
 user=${PERF_ACT_USER:-perfact}
 

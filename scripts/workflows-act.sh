@@ -18,9 +18,10 @@
 #            With 3 or more it must pass, its false-alarm count and noise table in the job summary and the noise file
 #            in its artifact; with none pass saying so; with 1 or 2 fail saying how many A/A runs gate:noise needs.
 #   nightly  perf-nightly.yml on its schedule, twice, narrowed by repository variables to the smoke profile and
-#            PERF-02 (NIGHTLY_PROFILES, NIGHTLY_FILES), its origin a bare repository here: each run
-#            must append one entry to history/history-smoke.json on the perf-history branch (made by the first), put
-#            trend.html in its artifact and say so in its job summary.
+#            PERF-02 (NIGHTLY_PROFILES, NIGHTLY_FILES), its origin a bare repository here: each run must append its
+#            entry to history/history-smoke.json on the perf-history branch (made by the first), put trend.html in
+#            its artifact and say so in its job summary; the second, after twelve nights with a 30% step are seeded
+#            before it, must fail, naming the step.
 # Each run's log, artifact, job summary and comment go to reports/workflows-act-<time>/.
 #   bash scripts/workflows-act.sh [pr] [gateway] [noise] [nightly]     (default: all four, in that order)
 set -euo pipefail
@@ -186,7 +187,7 @@ run_noise() {
 }
 
 run_nightly() {
-  local origin="$scratch/nightly-origin.git" repo="$scratch/nightly" status entries i
+  local origin="$scratch/nightly-origin.git" repo="$scratch/nightly" status entries i want
   git init -q --bare -b main "$origin"
   git clone -q "$scratch/suite" "$repo"
   git -C "$repo" remote set-url origin "$origin"
@@ -194,17 +195,51 @@ run_nightly() {
   printf '{"schedule":"17 2 * * *"}\n' > "$scratch/nightly-event.json"
   act_extra=(--var 'NIGHTLY_PROFILES=["smoke"]' --var NIGHTLY_FILES=tests/perf/sustained.perf.ts)
   for i in 1 2; do
+    # Before the second night, twelve earlier nights of a seeded phase whose p50 rose 30% from the seventh: that
+    # night's check must fail the job naming the step, and its run still be appended (the failure path).
+    [ "$i" = 1 ] || seed_nightly_step "$origin"
     status=0
     act_run "nightly-$i" "$repo" .github/workflows/perf-nightly.yml "$scratch/nightly-event.json" "$suite_repo" schedule || status=$?
-    [ "$status" = 0 ] || die "nightly: run $i: act exited $status (act's log: ${out#"$root"/}/nightly-$i/act.log)"
+    if [ "$i" = 1 ]; then
+      [ "$status" = 0 ] || die "nightly: run 1: act exited $status (act's log: ${out#"$root"/}/nightly-1/act.log)"
+      want=1
+    else
+      [ "$status" != 0 ] || die "nightly: run 2 passed on a history with a seeded 30% step: the check's failure did not fail the job (act's log: ${out#"$root"/}/nightly-2/act.log)"
+      grep -q 'WORSE .*seeded step' "$out/nightly-2/act.log" || die "nightly: run 2 failed, but its log does not name the seeded step as WORSE (act's log: ${out#"$root"/}/nightly-2/act.log)"
+      want=14
+    fi
     entries=$(git --git-dir="$origin" show perf-history:history/history-smoke.json 2>/dev/null | "$node24/node" -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).entries.length))') \
       || die "nightly: run $i left no history/history-smoke.json on the origin's perf-history branch (act's log: ${out#"$root"/}/nightly-$i/act.log)"
-    [ "$entries" = "$i" ] || die "nightly: after run $i the history holds $entries entries, not $i"
+    [ "$entries" = "$want" ] || die "nightly: after run $i the history holds $entries entries, not $want"
     find "$out/nightly-$i/artifacts" -name trend.html | grep -q . || die "nightly: run $i's artifact has no trend.html"
     grep -q 'Every figure over the nights' "$out/nightly-$i/job-summary.md" || die "nightly: run $i's job summary does not point to the trend page"
-    log "nightly: run $i appended its entry ($entries in the history on perf-history), trend.html in its artifact"
+    log "nightly: run $i appended its entry ($entries in the history on perf-history), trend.html in its artifact$([ "$i" = 1 ] || echo "; the job failed on the seeded step, as it must")"
   done
   act_extra=()
+}
+
+# Puts twelve seeded nights before the history's entries on the origin's perf-history branch: a phase only they have,
+# p50 100 ms for six nights, then 130 ms.
+seed_nightly_step() {
+  local origin=$1 work="$scratch/nightly-seed"
+  git clone -q -b perf-history "$origin" "$work"
+  "$node24/node" -e '
+    const fs = require("node:fs");
+    const file = process.argv[1];
+    const h = JSON.parse(fs.readFileSync(file, "utf8"));
+    const first = h.entries[0];
+    const seeds = Array.from({ length: 12 }, (_, i) => {
+      const p50 = i < 6 ? 100 : 130;
+      return { ...first, run: `seeded-${String(i + 1).padStart(2, "0")}`, sideBySide: undefined,
+        figures: { "seeded step (workflows-act)": { p50, p95: p50 * 1.5, p99: p50 * 2, errorRate: 0, rate: 10 } } };
+    });
+    h.entries = [...seeds, ...h.entries];
+    fs.writeFileSync(file, JSON.stringify(h, null, 1) + "\n");
+  ' "$work/history/history-smoke.json"
+  git -C "$work" -c user.name=perf -c user.email=perf@localhost commit -qam "seed: twelve nights with a 30% step from the seventh"
+  git -C "$work" push -q origin HEAD:perf-history
+  rm -rf "$work"
+  log "nightly: seeded twelve earlier nights on perf-history, a 30% p50 step from the seventh"
 }
 
 # The A/A gate reports on this machine: the artifacts of workflows-act's pr runs, bench:gate's 0% runs.
