@@ -24,8 +24,8 @@ describe.skipIf(!gateway)(`tool calls${gateway ? '' : ` (skipped: ${NO_GATEWAY(i
         ],
       },
       workers: byProfile({ smoke: 1, nightly: 2 }),
-      // The plan's 100 concurrent callers need a larger machine than 2 cores: in the nightly profile they are
-      // lowered to what this stack holds (PERF_FIT_RATES), the case's notes saying to how many.
+      // The plan's concurrent callers are sized for a larger machine: in the nightly profile they are lowered to
+      // what this stack holds (PERF_FIT_RATES), the case's notes saying to how many.
       fitVus: true,
     });
     reportTable({

@@ -121,8 +121,8 @@ export interface FittedSpike {
 /**
  * A spike the stack can be asked to recover from: the calm rate fitted as any rate (fitRate), the peak the plan's
  * where the stack holds it, else the highest whose backlog the calm that follows can clear within the recovery
- * budget: (peak - C) x peakSeconds <= (C - calm) x recoverySeconds. A plan's 1000/s for 60 s on a stack that holds
- * 50/s leaves a backlog no gateway clears in 30 s; measured that way the case says only that the machine is small.
+ * budget: (peak - C) x peakSeconds <= (C - calm) x recoverySeconds. A plan's peak many times what the stack holds
+ * leaves a backlog no gateway clears within the budget; measured that way the case says only that the machine is small.
  */
 export function fitSpike(plan: { calm: number; peak: number; peakSeconds: number; recoverySeconds: number }, capacityPerSec: number, share: number): FittedSpike {
   const calm = fitRate(plan.calm, capacityPerSec, share).rate;
