@@ -12,7 +12,7 @@ import { soakPower } from '../tests/support/analysis/soak-power.ts';
 import { formatDuration, parseDuration } from '../tests/support/engine/duration.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { textTable } from '../tests/support/shared/text-table.ts';
-import { parseCli, refuse } from './cli.ts';
+import { numberOption, parseCli, refuse } from './cli.ts';
 
 const USAGE = `usage: npm run bench:soak -- --from reports/<soak run>/results.json [--target gateway] [--lengths 30m,1h,2h,4h] [--leaks 0,0.5,1,2,4] [--budget-per-day 10] [--trials 100] [--block 10m] [--seed 1]
   what the soak's memory verdict catches on a real gateway's noise: per soak length and leak size, how often the case fails, with Wilson intervals`;
@@ -35,11 +35,7 @@ const monitor = report.cases.flatMap((c) => c.record?.monitors ?? []).find((m) =
 if (!monitor) fail(`${o.from} has no PERF-05 soak phase with monitor samples`);
 const points = monitor.samples.filter((s) => s.target === o.target).map((s) => ({ t: s.t, memoryMB: s.memoryMB }));
 if (points.length < 600) fail(`${o.from}: ${points.length} samples of ${o.target} (targets: ${[...new Set(monitor.samples.map((s) => s.target))].join(', ')}); at least 600 (ten minutes) are needed`);
-const number = (name: string, raw: string) => {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) fail(`--${name}=${raw} is not a number >= 0`);
-  return n;
-};
+const number = (name: string, raw: string) => numberOption('bench:soak', name, raw, { min: 0 });
 const seconds = (raw: string, what: string) => {
   try {
     return parseDuration(raw, what) / 1000;

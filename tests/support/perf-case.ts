@@ -171,7 +171,7 @@ export async function fitPhaseRate(scenario: ScenarioInput, operation: Operation
   const planned = scenario.rate ?? 0;
   if (!share || scenario.executor !== 'constant-arrival-rate' || !planned) return planned;
   const probe = await closedProbe(scenario, operation, PROBE.vus, PROBE.seconds);
-  const fit = fitRate(planned, probe.rate.achieved * (1 - probe.errorRate), share, recordedLoad(scenario, operation)?.achievedRate);
+  const fit = fitRate(planned, completedPerSec(probe), share, recordedLoad(scenario, operation)?.achievedRate);
   fitNote(`${scenario.name}: rate ${fit.text} (PERF_FIT_RATES=${share}; ${probeText(probe)})`);
   return fit.rate;
 }
@@ -184,11 +184,13 @@ export async function fitPhaseSpike(name: string, operation: OperationSpec | Loa
   const share = fitShare();
   if (!share) return plan;
   const probe = await closedProbe({ name, executor: 'constant-vus', vus: PROBE.vus, duration: `${PROBE.seconds}s` }, operation, PROBE.vus, PROBE.seconds);
-  const fit = fitSpike(plan, probe.rate.achieved * (1 - probe.errorRate), share);
+  const fit = fitSpike(plan, completedPerSec(probe), share);
   fitNote(`${name}: ${fit.text} (PERF_FIT_RATES=${share}; ${probeText(probe)})`);
   return fit;
 }
 
+/** What a capacity probe completed per second: its calls that succeeded. */
+const completedPerSec = (probe: RunResult) => probe.rate.achieved * (1 - probe.errorRate);
 const probeText = (probe: RunResult) => `${PROBE.vus} VUs for ${PROBE.seconds} s, ${(probe.errorRate * 100).toFixed(1)}% errors`;
 
 /**
@@ -202,8 +204,8 @@ export async function fitPhaseVus(scenario: ScenarioInput, operation: OperationS
   if (!share || scenario.executor !== 'constant-vus' || !planned) return planned;
   const probe = await closedProbe(scenario, operation, PROBE.vus, PROBE.seconds);
   const solo = await closedProbe(scenario, operation, 1, 5);
-  const fit = fitVus(planned, probe.rate.achieved * (1 - probe.errorRate), solo.latency.mean, share, recordedLoad(scenario, operation)?.vus);
-  fitNote(`${scenario.name}: ${fit.text} (PERF_FIT_RATES=${share}; ${PROBE.vus} VUs for ${PROBE.seconds} s, then 1 VU for 5 s; ${(probe.errorRate * 100).toFixed(1)}% errors)`);
+  const fit = fitVus(planned, completedPerSec(probe), solo.latency.mean, share, recordedLoad(scenario, operation)?.vus);
+  fitNote(`${scenario.name}: ${fit.text} (PERF_FIT_RATES=${share}; ${probeText(probe)}, then 1 VU for 5 s)`);
   return fit.vus;
 }
 

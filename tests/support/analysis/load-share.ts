@@ -63,10 +63,7 @@ export const RECORDED_LOAD_LIMIT = 0.8;
  * rate wherever it is within the plan and RECORDED_LOAD_LIMIT of the capacity.
  */
 export function fitRate(planRate: number, capacityPerSec: number, share: number, recordedRate?: number): FittedRate {
-  if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
-  if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
-    throw new Error(`the capacity probe completed no call (${capacityPerSec} calls/s): the stack answers nothing at this phase's calls, so no rate can be fitted to it`);
-  }
+  checkFitInputs(capacityPerSec, share, 'rate');
   if (recordedRate !== undefined && recordedRate > 0 && recordedRate <= planRate && recordedRate <= RECORDED_LOAD_LIMIT * capacityPerSec) {
     const rate = Math.round(recordedRate * 10) / 10;
     return { rate, lowered: rate < planRate, text: `${rate}/s, the load its baseline was recorded at (the plan's ${planRate}/s; within ${RECORDED_LOAD_LIMIT * 100}% of the ${+capacityPerSec.toFixed(1)} calls/s this stack held in its capacity probe)` };
@@ -76,6 +73,14 @@ export function fitRate(planRate: number, capacityPerSec: number, share: number,
   return planRate <= limit
     ? { rate: planRate, lowered: false, text: `the plan's ${planRate}/s (within ${held})` }
     : { rate: limit, lowered: true, text: `${limit}/s, not the plan's ${planRate}/s: ${held}` };
+}
+
+/** What every fit needs: a share of capacity in (0, 1), and a probe that completed calls. */
+function checkFitInputs(capacityPerSec: number, share: number, what: string): void {
+  if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
+  if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
+    throw new Error(`the capacity probe completed no call (${capacityPerSec} calls/s): the stack answers nothing at this phase's calls, so no ${what} can be fitted to it`);
+  }
 }
 
 /** A closed loop's VU count against what the stack held: the plan's where it fits, else the most that do. */
@@ -93,17 +98,16 @@ export interface FittedVus {
  * budget measures the machine's size, not the gateway.
  */
 export function fitVus(planVus: number, capacityPerSec: number, soloLatencyMs: number, share: number, recordedVus?: number): FittedVus {
-  if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
-  if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
-    throw new Error(`the capacity probe completed no call (${capacityPerSec} calls/s): the stack answers nothing at this phase's calls, so no VU count can be fitted to it`);
-  }
+  checkFitInputs(capacityPerSec, share, 'VU count');
   if (!Number.isFinite(soloLatencyMs) || soloLatencyMs <= 0) throw new Error(`the one-VU probe measured no latency (${soloLatencyMs} ms): it completed no call`);
   const n = (v: number) => `${v} VU${v === 1 ? '' : 's'}`;
+  // The most VUs that take no more than `of` of the capacity (Little: V = throughput x R), at least 1.
+  const most = (of: number) => Math.max(1, Math.floor(of * capacityPerSec * soloLatencyMs / 1000));
   const stackHeld = `the ${+capacityPerSec.toFixed(1)} calls/s this stack held, at ${+soloLatencyMs.toFixed(1)} ms a call with none queued`;
-  if (recordedVus !== undefined && recordedVus >= 1 && recordedVus <= planVus && recordedVus <= Math.max(1, Math.floor(RECORDED_LOAD_LIMIT * capacityPerSec * soloLatencyMs / 1000))) {
+  if (recordedVus !== undefined && recordedVus >= 1 && recordedVus <= planVus && recordedVus <= most(RECORDED_LOAD_LIMIT)) {
     return { vus: recordedVus, lowered: recordedVus < planVus, text: `${n(recordedVus)}, the load its baseline was recorded with (the plan's ${planVus}; within ${RECORDED_LOAD_LIMIT * 100}% of ${stackHeld})` };
   }
-  const limit = Math.max(1, Math.floor(share * capacityPerSec * soloLatencyMs / 1000));
+  const limit = most(share);
   const held = `${Math.round(share * 100)}% of ${stackHeld}`;
   return planVus <= limit
     ? { vus: planVus, lowered: false, text: `the plan's ${n(planVus)} (within ${held})` }
