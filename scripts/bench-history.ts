@@ -118,13 +118,13 @@ function nightByNight(): void {
     const lines: string[] = [];
     let firstFlagged: { night: number; at: string } | undefined;
     let falseAlarms = 0;
+    // Runs of different benchmarks share ids (run-02-size-0.05): a night is named by its place in the history.
+    const at = (f: Shift) => `night ${entries.indexOf(f.from) + 1} (${f.from.run})`;
     for (let night = clean + 1; night <= entries.length; night++) {
       const worse = shifts({ schema: 1, entries: entries.slice(0, night) }, { window: 30, minChange, alpha: 0.01 }).filter((f) => f.worse);
       // In the injected history a shift found at or after the step is the step; one before it, or any in the clean one, is a false alarm.
       const atStep = worse.filter((f) => name === 'injected' && entries.indexOf(f.from) >= clean);
       if (atStep.length < worse.length) falseAlarms++;
-      // Runs of different benchmarks share ids (run-02-size-0.05): a night is named by its place in the history.
-      const at = (f: Shift) => `night ${entries.indexOf(f.from) + 1} (${f.from.run})`;
       if (atStep.length && !firstFlagged) firstFlagged = { night, at: [...new Set(atStep.map(at))].join(', ') };
       lines.push(`  night ${String(night).padStart(2)}: ${worse.length ? `WORSE ${worse.map((f) => `${f.scenario} ${f.metric} ${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}% from ${at(f)} (p ${f.p.toFixed(4)})`).join('; ')}` : 'nothing'}`);
     }

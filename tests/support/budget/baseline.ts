@@ -211,8 +211,8 @@ export function toBaseline(result: RunResult, profile: string, calibrationP50: n
     noise: { p50: round3(noise.p50), p95: round3(noise.p95), p99: round3(noise.p99) },
   };
   const kept = previous && !otherPhaseLoad(result, previous) ? previous.runs : [];
-  const vus = [...kept, run].slice(-MAX_RUNS).map((r) => r.vus).filter((v): v is number => v !== undefined);
   const runs = [...kept, run].slice(-MAX_RUNS);
+  const vus = runs.map((r) => r.vus).filter((v): v is number => v !== undefined);
   const cals = runs.map((r) => r.calibrationP50).filter((c): c is number => c !== null);
   const pick = (k: 'p50' | 'p95' | 'p99') => runs.map((r) => r[k]);
   return {
