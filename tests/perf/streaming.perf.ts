@@ -6,13 +6,13 @@
 // transaction for its whole life, so the worker's pool (DB_POOL_SIZE + DB_MAX_OVERFLOW, 30 here) caps the
 // streams a worker can hold; opens past that wait for the pool and time out (40 asked: 10 opened), and those
 // abandoned opens leave their connections idle in transaction for good. The plan's 1000 streams need pools
-// sized for them. Smoke asks for 10 and pr for 16, which fit even when every stream lands on the same worker
+// sized for them: nightly and soak fit the count to the pools the stack gave (fitPhaseStreams). Smoke asks for 10 and pr for 16, which fit even when every stream lands on the same worker
 // (100 SSE streams in pr: 27 opened). WebSocket streams hold no connection, but each call costs the gateway
 // as much as one over /rpc: 100 streams at 50 calls/s on 2 cores got 28 calls/s, p50 25 s, and 37 streams
 // closed with 1011; pr asks for 40 (20 calls/s), within what a 2-core runner holds.
 import { describe, expect, it } from 'vitest';
 import { StreamPool } from '../support/mcp/stream-pool.ts';
-import { authHeaders, hostCheck, postgresStates, reportTable, runLoad, skipReason, stack, titled, timeCall } from '../support/perf-case.ts';
+import { authHeaders, fitPhaseStreams, hostCheck, idleInTransaction, idleInTransactionBackTo, reportTable, runLoad, skipReason, stack, titled, timeCall } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
 
 const info = stack();
@@ -27,23 +27,29 @@ describe.skipIf(!gateway)(titled('SSE and WebSocket streams', skipReason(info)),
     const skip = skipReason(info, c.kind);
     it.skipIf(skip !== undefined)(titled(`${c.count} ${c.kind.toUpperCase()} streams held with messages flowing on each`, skip), async () => {
       const gw = gateway!;
-      hostCheck({ connections: c.count * 2 });
-      const idleInTx = async () => (await postgresStates())?.['idle in transaction'] ?? 0;
-      const txBefore = await idleInTx();
-      const pool = await StreamPool.open({ kind: c.kind, url: c.url(), headers: authHeaders(gw), count: c.count, connectTimeoutMs: 30_000 });
+      const openStreams = (count: number) => StreamPool.open({ kind: c.kind, url: c.url(), headers: authHeaders(gw), count, connectTimeoutMs: 30_000 });
+      // Nightly's 1000 SSE streams: fitted to the gateway's database pools where its streams hold connections.
+      const count = await fitPhaseStreams(`${c.kind.toUpperCase()} streams`, c.count, async (n) => {
+        const probe = await openStreams(n);
+        return { opened: probe.status().opened, close: () => probe.close() };
+      });
+      hostCheck({ connections: count * 2 });
+      const txBefore = (await idleInTransaction()) ?? 0;
+      const pool = await openStreams(count);
       try {
         const opened = pool.status();
-        const txHeld = (await idleInTx()) - txBefore;
+        const txHeld = ((await idleInTransaction()) ?? 0) - txBefore;
         const seconds = byProfile({ smoke: 20, pr: 60, nightly: 300 });
         // A call on every stream every `every` s. Smoke's 4 s keeps a 2-core machine well below the knee: each call
         // costs ContextForge 100-150 ms of CPU over WS and 140-230 ms over SSE here, so one every 2 s (10/s and 5/s)
         // used 1.0-1.5 of the 2 cores, and a README run on a slow day tipped into queueing (WS p95 5.6 s, 163 of 200
         // calls beyond 2 s) where three runs of the same cases after it read 240-348 ms (12-02).
         const every = byProfile({ smoke: 4, pr: 2, nightly: 2 });
-        const rate = Math.max(1, Math.round(c.count / every));
+        const rate = Math.max(1, Math.round(count / every));
         pool.mark();
         const result = await runLoad({
-          scenario: { name: `${c.kind.toUpperCase()}: ${c.count} streams, a tools/call every ${every} s on each`, executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(rate, 50), maxVUs: rate * 10, timeout: '30s' },
+          // A fitted count moves with what 4 streams measured; the phase's name (its baseline's key) does not.
+          scenario: { name: `${c.kind.toUpperCase()}: ${count === c.count ? `${c.count} streams` : `streams fitted to the gateway's pools (the plan's ${c.count})`}, a tools/call every ${every} s on each`, executor: 'constant-arrival-rate', rate, duration: `${seconds}s`, preAllocatedVUs: Math.min(rate, 50), maxVUs: rate * 10, timeout: '30s' },
           operation: pool.operation(timeCall(gw)),
           warmupSeconds: 0,
         });
@@ -51,7 +57,7 @@ describe.skipIf(!gateway)(titled('SSE and WebSocket streams', skipReason(info)),
         reportTable({
           title: `${c.kind.toUpperCase()} streams through the gateway`,
           columns: ['wanted', 'opened', 'open failures', 'connect p50 ms', 'connect p95 ms', 'open at the end', 'dropped', 'silent', 'messages per stream (min-max)', 'PG idle in transaction per stream'],
-          rows: [[c.count, opened.opened, JSON.stringify(opened.openFailures), opened.connect.p50, opened.connect.p95, held.open, held.dropped, held.silent, `${held.messages.min}-${held.messages.max}`,
+          rows: [[count, opened.opened, JSON.stringify(opened.openFailures), opened.connect.p50, opened.connect.p95, held.open, held.dropped, held.silent, `${held.messages.min}-${held.messages.max}`,
             opened.opened ? +(txHeld / opened.opened).toFixed(2) : 'n/a']],
         });
         expect(opened.openFailures, `streams that could not be opened: ${JSON.stringify(opened.openFailures)}`).toEqual({});
@@ -64,11 +70,7 @@ describe.skipIf(!gateway)(titled('SSE and WebSocket streams', skipReason(info)),
         await pool.close();
       }
       // Closed streams must give their database connections back.
-      let txAfter = await idleInTx();
-      for (let i = 0; i < 20 && txAfter > txBefore; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        txAfter = await idleInTx();
-      }
+      const txAfter = (await idleInTransactionBackTo(txBefore)) ?? 0;
       expect(txAfter, `Postgres connections idle in transaction: ${txBefore} before the streams, ${txAfter} 10 s after they closed`).toBeLessThanOrEqual(txBefore);
     });
   }

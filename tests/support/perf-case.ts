@@ -16,11 +16,11 @@ import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
 import { formatRevisions, readRevisions, revisionDelta } from './monitor/upstream-revisions.ts';
 import { gatewayDeathNote } from './stack/gateway-state.ts';
 import { checkHost, formatHostWarnings, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
-import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
+import { type GatewayCapability, type GatewayEndpoints, type StackInfo } from './shared/stack-info.ts';
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
 import { environment, setting } from './shared/config.ts';
-import { fitRate, fitSpike, fitVus } from './analysis/load-share.ts';
+import { fitRate, fitSpike, fitStreams, fitVus } from './analysis/load-share.ts';
 
 export function stack(): StackInfo {
   return inject('stack');
@@ -207,6 +207,47 @@ export async function fitPhaseVus(scenario: ScenarioInput, operation: OperationS
   const fit = fitVus(planned, completedPerSec(probe), solo.latency.mean, share, recordedLoad(scenario, operation)?.vus);
   fitNote(`${scenario.name}: ${fit.text} (PERF_FIT_RATES=${share}; ${probeText(probe)}, then 1 VU for 5 s)`);
   return fit.vus;
+}
+
+/**
+ * A held-stream count fitted to this stack (fitShare; fitStreams): a few streams opened first, and closed again,
+ * measure the database connections each holds while open (Postgres's "idle in transaction"), against the pools the
+ * gateway's workers were given. With fitting off, the plan's count.
+ */
+export async function fitPhaseStreams(name: string, planCount: number, open: (count: number) => Promise<{ opened: number; close(): Promise<void> }>): Promise<number> {
+  const share = fitShare();
+  if (!share) return planCount;
+  const before = await idleInTransaction();
+  const probe = await open(Math.min(planCount, 4));
+  let perStream: number | undefined;
+  try {
+    const held = await idleInTransaction();
+    if (before !== undefined && held !== undefined && probe.opened > 0) perStream = Math.max(0, held - before) / probe.opened;
+  } finally {
+    await probe.close();
+  }
+  const after = await idleInTransactionBackTo(before);
+  if (before !== undefined && after !== undefined && after > before) throw new Error(`${name}: the ${probe.opened} streams opened to measure what a stream holds kept ${after - before} Postgres connections idle in transaction 10 s after they closed: the gateway does not give them back, so no count can be fitted`);
+  const gw = stack().gateway;
+  const fit = fitStreams(planCount, perStream, gw?.dbPool ? { workers: gw.workers, perWorker: gw.dbPool.size + gw.dbPool.maxOverflow } : undefined, share);
+  fitNote(`${name}: streams ${fit.text} (PERF_FIT_RATES=${share}; ${probe.opened} streams opened first)`);
+  return fit.count;
+}
+
+/** The gateway database's connections idle in a transaction, now (undefined with no database). */
+export async function idleInTransaction(): Promise<number | undefined> {
+  const states = await postgresStates();
+  return states === undefined ? undefined : states['idle in transaction'] ?? 0;
+}
+
+/** Waits up to 10 s for the connections idle in transaction to fall back to `before`; returns the last count. */
+export async function idleInTransactionBackTo(before: number | undefined): Promise<number | undefined> {
+  let now = await idleInTransaction();
+  for (let i = 0; i < 20 && before !== undefined && now !== undefined && now > before; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    now = await idleInTransaction();
+  }
+  return now;
 }
 
 /** The load a phase's baseline (this profile's, this gateway's; named as runLoad names the phase) was recorded under, if it has one. */

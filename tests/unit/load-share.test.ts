@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitRate, fitSpike, fitVus, shareOfCapacity } from '../support/analysis/load-share.ts';
+import { fitRate, fitSpike, fitStreams, fitVus, shareOfCapacity } from '../support/analysis/load-share.ts';
 
 describe('shareOfCapacity: an open-model phase sized to the runner', () => {
   const fixed = { share: 0.4, referenceRate: 12, referenceSeconds: 6 };
@@ -95,5 +95,28 @@ describe('fitSpike: a spike the stack can recover from within the budget', () =>
   it('keeps the plan where the stack holds it', () => {
     expect(fitSpike(plan, 2000, 0.6)).toMatchObject({ calm: 100, peak: 1000, lowered: false });
     expect(fitSpike({ ...plan, peak: 1100 }, 2000, 0.6).peak).toBe(1100); // 1100 <= 2000 + 1900 / 2
+  });
+});
+
+describe('fitStreams: held streams fitted to the database connections they hold', () => {
+  const pool = { workers: 2, perWorker: 30 };
+  it('lowers the plan\'s count to the share of the pools the streams may hold', () => {
+    // 1000 SSE streams at 1.6 connections each need 1600; 60% of 2 x 30 holds 22.
+    const fit = fitStreams(1000, 1.6, pool, 0.6);
+    expect(fit).toMatchObject({ count: 22, lowered: true });
+    expect(fit.text).toContain('not the plan\'s 1000');
+  });
+  it('keeps a count the pools hold, and streams that hold no connection', () => {
+    expect(fitStreams(16, 1.6, pool, 0.6)).toMatchObject({ count: 16, lowered: false });
+    expect(fitStreams(500, 0, pool, 0.6)).toMatchObject({ count: 500, lowered: false });
+    expect(fitStreams(500, 0.02, pool, 0.6).text).toContain('holds no database connection');
+  });
+  it('keeps the plan where the pools or the holding are unknown, saying so', () => {
+    expect(fitStreams(1000, 1.6, undefined, 0.6)).toMatchObject({ count: 1000, lowered: false });
+    expect(fitStreams(1000, undefined, pool, 0.6).text).toContain('not fitted');
+  });
+  it('refuses a share outside (0, 1) and a negative holding', () => {
+    expect(() => fitStreams(10, 1, pool, 1)).toThrow(/between 0 and 1/);
+    expect(() => fitStreams(10, -1, pool, 0.6)).toThrow(/>= 0/);
   });
 });

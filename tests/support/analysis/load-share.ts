@@ -141,3 +141,31 @@ export function fitSpike(plan: { calm: number; peak: number; peakSeconds: number
       : `the plan's calm ${plan.calm}/s and peak ${plan.peak}/s (within ${held})`,
   };
 }
+
+/** A count of held streams against the database connections they hold. */
+export interface FittedStreams {
+  count: number;
+  lowered: boolean;
+  text: string;
+}
+
+/**
+ * Streams held open for a phase, fitted to a gateway whose open streams each hold database connections (measured:
+ * `perStream`, from a few streams opened first) out of pools of known size: at most `share` of all its workers'
+ * pools, at least 1. Past the pools, opens wait for a connection and time out, and the case measures the pool
+ * size, not the gateway; the rest of the share is left to the calls on the streams, which need connections too.
+ * Streams that hold none, or a pool of unknown size, keep the plan's count.
+ */
+export function fitStreams(planCount: number, perStream: number | undefined, pool: { workers: number; perWorker: number } | undefined, share: number): FittedStreams {
+  if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
+  if (perStream === undefined || !pool) return { count: planCount, lowered: false, text: `the plan's ${planCount} (the connections a stream holds or the gateway's pools are not known here: not fitted)` };
+  if (!Number.isFinite(perStream) || perStream < 0) throw new Error(`database connections held per stream must be a number >= 0, got ${perStream}`);
+  // Less than one connection per twenty streams: noise from the monitor's own queries, not held by streams.
+  if (perStream < 0.05) return { count: planCount, lowered: false, text: `the plan's ${planCount} (an open stream holds no database connection)` };
+  const total = pool.workers * pool.perWorker;
+  const limit = Math.max(1, Math.floor(share * total / perStream));
+  const held = `each open stream holds ${+perStream.toFixed(2)} database connections, and ${Math.round(share * 100)}% of the ${total} the gateway's ${pool.workers} worker pools allow is ${limit} streams`;
+  return planCount <= limit
+    ? { count: planCount, lowered: false, text: `the plan's ${planCount} (${held})` }
+    : { count: limit, lowered: true, text: `${limit}, not the plan's ${planCount}: ${held}` };
+}
