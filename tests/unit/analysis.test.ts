@@ -41,6 +41,20 @@ describe('knee search', () => {
     expect(high.summary).toMatch(/above 50\/s/);
   });
 
+  it('steps down from a start rate that already breaks, to minRate, then bisects above the rate that held', async () => {
+    const t = fakeTarget(30);
+    const r = await findKnee(t.measure, { startRate: 50, maxRate: 5000, minRate: 1, refineSteps: 3, slo });
+    expect(t.offered.slice(0, 2)).toEqual([50, 25]);
+    expect(r.knee).toBeGreaterThanOrEqual(25);
+    expect(r.knee).toBeLessThanOrEqual(30);
+    expect(r.summary).toMatch(/^maximum sustainable rate \d+\/s/);
+    const none = fakeTarget(0.5);
+    const nothing = await findKnee(none.measure, { startRate: 50, maxRate: 5000, minRate: 1, slo });
+    expect(none.offered).toEqual([50, 25, 12, 6, 3, 1]);
+    expect(nothing.knee).toBeNull();
+    expect(nothing.summary).toMatch(/not sustainable even at 1\/s/);
+  });
+
   it('counts errors and the achieved share against the SLO', () => {
     const base = { achieved: 100, p50: 5, p95: 10, p99: 20, errorRate: 0, dropped: 0, extra: {} };
     expect(judgeLevel(100, base, slo).pass).toBe(true);

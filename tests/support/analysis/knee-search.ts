@@ -27,6 +27,11 @@ export interface KneeSearchOptions {
   growth?: number;
   /** Never offer more than this. */
   maxRate: number;
+  /**
+   * Where the start rate already breaks the SLO (a plan written for a larger machine), rates divided by `growth`
+   * are offered down to this one until one holds, and the search bisects above it (default startRate: no step down).
+   */
+  minRate?: number;
   /** Bisection steps between the last passing and the first failing level (default 2). */
   refineSteps?: number;
   /** Stop refining when the bracket is narrower than this share of the passing rate (default 0.1). */
@@ -82,6 +87,10 @@ export async function findKnee(measure: (rate: number) => Promise<LevelMeasureme
     good = rate;
     if (rate >= o.maxRate) break;
   }
+  for (let rate = Math.floor(o.startRate / growth); good === null && rate >= (o.minRate ?? o.startRate); rate = Math.floor(rate / growth)) {
+    if ((await run(rate)).pass) good = rate;
+    else bad = rate;
+  }
   const resolution = o.resolution ?? 0.1;
   for (let step = 0; step < (o.refineSteps ?? 2) && good !== null && bad !== null; step++) {
     if (bad - good <= Math.max(1, good * resolution)) break;
@@ -91,7 +100,7 @@ export async function findKnee(measure: (rate: number) => Promise<LevelMeasureme
   }
   const why = bad === null ? '' : levels.find((l) => l.rate === bad)!.broke.join(', ');
   const summary = good === null
-    ? `not sustainable even at ${o.startRate}/s (${why})`
+    ? `not sustainable even at ${bad}/s (${why})`
     : bad === null
       ? `sustained every rate tried, up to ${good}/s: the maximum is above ${good}/s (raise maxRate to find it)`
       : `maximum sustainable rate ${good}/s; ${bad}/s broke the SLO (${why})`;
