@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 
 /** The host limits that decide how many connections a load test can hold. NaN where unreadable. */
 export interface HostLimits {
@@ -69,4 +70,59 @@ export function checkHost(l: HostLimits, need: { connections: number; connection
 
 export function formatHostWarnings(warnings: HostWarning[]): string {
   return warnings.map((w) => `host limit: ${w.what} is ${w.have}, this case needs ${w.need}. Fix: ${w.fix}`).join('\n');
+}
+
+/**
+ * The Docker userland proxy (docker-proxy) that carries loopback connections to a port published on this machine:
+ * its pid, open-file limit and the descriptors it holds now; undefined where none does (another runtime, a remote
+ * engine). At its limit it exits on the failed accept, and the port is refused for the rest of the run.
+ */
+export function publishedPortProxy(port: number, procDir = '/proc'): { pid: number; openFiles: number; inUse: number } | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync(procDir).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return undefined;
+  }
+  for (const pid of entries) {
+    try {
+      const args = readFileSync(`${procDir}/${pid}/cmdline`, 'utf8').split('\0');
+      const at = args.indexOf('-host-port');
+      if (!/(^|\/)docker-proxy$/.test(args[0] ?? '') || at < 0 || args[at + 1] !== String(port)) continue;
+      const openFiles = num(/^Max open files\s+(\S+)/m.exec(readFileSync(`${procDir}/${pid}/limits`, 'utf8'))?.[1]);
+      return Number.isFinite(openFiles) ? { pid: Number(pid), openFiles, inUse: readdirSync(`${procDir}/${pid}/fd`).length } : undefined;
+    } catch {
+      continue; // a process that ended while we looked, or one we may not read
+    }
+  }
+  return undefined;
+}
+
+/** Connections opened to measure what each costs the proxy, and the share of its limit a flood may take. */
+const PROXY_PROBE = { connections: 8, share: 0.9 };
+
+/**
+ * The most connections a flood may hold through the userland proxy of a published port, measured: a few
+ * connections opened at once show the descriptors each costs it (six with Docker 20.10's: its two sockets and a
+ * pipe pair each way for splice), and the flood may take PROXY_PROBE.share of what its limit leaves. Undefined
+ * where no proxy carries the port.
+ */
+export async function proxyConnectionCeiling(host: string, port: number): Promise<{ connections: number; perConnection: number; openFiles: number; share: number } | undefined> {
+  const idle = publishedPortProxy(port);
+  if (!idle) return undefined;
+  const sockets = await Promise.all(Array.from({ length: PROXY_PROBE.connections }, () => new Promise<Socket>((resolve) => {
+    const s = connect({ host, port, timeout: 3000 });
+    for (const event of ['connect', 'error', 'timeout']) s.once(event, () => resolve(s));
+  })));
+  try {
+    // The proxy dials the container when it accepts: let it finish before counting.
+    await new Promise((r) => setTimeout(r, 300));
+    const held = publishedPortProxy(port);
+    const opened = sockets.filter((s) => !s.destroyed && s.remoteAddress !== undefined).length;
+    if (!held || opened === 0) return undefined;
+    const perConnection = Math.max(1, (held.inUse - idle.inUse) / opened);
+    return { connections: Math.max(1, Math.floor(PROXY_PROBE.share * (held.openFiles - idle.inUse) / perConnection)), perConnection: +perConnection.toFixed(2), openFiles: held.openFiles, share: PROXY_PROBE.share };
+  } finally {
+    for (const s of sockets) s.destroy();
+  }
 }
