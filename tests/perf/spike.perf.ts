@@ -22,7 +22,7 @@ describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)}
     const after = byProfile({ smoke: 35, nightly: 120 });
     const recoveryBudget = 30;
     const { op, via } = toolOperation(gw, { method: 'tools/call', name: gatewayTool(gw, 'fast_time', 'get_system_time'), arguments: { timezone: 'UTC' } });
-    // Where the stack cannot hold the plan's spike, the largest it can recover from within the budget.
+    // Where the stack cannot hold the plan's peak, the plan's shape at this stack's size: a tenfold jump to its knee.
     const { calm, peak } = await fitPhaseSpike(`PERF-04 spike tools/call ${via}`, op, { calm: planCalm, peak: planPeak, peakSeconds: peakFor, recoverySeconds: recoveryBudget });
     const result = await runLoad({
       scenario: {

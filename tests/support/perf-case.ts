@@ -178,7 +178,7 @@ export async function fitPhaseRate(scenario: ScenarioInput, operation: Operation
 
 /**
  * A spike's calm and peak fitted to this stack (fitShare; fitSpike), from the capacity probe of its calls: the plan's
- * figures with fitting off or where the stack holds them.
+ * figures with fitting off or where the stack holds them, else the plan's shape with its peak at the stack's knee.
  */
 export async function fitPhaseSpike(name: string, operation: OperationSpec | LoadOperation, plan: { calm: number; peak: number; peakSeconds: number; recoverySeconds: number }): Promise<{ calm: number; peak: number }> {
   const share = fitShare();

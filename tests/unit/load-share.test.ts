@@ -81,20 +81,23 @@ describe('a fitted load kept at its baseline\'s, where the stack holds it', () =
   });
 });
 
-describe('fitSpike: a spike the stack can recover from within the budget', () => {
+describe('fitSpike: the plan\'s spike shape on a stack that cannot hold its peak', () => {
   const plan = { calm: 100, peak: 1000, peakSeconds: 60, recoverySeconds: 30 };
 
-  it('lowers the calm to the share and the peak to the highest whose backlog that calm clears in time', () => {
-    // C = 50: calm 30; (peak - 50) x 60 <= (50 - 30) x 30  =>  peak <= 60.
-    const fit = fitSpike(plan, 50, 0.6);
-    expect(fit).toMatchObject({ calm: 30, peak: 60, lowered: true });
-    expect(fit.text).toMatch(/^calm 30\/s, peak 60\/s for 60 s, not the plan's 100\/s and 1000\/s/);
-    expect((fit.peak - 50) * plan.peakSeconds).toBeLessThanOrEqual((50 - fit.calm) * plan.recoverySeconds);
+  it('puts the peak at the stack\'s knee (80% of the probe) and the calm at the plan\'s ratio below it', () => {
+    const fit = fitSpike(plan, 41.6, 0.6);
+    expect(fit).toMatchObject({ peak: 33.3, calm: 3.3, lowered: true });
+    expect(fit.text).toMatch(/^calm 3.3\/s, peak 33.3\/s for 60 s, not the plan's 100\/s and 1000\/s/);
   });
 
-  it('keeps the plan where the stack holds it', () => {
+  it('keeps the plan where the stack holds it, and never lets the calm past a fitted rate\'s share', () => {
     expect(fitSpike(plan, 2000, 0.6)).toMatchObject({ calm: 100, peak: 1000, lowered: false });
-    expect(fitSpike({ ...plan, peak: 1100 }, 2000, 0.6).peak).toBe(1100); // 1100 <= 2000 + 1900 / 2
+    // A plan whose calm is most of its peak: the calm still within 60% of the capacity.
+    expect(fitSpike({ ...plan, calm: 900 }, 100, 0.6)).toMatchObject({ peak: 80, calm: 60 });
+  });
+
+  it('refuses a probe that completed nothing', () => {
+    expect(() => fitSpike(plan, 0, 0.6)).toThrow(/completed no call/);
   });
 });
 
