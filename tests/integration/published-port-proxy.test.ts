@@ -1,12 +1,12 @@
 // Docker's userland proxy, which carries loopback connections to a published port, exits when it runs out of
 // open files, and the port is refused for the rest of the run: a flood past its limit measures the proxy, and
-// kills the stack. proxyConnectionCeiling measures the connections it can carry; PERF-06 floods no more than that.
+// kills the stack. proxyConnectionCeiling bounds the connections it can carry; PERF-06 floods no more than that.
 // Needs a container runtime on this machine, the images (npm run setup), and prlimit (util-linux) as root.
 import { execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { proxyConnectionCeiling, publishedPortProxy } from '../support/stack/host-preflight.ts';
+import { PROXY_FILES_PER_CONNECTION, proxyConnectionCeiling, publishedPortProxy } from '../support/stack/host-preflight.ts';
 import { resolveImage } from '../support/stack/images.ts';
 import { bindPorts } from '../support/stack/loopback.ts';
 import { probeRuntime } from '../support/stack/runtime.ts';
@@ -51,17 +51,25 @@ describe.skipIf(skip !== undefined)(`the userland proxy of a published port${ski
   beforeAll(async () => { container = await started(); }, 60_000);
   afterAll(async () => { await container?.stop({ timeout: 5000 }); });
 
-  it('is found; within the ceiling measured for it the port keeps answering, past its limit it is refused for good', async () => {
+  it('costs at most PROXY_FILES_PER_CONNECTION a connection; within the ceiling the port keeps answering, past its limit it is refused for good', async () => {
     const port = container.getMappedPort(6379);
     const proxy = publishedPortProxy(port);
     expect(proxy, `no docker-proxy carries port ${port}`).toBeDefined();
     execFileSync('prlimit', ['--pid', String(proxy!.pid), '--nofile=300:300']);
-    const ceiling = (await proxyConnectionCeiling('127.0.0.1', port))!;
+    const ceiling = proxyConnectionCeiling(port)!;
     expect(ceiling.openFiles).toBe(300);
-    expect(ceiling.perConnection).toBeGreaterThanOrEqual(2);
-    expect(ceiling.connections).toBeLessThan(300 / 2);
-    // Within the ceiling: every connection held, and the port still serves.
+    // Within the ceiling, each connection carrying a command and its answer: the port still serves, and the
+    // descriptors each cost the proxy stay within the bound the ceiling assumes.
     const within = await hold(port, ceiling.connections);
+    const answered = await Promise.all(within.map((s) => new Promise<boolean>((resolve) => {
+      s.write('PING\r\n');
+      s.once('data', () => resolve(true));
+      setTimeout(() => resolve(false), 3000).unref();
+    })));
+    expect(answered.every(Boolean)).toBe(true);
+    const perConnection = (publishedPortProxy(port)!.inUse - proxy!.inUse) / within.length;
+    expect(perConnection).toBeGreaterThanOrEqual(2);
+    expect(perConnection).toBeLessThanOrEqual(PROXY_FILES_PER_CONNECTION);
     expect(await answers(port)).toBe(true);
     within.forEach((s) => s.destroy());
     await new Promise((r) => setTimeout(r, 300));

@@ -13,7 +13,7 @@ const skip = skipReason(info, 'health');
 describe.skipIf(skip !== undefined)(titled('saturation', skip), () => {
   it('PERF-06: thousands of concurrent connections; graceful rejection, recovery, and the engine survives', async () => {
     const gw = gateway!;
-    const connections = await floodConnections(gw, byProfile({ smoke: 500, pr: 2000, nightly: 10_000 }));
+    const connections = floodConnections(gw, byProfile({ smoke: 500, pr: 2000, nightly: 10_000 }));
     hostCheck({ connections });
     const flood = await runLoad({
       scenario: { name: `PERF-06 saturation ${connections} connections GET /health`, executor: 'constant-vus', vus: connections, duration: byProfile({ smoke: '20s', nightly: '2m' }), timeout: '15s', gracefulStop: '20s' },

@@ -15,7 +15,7 @@ import { textTable } from './shared/text-table.ts';
 import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
 import { formatRevisions, readRevisions, revisionDelta } from './monitor/upstream-revisions.ts';
 import { gatewayDeathNote } from './stack/gateway-state.ts';
-import { checkHost, formatHostWarnings, proxyConnectionCeiling, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
+import { checkHost, formatHostWarnings, PROXY_FILES_PER_CONNECTION, proxyConnectionCeiling, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
 import { type GatewayCapability, type GatewayEndpoints, type StackInfo } from './shared/stack-info.ts';
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
@@ -465,11 +465,10 @@ export function hostCheck(need: { connections: number; connectionsPerSecond?: nu
  * gateway's published port and its open files allow fewer (proxyConnectionCeiling), saying so. Past them the proxy
  * exits and the gateway is unreachable for the rest of the run: the flood would measure the proxy, not the gateway.
  */
-export async function floodConnections(gw: GatewayEndpoints, planned: number): Promise<number> {
-  const url = new URL(gw.healthUrl ?? gw.baseUrl);
-  const ceiling = await proxyConnectionCeiling(url.hostname, Number(url.port));
+export function floodConnections(gw: GatewayEndpoints, planned: number): number {
+  const ceiling = proxyConnectionCeiling(Number(new URL(gw.healthUrl ?? gw.baseUrl).port));
   if (!ceiling || ceiling.connections >= planned) return planned;
-  fitNote(`${ceiling.connections} connections, not the plan's ${planned}: Docker's userland proxy carries the gateway's published port, with ${ceiling.openFiles} open files at ${ceiling.perConnection} a connection (measured), and exits for good past them; ${Math.round(100 * ceiling.share)}% of what they allow is flooded (raise dockerd's LimitNOFILE for more)`);
+  fitNote(`${ceiling.connections} connections, not the plan's ${planned}: Docker's userland proxy carries the gateway's published port, with ${ceiling.openFiles} open files at up to ${PROXY_FILES_PER_CONNECTION} a connection, and exits for good past them; ${Math.round(100 * ceiling.share)}% of what they allow is flooded (raise dockerd's LimitNOFILE for more)`);
   return ceiling.connections;
 }
 

@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 
 /** The host limits that decide how many connections a load test can hold. NaN where unreadable. */
 export interface HostLimits {
@@ -98,31 +97,21 @@ export function publishedPortProxy(port: number, procDir = '/proc'): { pid: numb
   return undefined;
 }
 
-/** Connections opened to measure what each costs the proxy, and the share of its limit a flood may take. */
-const PROXY_PROBE = { connections: 8, share: 0.9 };
+/**
+ * Descriptors a connection costs Docker's userland proxy at most: its two sockets, and a splice pipe (two
+ * descriptors) each way while data may flow (tests/integration/published-port-proxy.test.ts counts them).
+ */
+export const PROXY_FILES_PER_CONNECTION = 6;
+
+/** The share of the proxy's free descriptors a flood may take: failed connections are replaced before they are gone. */
+const PROXY_SHARE = 0.8;
 
 /**
- * The most connections a flood may hold through the userland proxy of a published port, measured: a few
- * connections opened at once show the descriptors each costs it (six with Docker 20.10's: its two sockets and a
- * pipe pair each way for splice), and the flood may take PROXY_PROBE.share of what its limit leaves. Undefined
- * where no proxy carries the port.
+ * The most connections a flood may hold through the userland proxy of a published port: PROXY_SHARE of the
+ * descriptors its limit leaves, at PROXY_FILES_PER_CONNECTION each. Undefined where no proxy carries the port.
  */
-export async function proxyConnectionCeiling(host: string, port: number): Promise<{ connections: number; perConnection: number; openFiles: number; share: number } | undefined> {
-  const idle = publishedPortProxy(port);
-  if (!idle) return undefined;
-  const sockets = await Promise.all(Array.from({ length: PROXY_PROBE.connections }, () => new Promise<Socket>((resolve) => {
-    const s = connect({ host, port, timeout: 3000 });
-    for (const event of ['connect', 'error', 'timeout']) s.once(event, () => resolve(s));
-  })));
-  try {
-    // The proxy dials the container when it accepts: let it finish before counting.
-    await new Promise((r) => setTimeout(r, 300));
-    const held = publishedPortProxy(port);
-    const opened = sockets.filter((s) => !s.destroyed && s.remoteAddress !== undefined).length;
-    if (!held || opened === 0) return undefined;
-    const perConnection = Math.max(1, (held.inUse - idle.inUse) / opened);
-    return { connections: Math.max(1, Math.floor(PROXY_PROBE.share * (held.openFiles - idle.inUse) / perConnection)), perConnection: +perConnection.toFixed(2), openFiles: held.openFiles, share: PROXY_PROBE.share };
-  } finally {
-    for (const s of sockets) s.destroy();
-  }
+export function proxyConnectionCeiling(port: number, procDir = '/proc'): { connections: number; openFiles: number; share: number } | undefined {
+  const proxy = publishedPortProxy(port, procDir);
+  if (!proxy) return undefined;
+  return { connections: Math.max(1, Math.floor(PROXY_SHARE * (proxy.openFiles - proxy.inUse) / PROXY_FILES_PER_CONNECTION)), openFiles: proxy.openFiles, share: PROXY_SHARE };
 }
