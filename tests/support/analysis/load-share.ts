@@ -173,7 +173,7 @@ export function fitStreams(planCount: number, perStream: number | undefined, poo
   if (perStream < 0.05) return { count: planCount, lowered: false, text: `the plan's ${planCount} (an open stream holds no database connection)` };
   const total = pool.workers * pool.perWorker;
   const limit = Math.max(1, Math.floor(share * total / perStream));
-  const held = `each open stream holds ${+perStream.toFixed(2)} database connections, and ${Math.round(share * 100)}% of the ${total} the gateway's ${pool.workers} worker pools allow is ${limit} streams`;
+  const held = `each open stream holds ${+perStream.toFixed(2)} database connection${perStream === 1 ? '' : 's'}, and ${Math.round(share * 100)}% of the ${total} the gateway's ${pool.workers} worker pools allow is ${limit} streams`;
   return planCount <= limit
     ? { count: planCount, lowered: false, text: `the plan's ${planCount} (${held})` }
     : { count: limit, lowered: true, text: `${limit}, not the plan's ${planCount}: ${held}` };
