@@ -21,6 +21,7 @@ describe('a balancer\'s spread over its backends', () => {
     expect(requestsFromStats(csv, backends)).toEqual({ 'gateway:4444': 151, 'gateway-2:4444': 149 });
     expect(haproxyConfig(backends)).toMatch(/balance roundrobin\n {2}server g1 gateway:4444\n {2}server g2 gateway-2:4444/);
     expect(haproxyConfig(backends)).not.toMatch(/stick/);
+    expect(haproxyConfig(backends)).toMatch(/retry-on conn-failure empty-response/);
     expect(haproxyConfig(backends, { affinity: true })).toMatch(/stick store-response res\.hdr\(mcp-session-id\)\n {2}stick match req\.hdr\(mcp-session-id\)/);
   });
 });

@@ -42,6 +42,11 @@ export function haproxyConfig(backends: string[], o: BalancerOptions = {}): stri
     '  timeout client 120s',
     '  timeout server 120s',
     '  option http-keep-alive',
+    // A pooled server connection the gateway closed as idle (gunicorn's keep-alive, 2 s by default) races the request
+    // HAProxy reuses it for: HAProxy then closes the client's connection unanswered. Retry those on another connection,
+    // as a production balancer would.
+    '  retries 3',
+    '  retry-on conn-failure empty-response',
     'frontend stats',
     `  bind :${STATS_PORT}`,
     '  monitor-uri /healthz',
