@@ -461,15 +461,20 @@ export function hostCheck(need: { connections: number; connectionsPerSecond?: nu
 }
 
 /**
- * Connections a flood of the gateway may hold: the plan's, or fewer where Docker's userland proxy carries the
- * gateway's published port and its open files allow fewer (proxyConnectionCeiling), saying so. Past them the proxy
- * exits and the gateway is unreachable for the rest of the run: the flood would measure the proxy, not the gateway.
+ * Where a flood of connections to the gateway goes, and how many it may hold. Its own address on the container
+ * network where this machine reaches it (unproxiedBaseUrl): the plan's count. Else the published port; where
+ * Docker's userland proxy carries it, no more than its descriptors allow (proxyConnectionCeiling), saying so: past
+ * them the proxy exits and the gateway is unreachable for the rest of the run.
  */
-export function floodConnections(gw: GatewayEndpoints, planned: number): number {
-  const ceiling = proxyConnectionCeiling(Number(new URL(gw.healthUrl ?? gw.baseUrl).port));
-  if (!ceiling || ceiling.connections >= planned) return planned;
+export function floodTarget(gw: GatewayEndpoints, url: string, planned: number): { url: string; connections: number } {
+  if (gw.unproxiedBaseUrl) {
+    reportNote(`the flood goes to the gateway's own address on the container network (${gw.unproxiedBaseUrl}), past Docker's userland proxy`);
+    return { url: url.replace(gw.baseUrl, gw.unproxiedBaseUrl), connections: planned };
+  }
+  const ceiling = proxyConnectionCeiling(Number(new URL(url).port));
+  if (!ceiling || ceiling.connections >= planned) return { url, connections: planned };
   fitNote(`${ceiling.connections} connections, not the plan's ${planned}: Docker's userland proxy carries the gateway's published port, with ${ceiling.openFiles} open files at up to ${PROXY_FILES_PER_CONNECTION} a connection, and exits for good past them; ${Math.round(100 * ceiling.share)}% of what they allow is flooded (raise dockerd's LimitNOFILE for more)`);
-  return ceiling.connections;
+  return { url, connections: ceiling.connections };
 }
 
 /**

@@ -65,6 +65,11 @@ export interface GatewayEndpoints {
   settings?: { text: string; problems: string[] };
   containerId?: string;
   pid?: number;
+  /**
+   * baseUrl's counterpart on the container network, where this machine reaches it (it is the Docker host): past
+   * Docker's userland proxy, whose descriptors a flood of connections exhausts first (PERF-06).
+   */
+  unproxiedBaseUrl?: string;
   /** The MCP revision the run speaks to mcpUrl (PERF_MCP_PROTOCOL, or asked of the gateway), and how it was chosen. */
   protocol?: ChosenRevision;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { GenericContainer, StartedNetwork, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { adapterFor } from '../gateway/adapters.ts';
 import type { GatewayDependencies } from '../gateway/adapter.ts';
@@ -132,6 +133,8 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     }
     endpoints.containerId = gateway.getId();
     if (settings) endpoints.settings = settings;
+    const unproxied = `http://${gateway.getIpAddress(network.getName())}:${port}`;
+    if (await reachable(unproxied)) endpoints.unproxiedBaseUrl = unproxied;
 
     const images = [gwImage, serversImage, pgImage, redisImage].filter((i): i is ResolvedImage => i !== undefined);
     const info: StackInfo = {
@@ -154,4 +157,16 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     await stop();
     throw error;
   }
+}
+
+/** Whether a TCP connection to the URL's host and port opens within 1 s (a container's own address is reached only on its Docker host). */
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port), timeout: 1000 });
+    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }
