@@ -16,7 +16,7 @@ import { connectionsByState, StackMonitor } from './monitor/sampler.ts';
 import { formatRevisions, readRevisions, revisionDelta } from './monitor/upstream-revisions.ts';
 import { gatewayDeathNote } from './stack/gateway-state.ts';
 import { checkHost, formatHostWarnings, PROXY_FILES_PER_CONNECTION, proxyConnectionCeiling, readHostLimits, type HostWarning } from './stack/host-preflight.ts';
-import { type GatewayCapability, type GatewayEndpoints, type StackInfo } from './shared/stack-info.ts';
+import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
 import { environment, setting } from './shared/config.ts';
