@@ -2,14 +2,11 @@
 // every one of them. No stream may drop, none may go silent, every call must be answered, and the database
 // connections the streams hold must be given back when they close.
 //
-// Measured on ContextForge 1.1.0: every open SSE stream holds about 1.6 Postgres connections idle in a
-// transaction for its whole life, so the worker's pool (DB_POOL_SIZE + DB_MAX_OVERFLOW, 30 here) caps the
-// streams a worker can hold; opens past that wait for the pool and time out (40 asked: 10 opened), and those
-// abandoned opens leave their connections idle in transaction for good. The plan's 1000 streams need pools
-// sized for them: nightly and soak fit the count to the pools the stack gave (fitPhaseStreams). Smoke asks for 10 and pr for 16, which fit even when every stream lands on the same worker
-// (100 SSE streams in pr: 27 opened). WebSocket streams hold no connection, but each call costs the gateway
-// as much as one over /rpc: 100 streams at 50 calls/s on 2 cores got 28 calls/s, p50 25 s, and 37 streams
-// closed with 1011; pr asks for 40 (20 calls/s), within what a 2-core runner holds.
+// An open SSE stream may hold database connections for its whole life (ContextForge's do, idle in a transaction),
+// so the workers' pools cap the streams a gateway can hold, and opens past them wait for the pool and time out:
+// nightly and soak fit the count to the pools the stack gave (fitPhaseStreams). Smoke's and pr's counts fit even when
+// every stream lands on the same worker. WebSocket streams hold no connection, but each call costs the gateway as
+// much as one over /rpc: pr's rate stays within what a 2-core runner holds. Measurements: docs/catalogue.md.
 import { describe, expect, it } from 'vitest';
 import { StreamPool } from '../support/mcp/stream-pool.ts';
 import { authHeaders, fitPhaseStreams, fitShare, hostCheck, idleInTransaction, idleInTransactionBackTo, reportTable, runLoad, skipReason, stack, titled, timeCall } from '../support/perf-case.ts';
