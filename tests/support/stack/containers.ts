@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { GenericContainer, StartedNetwork, type ContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { adapterFor } from '../gateway/adapters.ts';
 import type { GatewayDependencies } from '../gateway/adapter.ts';
@@ -10,6 +9,7 @@ import { LogTail } from './log-tail.ts';
 import { startUpstreamServers, upstreamSpecs } from './upstream-containers.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
 import { asGatewayContainer } from './gateway-container.ts';
+import { tcpOpens } from './tcp-probe.ts';
 import { bindHost } from './loopback.ts';
 import type { ContainerPlace } from './services/place.ts';
 import { startPostgresContainer } from './services/postgres.ts';
@@ -133,8 +133,9 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     }
     endpoints.containerId = gateway.getId();
     if (settings) endpoints.settings = settings;
-    const unproxied = `http://${gateway.getIpAddress(network.getName())}:${port}`;
-    if (await reachable(unproxied)) endpoints.unproxiedBaseUrl = unproxied;
+    // A container's own address is reached only on its Docker host.
+    const containerIp = gateway.getIpAddress(network.getName());
+    if (await tcpOpens(containerIp, port)) endpoints.unproxiedBaseUrl = `http://${containerIp}:${port}`;
 
     const images = [gwImage, serversImage, pgImage, redisImage].filter((i): i is ResolvedImage => i !== undefined);
     const info: StackInfo = {
@@ -157,16 +158,4 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
     await stop();
     throw error;
   }
-}
-
-/** Whether a TCP connection to the URL's host and port opens within 1 s (a container's own address is reached only on its Docker host). */
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port), timeout: 1000 });
-    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
 }

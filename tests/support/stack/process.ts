@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { onCleanup } from './cleanup.ts';
 import { guardProcessGroup } from './guard.ts';
+import { tcpOpens } from './tcp-probe.ts';
 import { environment } from '../shared/config.ts';
 
 export interface ProcessSpec {
@@ -112,15 +113,7 @@ export async function waitForPort(port: number, timeoutMs: number, proc: Managed
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}\n--- last lines of its log ---\n${proc.logTail()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
+    if (await tcpOpens('127.0.0.1', port)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${proc.name} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s\n--- last lines of its log ---\n${proc.logTail()}`);
