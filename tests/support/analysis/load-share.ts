@@ -29,7 +29,7 @@ export function shareOfCapacity(capacityPerSec: number, spec: LoadShareSpec): Sh
   if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
     throw new Error(`the base gateway's capacity must be a positive rate to size the load from, got ${capacityPerSec}: the capacity phase completed no calls (see its rounds)`);
   }
-  if (!(spec.share > 0 && spec.share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${spec.share}`);
+  checkShare(spec.share);
   const minRate = spec.minRate ?? 1;
   const rate = Math.max(minRate, Math.round(capacityPerSec * spec.share * 10) / 10);
   const wanted = Math.ceil((spec.referenceRate * spec.referenceSeconds) / rate);
@@ -75,9 +75,14 @@ export function fitRate(planRate: number, capacityPerSec: number, share: number,
     : { rate: limit, lowered: true, text: `${limit}/s, not the plan's ${planRate}/s: ${held}` };
 }
 
-/** What every fit needs: a share of capacity in (0, 1), and a probe that completed calls. */
-function checkFitInputs(capacityPerSec: number, share: number, what: string): void {
+/** A share of capacity must lie in (0, 1). */
+function checkShare(share: number): void {
   if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
+}
+
+/** What every fit against a probe's rate needs: a share of capacity in (0, 1), and a probe that completed calls. */
+function checkFitInputs(capacityPerSec: number, share: number, what: string): void {
+  checkShare(share);
   if (!Number.isFinite(capacityPerSec) || capacityPerSec <= 0) {
     throw new Error(`the capacity probe completed no call (${capacityPerSec} calls/s): the stack answers nothing at this phase's calls, so no ${what} can be fitted to it`);
   }
@@ -166,7 +171,7 @@ export interface FittedStreams {
  * Streams that hold none, or a pool of unknown size, keep the plan's count.
  */
 export function fitStreams(planCount: number, perStream: number | undefined, pool: { workers: number; perWorker: number } | undefined, share: number): FittedStreams {
-  if (!(share > 0 && share < 1)) throw new Error(`a share of capacity must lie between 0 and 1, got ${share}`);
+  checkShare(share);
   if (perStream === undefined || !pool) return { count: planCount, lowered: false, text: `the plan's ${planCount} (the connections a stream holds or the gateway's pools are not known here: not fitted)` };
   if (!Number.isFinite(perStream) || perStream < 0) throw new Error(`database connections held per stream must be a number >= 0, got ${perStream}`);
   // Less than one connection per twenty streams: noise from the monitor's own queries, not held by streams.
