@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { floodTarget, hostCheck, needs, reportNote, reportTable, runLoad, skipReason, stack, titled, toolOperation, waitHealthy } from '../support/perf-case.ts';
 import { byProfile } from '../support/shared/profile.ts';
+import { explainTcpChange, gatewayTcpCounters } from '../support/monitor/tcp-counters.ts';
 
 const info = stack();
 const gateway = info.gateway;
@@ -16,6 +17,8 @@ describe.skipIf(skip !== undefined)(titled('saturation', skip), () => {
     // Past Docker's port publisher where this machine reaches the container, else no more than it carries.
     const { url, connections } = floodTarget(gw, needs(gw.healthUrl, gw, 'health'), byProfile({ smoke: 500, pr: 2000, nightly: 10_000 }));
     hostCheck({ connections });
+    // The gateway's kernel counters around the flood tell resets it sent from handshakes its listen queue dropped.
+    const tcpBefore = await gatewayTcpCounters(gw);
     const flood = await runLoad({
       scenario: { name: `PERF-06 saturation ${connections} connections GET /health`, executor: 'constant-vus', vus: connections, duration: byProfile({ smoke: '20s', nightly: '2m' }), timeout: '15s', gracefulStop: '20s' },
       // One connection per VU: every VU holds its own socket to the gateway for the whole phase.
@@ -26,6 +29,7 @@ describe.skipIf(skip !== undefined)(titled('saturation', skip), () => {
     const byClass = flood.errorsByClass;
     const ungraceful = (byClass.connection_reset ?? 0) + (byClass.connection_refused ?? 0) + (byClass.malformed_response ?? 0) + (byClass.other ?? 0);
     const refusedPolitely = Object.entries(flood.errors).filter(([k]) => /^http_status:(429|503)$/.test(k)).reduce((n, [, v]) => n + v, 0);
+    const tcpAfter = await gatewayTcpCounters(gw);
     const healthyAfter = await waitHealthy(gw, 60_000);
     const { op, via } = toolOperation(gw, { method: 'tools/list' });
     const after = await runLoad({
@@ -39,6 +43,10 @@ describe.skipIf(skip !== undefined)(titled('saturation', skip), () => {
       rows: [[total, flood.counts.ok, refusedPolitely, byClass.timeout ?? 0, ungraceful, flood.latency.p50, flood.latency.p99, flood.vus.peakInFlight, healthyAfter ?? 'not within 60 s']],
     });
     if (ungraceful) reportNote(`PERF-06: ungraceful failures: ${JSON.stringify(Object.fromEntries(Object.entries(flood.errors).filter(([k]) => !/^(http_status|timeout)/.test(k))))}`);
+    if ('counters' in tcpBefore && 'counters' in tcpAfter) {
+      const { lines } = explainTcpChange(tcpBefore, tcpAfter);
+      reportNote(`PERF-06 why connections ended: ${lines.length ? lines.join('; ') : `${tcpAfter.where}: no resets, listen-queue overflows or aborts`}`);
+    } else reportNote(`PERF-06: the gateway's TCP counters were not read (${'unavailable' in tcpBefore ? tcpBefore.unavailable : 'unavailable' in tcpAfter ? tcpAfter.unavailable : ''})`);
 
     expect(flood.vus.peakInFlight, 'the engine did not hold the connections it was asked to').toBeGreaterThanOrEqual(Math.floor(connections * 0.9));
     expect(flood.counts.ok, 'nothing succeeded under saturation').toBeGreaterThan(0);
