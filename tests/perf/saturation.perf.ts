@@ -37,12 +37,15 @@ describe.skipIf(skip !== undefined)(titled('saturation', skip), () => {
       operation: op,
       warmupSeconds: 0,
     });
+    // Calls this machine could not make (no local port left once thousands of timed-out connections linger) are not the gateway's doing.
+    const ownLimits = byClass.load_generator ?? 0;
     reportTable({
       title: `${connections} concurrent connections`,
-      columns: ['requests', 'ok', '429/503', 'timeouts', 'resets/refused/other', 'p50 ms', 'p99 ms', 'peak in flight', 'healthy again after s'],
-      rows: [[total, flood.counts.ok, refusedPolitely, byClass.timeout ?? 0, ungraceful, flood.latency.p50, flood.latency.p99, flood.vus.peakInFlight, healthyAfter ?? 'not within 60 s']],
+      columns: ['requests', 'ok', '429/503', 'timeouts', 'resets/refused/other', "load generator's own (no port/file)", 'p50 ms', 'p99 ms', 'peak in flight', 'healthy again after s'],
+      rows: [[total, flood.counts.ok, refusedPolitely, byClass.timeout ?? 0, ungraceful, ownLimits, flood.latency.p50, flood.latency.p99, flood.vus.peakInFlight, healthyAfter ?? 'not within 60 s']],
     });
-    if (ungraceful) reportNote(`PERF-06: ungraceful failures: ${JSON.stringify(Object.fromEntries(Object.entries(flood.errors).filter(([k]) => !/^(http_status|timeout)/.test(k))))}`);
+    if (ownLimits) reportNote(`PERF-06: ${ownLimits} calls were never made: this machine had no local port or file descriptor left (${Object.keys(flood.errors).filter((k) => k.startsWith('load_generator')).join(', ')}); they count neither for nor against the gateway`);
+    if (ungraceful) reportNote(`PERF-06: ungraceful failures: ${JSON.stringify(Object.fromEntries(Object.entries(flood.errors).filter(([k]) => !/^(http_status|timeout|load_generator)/.test(k))))}`);
     if ('counters' in tcpBefore && 'counters' in tcpAfter) {
       const { lines } = explainTcpChange(tcpBefore, tcpAfter);
       reportNote(`PERF-06 why connections ended: ${lines.length ? lines.join('; ') : `${tcpAfter.where}: no resets, listen-queue overflows or aborts`}`);
@@ -50,7 +53,7 @@ describe.skipIf(skip !== undefined)(titled('saturation', skip), () => {
 
     expect(flood.vus.peakInFlight, 'the engine did not hold the connections it was asked to').toBeGreaterThanOrEqual(Math.floor(connections * 0.9));
     expect(flood.counts.ok, 'nothing succeeded under saturation').toBeGreaterThan(0);
-    expect(ungraceful / Math.max(1, total), `${ungraceful} of ${total} requests ended in resets, refusals or broken answers`).toBeLessThanOrEqual(0.001);
+    expect(ungraceful / Math.max(1, total - ownLimits), `${ungraceful} of ${total - ownLimits} requests ended in resets, refusals or broken answers`).toBeLessThanOrEqual(0.001);
     expect(healthyAfter, 'the gateway was not healthy within 60 s after the flood').not.toBeNull();
     expect(after).toMeetSlo({ errorRate: '0%', p95: '1s', minRateShare: '95%' });
   });

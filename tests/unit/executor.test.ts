@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OperationFailure } from '../support/engine/errors.ts';
+import { classifyError, OperationFailure } from '../support/engine/errors.ts';
 import type { IterationContext, LoadOperation, Operation } from '../support/engine/operation.ts';
 import { runScenario } from '../support/engine/runner.ts';
 
@@ -231,6 +231,13 @@ describe('errors are counted, never thrown', () => {
     });
     expect(result.errorRate).toBe(1);
     expect(result.errorSamples['http_status:503']).toBe('busy');
+  });
+
+  it("puts this machine's own limits (no local port, no file descriptor) apart from the target's failures", () => {
+    const failure = (code: string) => classifyError(Object.assign(new Error(`connect ${code} 172.18.0.6:4444`), { code }));
+    expect(failure('EADDRNOTAVAIL')).toMatchObject({ class: 'load_generator', code: 'EADDRNOTAVAIL' });
+    expect(failure('EMFILE')).toMatchObject({ class: 'load_generator', code: 'EMFILE' });
+    expect(failure('ECONNRESET')).toMatchObject({ class: 'connection_reset' });
   });
 });
 

@@ -12,6 +12,8 @@ export type ErrorClass =
   /** The server refused the protocol itself: a revision it does not speak (-32022), routing headers that disagree with the body (-32020). */
   | 'protocol'
   | 'interrupted'
+  /** This machine, not the target, could not make the call: no local port or file descriptor left (EADDRNOTAVAIL, EMFILE). */
+  | 'load_generator'
   | 'other';
 
 export interface Failure {
@@ -21,7 +23,7 @@ export interface Failure {
 }
 
 export const ERROR_CLASSES: readonly ErrorClass[] = [
-  'connection_refused', 'connection_reset', 'timeout', 'http_status', 'jsonrpc', 'malformed_response', 'check_failed', 'isolation', 'protocol', 'interrupted', 'other',
+  'connection_refused', 'connection_reset', 'timeout', 'http_status', 'jsonrpc', 'malformed_response', 'check_failed', 'isolation', 'protocol', 'interrupted', 'load_generator', 'other',
 ];
 
 export function failureKey(failure: Failure): string {
@@ -45,6 +47,7 @@ export class OperationFailure extends Error {
 
 const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE', 'ECONNABORTED']);
+const LOAD_GENERATOR = new Set(['EADDRNOTAVAIL', 'EMFILE', 'ENFILE']);
 const TIMEOUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ESOCKETTIMEDOUT']);
 
 function errorCode(error: unknown): string | undefined {
@@ -65,6 +68,7 @@ export function classifyError(error: unknown): Failure {
   if (code && TIMEOUT.has(code)) return { class: 'timeout', code, message };
   if (name === 'TimeoutError') return { class: 'timeout', message };
   if (code && RESET.has(code)) return { class: 'connection_reset', code, message };
+  if (code && LOAD_GENERATOR.has(code)) return { class: 'load_generator', code, message };
   if (name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED') return { class: 'interrupted', message };
   if (error instanceof SyntaxError) return { class: 'malformed_response', message };
   // llhttp (undici) and http-parser-js (the h1 dispatcher) name their parse errors HPE_*.

@@ -35,7 +35,12 @@ const MEANINGS: Array<[string, string]> = [
   ['TcpExtTCPReqQFullDrop', 'SYNs dropped because the SYN queue was full'],
   ['TcpExtTCPAbortOnMemory', 'connections reset because TCP memory ran out'],
   ['TcpExtTCPAbortOnTimeout', 'connections dropped after retransmissions timed out'],
+  ['TcpExtEmbryonicRsts', 'resets sent to half-open handshakes'],
+  ['TcpExtSyncookiesFailed', 'SYN cookies that no longer validated'],
 ];
+
+/** The abort counters: each counts resets the namespace sent for a reason it names. */
+const NAMED_RESETS = ['TcpExtTCPAbortOnClose', 'TcpExtTCPAbortOnData', 'TcpExtTCPAbortOnMemory', 'TcpExtTCPAbortOnLinger', 'TcpExtEmbryonicRsts'];
 
 /**
  * The counters that changed between two readings, and a sentence for each that can end a connection badly, largest
@@ -50,7 +55,12 @@ export function explainTcpChange(before: TcpCounters, after: TcpCounters): { del
   const lines = MEANINGS.filter(([name]) => delta[name])
     .sort(([a], [b]) => delta[b]! - delta[a]!)
     .map(([name, meaning]) => `${delta[name]} ${meaning} (${name})`);
-  if (lines.length && delta.TcpOutRsts) lines.push(`${delta.TcpOutRsts} resets sent in all (TcpOutRsts)`);
+  if (lines.length && delta.TcpOutRsts) {
+    // A segment for a connection the kernel does not hold is answered with a reset that no abort counter names: after
+    // a full accept queue dropped a handshake the client took as done, its request meets exactly that.
+    const unnamed = delta.TcpOutRsts - NAMED_RESETS.reduce((n, name) => n + (delta[name] ?? 0), 0);
+    lines.push(`${delta.TcpOutRsts} resets sent in all (TcpOutRsts)${unnamed > 0 ? `, ${unnamed} of them to segments of connections the kernel did not hold (none of the abort counters)${delta.TcpExtListenOverflows ? ': with the accept queue overflowing, clients whose handshake it dropped sent their requests into it' : ''}` : ''}`);
+  }
   return { delta, lines: lines.map((l) => `${after.where}: ${l}`) };
 }
 
