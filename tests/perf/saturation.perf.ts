@@ -49,7 +49,7 @@ describe.skipIf(skip !== undefined)(titled('saturation', skip), () => {
     if ('counters' in tcpBefore && 'counters' in tcpAfter) {
       const { lines } = explainTcpChange(tcpBefore, tcpAfter);
       reportNote(`PERF-06 why connections ended: ${lines.length ? lines.join('; ') : `${tcpAfter.where}: no resets, listen-queue overflows or aborts`}`);
-    } else reportNote(`PERF-06: the gateway's TCP counters were not read (${'unavailable' in tcpBefore ? tcpBefore.unavailable : 'unavailable' in tcpAfter ? tcpAfter.unavailable : ''})`);
+    } else reportNote(`PERF-06: the gateway's TCP counters were not read (${[tcpBefore, tcpAfter].map((r) => ('unavailable' in r ? r.unavailable : '')).find(Boolean)})`);
 
     expect(flood.vus.peakInFlight, 'the engine did not hold the connections it was asked to').toBeGreaterThanOrEqual(Math.floor(connections * 0.9));
     expect(flood.counts.ok, 'nothing succeeded under saturation').toBeGreaterThan(0);

@@ -67,7 +67,7 @@ export function explainTcpChange(before: TcpCounters, after: TcpCounters): { del
 /**
  * The TCP counters of the gateway's network namespace: a container's through the Docker API (`cat` inside it, so a
  * remote engine works too), a local process's from /proc (the host's namespace, shared with everything else on it).
- * Undefined, with the reason, where neither can be read: the counters explain a verdict, they never decide one.
+ * `{ unavailable }`, with the reason, where neither can be read: the counters explain a verdict, they never decide one.
  */
 export async function gatewayTcpCounters(gateway: Pick<GatewayEndpoints, 'containerId' | 'pid'>, timeoutMs = 10_000): Promise<TcpCounters | { unavailable: string }> {
   try {
@@ -83,10 +83,9 @@ export async function gatewayTcpCounters(gateway: Pick<GatewayEndpoints, 'contai
 }
 
 async function catInContainer(containerId: string, timeoutMs: number): Promise<string> {
-  const [{ getContainerRuntimeClient }, { dockerodeOf }, { demultiplex }] = await Promise.all([import('testcontainers'), import('../stack/runtime.ts'), import('../stack/gateway-state.ts')]);
-  const dockerode = dockerodeOf(await getContainerRuntimeClient());
-  if (!dockerode) throw new Error('the container runtime has no Docker API to exec through');
-  const exec = await dockerode.getContainer(containerId).exec({ Cmd: ['cat', '/proc/net/netstat', '/proc/net/snmp'], AttachStdout: true, AttachStderr: true });
+  const [{ dockerContainer }, { demultiplex }] = await Promise.all([import('../stack/runtime.ts'), import('../stack/gateway-state.ts')]);
+  const container = await dockerContainer(containerId, "read the gateway container's TCP counters");
+  const exec = await container.exec({ Cmd: ['cat', '/proc/net/netstat', '/proc/net/snmp'], AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {

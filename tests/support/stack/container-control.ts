@@ -1,4 +1,4 @@
-import { dockerodeOf } from './runtime.ts';
+import { dockerContainer } from './runtime.ts';
 
 /** Kill and start one of the stack's containers (fault injection). Its network alias survives a restart. */
 export interface ContainerControl {
@@ -8,10 +8,7 @@ export interface ContainerControl {
 }
 
 export async function controlContainer(id: string): Promise<ContainerControl> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
-  const dockerode = dockerodeOf(await getContainerRuntimeClient());
-  if (!dockerode) throw new Error('the container runtime exposes no Docker API: cannot kill or start a container');
-  const container = dockerode.getContainer(id);
+  const container = await dockerContainer(id, 'kill or start a container');
   return {
     kill: async () => {
       await container.kill({ signal: 'SIGKILL' });

@@ -18,6 +18,13 @@ export function dockerodeOf(client: ContainerRuntimeClient): Dockerode | undefin
   return (client.container as unknown as { dockerode?: Dockerode }).dockerode;
 }
 
+/** One of the run's containers through the Docker API, for what Testcontainers' client does not do (`purpose`: "kill or start a container"). */
+export async function dockerContainer(id: string, purpose: string): Promise<Dockerode.Container> {
+  const dockerode = dockerodeOf(await getContainerRuntimeClient());
+  if (!dockerode) throw new Error(`the container runtime exposes no Docker API: cannot ${purpose}`);
+  return dockerode.getContainer(id);
+}
+
 const RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
 let probe: Promise<RuntimeProbe> | undefined;
 
