@@ -59,10 +59,8 @@ export async function gatewayCpuReader(gateway: Pick<GatewayEndpoints, 'containe
     };
   }
   if (gateway.containerId) {
-    const [{ getContainerRuntimeClient }, { dockerodeOf }] = await Promise.all([import('testcontainers'), import('../stack/runtime.ts')]);
-    const dockerode = dockerodeOf(await getContainerRuntimeClient());
-    if (!dockerode) throw new Error('the container runtime exposes no Docker API: the gateway\'s CPU cannot be read');
-    const container = dockerode.getContainer(gateway.containerId);
+    const { dockerContainer } = await import('../stack/runtime.ts');
+    const container = await dockerContainer(gateway.containerId, "read the gateway's CPU");
     return async () => {
       const s = (await container.stats({ stream: false, 'one-shot': true } as { stream: false })) as unknown as { cpu_stats: { cpu_usage: { total_usage: number } } };
       return s.cpu_stats.cpu_usage.total_usage / 1e9;

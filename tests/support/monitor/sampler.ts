@@ -118,10 +118,8 @@ export class StackMonitor {
     ];
     if (containers.some(([, id]) => id)) {
       try {
-        const [{ getContainerRuntimeClient }, { dockerodeOf }] = await Promise.all([import('testcontainers'), import('../stack/runtime.ts')]);
-        const dockerode = dockerodeOf(await getContainerRuntimeClient());
-        if (!dockerode) throw new Error('the container runtime exposes no Docker API');
-        for (const [name, id] of containers) if (id) this.probes.push(new ContainerProbe(name, dockerode.getContainer(id)));
+        const { dockerContainer } = await import('../stack/runtime.ts');
+        for (const [name, id] of containers) if (id) this.probes.push(new ContainerProbe(name, await dockerContainer(id, 'read container stats')));
       } catch (error) {
         this.record.errors.push(`container stats unavailable: ${(error as Error).message}`);
       }

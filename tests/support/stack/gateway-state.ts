@@ -11,10 +11,9 @@ export interface GatewayState {
 /** Looks at the gateway's container (Docker API) or process (signal 0); undefined when neither is ours to look at. */
 export async function gatewayState(gateway: Pick<GatewayEndpoints, 'containerId' | 'pid'>, tailLines = 30): Promise<GatewayState | undefined> {
   if (gateway.containerId) {
-    const [{ getContainerRuntimeClient }, { dockerodeOf }] = await Promise.all([import('testcontainers'), import('./runtime.ts')]);
-    const dockerode = dockerodeOf(await getContainerRuntimeClient());
-    if (!dockerode) return undefined;
-    const container = dockerode.getContainer(gateway.containerId);
+    const { dockerContainerIfAny } = await import('./runtime.ts');
+    const container = await dockerContainerIfAny(gateway.containerId);
+    if (!container) return undefined;
     const info = await container.inspect().catch((e: Error) => e);
     if (info instanceof Error) return { alive: false, ended: `its container is gone (${info.message})` };
     if (info.State.Running) return { alive: true };

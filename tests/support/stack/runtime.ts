@@ -20,9 +20,14 @@ export function dockerodeOf(client: ContainerRuntimeClient): Dockerode | undefin
 
 /** One of the run's containers through the Docker API, for what Testcontainers' client does not do (`purpose`: "kill or start a container"). */
 export async function dockerContainer(id: string, purpose: string): Promise<Dockerode.Container> {
-  const dockerode = dockerodeOf(await getContainerRuntimeClient());
-  if (!dockerode) throw new Error(`the container runtime exposes no Docker API: cannot ${purpose}`);
-  return dockerode.getContainer(id);
+  const container = await dockerContainerIfAny(id);
+  if (!container) throw new Error(`the container runtime exposes no Docker API: cannot ${purpose}`);
+  return container;
+}
+
+/** The same, undefined when the runtime has no Docker API (for a look that is optional). */
+export async function dockerContainerIfAny(id: string): Promise<Dockerode.Container | undefined> {
+  return dockerodeOf(await getContainerRuntimeClient())?.getContainer(id);
 }
 
 const RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
