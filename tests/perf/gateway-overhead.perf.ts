@@ -51,20 +51,22 @@ describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (sk
     }
     // The direct server is the reference, not the system under test: no baseline judges it (its p95 of a few ms
     // moved +175% with a 10 ms scheduling blip here, 12-03, and failed a gateway's run for the machine's sake).
-    expect(directResult).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+    // Soft: one transport's failure still leaves every other verdict judged and printed (a nightly run that stopped at
+    // the first one never said what /rpc adds).
+    expect.soft(directResult).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
     for (const { result } of through) {
-      expect(result).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
-      expect(result).toMatchBaseline();
+      expect.soft(result).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
+      expect.soft(result).toMatchBaseline();
     }
     // The plan asks < 15 ms p95 overhead on production hardware; on this 2-core machine the gateway,
     // its database and the load generator share the cores, so the smoke budget is wider.
     const p95Budget = byProfile({ smoke: 250, nightly: 50 });
     for (const t of through) {
       const added = overhead(directResult, t.result);
-      expect(added.p95, `gateway ${t.label} adds ${added.p95} ms at p95 (budget ${p95Budget} ms)`).toBeLessThan(p95Budget);
+      expect.soft(added.p95, `gateway ${t.label} adds ${added.p95} ms at p95 (budget ${p95Budget} ms)`).toBeLessThan(p95Budget);
       // The budget is the plan's ceiling; whether the overhead moved is the baseline's to say. Below 0 reads as 0 (the
       // direct call was the slower one), and a change under 2 ms is the machine's own timing noise.
-      expect(Math.max(0, added.p50)).toMatchBaselineFigure({ name: figureName(`gateway overhead p50 ${t.label}`, t.op), unit: 'ms', better: 'lower', floor: 2, load: LOAD });
+      expect.soft(Math.max(0, added.p50)).toMatchBaselineFigure({ name: figureName(`gateway overhead p50 ${t.label}`, t.op), unit: 'ms', better: 'lower', floor: 2, load: LOAD });
     }
   });
 });
