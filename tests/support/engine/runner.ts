@@ -28,18 +28,23 @@ export interface WorkerOperation {
 
 const START_DELAY_MS = 50;
 
-/** Starts measuring this process's CPU and the given threads' event loops; the returned function reads the figures. */
-function generatorMeter(loops: (() => EventLoopUtilization)[]): () => GeneratorLoad {
+/**
+ * Starts measuring this process's CPU; the returned function reads it, given each load thread's event-loop
+ * utilization over the phase (0..1). A worker measures its own and sends it with 'done': read from here, a worker
+ * that had already stopped answers -1 for its idle time, and the phase read as 100% busy.
+ */
+function generatorMeter(): (threadsElu: number[]) => GeneratorLoad {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const elu0 = loops.map((read) => read());
-  return () => {
+  return (threadsElu) => {
     const cpu = process.cpuUsage(cpu0);
     const wallMs = Math.max(1, performance.now() - t0);
-    const elu = loops.map((read, i) => hooks.eventLoopUtilization(read(), elu0[i]).utilization);
-    return { threads: loops.length, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 10, eventLoopUtilization: Math.round(Math.max(0, ...elu) * 1000) / 1000 };
+    return { threads: threadsElu.length, cpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 10, eventLoopUtilization: Math.round(Math.max(0, ...threadsElu) * 1000) / 1000 };
   };
 }
+
+/** This thread's event-loop utilization since `since` (0..1). */
+export const eluSince = (since: EventLoopUtilization): number => hooks.eventLoopUtilization(hooks.eventLoopUtilization(), since).utilization;
 
 /** Runs a scenario in this thread. The operation is a function or { iterate, close }. */
 export async function runScenario(input: ScenarioInput, operation: Operation | LoadOperation, options: RunOptions = {}): Promise<RunResult> {
@@ -50,7 +55,8 @@ export async function runScenario(input: ScenarioInput, operation: Operation | L
   const aggregator = new Aggregator(1, options.onSecond);
   const startedAt = new Date();
   const startAt = performance.now() + START_DELAY_MS;
-  const meter = generatorMeter([() => hooks.eventLoopUtilization()]);
+  const meter = generatorMeter();
+  const elu0 = hooks.eventLoopUtilization();
   const flusher = setInterval(() => aggregator.add(0, recorder.flush()), 1000);
   const firstFlush = setTimeout(() => flusher.refresh(), START_DELAY_MS);
   let summary: ExecutionSummary;
@@ -64,7 +70,7 @@ export async function runScenario(input: ScenarioInput, operation: Operation | L
     clearTimeout(firstFlush);
     await op.close?.();
   }
-  const generator = meter();
+  const generator = meter([eluSince(elu0)]);
   aggregator.add(0, recorder.flush());
   return { ...aggregator.result(scenario, { startedAt, durationMs: summary.loadPhaseMs, workers: 1, interrupted: summary.interrupted }), generator };
 }
@@ -72,7 +78,7 @@ export async function runScenario(input: ScenarioInput, operation: Operation | L
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'interval'; snapshot: IntervalSnapshot }
-  | { type: 'done'; summary: ExecutionSummary; snapshot: IntervalSnapshot }
+  | { type: 'done'; summary: ExecutionSummary; snapshot: IntervalSnapshot; eventLoopUtilization: number }
   | { type: 'error'; message: string };
 
 export interface WorkerInit {
@@ -94,6 +100,7 @@ export async function runScenarioInWorkers(input: ScenarioInput, operation: Work
   const moduleUrl = operation.module instanceof URL ? operation.module.href : new URL(operation.module, `file://${process.cwd()}/`).href;
   const workers: Worker[] = [];
   const summaries: ExecutionSummary[] = [];
+  const threadsElu: number[] = [];
   const startedAt = new Date();
   let generator: GeneratorLoad | undefined;
   try {
@@ -112,6 +119,7 @@ export async function runScenarioInWorkers(input: ScenarioInput, operation: Work
           else if (msg.type === 'done') {
             aggregator.add(index, msg.snapshot);
             summaries.push(msg.summary);
+            threadsElu.push(msg.eventLoopUtilization);
             resolve();
           } else reject(new Error(`load worker ${index}: ${msg.message}`));
         });
@@ -123,14 +131,14 @@ export async function runScenarioInWorkers(input: ScenarioInput, operation: Work
     const startAtEpoch = performance.timeOrigin + performance.now() + START_DELAY_MS;
     const abort = () => workers.forEach((w) => w.postMessage({ type: 'abort' }));
     options.signal?.addEventListener('abort', abort, { once: true });
-    const meter = generatorMeter(workers.map((w) => () => w.performance.eventLoopUtilization()));
+    const meter = generatorMeter();
     workers.forEach((w) => w.postMessage({ type: 'start', startAtEpoch }));
     try {
       await Promise.all(done);
     } finally {
       options.signal?.removeEventListener('abort', abort);
     }
-    generator = meter();
+    generator = meter(threadsElu);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
