@@ -9,7 +9,8 @@ import { classifyError } from '../support/engine/errors.ts';
 import { runScenario } from '../support/engine/runner.ts';
 import { createOperation } from '../support/mcp/operations.ts';
 import { chooseRevision } from '../support/mcp/negotiate.ts';
-import { preflight } from '../support/perf-case.ts';
+import { preflight, waitHealthy } from '../support/perf-case.ts';
+import type { GatewayEndpoints } from '../support/shared/stack-info.ts';
 import { StreamableHttpClient } from '../support/mcp/streamable-http-client.ts';
 
 interface Seen { headers: IncomingHttpHeaders; method: string; body?: { id?: number; method: string; params?: Record<string, unknown> } }
@@ -113,6 +114,15 @@ describe('MCP 2026-07-28 on the wire', () => {
     // Any other 400 stays an HTTP status.
     const other = await (async () => { await new Promise<void>((r) => server!.close(() => r())); return serve(() => ({ status: 400, body: json(null, { error: { code: -32600, message: 'Bad Request: malformed body' } }) })); })();
     expect(await failureOf(new StreamableHttpClient({ url: other, dispatcher: agent, protocol: '2026-07-28' }).discover())).toMatchObject({ class: 'http_status', code: 400 });
+  });
+
+  it('waitHealthy on a gateway without a health route asks server/discover on 2026-07-28, which has no ping', async () => {
+    const noPing: Answer = (msg, headers) => (msg.method === 'ping' ? { status: 200, body: json(msg.id, { error: { code: -32601, message: 'Method not found' } }) } : modern(msg, headers));
+    const url = await serve(noPing);
+    const gateway = { name: 'fake', mcpUrl: url, protocol: { revision: '2026-07-28', chosenBy: 'setting', how: 'test' } } as unknown as GatewayEndpoints;
+    expect(await waitHealthy(gateway, 2000)).not.toBeNull();
+    expect(seen.map((s) => s.method)).toEqual(['server/discover']);
+    await expect(new StreamableHttpClient({ url, dispatcher: agent, protocol: '2026-07-28' }).ping()).rejects.toThrow(/ping is not part of MCP 2026-07-28/);
   });
 
   it('refuses initialize on a stateless revision (a programming error, said plainly)', async () => {

@@ -7,7 +7,7 @@ import type { ScenarioInput } from './engine/scenario.ts';
 import type { LoadOperation } from './engine/operation.ts';
 import { closedModelStall, runValidity } from './budget/validity.ts';
 import { readBaseline } from './budget/baseline.ts';
-import { DEFAULT_REVISION } from './mcp/protocol.ts';
+import { DEFAULT_REVISION, isStateless } from './mcp/protocol.ts';
 import { createOperation, describeOperation, withoutClose, type McpCall, type OperationSpec, type SingleOperationSpec } from './mcp/operations.ts';
 import { PROFILE } from './shared/profile.ts';
 import { caseRecord, type CaseTable, type MonitorRecord } from './shared/case-record.ts';
@@ -479,12 +479,15 @@ export function floodTarget(gw: GatewayEndpoints, url: string, planned: number):
 
 /**
  * Waits until the gateway is healthy: its health endpoint answers 200 with status "healthy", or, on a gateway
- * without one, an MCP ping on a new session is answered. Returns the seconds it took, or null at the timeout.
+ * without one, an MCP ping on a new session (server/discover on 2026-07-28) is answered. Returns the seconds it took, or null at the timeout.
  */
 export async function waitHealthy(gateway: GatewayEndpoints, timeoutMs = 30_000): Promise<number | null> {
   const t0 = performance.now();
   const healthUrl = gateway.healthUrl;
-  const ping = healthUrl ? undefined : createOperation(mcpOperation(gateway, { method: 'ping' }, 'per-iteration'));
+  // 2026-07-28 has no ping: server/discover is the request every stateless server answers.
+  const revision = gateway.protocol?.revision ?? DEFAULT_REVISION;
+  const aliveCall: McpCall = isStateless(revision) ? { method: 'server/discover' } : { method: 'ping' };
+  const ping = healthUrl ? undefined : createOperation(mcpOperation(gateway, aliveCall, 'per-iteration'));
   const healthy = async (): Promise<boolean> => {
     if (ping) {
       const outcome = await ping.iterate({ vu: { id: -1, iteration: 0, data: {} }, signal: AbortSignal.timeout(3000), intendedAt: performance.now() });

@@ -175,7 +175,8 @@ export abstract class McpClient {
     return this.request<DiscoverResult>('server/discover', undefined, opts);
   }
 
-  ping(opts?: CallOptions) {
+  async ping(opts?: CallOptions): Promise<McpReply<Record<string, never>>> {
+    if (isStateless(this.revision)) throw new Error(`ping is not part of MCP ${this.revision}: ask server/discover to see that a server answers`);
     return this.request<Record<string, never>>('ping', undefined, opts);
   }
 

@@ -5,6 +5,8 @@ import type { McpClient, McpReply } from './client.ts';
 /** One MCP call, as data (so a worker thread can rebuild it). */
 export type McpCall =
   | { method: 'ping' }
+  /** 2026-07-28: what the server speaks, asked without a session (the stateless revision has no ping). */
+  | { method: 'server/discover' }
   | { method: 'tools/list'; all?: boolean }
   | {
       method: 'tools/call';
@@ -29,6 +31,7 @@ export function callMcp(client: McpClient, call: McpCall, signal: AbortSignal): 
   const opts = { signal, progress: call.method === 'tools/call' ? call.progress : undefined };
   switch (call.method) {
     case 'ping': return client.ping(opts);
+    case 'server/discover': return client.discover(opts);
     case 'tools/list': return call.all ? client.listAllTools(opts) : client.listTools(undefined, opts);
     case 'tools/call': return call.nonce ? callWithNonce(client, call, call.nonce, opts) : client.callTool(call.name, call.arguments ?? {}, opts);
     case 'resources/list': return call.all ? client.listAllResources(opts) : client.listResources(undefined, opts);
@@ -58,6 +61,7 @@ export function walksPages(call: McpCall): boolean {
 export function jsonRpcOf(call: McpCall): [string, Record<string, unknown> | undefined] {
   switch (call.method) {
     case 'ping': return ['ping', undefined];
+    case 'server/discover': return ['server/discover', undefined];
     case 'tools/list': return ['tools/list', undefined];
     case 'tools/call': return ['tools/call', { name: call.name, arguments: call.arguments ?? {} }];
     case 'resources/list': return ['resources/list', undefined];
