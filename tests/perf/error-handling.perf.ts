@@ -116,7 +116,8 @@ describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEW
       rows: [['fast_time (healthy)', healthy.count, healthy.count - healthy.ok, JSON.stringify(healthy.errors), healthy.latency.p95], ['perf_load (killed)', killed.count, killed.count - killed.ok, JSON.stringify(killed.errors), killed.latency.p95]],
     });
     const isolation = +(healthy.latency.p95 / calm.latency.p95).toFixed(1);
-    reportNote(`gateway /health: ${healthFailures.length} failed polls during the phase, slowest answer ${Math.round(slowestHealthMs)} ms; perf_load answered again ${back === null ? 'not within 60 s' : `${back} s after the phase`}`);
+    const healthText = gw.healthUrl ? `gateway /health: ${healthFailures.length} failed polls during the phase, slowest answer ${Math.round(slowestHealthMs)} ms` : 'gateway /health: none to poll';
+    reportNote(`${healthText}; perf_load answered again ${back === null ? 'not within 60 s' : `${back} s after the phase`}`);
     // Measured, not asserted: on this project's machines a killed container's name takes 10-20 s to fail to
     // resolve (Docker's DNS cannot forward without a route out), and the gateway's calls to healthy
     // upstreams wait meanwhile. Where a negative answer is immediate, this factor shows the gateway's own isolation.
