@@ -25,7 +25,8 @@ const COMMANDS: Record<string, Command> = {
       '             [--upstream-eras both|legacy|modern] [--fit-rates <share, 0-0.95>] [--cases quick|all] [-t <case name>] [test files]\n' +
       '  Options set the settings of the same name (README, "Every setting"), over the environment.',
   },
-  ab: { what: 'the regression gate: base and head gateways side by side', usage: 'mcp-perf ab --base <image|pypi:version|source:dir> --head <...> [--profile pr] [--protocol <revision>] [-t <case>]', script: 'scripts/perf-ab.ts' },
+  ab: { what: 'the regression gate: base and head gateways side by side', usage: 'mcp-perf ab --base <image|pypi:version|source:dir> --head <...> [--profile smoke|pr|nightly] [--protocol <revision>] [-t <case>]\n' +
+    '            [--head-extra-cpu-ms N] [--base-extra-cpu-ms N]   (N ms more CPU per MCP request on that side: a known regression, to see the gate fail)', script: 'scripts/perf-ab.ts' },
   stack: { what: 'start the stack and print its endpoints (--hold keeps it for PERF_STACK_INFO)', usage: 'mcp-perf stack [--hold]', script: 'scripts/stack.ts' },
   compare: { what: 'a finished run against another, or against a directory of baselines', usage: 'mcp-perf compare <before>/results.json <after>/results.json | --against baselines/smoke <run>/results.json | --bands [dir]', script: 'scripts/compare.ts' },
   baseline: { what: 'record the baselines of the profile from several runs (PERF_BASELINE_RUNS, default 5)', usage: 'mcp-perf baseline [test files] [-t <case name>]   (PERF_PROFILE, PERF_BASELINE_RUNS)', script: 'scripts/record-baselines.sh' },
