@@ -49,10 +49,9 @@ describe.skipIf(!gateway || !timeServer)(`gateway overhead${gateway ? '' : ` (sk
       const viaRpc: OperationSpec = { kind: 'rpc', url: gw.rpcUrl, headers: authHeaders(gw), call };
       through.push({ label: '/rpc', op: viaRpc, result: await runLoad({ scenario: at('overhead: gateway /rpc tools/call'), operation: viaRpc, fit: false }) });
     }
-    // The direct server is the reference, not the system under test: no baseline judges it (its p95 of a few ms
-    // moved +175% with a 10 ms scheduling blip here, 12-03, and failed a gateway's run for the machine's sake).
-    // Soft: one transport's failure still leaves every other verdict judged and printed (a nightly run that stopped at
-    // the first one never said what /rpc adds).
+    // The direct server is the reference, not the system under test: no baseline judges it (a p95 of a few ms moves by
+    // multiples with one scheduling blip, which would fail a gateway's run for the machine's sake; docs/catalogue.md).
+    // Soft: one transport's failure still leaves every other verdict judged and printed.
     expect.soft(directResult).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });
     for (const { result } of through) {
       expect.soft(result).toMeetSlo({ errorRate: '0.1%', minRateShare: '98%' });

@@ -487,10 +487,10 @@ export async function waitHealthy(gateway: GatewayEndpoints, timeoutMs = 30_000)
   // 2026-07-28 has no ping: server/discover is the request every stateless server answers.
   const revision = gateway.protocol?.revision ?? DEFAULT_REVISION;
   const aliveCall: McpCall = isStateless(revision) ? { method: 'server/discover' } : { method: 'ping' };
-  const ping = healthUrl ? undefined : createOperation(mcpOperation(gateway, aliveCall, 'per-iteration'));
+  const alive = healthUrl ? undefined : createOperation(mcpOperation(gateway, aliveCall, 'per-iteration'));
   const healthy = async (): Promise<boolean> => {
-    if (ping) {
-      const outcome = await ping.iterate({ vu: { id: -1, iteration: 0, data: {} }, signal: AbortSignal.timeout(3000), intendedAt: performance.now() });
+    if (alive) {
+      const outcome = await alive.iterate({ vu: { id: -1, iteration: 0, data: {} }, signal: AbortSignal.timeout(3000), intendedAt: performance.now() });
       return outcome === undefined || outcome.ok;
     }
     const res = await fetch(healthUrl!, { signal: AbortSignal.timeout(3000) });
@@ -504,7 +504,7 @@ export async function waitHealthy(gateway: GatewayEndpoints, timeoutMs = 30_000)
     }
     return null;
   } finally {
-    await ping?.close?.();
+    await alive?.close?.();
   }
 }
 
