@@ -78,7 +78,7 @@ describe('reports', () => {
     const blind = 'the smallest change it could have caught (4 times in 5) was +54.4% in gateway CPU per call';
     report.cases[0]!.record!.ab = [abOutcome('gate: capacity', { inconclusive: blind }), abOutcome('gate: fixed', { inconclusive: blind })];
     expect(toMarkdown(report)).toMatch(/^### Regression gate: ⚠️ INCONCLUSIVE: no regression found, but no case could have caught one of the gate's size$/m);
-    expect(toTerminal(report, 'reports/test-run')).toMatch(/the regression gate is INCONCLUSIVE/);
+    expect(toTerminal(report, 'reports/test-run')).toMatch(/^mcp-perf smoke regression gate: INCONCLUSIVE: no regression found/m);
     report.cases[0]!.record!.ab = [abOutcome('gate: capacity'), abOutcome('gate: fixed', { inconclusive: blind })];
     const md = toMarkdown(report);
     expect(md).toMatch(/^### Regression gate: ✅ no regression in 2 case\(s\)/m);
@@ -166,6 +166,14 @@ describe('reports', () => {
     passing.cases[0]!.record!.ab = [abOutcome('gate: capacity')];
     expect(toHtml(passing)).toMatch(/class="verdict good" id="gate-verdict">Regression gate: no regression in 2 case\(s\)/);
     expect(toMarkdown(regressedGateReport())).toContain('- **gate: capacity: throughput -21.0%');
+  });
+
+  it('summary.md and the terminal summary of a gate run lead with the verdict, and count the cases after it', () => {
+    const md = toMarkdown(regressedGateReport()).split('\n').filter(Boolean);
+    expect(md.slice(0, 2)).toEqual(['## mcp-perf regression gate — profile `smoke`', '### Regression gate: ❌ REGRESSION in 1 of 2 case(s)']);
+    expect(md).toContain('Cases: 1 passed, 1 failed, 0 skipped.');
+    const term = toTerminal(regressedGateReport(), 'reports/ab-run').split('\n').filter(Boolean);
+    expect(term.slice(0, 2)).toEqual(['mcp-perf smoke regression gate: REGRESSION in 1 of 2 case(s)', '  - gate: capacity: throughput -21.0% (30.6 to 24.1 calls/s; 95% interval -26.0% .. -16.0%; allowed >= -4.8%)']);
   });
 
   it.skipIf(!CHROMIUM)(`a regressed gate run's report renders its verdict and charts in a real browser${CHROMIUM ? '' : ' (skipped: no Chromium)'}`, async () => {

@@ -1,9 +1,14 @@
 import { gateHeadline, VERDICT_COLUMNS, verdictCells, type GateHeadline } from '../budget/verdict-table.ts';
 import { textTable } from '../shared/text-table.ts';
-import { gateInconclusive, inconclusiveCase, judgedCase } from '../shared/ab-outcome.ts';
+import { inconclusiveCase, judgedCase } from '../shared/ab-outcome.ts';
 import type { RunReport } from './run-report.ts';
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);
+
+const caseCounts = (report: RunReport): string => {
+  const n = (state: string) => report.cases.filter((c) => c.state === state).length;
+  return `${n('passed')} passed, ${n('failed')} failed, ${report.cases.length - n('passed') - n('failed')} skipped`;
+};
 
 /** summary.md: fit for $GITHUB_STEP_SUMMARY. */
 export function toMarkdown(report: RunReport): string {
@@ -11,7 +16,9 @@ export function toMarkdown(report: RunReport): string {
   const failed = report.cases.filter((c) => c.state === 'failed');
   const passed = report.cases.filter((c) => c.state === 'passed');
   const lines: string[] = [];
-  lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
+  // A gate run's reader needs the verdict first; its cases fail because of it, so their count follows it.
+  if (gateHeadline(report.cases.flatMap((c) => c.record?.ab ?? []))) lines.push(`## mcp-perf regression gate — profile \`${r.profile}\``);
+  else lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
   lines.push('');
   const gw = r.stack?.gateway;
   lines.push(...gateSection(report), ...comparisonSection(report));
@@ -72,6 +79,7 @@ function gateSection(report: RunReport): string[] {
   const d = report.run.ab;
   const lines = [gateVerdictLine(head), ''];
   if (d) lines.push(`base \`${d.base}\` against head \`${d.head}\`, measured in alternating rounds on one runner (${report.run.environment.cpus} CPUs).`, '');
+  lines.push(`Cases: ${caseCounts(report)}.`, '');
   for (const f of head.findings) lines.push(`- **${f}**`);
   if (head.findings.length) lines.push('');
   lines.push(`| case | ${VERDICT_COLUMNS.join(' | ')} |`, `|---|${VERDICT_COLUMNS.map(() => '---').join('|')}|`);
@@ -116,6 +124,10 @@ export function toTerminal(report: RunReport, dir: string): string {
   const table = textTable(rows, new Set([2, 3, 4, 5, 6]));
   const failed = report.cases.filter((c) => c.state === 'failed').length;
   const recs = report.recommendations.map((r) => `  ! ${r.symptom} (${r.case}): ${r.evidence}`).join('\n');
-  const inconclusive = gateInconclusive(report.cases.flatMap((c) => c.record?.ab ?? [])) ? '; the regression gate is INCONCLUSIVE (no case could have caught a regression of its size)' : '';
-  return `\nmcp-perf ${report.run.profile}: ${failed ? `${failed} case(s) FAILED` : 'all cases passed'}${inconclusive} — latencies in ms\n${table}\n${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
+  const outcomes = report.cases.flatMap((c) => c.record?.ab ?? []);
+  const gate = gateHeadline(outcomes);
+  // A gate run leads with its verdict (its cases fail because of it); the table follows only where phases ran alone.
+  const measured = report.cases.some((c) => c.record?.results.length) ? `latencies in ms\n${table}\n` : '';
+  if (gate) return `\nmcp-perf ${report.run.profile} regression gate: ${gate.text}\n${gate.findings.map((f) => `  - ${f}\n`).join('')}cases: ${caseCounts(report)}\n${measured}${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
+  return `\nmcp-perf ${report.run.profile}: ${failed ? `${failed} case(s) FAILED` : 'all cases passed'} — latencies in ms\n${table}\n${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
 }
