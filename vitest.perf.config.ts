@@ -18,9 +18,9 @@ if (quick) console.log(`[mcp-perf] quick run: ${QUICK.length} case files (${QUIC
 const caseTimeoutMs = { smoke: 5 * 60_000, pr: 20 * 60_000, nightly: 3 * 3_600_000, soak: 30 * 3_600_000 }[profile] ?? 5 * 60_000;
 
 // One fixed order, so that every run (and every baseline) sees the same conditions: cases that run late
-// find a gateway that has been overloaded, written to and faulted (PERF-01's p50 measured 31.7 ms when it
-// ran ninth, 39.7 and 47.1 ms when it ran last). Light, baseline-judged cases first; overload and fault
-// injection last. Files not listed run after these, by name.
+// find a gateway that has been overloaded, written to and faulted (the runs: docs/catalogue.md, "sized and
+// ordered"). Light, baseline-judged cases first; overload and fault injection last. Files not listed run
+// after these, by name.
 const PLAN_ORDER = [
   'baseline', 'gateway-overhead', 'sustained', 'sessions', 'protocol-eras', 'tool-calls', 'mixed-workload', 'database', 'streaming',
   'multi-server', 'soak', 'spike', 'stress', 'saturation', 'scaling', 'error-handling',

@@ -138,7 +138,7 @@ try {
   let pair = await startStacks();
   const startReference = await referenceCost(pair.ab.base.gateway!);
   console.log(`[bench:gate] ${order.length} gate runs on ${stacks} stacks, sizes in this order: ${order.join(', ')}; reports in ${dir}`);
-  // The machine's speed drifts (the base's CPU per call ranged 53-80 ms within minutes here), so each size is
+  // The machine's speed drifts (the base's CPU per call moves by half within minutes: docs/catalogue.md), so each size is
   // a share of what the base gateway spent per call in the gate runs so far (its fixed-rate case), and
   // every run also records the share it really added against its own base.
   const baseCosts: number[] = [];

@@ -67,7 +67,7 @@ describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEW
     const killAt = 8;
     const downFor = 10;
     // The gateway stays up: /health polled one request at a time, each allowed 15 s; the slowest answer is reported.
-    // Calls get 30 s: while the upstream is dead, healthy-upstream calls have waited up to 12.7 s here.
+    // Calls get 30 s: while the upstream is dead, healthy-upstream calls can wait seconds (docs/catalogue.md, "sized and ordered").
     const healthFailures: string[] = [];
     let slowestHealthMs = 0;
     let polling = gw.healthUrl !== undefined;
@@ -118,7 +118,7 @@ describe.skipIf(!gateway)(`error handling${gateway ? '' : ` (skipped: ${NO_GATEW
     const isolation = +(healthy.latency.p95 / calm.latency.p95).toFixed(1);
     const healthText = gw.healthUrl ? `gateway /health: ${healthFailures.length} failed polls during the phase, slowest answer ${Math.round(slowestHealthMs)} ms` : 'gateway /health: none to poll';
     reportNote(`${healthText}; perf_load answered again ${back === null ? 'not within 60 s' : `${back} s after the phase`}`);
-    // Measured, not asserted: on this project's machines a killed container's name takes 10-20 s to fail to
+    // Measured, not asserted: on this project's machines a killed container's name takes seconds to fail to
     // resolve (Docker's DNS cannot forward without a route out), and the gateway's calls to healthy
     // upstreams wait meanwhile. Where a negative answer is immediate, this factor shows the gateway's own isolation.
     reportNote(`isolation: healthy upstream p95 ${calm.latency.p95} ms before the kill, ${healthy.latency.p95} ms during the phase (x${isolation})`);

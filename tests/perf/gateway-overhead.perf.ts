@@ -13,8 +13,8 @@ const timeServer = info.direct.find((s) => s.name === 'fast_time');
 const scenario = (name: string) => ({
   name,
   executor: 'constant-arrival-rate' as const,
-  // Well below the gateway's knee, or the difference is queueing, not overhead: 80 ms of gateway CPU per tools/call
-  // here (2026-12-03), so 2 cores hold ~20/s; smoke keeps a machine twice as slow at half its knee. pr fits a 2-core runner.
+  // Well below the gateway's knee, or the difference is queueing, not overhead: smoke keeps a 2-core machine twice as
+  // slow as ours at half its knee (docs/catalogue.md, "sized and ordered"); pr fits a 2-core runner.
   rate: byProfile({ smoke: 5, pr: 20, nightly: 100 }),
   duration: byProfile({ smoke: '40s', pr: '2m', nightly: '10m' }),
   preAllocatedVUs: 20,

@@ -13,9 +13,8 @@ describe.skipIf(!gateway)(`spike${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)}
     const gw = gateway!;
     const planCalm = byProfile({ smoke: 8, nightly: 100 });
     // The backlog a spike leaves is (peak - capacity) x its length, so a fixed peak is a bigger spike on a slower
-    // machine: 40/s for 8 s recovered in 7-8 s where the knee was 20-30/s, and in over 30 s on a runner whose knee
-    // was 15-20/s (calls abandoned at the 20 s timeout still cost the gateway). Smoke asks 30/s for 6 s: still
-    // 1.5-2x the knee of a 2-core runner.
+    // machine (calls abandoned at the 20 s timeout still cost the gateway). Smoke asks 30/s for 6 s: still 1.5-2x
+    // the knee of a 2-core runner (docs/catalogue.md, "sized and ordered").
     const planPeak = byProfile({ smoke: 30, nightly: 1000 });
     const calmFor = byProfile({ smoke: 15, nightly: 60 });
     const peakFor = byProfile({ smoke: 6, nightly: 60 });

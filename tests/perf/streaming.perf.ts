@@ -38,10 +38,9 @@ describe.skipIf(!gateway)(titled('SSE and WebSocket streams', skipReason(info)),
         const opened = pool.status();
         const txHeld = ((await idleInTransaction()) ?? 0) - txBefore;
         const seconds = byProfile({ smoke: 20, pr: 60, nightly: 300 });
-        // A call on every stream every `every` s. Smoke's 4 s keeps a 2-core machine well below the knee: each call
-        // costs ContextForge 100-150 ms of CPU over WS and 140-230 ms over SSE here, so one every 2 s (10/s and 5/s)
-        // used 1.0-1.5 of the 2 cores, and a README run on a slow day tipped into queueing (WS p95 5.6 s, 163 of 200
-        // calls beyond 2 s) where three runs of the same cases after it read 240-348 ms (12-02).
+        // A call on every stream every `every` s. Smoke's 4 s keeps a 2-core machine well below the knee: a call
+        // costs a gateway like ContextForge a tenth of a core-second or more, and at one every 2 s a slow day tipped
+        // smoke into queueing (the runs: docs/catalogue.md, "sized and ordered").
         const every = byProfile({ smoke: 4, pr: 2, nightly: 2 });
         const rate = Math.max(1, Math.round(count / every));
         pool.mark();

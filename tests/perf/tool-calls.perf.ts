@@ -33,9 +33,9 @@ describe.skipIf(!gateway)(`tool calls${gateway ? '' : ` (skipped: ${NO_GATEWAY(i
       columns: ['tool', 'calls', 'p50 ms', 'p95 ms', 'p99 ms', 'errors %'],
       rows: Object.entries(result.operations).map(([name, op]) => [name, op.count, op.latency.p50, op.latency.p95, op.latency.p99, +(op.errorRate * 100).toFixed(2)]),
     });
-    // The plan: P95 < 500 ms at 100 concurrent calls on production hardware. Here the VUs share 2 cores with the
-    // gateway (about 100 ms of its CPU per call here), so a closed loop queues roughly VUs x 100 ms / 1.5 cores:
-    // smoke's 4 VUs keep its p95 under the budget on a machine twice as slow (8 VUs reached 1.4 s of 1.5 in CI).
+    // The plan: P95 < 500 ms at 100 concurrent calls on production hardware. On a 2-core runner the VUs share the
+    // cores with the gateway, so a closed loop queues roughly VUs x (gateway CPU per call) / 1.5 cores: smoke's 4 VUs
+    // keep its p95 under the budget on a machine twice as slow (docs/catalogue.md, "sized and ordered").
     const p95 = byProfile({ smoke: '1500ms', nightly: '500ms' });
     for (const name of Object.keys(result.operations)) expect(result).toMeetSlo({ operation: name, p95, errorRate: '0.1%' });
     expect(result).toMatchBaseline();

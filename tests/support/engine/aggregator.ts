@@ -164,7 +164,7 @@ export class Aggregator {
 
 /**
  * Runs the per-second merge on throwaway data before a run, so its first real runs are compiled code:
- * the first merges, interpreted, took 14 and 6 ms and delayed the iterations due meanwhile (scheduler lag).
+ * the first merges, interpreted, are slow enough to delay the iterations due meanwhile (scheduler lag).
  */
 export function warmUpAggregation(scenario: Scenario, encoded = false): void {
   const recorder = new MetricsRecorder();

@@ -75,9 +75,8 @@ export async function startAbStacks(opts: StackOptions, ab: AbConfig, log: (line
   const runtime = await probeRuntime();
   for (const a of runtime.adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
   if (!runtime.ok || !runtime.client) throw new Error(`A/B mode needs a container runtime: ${runtime.detail}`);
-  // In A/A runs here with the base started first, the head came out ahead in capacity by 11-18% in four runs of six;
-  // with the head started first, by 1.6-4.8% in three (a later base-first run: -4.0%, so suspected, not shown). Which
-  // side starts first is drawn, so that whatever favours the stack started second cannot always favour the head.
+  // A/A runs suggested the stack started second comes out ahead (docs/catalogue.md, "sized and ordered"). Which side
+  // starts first is drawn, so that whatever favours the stack started second cannot always favour the head.
   const first: AbLabel = ab.startFirst ?? (Math.random() < 0.5 ? 'base' : 'head');
   log(`[mcp-perf] A/B: the ${first} stack starts first (${ab.startFirst ? 'PERF_AB_START_FIRST' : `drawn at random; PERF_AB_START_FIRST=${first} repeats it`})`);
   const built = new Set<string>();
