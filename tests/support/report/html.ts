@@ -2,7 +2,7 @@ import { gateHeadline, VERDICT_COLUMNS, verdictCells } from '../budget/verdict-t
 import type { RunResult } from '../engine/result.ts';
 import type { AbOutcome } from '../shared/ab-outcome.ts';
 import type { MonitorRecord } from '../shared/case-record.ts';
-import type { CaseReport, RunReport } from './run-report.ts';
+import { outsideErrorsLine, type CaseReport, type RunReport } from './run-report.ts';
 import { COLORS, esc, intervalChart, lineChart } from './svg-chart.ts';
 
 
@@ -119,7 +119,10 @@ export function toHtml(report: RunReport): string {
     ? `<h2>Recommendations</h2><ul>${report.recommendations.map((r) => `<li><b>${esc(r.symptom)}</b> (${esc(r.case)}): ${esc(r.evidence)}. ${esc(r.advice)}.</li>`).join('')}</ul>`
     : outcomes.length && !summaryRows ? '' : '<h2>Recommendations</h2><p>No symptom stood out in this run\'s data.</p>';
   const counts = `${failed.length ? `${failed.length} case(s) failed` : 'All cases passed'}: ${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped.`;
-  const headline = gate
+  const outside = outsideErrorsLine(report);
+  const headline = outside
+    ? `<p class="verdict bad" id="run-failed">${esc(outside)}</p><pre class="error">${esc((run.errors ?? []).join('\n\n').slice(0, 4000))}</pre>`
+    : gate
     ? `<p class="verdict ${gate.kind === 'no regression' ? 'good' : 'bad'}" id="gate-verdict">Regression gate: ${esc(gate.text)}</p>` +
       (gate.findings.length ? `<ul class="findings">${gate.findings.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : '') +
       (run.ab ? `<p>Base <code>${esc(run.ab.base)}</code> against head <code>${esc(run.ab.head)}</code>, in alternating rounds on one runner. ${counts}</p>` : `<p>${counts}</p>`)

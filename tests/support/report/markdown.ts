@@ -1,7 +1,7 @@
 import { gateHeadline, VERDICT_COLUMNS, verdictCells, type GateHeadline } from '../budget/verdict-table.ts';
 import { textTable } from '../shared/text-table.ts';
 import { inconclusiveCase, judgedCase } from '../shared/ab-outcome.ts';
-import type { RunReport } from './run-report.ts';
+import { outsideErrorsLine, type RunReport } from './run-report.ts';
 
 const ms = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(1)}`);
 
@@ -17,7 +17,9 @@ export function toMarkdown(report: RunReport): string {
   const passed = report.cases.filter((c) => c.state === 'passed');
   const lines: string[] = [];
   // A gate run's reader needs the verdict first; its cases fail because of it, so their count follows it.
-  if (gateHeadline(report.cases.flatMap((c) => c.record?.ab ?? []))) lines.push(`## mcp-perf regression gate — profile \`${r.profile}\``);
+  const outside = outsideErrorsLine(report);
+  if (outside) lines.push(`## mcp-perf: ❌ ${outside} — profile \`${r.profile}\``, '', `Cases: ${caseCounts(report)}.`);
+  else if (gateHeadline(report.cases.flatMap((c) => c.record?.ab ?? []))) lines.push(`## mcp-perf regression gate — profile \`${r.profile}\``);
   else lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
   lines.push('');
   const gw = r.stack?.gateway;
@@ -48,6 +50,7 @@ export function toMarkdown(report: RunReport): string {
       for (const row of t.rows) lines.push(`| ${row.join(' | ')} |`);
     }
   }
+  if (r.errors?.length) lines.push('', '### Errors outside the cases', '', `\`\`\`\n${r.errors.join('\n\n').slice(0, 4000)}\n\`\`\``);
   if (failed.length) {
     lines.push('', '### Failures', '');
     for (const c of failed) lines.push(`<details><summary>${c.name}</summary>\n\n\`\`\`\n${c.errors.join('\n\n').slice(0, 4000)}\n\`\`\`\n</details>`);
@@ -115,9 +118,9 @@ export function toTerminal(report: RunReport, dir: string): string {
       const checks = c.record!.checks.filter((k) => k.scenario === res.scenario);
       const judged = checks.filter((k) => !k.advisory);
       const failedChecks = judged.filter((k) => !k.pass).map((k) => k.kind);
-      const outside = checks.some((k) => k.advisory && !k.pass) ? ', baseline outside band (not judged)' : '';
+      const outsideBand = checks.some((k) => k.advisory && !k.pass) ? ', baseline outside band (not judged)' : '';
       rows.push([c.state === 'failed' ? 'FAIL' : 'ok', res.scenario.slice(0, 48), String(res.rate.achieved), ms(res.latency.p50), ms(res.latency.p95), ms(res.latency.p99), `${(res.errorRate * 100).toFixed(2)}%`,
-        judged.length === 0 && !outside ? '-' : failedChecks.length ? `failed: ${[...new Set(failedChecks)].join(', ')}${outside}` : `${judged.length} passed${outside}`]);
+        judged.length === 0 && !outsideBand ? '-' : failedChecks.length ? `failed: ${[...new Set(failedChecks)].join(', ')}${outsideBand}` : `${judged.length} passed${outsideBand}`]);
     }
     if (!c.record?.results.length && c.state !== 'passed') rows.push([c.state === 'failed' ? 'FAIL' : c.state, c.name.slice(0, 48), '', '', '', '', '', '']);
   }
@@ -128,6 +131,8 @@ export function toTerminal(report: RunReport, dir: string): string {
   const gate = gateHeadline(outcomes);
   // A gate run leads with its verdict (its cases fail because of it); the table follows only where phases ran alone.
   const measured = report.cases.some((c) => c.record?.results.length) ? `latencies in ms\n${table}\n` : '';
+  const outside = outsideErrorsLine(report);
+  if (outside) return `\nmcp-perf ${report.run.profile}: ${outside}\ncases: ${caseCounts(report)}\n${measured}report: ${dir}/report.html\n`;
   if (gate) return `\nmcp-perf ${report.run.profile} regression gate: ${gate.text}\n${gate.findings.map((f) => `  - ${f}\n`).join('')}cases: ${caseCounts(report)}\n${measured}${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
   return `\nmcp-perf ${report.run.profile}: ${failed ? `${failed} case(s) FAILED` : 'all cases passed'} — latencies in ms\n${table}\n${recs ? `${recs}\n` : ''}report: ${dir}/report.html\n`;
 }

@@ -3,7 +3,7 @@ import { poolCapacity } from '../shared/stack-info.ts';
 import { PROFILE } from '../shared/profile.ts';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Reporter, TestModule, TestCase } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule, TestCase } from 'vitest/node';
 import type { CaseRecord } from '../shared/case-record.ts';
 import { toHtml } from './html.ts';
 import { toMarkdown, toTerminal } from './markdown.ts';
@@ -23,7 +23,7 @@ export default class PerfReporter implements Reporter {
     this.startedAt = new Date();
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError> = []): void {
     const dir = runDir();
     mkdirSync(dir, { recursive: true });
     const cases: CaseReport[] = [];
@@ -50,6 +50,8 @@ export default class PerfReporter implements Reporter {
         stack: info?.stack ?? null, calibrationP50: info?.calibrationP50 ?? null,
         environment: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}` },
         ...(info?.ab ? { ab: info.ab.describe } : {}),
+        // A stack that failed to start leaves no case failed: without these the run would read "all cases passed".
+        ...(unhandledErrors.length ? { errors: unhandledErrors.map((e) => e.message ?? String(e)) } : {}),
       },
       cases,
       recommendations: recommend(cases, info?.stack?.gateway?.workers ?? 1, poolCapacity(info?.stack?.gateway)),

@@ -14,9 +14,19 @@ export interface RunReport {
     environment: { cpus: number; node: string; platform: string };
     /** What the two sides of an A/B run ran. */
     ab?: Record<'base' | 'head', string>;
+    /** Errors outside every case (the stack's start in global setup, a teardown): the run failed whatever its cases did. */
+    errors?: string[];
   };
   cases: CaseReport[];
   recommendations: Recommendation[];
+}
+
+/** The run's errors outside its cases, in one line: what a reader must see before any count of cases. */
+export function outsideErrorsLine(report: RunReport): string | undefined {
+  const errors = report.run.errors ?? [];
+  if (errors.length === 0) return undefined;
+  const first = errors[0]!.split('\n')[0]!;
+  return `the run FAILED outside its cases${errors.length > 1 ? ` (${errors.length} errors)` : ''}: ${first}`;
 }
 
 export interface CaseReport {
