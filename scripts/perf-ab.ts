@@ -4,8 +4,11 @@
 // Equivalent to PERF_AB_BASE=<image> PERF_AB_HEAD=<image> npm run perf -- tests/perf/gate.perf.ts.
 // Exit status: vitest's (0 no regression; 1 a regression, an invalid case, an inconclusive gate or a failure).
 import { MCP_REVISIONS } from '../tests/support/mcp/protocol.ts';
-import { parseCli, runPerfSuite } from './cli.ts';
+import { parseCli, refuse, runPerfSuite } from './cli.ts';
 import { environment, setting } from '../tests/support/shared/config.ts';
+import { adapterFor, DEFAULT_GATEWAY } from '../tests/support/gateway/adapters.ts';
+import { resolveImage } from '../tests/support/stack/images.ts';
+import { probeRuntime } from '../tests/support/stack/runtime.ts';
 
 const usage = `usage: npm run perf:ab -- --base <image|pypi:version|source:dir> --head <image|pypi:version|source:dir> [--base-extra-cpu-ms N] [--head-extra-cpu-ms N] [--profile smoke|pr|nightly] [--protocol ${MCP_REVISIONS.join('|')}] [-t <case name>] [test files, default tests/perf/gate.perf.ts]
   --protocol: the MCP revision both sides are called with (default 2025-06-18, the revision the gate's noise terms
@@ -25,6 +28,16 @@ if (!base || !head) {
 if (o.protocol !== undefined && !(MCP_REVISIONS as readonly string[]).includes(o.protocol)) {
   console.error(`--protocol ${o.protocol} is not an MCP revision this suite speaks: use one of ${MCP_REVISIONS.join(', ')}`);
   process.exit(2);
+}
+// A side named by image is looked for (and pulled) before Vitest starts: one line when it cannot be had, not a
+// stack trace from global setup. pypi: and source: sides are built by the stack itself.
+const runtime = await probeRuntime();
+if (runtime.ok && runtime.client) {
+  const role = adapterFor(setting('PERF_GATEWAY') ?? DEFAULT_GATEWAY).image.role;
+  for (const [flag, side] of [['--base', base], ['--head', head]] as const) {
+    if (/^(pypi|source):/.test(side)) continue;
+    await resolveImage(runtime.client, role, undefined, side).catch((error: Error) => refuse('perf:ab', `${flag}: ${error.message}`));
+  }
 }
 const env: NodeJS.ProcessEnv = { ...environment(), PERF_AB_BASE: base, PERF_AB_HEAD: head, PERF_PROFILE: o.profile ?? setting('PERF_PROFILE') ?? 'pr' };
 if (o.protocol) env.PERF_MCP_PROTOCOL = o.protocol;

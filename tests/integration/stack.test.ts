@@ -1,6 +1,6 @@
 // The containers stack for real: start-up, teardown after failure and Ctrl-C, and clear errors for
 // faults. Needs a container runtime and the images (npm run setup); without a runtime these skip.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -327,4 +327,14 @@ describe('stack selection without a runtime', () => {
     expect(exit.code).toBe(1);
     expect(exit.output).toMatch(/PERF_STACK="kubernetes" is not a stack: use auto, containers, local, external or direct/);
   }, 60_000);
+});
+
+describe.skipIf(!runtime.ok)(`the gate's images${runtime.ok ? '' : ` (skipped: ${runtime.detail})`}`, () => {
+  it('perf:ab refuses a side whose image this machine cannot have, in one line, before Vitest starts', () => {
+    const r = spawnSync(process.execPath, ['scripts/perf-ab.ts', '--base', 'mcp-perf-test/absent:0', '--head', 'mcp-perf-test/absent:0'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^perf:ab: --base: no gateway image is available: mcp-perf-test\/absent:0 is not present .*: build it, or name an image this machine has/);
+    expect(r.stdout).not.toMatch(/RUN|vitest/);
+  }, 150_000);
 });

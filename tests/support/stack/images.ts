@@ -95,6 +95,7 @@ export async function resolveImage(client: ContainerRuntimeClient, role: ImageRo
   throw new ImageUnavailableError(
     `no ${role} image is available: ${candidates.map((c) => c.name).join(' or ')} ${candidates.length > 1 ? 'are' : 'is'} not present` +
       (problems.length ? ` and pulling failed (${problems.join('; ')})` : '') +
-      `. Build the local images with "npm run images"${fromEnv || explicit ? '' : `, or set ${envName} to an image you have`}.`,
+      (explicit ? `: build it, or name an image this machine has ("docker images" lists them; "npm run images" builds ${IMAGES.local[role] ?? 'the local ones'})`
+        : `. Build the local images with "npm run images"${fromEnv ? '' : `, or set ${envName} to an image you have`}`) + '.',
   );
 }
