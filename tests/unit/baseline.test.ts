@@ -28,7 +28,7 @@ function result(p50: number, p95: number, p99: number, errorRate = 0, jitter = 0
   return {
     scenario: 'case A', executor: 'constant-arrival-rate', model: 'open', latencyTiming: 'intended-start', startedAt: '', durationMs: 20_000, workers: 1,
     rate: { target: 20, achieved: 20 }, counts: { started: 400, completed: 400, ok: 400, failed: 0, dropped: 0, interrupted: 0 },
-    errorRate, errorsByClass: {}, errors: {}, errorSamples: {}, latency: lat, service: lat, schedulerLag: lat, operations: {},
+    errorRate, errorsByClass: {}, errors: {}, errorSamples: {}, latency: lat, service: lat, schedulerLag: { ...lat, mean: 0.1, p50: 0.1, p90: 0.2, p95: 0.3, p99: 0.5, p999: 1, max: 2 }, operations: {},
     bytes: { in: 0, out: 0 }, vus: { peakInFlight: 1, max: 5 }, series,
   };
 }
@@ -208,6 +208,17 @@ describe('baselines', () => {
       vi.stubEnv('PERF_BASELINE', undefined);
       vi.stubEnv('PERF_BASELINE_ALLOW_BUSY', undefined);
     }
+  });
+
+  it('records no baseline from a phase whose pace the load generator set', async () => {
+    await import('../support/budget/matchers.ts');
+    const { caseRecord } = await import('../support/shared/case-record.ts');
+    const paced: RunResult = { ...result(30, 45, 55), scenario: 'case P', generator: { threads: 1, eventLoopUtilization: 0.99, cpuPercent: 97 } };
+    expect(paced).toMatchBaseline();
+    expect(readBaseline('case P', 'smoke'), 'generator-paced: none recorded').toBeUndefined();
+    expect(caseRecord().notes.at(-1)).toMatch(/^no baseline: NOT RECORDED: the load generator, not the target, set the pace \(the load thread was busy 99%/);
+    expect({ ...paced, generator: { threads: 1, eventLoopUtilization: 0.4, cpuPercent: 40 } }).toMatchBaseline();
+    expect(readBaseline('case P', 'smoke')?.runs).toHaveLength(1);
   });
 
   it('PERF_BASELINE=add starts the runs afresh when those recorded were another load (offered rate) or another stack', async () => {

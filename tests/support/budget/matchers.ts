@@ -12,6 +12,7 @@ import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import { gateInconclusive, judgedCase, type AbOutcome } from '../shared/ab-outcome.ts';
 import { formatVerdicts } from './verdict-table.ts';
 import { setting } from '../shared/config.ts';
+import { runValidity } from './validity.ts';
 
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must repeat Vitest's type parameters to merge
@@ -99,7 +100,7 @@ expect.extend({
     const kind = inject('stack')?.gateway?.kind;
     return againstBaseline<Baseline>({
       label: received.scenario,
-      busy: busyMachineNote(monitorOf(received)),
+      busy: [busyMachineNote(monitorOf(received)), generatorPacedNote(received)].filter(Boolean).join('; '),
       path: () => baselinePath(received.scenario, PROFILE, kind),
       otherLoad: (previous) => otherPhaseLoad(received, previous),
       read: () => readBaseline(received.scenario, PROFILE, kind),
@@ -155,6 +156,12 @@ function busyLine(received: RunResult, separator: string): string {
   return note ? `${separator}BUSY MACHINE: ${note}; read the verdict with that in mind` : '';
 }
 
+/** Why the load generator, not the target, set this phase's pace ('' when it did not): its figures measured the generator. */
+function generatorPacedNote(received: RunResult): string {
+  const v = runValidity(received);
+  return v.valid ? '' : `the load generator, not the target, set the pace (${v.reasons.join('; ')})`;
+}
+
 const monitorOf = (received: RunResult): MonitorRecord | undefined => (received as RunResult & { monitor?: MonitorRecord }).monitor;
 
 interface RecordedBaseline {
@@ -170,7 +177,7 @@ interface RecordedBaseline {
  */
 function againstBaseline<B extends RecordedBaseline>(b: {
   label: string;
-  /** busyMachineNote of what the figures were measured in ('' when the machine was quiet or not sampled). */
+  /** Why the figures are not the target's: a busy machine (busyMachineNote), a generator that set the pace; '' when neither. */
   busy: string;
   path: () => string;
   /** Why the baseline's runs were another load than this run's; undefined when they match. */
@@ -193,7 +200,8 @@ function againstBaseline<B extends RecordedBaseline>(b: {
     console.log(`   baseline: ${why}: recorded ${path}`);
     return { pass: true, message: () => `expected a baseline comparison for "${b.label}", but ${why}` };
   };
-  // A baseline's band is the spread between its runs: one taken while the machine was busy would set it by the noise.
+  // A baseline's band is the spread between its runs: one taken while the machine was busy would set it by the noise,
+  // and one from a phase the generator paced would hold the generator's figures.
   const refuseBusy = (why: string) => {
     let text = `${why}: NOT RECORDED: ${b.busy}`;
     if (setting('PERF_BASELINE') === 'record') {

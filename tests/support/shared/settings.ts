@@ -44,7 +44,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'PERF_GATEWAY_VERSION', what: 'PERF_STACK=external: the version reports give it (default "external")' },
   { name: 'PERF_BASELINE', what: 'judge (a committed baseline fails a case), record (always record), add (add this run to the baseline); unset: compared, reported, not judged', value: { oneOf: ['judge', 'record', 'add'] } },
   { name: 'PERF_BASELINE_DIR', what: 'where baselines are read and written (default baselines/)' },
-  { name: 'PERF_BASELINE_ALLOW_BUSY', what: '1: record a baseline from a phase the machine meter flagged busy (by default it is NOT RECORDED: Monitoring and reports)', value: { oneOf: ['0', '1'] } },
+  { name: 'PERF_BASELINE_ALLOW_BUSY', what: '1: record a baseline from a phase the machine meter flagged busy or the load generator paced (by default it is NOT RECORDED: Monitoring and reports)', value: { oneOf: ['0', '1'] } },
   { name: 'PERF_BASELINE_RUNS', what: 'npm run perf:baseline: how many runs a recorded baseline holds (default 5: the spread between runs is measured from 5)', value: { int: 1 } },
   { name: 'PERF_AB_BASE', what: 'A/B mode: the base side\'s gateway image (with PERF_AB_HEAD)' },
   { name: 'PERF_AB_HEAD', what: 'A/B mode: the head side\'s gateway image (with PERF_AB_BASE)' },
