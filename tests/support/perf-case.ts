@@ -146,9 +146,9 @@ export interface CaseRun {
   /**
    * Whether a closed loop's VUs may be lowered to what the stack holds (fitPhaseVus; default false: most closed
    * loops are sized on purpose, a flood or a comparison at equal VUs). For a case whose budget is a latency at a
-   * number of concurrent callers.
+   * number of concurrent callers. `{ atLeast }`: never fewer VUs than that (a case whose subject is concurrency).
    */
-  fitVus?: boolean;
+  fitVus?: boolean | { atLeast: number };
 }
 
 /** PERF_FIT_RATES, else the profile's: 0.6 in nightly and soak (figures written for a larger runner), 0 (off) in smoke and pr. */
@@ -198,13 +198,13 @@ const probeText = (probe: RunResult) => `${PROBE.vus} VUs for ${PROBE.seconds} s
  * alone for 5 s for the latency of a call with nothing queued. For a case whose budget is a latency at a number
  * of concurrent callers (PERF-07): past the stack's knee more VUs only queue. With fitting off, the VUs as written.
  */
-export async function fitPhaseVus(scenario: ScenarioInput, operation: OperationSpec | LoadOperation): Promise<number> {
+export async function fitPhaseVus(scenario: ScenarioInput, operation: OperationSpec | LoadOperation, atLeast = 1): Promise<number> {
   const share = fitShare();
   const planned = scenario.vus ?? 0;
   if (!share || scenario.executor !== 'constant-vus' || !planned) return planned;
   const probe = await closedProbe(scenario, operation, PROBE.vus, PROBE.seconds);
   const solo = await closedProbe(scenario, operation, 1, 5);
-  const fit = fitVus(planned, completedPerSec(probe), solo.latency.mean, share, recordedLoad(scenario, operation)?.vus);
+  const fit = fitVus(planned, completedPerSec(probe), solo.latency.mean, share, recordedLoad(scenario, operation)?.vus, atLeast);
   fitNote(`${scenario.name}: ${fit.text} (PERF_FIT_RATES=${share}; ${probeText(probe)}, then 1 VU for 5 s)`);
   return fit.vus;
 }
@@ -313,7 +313,7 @@ export async function runLoad(run: CaseRun): Promise<PhaseResult> {
   if (spec && run.preflight !== false) await preflight(name, spec);
   if (!spec && run.workers && run.workers > 1) throw new Error(`[${name}] only an operation given as data (OperationSpec) can run in worker threads`);
   if (run.fit !== false && run.scenario.executor === 'constant-arrival-rate') run = { ...run, scenario: { ...run.scenario, rate: await fitPhaseRate(run.scenario, spec ?? run.operation) } };
-  if (run.fitVus && run.scenario.executor === 'constant-vus') run = { ...run, scenario: { ...run.scenario, vus: await fitPhaseVus(run.scenario, spec ?? run.operation) } };
+  if (run.fitVus && run.scenario.executor === 'constant-vus') run = { ...run, scenario: { ...run.scenario, vus: await fitPhaseVus(run.scenario, spec ?? run.operation, typeof run.fitVus === 'object' ? run.fitVus.atLeast : 1) } };
   // Written as a k6 script after the case, at the rate it ran, with the budgets it asserted (perf-setup.ts).
   if (spec) (caseRecord().phases ??= []).push({ scenario: run.scenario, operation: spec });
   const warmup = run.warmupSeconds ?? 3;

@@ -59,6 +59,15 @@ describe('fitVus: a closed loop\'s VUs fitted to what the stack held', () => {
     expect(fitVus(100, 5, 10, 0.6).vus).toBe(1);
   });
 
+  it('keeps a concurrency case at its least VUs where the share comes to fewer (PERF-07: 4, not 1)', () => {
+    expect(fitVus(100, 35.1, 67.9, 0.6, undefined, 4)).toEqual({ vus: 4, lowered: true, text: '4 VUs, not the plan\'s 100: the case\'s least, as its subject is concurrency (60% of the 35.1 calls/s this stack held, at 67.9 ms a call with none queued would be 1 VU; past it calls queue)' });
+    expect(fitVus(100, 400, 50, 0.6, undefined, 4).vus).toBe(12);
+    expect(fitVus(3, 35.1, 67.9, 0.6, undefined, 4)).toMatchObject({ vus: 3, lowered: false, text: expect.stringMatching(/^the plan's 3 VUs, the case's least/) });
+    // A baseline recorded below the least (before it) is another load: not kept. One at the least is, past 80% too.
+    expect(fitVus(100, 35.1, 67.9, 0.6, 1, 4).vus).toBe(4);
+    expect(fitVus(100, 35.1, 67.9, 0.6, 4, 4).text).toMatch(/^4 VUs, the load its baseline was recorded with/);
+  });
+
   it('refuses probes that completed nothing, or a share outside (0, 1)', () => {
     expect(() => fitVus(100, 0, 50, 0.6)).toThrow(/capacity probe completed no call/);
     expect(() => fitVus(100, 40, Number.NaN, 0.6)).toThrow(/one-VU probe measured no latency/);

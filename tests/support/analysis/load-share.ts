@@ -100,20 +100,26 @@ export interface FittedVus {
  * second (R the latency of a call with nothing queued before it), so the share of capacity they take is
  * V / (R x C): a plan's VUs within `share` of it are kept, more are lowered to floor(share x C x R), at least 1.
  * Past the knee every VU more only lengthens the queue: p95 grows by about 1/C per VU and the plan's latency
- * budget measures the machine's size, not the gateway.
+ * budget measures the machine's size, not the gateway. `atLeast` keeps a case whose subject is concurrency
+ * concurrent where the stack's share comes to fewer VUs (one VU calls nothing concurrently): never below it.
  */
-export function fitVus(planVus: number, capacityPerSec: number, soloLatencyMs: number, share: number, recordedVus?: number): FittedVus {
+export function fitVus(planVus: number, capacityPerSec: number, soloLatencyMs: number, share: number, recordedVus?: number, atLeast = 1): FittedVus {
   checkFitInputs(capacityPerSec, share, 'VU count');
   if (!Number.isFinite(soloLatencyMs) || soloLatencyMs <= 0) throw new Error(`the one-VU probe measured no latency (${soloLatencyMs} ms): it completed no call`);
   const n = (v: number) => `${v} VU${v === 1 ? '' : 's'}`;
   // The most VUs that take no more than `of` of the capacity (Little: V = throughput x R), at least 1.
   const most = (of: number) => Math.max(1, Math.floor(of * capacityPerSec * soloLatencyMs / 1000));
   const stackHeld = `the ${+capacityPerSec.toFixed(1)} calls/s this stack held, at ${+soloLatencyMs.toFixed(1)} ms a call with none queued`;
-  if (recordedVus !== undefined && recordedVus >= 1 && recordedVus <= planVus && recordedVus <= most(RECORDED_LOAD_LIMIT)) {
+  const floor = Math.min(atLeast, planVus);
+  if (recordedVus !== undefined && recordedVus >= floor && recordedVus <= planVus && (recordedVus <= most(RECORDED_LOAD_LIMIT) || recordedVus === floor)) {
     return { vus: recordedVus, lowered: recordedVus < planVus, text: `${n(recordedVus)}, the load its baseline was recorded with (the plan's ${planVus}; within ${RECORDED_LOAD_LIMIT * 100}% of ${stackHeld})` };
   }
   const limit = most(share);
   const held = `${Math.round(share * 100)}% of ${stackHeld}`;
+  if (limit < floor) {
+    const why = `the case's least, as its subject is concurrency (${held} would be ${n(limit)}; past it calls queue)`;
+    return { vus: floor, lowered: floor < planVus, text: floor < planVus ? `${n(floor)}, not the plan's ${planVus}: ${why}` : `the plan's ${n(planVus)}, ${why}` };
+  }
   return planVus <= limit
     ? { vus: planVus, lowered: false, text: `the plan's ${n(planVus)} (within ${held})` }
     : { vus: limit, lowered: true, text: `${n(limit)}, not the plan's ${planVus}: ${held}` };
