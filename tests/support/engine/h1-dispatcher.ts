@@ -7,8 +7,8 @@ import { addHeader, keepAliveHintOf, parseWholeResponse } from './h1-whole-respo
 /**
  * How long an idle connection is kept for reuse, unless the server's Keep-Alive header says less: shorter than
  * the servers' own idle timeouts, or a request sent as the server closes the connection fails with "other side
- * closed", counted against the gateway (docs/engine-and-client.md). The shortest known: gunicorn's keepalive, 2 s by default, which ContextForge's uvicorn workers
- * take as theirs and do not announce (uvicorn alone and Node: 5 s).
+ * closed", counted against the gateway (docs/engine-and-client.md). The shortest known: gunicorn's keepalive, 2 s
+ * by default, which ContextForge's uvicorn workers take as theirs and do not announce (uvicorn alone and Node: 5 s).
  */
 export const CLIENT_KEEP_ALIVE_MS = 1_500;
 

@@ -16,10 +16,12 @@ export function toMarkdown(report: RunReport): string {
   const failed = report.cases.filter((c) => c.state === 'failed');
   const passed = report.cases.filter((c) => c.state === 'passed');
   const lines: string[] = [];
-  // A gate run's reader needs the verdict first; its cases fail because of it, so their count follows it.
+  // Errors outside the cases first (no case count can say the run failed), then a gate's verdict: its cases fail
+  // because of it, so their count follows it (gateSection).
   const outside = outsideErrorsLine(report);
-  if (outside) lines.push(`## mcp-perf: ❌ ${outside} — profile \`${r.profile}\``, '', `Cases: ${caseCounts(report)}.`);
-  else if (gateHeadline(report.cases.flatMap((c) => c.record?.ab ?? []))) lines.push(`## mcp-perf regression gate — profile \`${r.profile}\``);
+  const gate = gateHeadline(report.cases.flatMap((c) => c.record?.ab ?? []));
+  if (outside) lines.push(`## mcp-perf: ❌ ${outside} — profile \`${r.profile}\``, ...(gate ? [] : ['', `Cases: ${caseCounts(report)}.`]));
+  else if (gate) lines.push(`## mcp-perf regression gate — profile \`${r.profile}\``);
   else lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
   lines.push('');
   const gw = r.stack?.gateway;
