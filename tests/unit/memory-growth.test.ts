@@ -121,4 +121,16 @@ describe('memoryGrowth', () => {
     const flat = Array.from({ length: 600 }, (_, t) => ({ t, count: 5 }));
     expect(connectionGrowth(flat, 60).verdict).toBe('stable');
   });
+
+  it('connections over a nightly soak\'s 30 minutes: a pool\'s first steps are no leak within its horizon; a gross leak is', () => {
+    // Nightly PERF-05 on 12-07: 9 to 12 connections in 30 minutes (slope 5.4/h), called growing against a day's horizon.
+    const steps = Array.from({ length: 1800 }, (_, t) => ({ t, count: 9 + (t > 300 ? 1 : 0) + (t > 900 ? 1 : 0) + (t > 1500 ? 1 : 0) }));
+    const day = connectionGrowth(steps, 60);
+    expect(day.verdict).toBe('growing');
+    expect(day.reason).toMatch(/connections\/h\)/);
+    expect(connectionGrowth(steps, 60, 5).verdict).not.toBe('growing');
+    // A connection never returned every minute (60/h) passes a 60-connection pool within the hour: caught at 5 h too.
+    const leaking = Array.from({ length: 1800 }, (_, t) => ({ t, count: 9 + Math.floor(t / 60) }));
+    expect(connectionGrowth(leaking, 60, 5).verdict).toBe('growing');
+  });
 });

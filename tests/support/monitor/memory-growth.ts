@@ -82,7 +82,8 @@ function partSlope(xs: number[], ys: number[]): { slope: number; se: number } {
  * budget (maxRelativePerHour of the mean); "stable" when the whole interval lies below it;
  * "inconclusive" when the interval straddles it (too few or too noisy samples).
  */
-export function memoryGrowth(all: readonly Point[], maxRelativePerHour: number, options: { warmup?: 'detect' | 'none' } = {}): MemoryGrowth {
+export function memoryGrowth(all: readonly Point[], maxRelativePerHour: number, options: { warmup?: 'detect' | 'none'; unit?: string } = {}): MemoryGrowth {
+  const unit = options.unit ?? 'MB';
   const cut = options.warmup === 'detect' ? findWarmup(all) : undefined;
   const points = cut ? all.slice(cut.index) : all;
   const warmup = cut ? { seconds: points[0]!.t - all[0]!.t, samples: cut.index, beforeMBPerHour: cut.beforeMBPerHour, afterMBPerHour: cut.afterMBPerHour } : undefined;
@@ -105,22 +106,24 @@ export function memoryGrowth(all: readonly Point[], maxRelativePerHour: number, 
   const hi = (slope + half) * perHour;
   const verdict = lo > budget ? 'growing' : hi < budget ? 'stable' : 'inconclusive';
   const reason = verdict === 'growing'
-    ? `even the low end of the 95% interval (${lo.toFixed(1)} MB/h) exceeds the budget (${budget.toFixed(1)} MB/h)`
+    ? `even the low end of the 95% interval (${lo.toFixed(1)} ${unit}/h) exceeds the budget (${budget.toFixed(1)} ${unit}/h)`
     : verdict === 'stable'
-      ? `even the high end of the 95% interval (${hi.toFixed(1)} MB/h) is below the budget (${budget.toFixed(1)} MB/h)`
-      : `the 95% interval (${lo.toFixed(1)} to ${hi.toFixed(1)} MB/h) contains the budget (${budget.toFixed(1)} MB/h): run longer to decide`;
+      ? `even the high end of the 95% interval (${hi.toFixed(1)} ${unit}/h) is below the budget (${budget.toFixed(1)} ${unit}/h)`
+      : `the 95% interval (${lo.toFixed(1)} to ${hi.toFixed(1)} ${unit}/h) contains the budget (${budget.toFixed(1)} ${unit}/h): run longer to decide`;
   return { samples: n, seconds, meanMB: meanY, slopeMBPerHour: slope * perHour, ciMBPerHour: [lo, hi], relativePerHour: (slope * perHour) / meanY, verdict, reason, lag, ...(warmup ? { warmup } : {}) };
 }
 
 /**
  * A connection leak, judged like memory but against what the pools allow: connections a pool opens lazily rise
  * for hours and stop at the pools' capacity (docs/soak.md has a soak where they did); a leak is a count that would pass the
- * capacity within 24 hours at its slope. Without a known capacity, 5% of the mean per hour.
+ * capacity within `horizonHours` (24: the plan's day) at its slope. A run of minutes sees the pools' first steps
+ * (three connections opened in 30 minutes read as 5/h), so shorter profiles judge a shorter horizon: gross leaks
+ * only, as their memory budgets do. Without a known capacity, 5% of the mean per hour.
  */
-export function connectionGrowth(points: readonly { t: number; count: number }[], capacity?: number): MemoryGrowth {
+export function connectionGrowth(points: readonly { t: number; count: number }[], capacity?: number, horizonHours = 24): MemoryGrowth {
   const series = points.map((p) => ({ t: p.t, memoryMB: p.count }));
   const mean = series.reduce((a, p) => a + p.memoryMB, 0) / (series.length || 1);
   const highest = Math.max(0, ...series.map((p) => p.memoryMB));
-  const perHour = capacity && capacity > highest ? (capacity - highest) / 24 : 0.05 * mean;
-  return memoryGrowth(series, mean > 0 ? perHour / mean : 0.05, { warmup: 'detect' });
+  const perHour = capacity && capacity > highest ? (capacity - highest) / horizonHours : 0.05 * mean;
+  return memoryGrowth(series, mean > 0 ? perHour / mean : 0.05, { warmup: 'detect', unit: 'connections' });
 }
