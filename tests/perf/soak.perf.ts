@@ -70,9 +70,10 @@ describe.skipIf(!gateway)(`soak${gateway ? '' : ` (skipped: ${NO_GATEWAY(info)})
     const pg = monitor?.postgres ?? [];
     if (pg.length >= 10) {
       // Connections are pooled: a leak is a count that would pass the pools' capacity within a day at its slope; in
-      // the shorter profiles within a horizon as much shorter as their memory budgets are looser (gross leaks only).
+      // the shorter profiles within a horizon as much shorter as their memory budgets are looser (gross leaks only):
+      // the day's 10% over this profile's share an hour (soak 24 h, nightly 5 h, smoke 30 min).
       const capacity = poolCapacity(gw);
-      const horizonHours = byProfile({ smoke: 0.5, nightly: 5, soak: 24 });
+      const horizonHours = 10 / parseFloat(maxPerHour);
       const g = connectionGrowth(pg.map((p) => ({ t: p.t, count: p.total })), capacity, horizonHours);
       const idleInTx = pg.map((p) => p.byState['idle in transaction'] ?? 0);
       reportNote(`PERF-05 Postgres connections: ${Math.min(...pg.map((p) => p.total))}-${Math.max(...pg.map((p) => p.total))} over the run${g.warmup ? ` (the first ${g.warmup.seconds} s left out as warm-up)` : ''}, slope ${g.slopeMBPerHour.toFixed(1)}/h (95% interval ${g.ciMBPerHour[0].toFixed(1)} to ${g.ciMBPerHour[1].toFixed(1)}), verdict ${g.verdict} against ${capacity ? `the pools' ${capacity} connections within ${horizonHours} h` : '5% of the mean per hour'}; idle in transaction at most ${Math.max(...idleInTx)}`);
