@@ -25,7 +25,7 @@ export function toMarkdown(report: RunReport): string {
   else lines.push(`## mcp-perf: ${failed.length ? `❌ ${failed.length} failed` : '✅ all passed'} (${passed.length} passed, ${report.cases.length - passed.length - failed.length} skipped) — profile \`${r.profile}\``);
   lines.push('');
   const gw = r.stack?.gateway;
-  lines.push(...gateSection(report), ...comparisonSection(report));
+  lines.push(...(gate ? gateSection(report, gate) : []), ...comparisonSection(report));
   lines.push(`Stack: **${r.stack?.provider ?? 'unknown'}**${gw ? `, ${gw.kind} ${gw.version} with ${gw.workers} workers` : ''}; calibration p50 ${r.calibrationP50 ?? 'n/a'} ms; ${r.environment.cpus} CPUs; run \`${r.id}\`.`);
   lines.push('');
   lines.push('| case | scenario | state | rate/s | p50 ms | p95 ms | p99 ms | errors | SLO | baseline |');
@@ -75,11 +75,8 @@ export function gateVerdictLine(head: GateHeadline): string {
 }
 
 /** The regression gate's verdicts first: what a pull request's reader needs. */
-function gateSection(report: RunReport): string[] {
-  const all = report.cases.flatMap((c) => c.record?.ab ?? []);
-  const outcomes = all.filter((o) => !o.arms);
-  const head = gateHeadline(all);
-  if (!head) return [];
+function gateSection(report: RunReport, head: GateHeadline): string[] {
+  const outcomes = report.cases.flatMap((c) => c.record?.ab ?? []).filter((o) => !o.arms);
   const invalid = outcomes.filter((o) => !judgedCase(o));
   const d = report.run.ab;
   const lines = [gateVerdictLine(head), ''];
