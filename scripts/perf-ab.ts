@@ -33,7 +33,7 @@ if (o.protocol !== undefined && !(MCP_REVISIONS as readonly string[]).includes(o
 // stack trace from global setup. pypi: and source: sides are built by the stack itself.
 const runtime = await probeRuntime();
 if (runtime.ok && runtime.client) {
-  const role = adapterFor(setting('PERF_GATEWAY') ?? DEFAULT_GATEWAY).image.role;
+  const role = adapterFor(setting('PERF_GATEWAY') || DEFAULT_GATEWAY).image.role;
   for (const [flag, side] of [['--base', base], ['--head', head]] as const) {
     if (/^(pypi|source):/.test(side)) continue;
     await resolveImage(runtime.client, role, undefined, side).catch((error: Error) => refuse('perf:ab', `${flag}: ${error.message}`));
