@@ -12,6 +12,11 @@ const HARNESS = readdirSync(`${import.meta.dirname}/tests/support`).filter((f) =
 // Gateway knowledge stays in the adapters: above the stack, no layer imports them (the stack and the harness do).
 const NO_ADAPTERS = new Set(['monitor', 'analysis', 'k6', 'budget', 'report']);
 
+const RAW_ENV = {
+  selector: "MemberExpression[object.name='process'][property.name='env']",
+  message: 'read settings with config() (or outsideVariable(), environment()) from tests/support/shared/config.ts, not process.env: every setting is read there, checked against the catalogue and typed',
+};
+
 const layerRules = LAYERS.map((layer, i) => ({
   files: [`tests/support/${layer}/**/*.ts`],
   rules: {
@@ -41,14 +46,20 @@ export default tseslint.config(
   },
   ...layerRules,
   {
-    // Settings are read in one place, tests/support/shared/config.ts (setting(), checked against the catalogue);
-    // the suite's own tests (tests/unit, tests/integration) may hand their children the environment as it is.
-    files: ['tests/support/**/*.ts', 'tests/perf/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts', 'vitest.perf.config.ts'],
+    // Settings are read in one place, tests/support/shared/config.ts (config(): the run's typed configuration, built
+    // once from the catalogue); the suite's own tests (tests/unit, tests/integration) may hand their children the
+    // environment as it is. Scripts and the Vitest configs may also read a setting as set (setting()), before the
+    // configuration exists or where a command's own default differs; the suite's support code and cases may not.
+    files: ['scripts/**/*.ts', 'vitest.config.ts', 'vitest.perf.config.ts'],
+    rules: { 'no-restricted-syntax': ['error', RAW_ENV] },
+  },
+  {
+    files: ['tests/support/**/*.ts', 'tests/perf/**/*.ts'],
     ignores: ['tests/support/shared/config.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "MemberExpression[object.name='process'][property.name='env']",
-        message: 'read settings with setting() (or outsideVariable(), environment()) from tests/support/shared/config.ts, not process.env: every setting is read there and checked against the catalogue',
+      'no-restricted-syntax': ['error', RAW_ENV, {
+        selector: "ImportSpecifier[imported.name='setting']",
+        message: 'read settings from config() (tests/support/shared/config.ts): typed, checked and with their defaults, the one value the run was handed; setting() is for scripts',
       }],
     },
   },

@@ -21,7 +21,7 @@ import { checkCells, gatewayCpuPerCall, sensitivityTable, type SlowedRun } from 
 import { textTable } from '../tests/support/shared/text-table.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
 import { parseCli, refuse } from './cli.ts';
-import { setting } from '../tests/support/shared/config.ts';
+import { config } from '../tests/support/shared/config.ts';
 
 const USAGE = `usage: npm run bench:budgets [-- --file tests/perf/baseline.perf.ts[,more] --sizes 10,25,50,100 --runs 1 --record 5 --profile smoke --paths mcp|all --timeout-minutes 30]
        npm run bench:budgets -- --summarize reports/bench-budgets-<time>/runs.json   (the table again, no runs)
@@ -40,7 +40,7 @@ const { values: o } = parseCli('bench:budgets', {
 interface RunRecord extends SlowedRun { round: number; exit: number | null; seconds: number }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const reportsDir = setting('PERF_REPORTS_DIR') || join(root, 'reports');
+const reportsDir = config().PERF_REPORTS_DIR ?? join(root, 'reports');
 
 function fail(message: string): never {
   refuse('bench:budgets', message);

@@ -30,13 +30,13 @@ import { describeSide, type AbConfig } from '../tests/support/stack/ab.ts';
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
 import { setExtraCost } from '../tests/support/stack/extra-cost.ts';
 import { IMAGES } from '../tests/support/stack/images.ts';
-import { stackOptionsFromEnv } from '../tests/support/stack/options.ts';
+import { stackOptionsFrom } from '../tests/support/stack/options.ts';
 import { writeHeldStack } from '../tests/support/stack/reuse.ts';
 import { startAbStacks } from '../tests/support/stack/stack.ts';
 import { median } from '../tests/support/shared/statistics.ts';
 import { runPerfFiles } from './lib/perf-files.ts';
 import { parseCli, refuse } from './cli.ts';
-import { setting } from '../tests/support/shared/config.ts';
+import { config as runConfig } from '../tests/support/shared/config.ts';
 
 const USAGE = `usage: npm run bench:gate [-- --plan 0:10,0.2:8,0.1:3,0.5:2] [--image <gateway image>] [--profile pr] [--held]
        npm run bench:gate -- --summarize reports/bench-gate-<time>/runs.json [more runs.json ...] [--noise <gate-noise file>|none|loo]
@@ -84,7 +84,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 const dir = join(root, 'reports', `bench-gate-${stamp}`);
 mkdirSync(dir, { recursive: true });
 const knobDir = join(dir, 'knob');
-const image = o.image ?? setting('MCP_PERF_GATEWAY_IMAGE') ?? IMAGES.local.gateway;
+const image = o.image ?? runConfig().roleImages.MCP_PERF_GATEWAY_IMAGE ?? IMAGES.local.gateway;
 const stacks: Stacks = o.held ? 'held' : 'fresh';
 const config: AbConfig = {
   // Both sides carry the wrapper, so the only difference between them is the cost the knob sets.
@@ -119,7 +119,7 @@ const records: RunRecord[] = [];
 let current: Started | undefined;
 const held = join(dir, 'held-ab.json');
 const startStacks = async (): Promise<Started> => {
-  current = await startAbStacks(stackOptionsFromEnv(), config, (line) => console.error(line));
+  current = await startAbStacks(stackOptionsFrom(), config, (line) => console.error(line));
   return current;
 };
 // Each run's report names the cost the knob holds for it, so a 0% run reads as the A/A run it is (npm run gate:noise

@@ -11,7 +11,7 @@ import { gatewayComparison, type GatewayRun } from '../tests/support/report/gate
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { GATEWAY_KINDS } from '../tests/support/gateway/adapters.ts';
 import { REPORTS_DIR } from '../tests/support/shared/run-dir.ts';
-import { environment, setting } from '../tests/support/shared/config.ts';
+import { config, environment } from '../tests/support/shared/config.ts';
 
 /** Cases that run on any gateway over standard MCP: the figures users compare gateways by. */
 const DEFAULT_CASES = ['baseline', 'gateway-overhead', 'sustained', 'sessions', 'tool-calls', 'stress', 'spike'].map((c) => `tests/perf/${c}.perf.ts`);
@@ -26,7 +26,7 @@ function readReport(path: string): RunReport {
   return report;
 }
 
-const id = setting('PERF_RUN_ID') ?? `gateways-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+const id = config().PERF_RUN_ID ?? `gateways-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
 const runs: GatewayRun[] = [];
 try {
   if (o.from) {
@@ -41,7 +41,7 @@ try {
     if (unknown.length || gateways.length < 2) throw new Error(`--gateways takes two or more of ${GATEWAY_KINDS.join(', ')} (got ${o.gateways})`);
     for (const gateway of gateways) {
       const runId = `${id}-${gateway}`;
-      const env = { ...environment(), PERF_GATEWAY: gateway, PERF_TRANSPORT: 'mcp', PERF_RUN_ID: runId, PERF_PROFILE: o.profile ?? setting('PERF_PROFILE') ?? 'smoke' };
+      const env = { ...environment(), PERF_GATEWAY: gateway, PERF_TRANSPORT: 'mcp', PERF_RUN_ID: runId, PERF_PROFILE: o.profile ?? config().PERF_PROFILE };
       console.log(`[compare-gateways] ${gateway}: PERF_GATEWAY=${gateway} PERF_TRANSPORT=mcp PERF_RUN_ID=${runId} vitest run --config vitest.perf.config.ts ...`);
       const run = runPerfSuite(positionals.length ? positionals : DEFAULT_CASES, env, 3 * 3600_000);
       if (run.error) throw new Error(`the run on ${gateway} did not finish: ${run.error.message}`);

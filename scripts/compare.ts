@@ -14,7 +14,7 @@ import { formatChecks } from '../tests/support/budget/slo.ts';
 import type { RunResult } from '../tests/support/engine/result.ts';
 import type { RunReport } from '../tests/support/report/run-report.ts';
 import { PROFILES, isProfile } from '../tests/support/shared/profile.ts';
-import { setting } from '../tests/support/shared/config.ts';
+import { config } from '../tests/support/shared/config.ts';
 import { numberOption, parseCli, refuse } from './cli.ts';
 
 const USAGE = `usage: npm run compare -- BEFORE/results.json AFTER/results.json [--min-tolerance 0.1] [--z 3]
@@ -30,12 +30,12 @@ function fail(line: string): never {
 const minTolerance = numberOption('compare', 'min-tolerance', o['min-tolerance'], { min: 0 });
 const z = numberOption('compare', 'z', o.z, { min: 0 });
 if (o.bands) {
-  const dir = positionals[0] ?? `baselines/${setting('PERF_PROFILE') ?? 'smoke'}`;
+  const dir = positionals[0] ?? `baselines/${config().PERF_PROFILE}`;
   if (!existsSync(dir)) {
     fail(`--bands: ${dir} does not exist (name a directory of baselines, e.g. baselines/smoke)`);
   }
   const named = [basename(resolve(dir)), basename(dirname(resolve(dir)))].find(isProfile);
-  const profile = o.profile ?? named ?? setting('PERF_PROFILE') ?? 'smoke';
+  const profile = o.profile ?? named ?? config().PERF_PROFILE;
   if (!isProfile(profile)) {
     fail(`--bands: --profile ${profile} is not a profile (${PROFILES.join(', ')})`);
   }

@@ -4,11 +4,11 @@
 // environment (KEY=value, space-separated; "-": none). A new gateway's folder is all it takes.
 import { ADAPTERS } from '../tests/support/gateway/adapters.ts';
 import { venvDir } from '../tests/support/gateway/local-install.ts';
-import { environment } from '../tests/support/shared/config.ts';
+import { config } from '../tests/support/shared/config.ts';
 
 for (const adapter of Object.values(ADAPTERS)) {
   const spec = adapter.localInstall;
   if (!spec) continue;
   const env = Object.entries(spec.checkEnv ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
-  console.log([adapter.title, venvDir(spec, environment()), spec.minPython ?? '-', spec.packages.join(' '), spec.check, env || '-'].join('\t'));
+  console.log([adapter.title, venvDir(spec, config()), spec.minPython ?? '-', spec.packages.join(' '), spec.check, env || '-'].join('\t'));
 }

@@ -5,7 +5,7 @@
 // Exit status: vitest's (0 no regression; 1 a regression, an invalid case, an inconclusive gate or a failure).
 import { MCP_REVISIONS } from '../tests/support/mcp/protocol.ts';
 import { parseCli, refuse, runPerfSuite } from './cli.ts';
-import { environment, setting } from '../tests/support/shared/config.ts';
+import { config, environment, setting } from '../tests/support/shared/config.ts';
 import { adapterFor, DEFAULT_GATEWAY } from '../tests/support/gateway/adapters.ts';
 import { resolveImage } from '../tests/support/stack/images.ts';
 import { probeRuntime } from '../tests/support/stack/runtime.ts';
@@ -19,8 +19,8 @@ const { values: o, positionals } = parseCli('perf:ab', {
   profile: { type: 'string' }, protocol: { type: 'string' },
   'test-name-pattern': { type: 'string', short: 't' },
 }, usage);
-const base = o.base ?? setting('PERF_AB_BASE');
-const head = o.head ?? setting('PERF_AB_HEAD');
+const base = o.base ?? config().PERF_AB_BASE;
+const head = o.head ?? config().PERF_AB_HEAD;
 if (!base || !head) {
   console.error(`both gateways are needed (${!base ? '--base' : '--head'} is missing).\n${usage}`);
   process.exit(2);
@@ -33,12 +33,13 @@ if (o.protocol !== undefined && !(MCP_REVISIONS as readonly string[]).includes(o
 // stack trace from global setup. pypi: and source: sides are built by the stack itself.
 const runtime = await probeRuntime();
 if (runtime.ok && runtime.client) {
-  const role = adapterFor(setting('PERF_GATEWAY') || DEFAULT_GATEWAY).image.role;
+  const role = adapterFor(config().PERF_GATEWAY || DEFAULT_GATEWAY).image.role;
   for (const [flag, side] of [['--base', base], ['--head', head]] as const) {
     if (/^(pypi|source):/.test(side)) continue;
     await resolveImage(runtime.client, role, undefined, side).catch((error: Error) => refuse('perf:ab', `${flag}: ${error.message}`));
   }
 }
+// The gate runs the pr profile unless told: its own default, not the catalogue's (smoke), hence the setting as set.
 const env: NodeJS.ProcessEnv = { ...environment(), PERF_AB_BASE: base, PERF_AB_HEAD: head, PERF_PROFILE: o.profile ?? setting('PERF_PROFILE') ?? 'pr' };
 if (o.protocol) env.PERF_MCP_PROTOCOL = o.protocol;
 if (o['base-extra-cpu-ms']) env.PERF_AB_BASE_EXTRA_CPU_MS = o['base-extra-cpu-ms'];

@@ -3,10 +3,10 @@
 // --hold, keeps it until Ctrl-C and writes its endpoints to reports/held-stack.json, so that
 // `PERF_STACK_INFO=reports/held-stack.json npm run perf` reuses it.
 import { runCleanups } from '../tests/support/stack/cleanup.ts';
-import { stackOptionsFromEnv } from '../tests/support/stack/options.ts';
+import { stackOptionsFrom } from '../tests/support/stack/options.ts';
 import { mkdirSync } from 'node:fs';
 import { HELD_STACK_FILE, writeHeldStack } from '../tests/support/stack/reuse.ts';
-import { abConfigFromEnv } from '../tests/support/stack/ab.ts';
+import { abConfigFrom } from '../tests/support/stack/ab.ts';
 import { startAbStacks, startStack } from '../tests/support/stack/stack.ts';
 import type { StartedStack } from '../tests/support/shared/stack-info.ts';
 import { parseCli, refuse } from './cli.ts';
@@ -17,8 +17,8 @@ if (positionals.length) refuse('stack', `unexpected arguments ${positionals.join
 const hold = values.hold;
 let started: StartedStack;
 try {
-  const ab = abConfigFromEnv();
-  started = ab ? await startAbStacks(stackOptionsFromEnv(), ab, (line) => console.error(line)) : await startStack(stackOptionsFromEnv(), (line) => console.error(line));
+  const ab = abConfigFrom();
+  started = ab ? await startAbStacks(stackOptionsFrom(), ab, (line) => console.error(line)) : await startStack(stackOptionsFrom(), (line) => console.error(line));
 } catch (error) {
   console.error(`[mcp-perf] the stack did not start: ${(error as Error).message}`);
   await runCleanups();

@@ -14,14 +14,14 @@ import { byProfile, PROFILE } from '../support/shared/profile.ts';
 import { startBalancer, startExtraGateway, type Balancer } from '../support/stack/scale-out.ts';
 import { countsSince, spreadVerdict } from '../support/analysis/spread.ts';
 import { armName, armRefused, sessionModeNote, type EraArm } from '../support/protocol-eras.ts';
-import { setting } from '../support/shared/config.ts';
+import { config } from '../support/shared/config.ts';
 
 const info = stack();
 const gateway = info.gateway;
 const scale = info.scaleOut;
 const why = skipReason(info) ?? (!scale ? `needs the containers stack, to start a second instance (this is ${info.provider}, ${gateway?.kind})` : '');
 /** A known-bad second instance (PERF_SCALING_SECOND_EXTRA_CPU_MS, checked with the other settings before the stack starts). */
-const slowSecondMs = Number(setting('PERF_SCALING_SECOND_EXTRA_CPU_MS') || 0);
+const slowSecondMs = config().PERF_SCALING_SECOND_EXTRA_CPU_MS ?? 0;
 
 /** A gateway URL as the balancer serves it: the balancer's origin, the gateway's path. */
 const viaBalancer = (url: string, lb: Balancer) => `${lb.url}${new URL(url).pathname}${new URL(url).search}`;

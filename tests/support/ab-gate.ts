@@ -22,7 +22,7 @@ import { caseRecord } from './shared/case-record.ts';
 import type { AbLabel, AbStacks } from './shared/stack-info.ts';
 import type { StackInfo } from './shared/stack-info.ts';
 import { median } from './shared/statistics.ts';
-import { setting } from './shared/config.ts';
+import { config } from './shared/config.ts';
 
 export function abStacks(): AbStacks | null {
   return inject('ab');
@@ -90,11 +90,7 @@ export function roundOrders(count: number, random: () => number): [AbLabel, AbLa
 
 /** The seed of the round order: PERF_AB_SEED when set (to repeat a run's order), else a new one, printed. */
 function orderSeed(): number {
-  const given = setting('PERF_AB_SEED');
-  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 31);
-  const seed = Number(given);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`PERF_AB_SEED must be a non-negative integer (the seed a gate run printed), got "${given}"`);
-  return seed;
+  return config().PERF_AB_SEED ?? Math.floor(Math.random() * 2 ** 31);
 }
 
 /** Unrecorded traffic in the shape of the phase: open-model phases at their rate, closed ones with their VUs. */
@@ -164,7 +160,7 @@ export async function baseCapacity(ab: AbStacks, phase: AbCaseSpec['phase'], log
 }
 
 /** Runs the case's phase on both sides in `pairs` alternating rounds and judges every metric on the pairs. */
-export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, runToRun: { noise: RunToRunNoise | null; from: string } = loadRunToRun(setting('PERF_AB_NOISE'), ab.head.gateway?.kind)): Promise<AbOutcome> {
+export async function runAbCase(ab: AbStacks, spec: AbCaseSpec, log: (line: string) => void = console.log, runToRun: { noise: RunToRunNoise | null; from: string } = loadRunToRun(config().PERF_AB_NOISE, ab.head.gateway?.kind)): Promise<AbOutcome> {
   const { noise } = runToRun;
   const limit = spec.maxDetectable ?? maxDetectable();
   const t0 = performance.now();

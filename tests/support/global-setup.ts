@@ -5,12 +5,12 @@ import { measureCalibration } from './budget/calibration.ts';
 import { chooseRevision, type RevisionWish } from './mcp/negotiate.ts';
 import { redactStack, runDir, type RunInfoFile } from './shared/run-dir.ts';
 import { runCleanups } from './stack/cleanup.ts';
-import { abConfigFromEnv } from './stack/ab.ts';
+import { abConfigFrom } from './stack/ab.ts';
 import type { AbStacks } from './shared/stack-info.ts';
-import { stackOptionsFromEnv } from './stack/options.ts';
+import { stackOptionsFrom } from './stack/options.ts';
 import { startAbStacks, startStack } from './stack/stack.ts';
 import type { StackInfo, StartedStack } from './shared/stack-info.ts';
-import { setting } from './shared/config.ts';
+import { config, settingsAsGiven } from './shared/config.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,8 +24,10 @@ declare module 'vitest' {
 
 /** Vitest globalSetup of the perf suite: one stack per run, handed to every case, always torn down. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const opts = stackOptionsFromEnv();
-  const abConfig = setting('PERF_STACK_INFO') ? undefined : abConfigFromEnv();
+  const given = Object.entries(settingsAsGiven(config())).map(([k, v]) => `${k}=${v}`).join(' ');
+  console.log(`[mcp-perf] profile ${config().PERF_PROFILE}; settings: ${given || 'all at their defaults'}`);
+  const opts = stackOptionsFrom();
+  const abConfig = config().PERF_STACK_INFO ? undefined : abConfigFrom();
   const started: StartedStack = abConfig ? await startAbStacks(opts, abConfig) : await startStack(opts);
   const ab: AbStacks | null = started.ab ?? null;
   if (ab) for (const side of ['base', 'head'] as const) console.log(`[mcp-perf] A/B ${side}: ${ab.describe[side]} at ${ab[side].gateway?.baseUrl}`);

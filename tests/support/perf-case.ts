@@ -19,7 +19,7 @@ import { checkHost, formatHostWarnings, PROXY_FILES_PER_CONNECTION, proxyConnect
 import type { GatewayCapability, GatewayEndpoints, StackInfo } from './shared/stack-info.ts';
 import { ADAPTERS } from './gateway/adapters.ts';
 import type { GatewayAdmin } from './gateway/adapter.ts';
-import { environment, setting } from './shared/config.ts';
+import { config } from './shared/config.ts';
 import { fitRate, fitSpike, fitStreams, fitVus } from './analysis/load-share.ts';
 
 export function stack(): StackInfo {
@@ -79,13 +79,6 @@ export function withRunProtocol<S extends OperationSpec>(spec: S, gateway: Gatew
   return spec;
 }
 
-/** PERF_TRANSPORT: native (default) or mcp. */
-export function transportFromEnv(env: NodeJS.ProcessEnv = environment()): 'native' | 'mcp' {
-  const value = env.PERF_TRANSPORT ?? 'native';
-  if (value !== 'native' && value !== 'mcp') throw new Error(`PERF_TRANSPORT="${value}" is not a transport: use native (ContextForge's /rpc where the gateway has it) or mcp (standard MCP everywhere)`);
-  return value;
-}
-
 /**
  * A call for cases whose subject is not the transport: over /rpc where the gateway has it (these cases' budgets
  * and baselines were set on ContextForge's /rpc), else standard MCP; PERF_TRANSPORT=mcp makes it standard MCP on
@@ -98,7 +91,7 @@ export function toolOperation(gateway: GatewayEndpoints, call: McpCall): { op: S
 
 /** The transport toolOperation uses on this gateway. */
 export function toolTransport(gateway: GatewayEndpoints): '/rpc' | '/mcp' {
-  return gateway.rpcUrl && transportFromEnv() === 'native' ? '/rpc' : '/mcp';
+  return gateway.rpcUrl && config().PERF_TRANSPORT === 'native' ? '/rpc' : '/mcp';
 }
 
 export function authHeaders(gateway: GatewayEndpoints): Record<string, string> {
@@ -153,9 +146,7 @@ export interface CaseRun {
 
 /** PERF_FIT_RATES, else the profile's: 0.6 in nightly and soak (figures written for a larger runner), 0 (off) in smoke and pr. */
 export function fitShare(): number {
-  const raw = setting('PERF_FIT_RATES');
-  if (raw !== undefined && raw !== '') return Number(raw);
-  return PROFILE === 'nightly' || PROFILE === 'soak' ? 0.6 : 0;
+  return config().PERF_FIT_RATES;
 }
 
 const PROBE = { vus: 8, seconds: 10 };

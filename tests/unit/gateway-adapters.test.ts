@@ -8,6 +8,7 @@ import { ADAPTERS, adapterFor } from '../support/gateway/adapters.ts';
 import type { LaunchContext } from '../support/gateway/adapter.ts';
 import { IMAGES } from '../support/shared/images-file.ts';
 import { findLocalTools } from '../support/stack/local.ts';
+import { buildConfig } from '../support/shared/config.ts';
 import { extraCostSetup } from '../support/stack/extra-cost.ts';
 import { defaultNoiseFile, loadRunToRun } from '../support/budget/run-to-run.ts';
 
@@ -81,9 +82,9 @@ describe('gateway adapters', () => {
   });
 
   it('the local stack asks only for what the gateway needs, and names what to install', () => {
-    const ll = findLocalTools('litellm', { PERF_LITELLM_VENV: '/nonexistent' });
+    const ll = findLocalTools('litellm', buildConfig({ PERF_LITELLM_VENV: '/nonexistent' }));
     expect(ll.missing).toEqual([expect.stringMatching(/^LiteLLM's proxy in a Python virtualenv at \/nonexistent/)]);
-    const cf = findLocalTools('contextforge', { PERF_CONTEXTFORGE_VENV: '/nonexistent', PATH: '' });
+    const cf = findLocalTools('contextforge', buildConfig({ PERF_CONTEXTFORGE_VENV: '/nonexistent' }), '');
     expect(cf.missing.some((m) => /ContextForge in a Python >= 3.12 virtualenv at \/nonexistent/.test(m))).toBe(true);
     expect(cf.missing.some((m) => /redis-server/.test(m))).toBe(true);
   });

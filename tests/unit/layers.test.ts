@@ -40,16 +40,20 @@ describe('layers that never import upward', () => {
     expect(await layerErrors('tests/support/gateway/some-gateway/index.ts', "import type { GatewayAdapter } from '../adapter.ts';\nimport { IMAGES } from '../../shared/images-file.ts';\nexport const a: GatewayAdapter | typeof IMAGES | undefined = undefined;\n")).toEqual([]);
   }, 60_000);
 
-  it('refuses a raw environment read outside the configuration module, and lets config.ts and setting() through', async () => {
+  it('refuses a raw environment read outside the configuration module, and setting() outside scripts; lets config() through', async () => {
     const envErrors = async (file: string, code: string) => {
       const [result] = await eslint.lintText(code, { filePath: `${cwd}/${file}` });
       return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
     };
     for (const file of ['tests/support/stack/x.ts', 'tests/perf/x.perf.ts', 'scripts/x.ts', 'vitest.perf.config.ts']) {
-      expect(await envErrors(file, 'export const v = process.env.PERF_PROFILE;\n')).toEqual([expect.stringMatching(/read settings with setting\(\)/)]);
+      expect(await envErrors(file, 'export const v = process.env.PERF_PROFILE;\n')).toEqual([expect.stringMatching(/read settings with config\(\)/)]);
     }
     expect(await envErrors('tests/support/stack/x.ts', "export const v = process.env['PERF_PROFILE'];\n")).toHaveLength(1);
     expect(await envErrors('tests/support/shared/config.ts', 'export const v = process.env.PERF_PROFILE;\n')).toEqual([]);
-    expect(await envErrors('tests/support/stack/x.ts', "import { setting } from '../shared/config.ts';\nexport const v = setting('PERF_PROFILE');\n")).toEqual([]);
+    expect(await envErrors('tests/support/stack/x.ts', "import { config } from '../shared/config.ts';\nexport const v = config().PERF_PROFILE;\n")).toEqual([]);
+    // setting() (the text as set, no default, unchecked) is for scripts: support code and cases read config().
+    expect(await envErrors('tests/support/stack/x.ts', "import { setting } from '../shared/config.ts';\nexport const v = setting('PERF_PROFILE');\n")).toEqual([expect.stringMatching(/read settings from config\(\)/)]);
+    expect(await envErrors('tests/perf/x.perf.ts', "import { setting } from '../support/shared/config.ts';\nexport const v = setting('PERF_PROFILE');\n")).toHaveLength(1);
+    expect(await envErrors('scripts/x.ts', "import { setting } from '../tests/support/shared/config.ts';\nexport const v = setting('PERF_PROFILE');\n")).toEqual([]);
   }, 60_000);
 });

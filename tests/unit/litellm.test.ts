@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { litellmArgs, litellmConfig, litellmEnv } from '../support/gateway/litellm/litellm.ts';
 import { toolsByUpstream } from '../support/gateway/mcp-tools.ts';
-import { stackOptionsFromEnv } from '../support/stack/options.ts';
-import { transportFromEnv } from '../support/perf-case.ts';
+import { stackOptionsFrom } from '../support/stack/options.ts';
+import { buildConfig } from '../support/shared/config.ts';
 
 describe('LiteLLM adapter', () => {
   it('writes a config with the master key and one Streamable HTTP server per upstream', () => {
@@ -39,14 +39,14 @@ describe('LiteLLM adapter', () => {
 
 describe('gateway and transport settings', () => {
   it('PERF_GATEWAY picks the gateway (default contextforge) and refuses one the suite cannot start', () => {
-    expect(stackOptionsFromEnv({}).gateway).toBe('contextforge');
-    expect(stackOptionsFromEnv({ PERF_GATEWAY: 'litellm' }).gateway).toBe('litellm');
-    expect(() => stackOptionsFromEnv({ PERF_GATEWAY: 'kong' })).toThrow(/PERF_GATEWAY="kong" is not a gateway the suite can start: use contextforge(, | or ).*litellm, or PERF_STACK=external/);
+    expect(stackOptionsFrom(buildConfig({})).gateway).toBe('contextforge');
+    expect(stackOptionsFrom(buildConfig({ PERF_GATEWAY: 'litellm' })).gateway).toBe('litellm');
+    expect(() => stackOptionsFrom(buildConfig({ PERF_GATEWAY: 'kong' }))).toThrow(/PERF_GATEWAY="kong" is not a gateway the suite can start: use contextforge(, | or ).*litellm, or PERF_STACK=external/);
   });
 
   it('PERF_TRANSPORT is native or mcp', () => {
-    expect(transportFromEnv({})).toBe('native');
-    expect(transportFromEnv({ PERF_TRANSPORT: 'mcp' })).toBe('mcp');
-    expect(() => transportFromEnv({ PERF_TRANSPORT: 'sse' })).toThrow(/PERF_TRANSPORT="sse" is not a transport/);
+    expect(buildConfig({}).PERF_TRANSPORT).toBe('native');
+    expect(buildConfig({ PERF_TRANSPORT: 'mcp' }).PERF_TRANSPORT).toBe('mcp');
+    expect(() => buildConfig({ PERF_TRANSPORT: 'sse' })).toThrow(/PERF_TRANSPORT="sse" must be one of native, mcp/);
   });
 });

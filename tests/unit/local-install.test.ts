@@ -7,22 +7,23 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../support/gateway/adapters.ts';
 import { localFromVenv, venvDir, type LocalInstall } from '../support/gateway/local-install.ts';
+import { buildConfig } from '../support/shared/config.ts';
 import { scratchDir } from '../scratch-dir.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const spec: LocalInstall = { venvSetting: 'PERF_X_VENV', defaultVenv: '.venv-x', minPython: '3.12', packages: ['x-gateway==1.2.3', 'psycopg[binary]>=3.2'], executable: 'x-serve', check: 'import x' };
+const spec: LocalInstall = { venvSetting: 'PERF_CONTEXTFORGE_VENV', defaultVenv: '.venv-x', minPython: '3.12', packages: ['x-gateway==1.2.3', 'psycopg[binary]>=3.2'], executable: 'x-serve', check: 'import x' };
 
 describe('a gateway\'s local install', () => {
   it('is found in its virtualenv, or says what to install and where', () => {
     const dir = scratchDir('local-install');
     const local = localFromVenv('X', spec);
-    const missing = local({ PERF_X_VENV: dir });
+    const missing = local(buildConfig({ PERF_CONTEXTFORGE_VENV: dir }));
     expect(missing.executable).toBeUndefined();
-    expect(missing.install).toBe(`X in a Python >= 3.12 virtualenv at ${dir} (npm run setup:local; or python3.12 -m venv ${dir} && ${dir}/bin/pip install "x-gateway==1.2.3" "psycopg[binary]>=3.2"; or set PERF_X_VENV)`);
+    expect(missing.install).toBe(`X in a Python >= 3.12 virtualenv at ${dir} (npm run setup:local; or python3.12 -m venv ${dir} && ${dir}/bin/pip install "x-gateway==1.2.3" "psycopg[binary]>=3.2"; or set PERF_CONTEXTFORGE_VENV)`);
     mkdirSync(join(dir, 'bin'));
     writeFileSync(join(dir, 'bin', 'x-serve'), '');
-    expect(local({ PERF_X_VENV: dir }).executable).toBe(join(dir, 'bin', 'x-serve'));
-    expect(venvDir(spec, {}, '/p')).toBe('/p/.venv-x');
+    expect(local(buildConfig({ PERF_CONTEXTFORGE_VENV: dir })).executable).toBe(join(dir, 'bin', 'x-serve'));
+    expect(venvDir(spec, buildConfig({}), '/p')).toBe('/p/.venv-x');
   });
 
   it('setup-local.sh gets one line per adapter that has one, from the adapters themselves', () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertSettings, checkSettings, SETTINGS } from '../support/shared/settings.ts';
-import { stackOptionsFromEnv } from '../support/stack/options.ts';
+import { stackOptionsFrom } from '../support/stack/options.ts';
+import { buildConfig } from '../support/shared/config.ts';
 import { setting } from '../support/shared/config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,27 +71,27 @@ describe('settings: the catalogue, the code and README agree', () => {
   });
 
   it('the stack options check them before anything starts', () => {
-    expect(() => stackOptionsFromEnv({ PERF_BASELINE: 'jugde' })).toThrow(/PERF_BASELINE="jugde" must be one of judge, record, add/);
+    expect(() => stackOptionsFrom(buildConfig({ PERF_BASELINE: 'jugde' }))).toThrow(/PERF_BASELINE="jugde" must be one of judge, record, add/);
     expect(checkSettings({ PERF_STACK: 'containers', PERF_GATEWAY_WORKERS: '2', PERF_AB_HEAD_EXTRA_CPU_MS: '2.5' })).toEqual({ errors: [], warnings: [] });
   });
 
   it('a deliberately slowed gateway is never recorded as a baseline, and needs containers', () => {
-    expect(stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_BASELINE: 'judge' }).gatewayExtraCpuMs).toBe(20);
-    expect(stackOptionsFromEnv({}).gatewayExtraCpuMs).toBeUndefined();
-    expect(stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '0' }).gatewayExtraCpuMs).toBeUndefined();
+    expect(stackOptionsFrom(buildConfig({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_BASELINE: 'judge' })).gatewayExtraCpuMs).toBe(20);
+    expect(stackOptionsFrom(buildConfig({})).gatewayExtraCpuMs).toBeUndefined();
+    expect(stackOptionsFrom(buildConfig({ PERF_GATEWAY_EXTRA_CPU_MS: '0' })).gatewayExtraCpuMs).toBeUndefined();
     for (const mode of ['record', 'add']) {
-      expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_BASELINE: mode })).toThrow(new RegExp(`PERF_BASELINE=${mode} would keep that run as a baseline`));
+      expect(() => stackOptionsFrom(buildConfig({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_BASELINE: mode }))).toThrow(new RegExp(`PERF_BASELINE=${mode} would keep that run as a baseline`));
     }
-    expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_STACK: 'local' })).toThrow(/needs the containers stack/);
-    expect(() => stackOptionsFromEnv({ PERF_GATEWAY_EXTRA_CPU_MS: '-3' })).toThrow(/PERF_GATEWAY_EXTRA_CPU_MS="-3"/);
+    expect(() => stackOptionsFrom(buildConfig({ PERF_GATEWAY_EXTRA_CPU_MS: '20', PERF_STACK: 'local' }))).toThrow(/needs the containers stack/);
+    expect(() => stackOptionsFrom(buildConfig({ PERF_GATEWAY_EXTRA_CPU_MS: '-3' }))).toThrow(/PERF_GATEWAY_EXTRA_CPU_MS="-3"/);
   });
 
   it('so is a deliberately slowed second instance of the scaling case', () => {
-    expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_BASELINE: 'judge' })).not.toThrow();
+    expect(() => stackOptionsFrom(buildConfig({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_BASELINE: 'judge' }))).not.toThrow();
     for (const mode of ['record', 'add']) {
-      expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_BASELINE: mode })).toThrow(new RegExp(`PERF_SCALING_SECOND_EXTRA_CPU_MS=20 slows the gateway on purpose, and PERF_BASELINE=${mode}`));
+      expect(() => stackOptionsFrom(buildConfig({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_BASELINE: mode }))).toThrow(new RegExp(`PERF_SCALING_SECOND_EXTRA_CPU_MS=20 slows the gateway on purpose, and PERF_BASELINE=${mode}`));
     }
-    expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_STACK: 'external' })).toThrow(/PERF_SCALING_SECOND_EXTRA_CPU_MS needs the containers stack/);
-    expect(() => stackOptionsFromEnv({ PERF_SCALING_SECOND_EXTRA_CPU_MS: 'fast' })).toThrow(/PERF_SCALING_SECOND_EXTRA_CPU_MS="fast"/);
+    expect(() => stackOptionsFrom(buildConfig({ PERF_SCALING_SECOND_EXTRA_CPU_MS: '20', PERF_STACK: 'external' }))).toThrow(/PERF_SCALING_SECOND_EXTRA_CPU_MS needs the containers stack/);
+    expect(() => stackOptionsFrom(buildConfig({ PERF_SCALING_SECOND_EXTRA_CPU_MS: 'fast' }))).toThrow(/PERF_SCALING_SECOND_EXTRA_CPU_MS="fast"/);
   });
 });

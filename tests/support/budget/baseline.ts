@@ -6,9 +6,9 @@ import type { RunResult } from '../engine/result.ts';
 import type { SloCheck } from '../shared/slo.ts';
 import { DEFAULT_GATEWAY } from '../shared/stack-info.ts';
 import { median } from '../shared/statistics.ts';
-import { setting } from '../shared/config.ts';
+import { config } from '../shared/config.ts';
 
-export const BASELINE_DIR = setting('PERF_BASELINE_DIR') ?? fileURLToPath(new URL('../../../baselines/', import.meta.url));
+export const BASELINE_DIR = config().PERF_BASELINE_DIR ?? fileURLToPath(new URL('../../../baselines/', import.meta.url));
 
 /** A committed baseline: one case, one profile, with the environment it was taken on. */
 export interface Baseline {

@@ -11,7 +11,7 @@ import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
 import { gateInconclusive, judgedCase, type AbOutcome } from '../shared/ab-outcome.ts';
 import { formatVerdicts } from './verdict-table.ts';
-import { setting } from '../shared/config.ts';
+import { config } from '../shared/config.ts';
 import { runValidity } from './validity.ts';
 
 declare module 'vitest' {
@@ -187,9 +187,10 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   compare: (base: B) => { pass: boolean; rows: SloCheck[]; detail?: string };
 }) {
   const info = inject('stack');
+  const settings = config();
   const thisStack = info && { stack: info.provider, images: info.images };
   const record = (why: string, previous?: B) => {
-    if (b.busy && setting('PERF_BASELINE_ALLOW_BUSY') !== '1') return refuseBusy(why);
+    if (b.busy && settings.PERF_BASELINE_ALLOW_BUSY !== '1') return refuseBusy(why);
     const env = currentEnvironment({
       stack: info?.provider,
       gateway: info?.gateway ? `${info.gateway.kind} ${info.gateway.version}, ${info.gateway.workers} workers` : 'none',
@@ -204,7 +205,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   // and one from a phase the generator paced would hold the generator's figures.
   const refuseBusy = (why: string) => {
     let text = `${why}: NOT RECORDED: ${b.busy}`;
-    if (setting('PERF_BASELINE') === 'record') {
+    if (settings.PERF_BASELINE === 'record') {
       // record replaces the baseline: the old one goes, so the runs PERF_BASELINE=add appends next start afresh.
       const path = b.path();
       if (existsSync(path)) {
@@ -217,8 +218,8 @@ function againstBaseline<B extends RecordedBaseline>(b: {
     console.log(`   baseline: ${text}`);
     return { pass: true, message: () => `expected a baseline comparison for "${b.label}", but ${text}` };
   };
-  if (setting('PERF_BASELINE') === 'record') return record('PERF_BASELINE=record');
-  if (setting('PERF_BASELINE') === 'add') {
+  if (settings.PERF_BASELINE === 'record') return record('PERF_BASELINE=record');
+  if (settings.PERF_BASELINE === 'add') {
     const previous = b.read();
     // Runs of another load or another stack would make the spread between runs measure that difference.
     const apart = previous && runsApart(previous.environment, thisStack, b.otherLoad(previous));
@@ -228,7 +229,7 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   const base = b.read();
   if (!base) return record('no baseline');
   const cmp = b.compare(base);
-  const judged = setting('PERF_BASELINE') === 'judge';
+  const judged = settings.PERF_BASELINE === 'judge';
   const otherStack = stackDifferences(base.environment, thisStack);
   const refused = judged && otherStack.length > 0;
   caseRecord().checks.push({ scenario: b.label, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { judgedCase, type AbOutcome, type AbVerdictRow } from '../shared/ab-outcome.ts';
 import { judgeShift, twoSidedZ, type ShiftInterval } from './paired.ts';
 import { maxDetectable, withSensitivity } from './sensitivity.ts';
-import { setting } from '../shared/config.ts';
+import { config } from '../shared/config.ts';
 
 /** Log-scale standard deviation of a metric's head/base between runs, beyond the spread within each run. */
 export interface RunToRunMetric {
@@ -124,7 +124,7 @@ export function defaultNoiseFile(gateway: string | undefined): string {
  * The run-to-run noise the gate adds to its intervals: PERF_AB_NOISE names the file (`none`: add nothing), else
  * the gateway's default file (defaultNoiseFile) when it exists. A named file that is missing or malformed is an error.
  */
-export function loadRunToRun(env: string | undefined = setting('PERF_AB_NOISE'), gateway?: string): { noise: RunToRunNoise | null; from: string } {
+export function loadRunToRun(env: string | undefined = config().PERF_AB_NOISE, gateway?: string): { noise: RunToRunNoise | null; from: string } {
   if (env === 'none') return { noise: null, from: 'PERF_AB_NOISE=none' };
   const fallback = defaultNoiseFile(gateway);
   const path = env || fallback;

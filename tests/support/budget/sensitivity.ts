@@ -3,13 +3,13 @@
 import type { AbOutcome, AbVerdictRow } from '../shared/ab-outcome.ts';
 import { parseRatio } from '../shared/slo.ts';
 import { worseChangeText } from './paired.ts';
-import { setting } from '../shared/config.ts';
+import { config } from '../shared/config.ts';
 
 /** Twice the +20% the gate is benchmarked to catch (npm run bench:gate). */
 export const DEFAULT_MAX_DETECTABLE = 0.4;
 
 /** The gate's limit on the smallest detectable change: PERF_AB_MAX_DETECTABLE ("40%" or 0.4), else the default. */
-export function maxDetectable(env: string | undefined = setting('PERF_AB_MAX_DETECTABLE')): number {
+export function maxDetectable(env: string | undefined = config().PERF_AB_MAX_DETECTABLE): number {
   if (env === undefined || env.trim() === '') return DEFAULT_MAX_DETECTABLE;
   const limit = parseRatio(env, 'PERF_AB_MAX_DETECTABLE');
   if (!(limit > 0)) throw new RangeError(`PERF_AB_MAX_DETECTABLE must be above 0 (e.g. "40%"), got "${env}"`);

@@ -1,4 +1,5 @@
 import type { GatewayCapability, GatewayEndpoints } from '../shared/stack-info.ts';
+import type { Config } from '../shared/config.ts';
 import type { LocalInstall } from './local-install.ts';
 
 // What the stack needs to know about a gateway, one adapter per folder (like a Testcontainers module). The
@@ -91,7 +92,7 @@ export interface GatewayAdapter {
   /** What it printed at start-up says about the server settings in effect, and what in them makes a run unfair. */
   settingsFromLog?(log: string, workers: number): GatewayEndpoints['settings'];
   /** As a local process (PERF_STACK=local): its executable, found on this machine, or what to install to have it. */
-  local?(env: NodeJS.ProcessEnv): { executable?: string; install: string };
+  local?(settings: Config): { executable?: string; install: string };
   /** What npm run setup:local installs for it (a virtualenv of its release): local() is usually localFromVenv(this). */
   localInstall?: LocalInstall;
   /**
@@ -101,5 +102,5 @@ export interface GatewayAdapter {
   extraCost?: { appModule: string; pythonPath: string };
   admin?(gw: GatewayEndpoints): GatewayAdmin;
   /** A gateway it did not start (PERF_STACK=external with PERF_GATEWAY_URL): what it finds there. */
-  attach?(env: NodeJS.ProcessEnv): Promise<GatewayEndpoints>;
+  attach?(settings: Config): Promise<GatewayEndpoints>;
 }

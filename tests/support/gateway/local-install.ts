@@ -3,10 +3,11 @@
 // is there. One description per adapter, so that setting up a machine iterates over the adapters.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Config, TextSetting } from '../shared/config.ts';
 
 export interface LocalInstall {
   /** The setting that puts the virtualenv elsewhere, and its folder under the project by default. */
-  venvSetting: string;
+  venvSetting: TextSetting;
   defaultVenv: string;
   /** The oldest Python it runs on ("3.12"); unset: any python3. */
   minPython?: string;
@@ -20,14 +21,14 @@ export interface LocalInstall {
 }
 
 /** The virtualenv's folder on this machine. */
-export function venvDir(spec: LocalInstall, env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
-  return env[spec.venvSetting] || join(cwd, spec.defaultVenv);
+export function venvDir(spec: LocalInstall, settings: Config, cwd = process.cwd()): string {
+  return settings[spec.venvSetting] || join(cwd, spec.defaultVenv);
 }
 
 /** GatewayAdapter.local from its install: the executable when the virtualenv has it, and how to get it. */
 export function localFromVenv(title: string, spec: LocalInstall) {
-  return (env: NodeJS.ProcessEnv): { executable?: string; install: string } => {
-    const venv = venvDir(spec, env);
+  return (settings: Config): { executable?: string; install: string } => {
+    const venv = venvDir(spec, settings);
     const executable = join(venv, 'bin', spec.executable);
     const python = spec.minPython ? `python${spec.minPython}` : 'python3';
     return {

@@ -1,16 +1,10 @@
-import { setting } from './config.ts';
-import { isProfile, PROFILES, type ProfileName } from './profiles.ts';
+import { config } from './config.ts';
+import type { ProfileName } from './profiles.ts';
 
 export { isProfile, PROFILES, type ProfileName } from './profiles.ts';
 
-function profileFromEnv(): ProfileName {
-  const raw = setting('PERF_PROFILE') ?? 'smoke';
-  if (!isProfile(raw)) throw new Error(`PERF_PROFILE="${raw}" is not a profile: use ${PROFILES.join(', ')}`);
-  return raw;
-}
-
 /** The profile of this run: smoke (seconds per case), pr, nightly (the plan's figures), soak (hours). */
-export const PROFILE: ProfileName = profileFromEnv();
+export const PROFILE: ProfileName = config().PERF_PROFILE;
 
 /**
  * A value per profile, written where the case is, so the test plan reads in one place.

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackInfo } from './stack-info.ts';
-import { setting } from './config.ts';
+import { config } from './config.ts';
 
-export const REPORTS_DIR = setting('PERF_REPORTS_DIR') ?? fileURLToPath(new URL('../../../reports/', import.meta.url));
+export const REPORTS_DIR = config().PERF_REPORTS_DIR ?? fileURLToPath(new URL('../../../reports/', import.meta.url));
 
 /** The run's report directory: reports/<PERF_RUN_ID>, set once per run by the perf config. */
 export function runDir(): string {
-  const id = setting('PERF_RUN_ID') ?? 'latest';
+  const id = config().PERF_RUN_ID ?? 'latest';
   return join(REPORTS_DIR, id);
 }
 

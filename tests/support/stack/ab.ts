@@ -5,7 +5,7 @@ import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import { IMAGES } from '../shared/images-file.ts';
 import type { GatewayVariant } from './extra-cost.ts';
 import type { AbLabel } from '../shared/stack-info.ts';
-import { environment } from '../shared/config.ts';
+import { config, type Config } from '../shared/config.ts';
 
 
 /** One side of an A/B run: what it runs, as the user named it, and how the suite starts it. */
@@ -24,39 +24,30 @@ export interface AbConfig {
   startFirst?: AbLabel;
 }
 
-
-function extraMs(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name}="${raw}" must be a number of milliseconds >= 0`);
-  return n;
-}
-
 /**
- * A/B mode from the environment: PERF_AB_BASE and PERF_AB_HEAD name the two gateway images (both or
+ * A/B mode from the run's configuration: PERF_AB_BASE and PERF_AB_HEAD name the two gateway images (both or
  * neither). PERF_AB_{BASE,HEAD}_EXTRA_CPU_MS adds a known CPU cost per MCP request to a side;
  * PERF_AB_START_FIRST (base or head) fixes which stack starts first.
  */
-export function abConfigFromEnv(env: NodeJS.ProcessEnv = environment()): AbConfig | undefined {
-  const base = env.PERF_AB_BASE?.trim();
-  const head = env.PERF_AB_HEAD?.trim();
+export function abConfigFrom(settings: Config = config()): AbConfig | undefined {
+  const base = settings.PERF_AB_BASE?.trim();
+  const head = settings.PERF_AB_HEAD?.trim();
   if (!base && !head) return undefined;
   if (!base || !head) {
     throw new Error(`A/B mode needs both PERF_AB_BASE and PERF_AB_HEAD (gateway images); only ${base ? 'PERF_AB_BASE' : 'PERF_AB_HEAD'} is set. Or run: npm run perf:ab -- --base <image> --head <image>`);
   }
-  const gateway = env.PERF_GATEWAY || DEFAULT_GATEWAY;
+  const gateway = settings.PERF_GATEWAY || DEFAULT_GATEWAY;
   const side = (label: AbLabel, spec: string): AbSideConfig => {
     const prefix = `PERF_AB_${label.toUpperCase()}`;
-    const ms = extraMs(env[`${prefix}_EXTRA_CPU_MS`], `${prefix}_EXTRA_CPU_MS`);
+    const ms = label === 'base' ? settings.PERF_AB_BASE_EXTRA_CPU_MS : settings.PERF_AB_HEAD_EXTRA_CPU_MS;
     const extra = ms !== undefined ? { extraCost: { ms } } : {};
     if (spec.startsWith('pypi:') || spec.startsWith('source:')) return { label, spec, ...builtSide(gateway, spec, prefix), ...extra };
     const image = spec.startsWith('image:') ? spec.slice('image:'.length) : spec;
     if (!image || /\s/.test(image)) throw new Error(`${prefix}="${spec}" is not an image reference (write e.g. ghcr.io/ibm/mcp-context-forge:v1.1.0, pypi:<version> or source:<dir>)`);
     return { label, spec, image, ...extra };
   };
-  const first = env.PERF_AB_START_FIRST?.trim();
-  if (first && first !== 'base' && first !== 'head') throw new Error(`PERF_AB_START_FIRST="${first}" must be base or head (or unset: drawn at random)`);
-  return { base: side('base', base), head: side('head', head), ...(first ? { startFirst: first as AbLabel } : {}) };
+  const first = settings.PERF_AB_START_FIRST;
+  return { base: side('base', base), head: side('head', head), ...(first ? { startFirst: first } : {}) };
 }
 
 /** pypi:<version> or source:<dir>: what to build, and the local tag it is built as (the role's local image name, another tag). */

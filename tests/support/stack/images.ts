@@ -1,7 +1,7 @@
 import { ImageName, type ContainerRuntimeClient } from 'testcontainers';
 import { withTimeout } from './cleanup.ts';
 import { IMAGES } from '../shared/images-file.ts';
-import { setting } from '../shared/config.ts';
+import { config } from '../shared/config.ts';
 
 export { IMAGES };
 
@@ -20,7 +20,7 @@ export function imageEnvName(role: ImageRole): string {
  * postgres:17-alpine -> host/library/postgres:17-alpine, ghcr.io/ibm/mcp-context-forge:v1.1.0 ->
  * host/ibm/mcp-context-forge:v1.1.0.
  */
-export function officialName(role: string, registry = setting('MCP_PERF_REGISTRY')): string {
+export function officialName(role: string, registry = config().MCP_PERF_REGISTRY): string {
   const name = IMAGES.official[role];
   if (!name) throw new Error(`fixtures/images/images.json has no official image for role "${role}"`);
   if (!registry) return name;
@@ -58,8 +58,9 @@ export class ImageUnavailableError extends Error {
  */
 export async function resolveImage(client: ContainerRuntimeClient, role: ImageRole, pullTimeoutMs = 600_000, explicit?: string): Promise<ResolvedImage> {
   const envName = imageEnvName(role);
-  const fromEnv = setting(envName);
-  const mirror = setting('MCP_PERF_REGISTRY');
+  const settings = config();
+  const fromEnv = settings.roleImages[envName];
+  const mirror = settings.MCP_PERF_REGISTRY;
   // Images built here (npm run images) are never pulled. A named image is pulled when absent: a mirror the user
   // named before a local equivalent is looked for; the official registry, which may be unreachable, only after.
   const candidates: { name: string; source: string; pull: 'first' | 'last' | 'never' }[] = explicit

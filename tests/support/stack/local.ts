@@ -12,7 +12,7 @@ import { startPostgresLocal } from './services/postgres.ts';
 import { startRedisLocal } from './services/redis.ts';
 import { startShippedServer, toolCount } from './shipped-servers.ts';
 import { directServer, type DirectServer, type StartedStack } from '../shared/stack-info.ts';
-import { environment } from '../shared/config.ts';
+import { config, outsideVariable, type Config } from '../shared/config.ts';
 
 export interface LocalTools {
   gateway: GatewayAdapter;
@@ -24,33 +24,33 @@ export interface LocalTools {
   missing: string[];
 }
 
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(':')) {
+function onPath(name: string, path: string): string | undefined {
+  for (const dir of path.split(':')) {
     const p = join(dir, name);
     if (dir && existsSync(p)) return p;
   }
   return undefined;
 }
 
-function pgBin(name: string, env: NodeJS.ProcessEnv): string | undefined {
+function pgBin(name: string, path: string): string | undefined {
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
     for (const v of readdirSync(base).sort().reverse()) if (existsSync(join(base, v, 'bin', name))) return join(base, v, 'bin', name);
   }
-  return onPath(name, env);
+  return onPath(name, path);
 }
 
 /** What the local provider needs for `gateway`, found on this machine, and what to do about what is missing. */
-export function findLocalTools(gateway = DEFAULT_GATEWAY, env: NodeJS.ProcessEnv = environment()): LocalTools {
+export function findLocalTools(gateway = DEFAULT_GATEWAY, settings: Config = config(), path = outsideVariable('PATH') ?? ''): LocalTools {
   const adapter = adapterFor(gateway);
-  const found = adapter.local?.(env);
+  const found = adapter.local?.(settings);
   const tools: LocalTools = { gateway: adapter, executable: found?.executable, missing: [] };
   if (adapter.needs.postgres) {
-    Object.assign(tools, { initdb: pgBin('initdb', env), postgres: pgBin('postgres', env) });
+    Object.assign(tools, { initdb: pgBin('initdb', path), postgres: pgBin('postgres', path) });
     if (!tools.initdb || !tools.postgres) tools.missing.push('PostgreSQL server binaries (Debian: apt-get install postgresql)');
   }
   if (adapter.needs.redis) {
-    tools.redisServer = onPath('redis-server', env);
+    tools.redisServer = onPath('redis-server', path);
     if (!tools.redisServer) tools.missing.push('redis-server (Debian: apt-get install redis-server)');
   }
   if (!found) tools.missing.push(`a way to start ${adapter.title} as a local process (its adapter has none: use PERF_STACK=containers)`);

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { GenericContainer } from 'testcontainers';
-import { environment } from '../shared/config.ts';
+import { config } from '../shared/config.ts';
 
 type PortBindings = Record<string, { HostIp?: string; HostPort: string }[]>;
 
@@ -10,9 +10,8 @@ type PortBindings = Record<string, { HostIp?: string; HostPort: string }[]>;
  * publishes on every interface, which would put Postgres (with its password), our unauthenticated MCP
  * servers and the gateway on the user's network for the whole run.
  */
-export function bindHost(runtimeHost: string, env: NodeJS.ProcessEnv = environment()): string {
-  const named = env.PERF_BIND_HOST;
-  if (named !== undefined && named !== '') {
+export function bindHost(runtimeHost: string, named = config().PERF_BIND_HOST): string {
+  if (named !== undefined) {
     if (!isIP(named)) throw new Error(`PERF_BIND_HOST="${named}" is not an IP address: name the address (e.g. 127.0.0.1) the published ports should bind on the Docker host`);
     return named;
   }

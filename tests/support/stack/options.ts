@@ -1,9 +1,8 @@
 import { adapterFor, DEFAULT_GATEWAY } from '../gateway/adapters.ts';
 import type { ProviderName } from '../shared/stack-info.ts';
-import { assertSettings } from '../shared/settings.ts';
 import type { RevisionWish } from '../mcp/negotiate.ts';
 import type { UpstreamEras } from './upstream-containers.ts';
-import { environment } from '../shared/config.ts';
+import { config, type Config } from '../shared/config.ts';
 
 export interface StackOptions {
   provider: ProviderName | 'auto';
@@ -41,27 +40,17 @@ export function parseEnvList(raw: string | undefined, what: string): Record<stri
   return out;
 }
 
-export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = environment()): StackOptions {
-  const provider = (env.PERF_STACK ?? 'auto') as StackOptions['provider'];
-  if (!['auto', 'containers', 'local', 'external', 'direct'].includes(provider)) {
-    throw new Error(`PERF_STACK="${env.PERF_STACK}" is not a stack: use auto, containers, local, external or direct`);
-  }
-  const int = (name: string, fallback: number, min: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name}="${raw}" must be a whole number >= ${min}`);
-    return n;
-  };
-  const gateway = adapterFor(env.PERF_GATEWAY || DEFAULT_GATEWAY).kind;
-  // Every other variable too, once, before anything starts: a bad value fails here, a misspelt name is reported.
-  assertSettings(env);
-  const extra = Number(env.PERF_GATEWAY_EXTRA_CPU_MS || 0);
-  const leak = Number(env.PERF_GATEWAY_LEAK_BYTES || 0);
-  for (const name of ['PERF_GATEWAY_EXTRA_CPU_MS', 'PERF_SCALING_SECOND_EXTRA_CPU_MS', 'PERF_GATEWAY_LEAK_BYTES']) {
-    if (!(Number(env[name] || 0) > 0)) continue;
-    if (env.PERF_BASELINE === 'record' || env.PERF_BASELINE === 'add') {
-      throw new Error(`${name}=${env[name]} ${name.includes('LEAK') ? 'makes the gateway leak' : 'slows the gateway'} on purpose, and PERF_BASELINE=${env.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
+/** The stack's options from the run's configuration (checked as a whole when it was built). */
+export function stackOptionsFrom(settings: Config = config()): StackOptions {
+  const provider = settings.PERF_STACK;
+  const gateway = adapterFor(settings.PERF_GATEWAY || DEFAULT_GATEWAY).kind;
+  const extra = settings.PERF_GATEWAY_EXTRA_CPU_MS;
+  const leak = settings.PERF_GATEWAY_LEAK_BYTES;
+  const changes = { PERF_GATEWAY_EXTRA_CPU_MS: extra, PERF_SCALING_SECOND_EXTRA_CPU_MS: settings.PERF_SCALING_SECOND_EXTRA_CPU_MS ?? 0, PERF_GATEWAY_LEAK_BYTES: leak };
+  for (const [name, value] of Object.entries(changes)) {
+    if (!(value > 0)) continue;
+    if (settings.PERF_BASELINE === 'record' || settings.PERF_BASELINE === 'add') {
+      throw new Error(`${name}=${value} ${name.includes('LEAK') ? 'makes the gateway leak' : 'slows the gateway'} on purpose, and PERF_BASELINE=${settings.PERF_BASELINE} would keep that run as a baseline: unset one of them`);
     }
     if (provider !== 'containers' && provider !== 'auto') {
       throw new Error(`${name} needs the containers stack (its wrapper is copied into the gateway's container), not PERF_STACK=${provider}`);
@@ -70,14 +59,14 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = environment()): Sta
   return {
     provider,
     gateway,
-    gatewayWorkers: int('PERF_GATEWAY_WORKERS', 2, 1),
-    startupTimeoutMs: int('PERF_STARTUP_TIMEOUT_S', 240, 10) * 1000,
-    extraLoadServers: int('PERF_EXTRA_SERVERS', 0, 0),
-    gatewayEnv: parseEnvList(env.PERF_GATEWAY_ENV, 'PERF_GATEWAY_ENV'),
-    mcpProtocol: (env.PERF_MCP_PROTOCOL || 'auto') as RevisionWish,
-    upstreamEras: (env.PERF_UPSTREAM_ERAS || 'both') as UpstreamEras,
+    gatewayWorkers: settings.PERF_GATEWAY_WORKERS ?? 2,
+    startupTimeoutMs: settings.PERF_STARTUP_TIMEOUT_S * 1000,
+    extraLoadServers: settings.PERF_EXTRA_SERVERS,
+    gatewayEnv: parseEnvList(settings.PERF_GATEWAY_ENV, 'PERF_GATEWAY_ENV'),
+    mcpProtocol: settings.PERF_MCP_PROTOCOL,
+    upstreamEras: settings.PERF_UPSTREAM_ERAS,
     ...(extra > 0 ? { gatewayExtraCpuMs: extra } : {}),
-    ...(extra > 0 && env.PERF_GATEWAY_EXTRA_CPU_PATHS === 'all' ? { gatewayExtraCpuPaths: 'all' as const } : {}),
+    ...(extra > 0 && settings.PERF_GATEWAY_EXTRA_CPU_PATHS === 'all' ? { gatewayExtraCpuPaths: 'all' as const } : {}),
     ...(leak > 0 ? { gatewayLeakBytes: leak } : {}),
   };
 }

@@ -11,7 +11,7 @@ import type { StackOptions } from './options.ts';
 import { reuseHeldStack } from './reuse.ts';
 import { probeRuntime } from './runtime.ts';
 import type { StartedStack } from '../shared/stack-info.ts';
-import { setting } from '../shared/config.ts';
+import { config } from '../shared/config.ts';
 
 /**
  * Starts the stack PERF_STACK asks for. auto: containers when a runtime answers; else local processes
@@ -19,7 +19,7 @@ import { setting } from '../shared/config.ts';
  * (gateway cases then skip, saying why).
  */
 export async function startStack(opts: StackOptions, log: (line: string) => void = console.log): Promise<StartedStack> {
-  const heldInfo = setting('PERF_STACK_INFO');
+  const heldInfo = config().PERF_STACK_INFO;
   if (heldInfo) {
     log(`[mcp-perf] stack: reusing the one described in ${heldInfo}`);
     const held = await reuseHeldStack(heldInfo);
@@ -27,7 +27,7 @@ export async function startStack(opts: StackOptions, log: (line: string) => void
     if (held.info.provider === 'containers') for (const a of (await probeRuntime()).adjustments) log(`[mcp-perf] adjusted for this machine: ${a}`);
     return held;
   }
-  if (opts.provider === 'external') return startExternalStack(`PERF_STACK=external: using the gateway at ${setting('PERF_GATEWAY_MCP_URL') ? 'PERF_GATEWAY_MCP_URL' : 'PERF_GATEWAY_URL'}`, opts.gateway);
+  if (opts.provider === 'external') return startExternalStack(`PERF_STACK=external: using the gateway at ${config().PERF_GATEWAY_MCP_URL ? 'PERF_GATEWAY_MCP_URL' : 'PERF_GATEWAY_URL'}`, opts.gateway);
   if (opts.provider === 'direct') return startDirectStack('PERF_STACK=direct: the shipped MCP servers without any gateway');
   const adapter = adapterFor(opts.gateway);
   const pieces = [adapter.needs.postgres && 'PostgreSQL', adapter.needs.redis && 'Redis', 'MCP servers', adapter.title].filter(Boolean).join(', ');

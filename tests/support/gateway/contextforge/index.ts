@@ -84,26 +84,26 @@ const contextforge: GatewayAdapter = {
    * Nothing is registered; the tools already there are found, and PERF_GATEWAY_SERVER_ID picks the virtual server
    * (default: the first).
    */
-  async attach(env) {
-    const url = env.PERF_GATEWAY_URL;
+  async attach(settings) {
+    const url = settings.PERF_GATEWAY_URL;
     if (!url) throw new Error('PERF_STACK=external needs PERF_GATEWAY_MCP_URL (any MCP gateway), or PERF_GATEWAY_URL (e.g. http://127.0.0.1:4444) with PERF_GATEWAY_TOKEN or PERF_GATEWAY_JWT_SECRET (ContextForge)');
-    let token = env.PERF_GATEWAY_TOKEN;
-    if (!token && env.PERF_GATEWAY_JWT_SECRET) token = await mintAdminToken(env.PERF_GATEWAY_JWT_SECRET, env.PERF_GATEWAY_ADMIN_EMAIL ?? 'admin@example.com');
+    let token = settings.PERF_GATEWAY_TOKEN;
+    if (!token && settings.PERF_GATEWAY_JWT_SECRET) token = await mintAdminToken(settings.PERF_GATEWAY_JWT_SECRET, settings.PERF_GATEWAY_ADMIN_EMAIL ?? 'admin@example.com');
     if (!token) throw new Error('PERF_STACK=external needs PERF_GATEWAY_TOKEN, or PERF_GATEWAY_JWT_SECRET to mint an admin token');
     const api = new ContextForgeAdmin(url, token);
     await api.waitReady(30_000);
     const tools = await api.listTools();
     const gateways = await api.call<{ id: string; name: string; url: string }[]>('GET', '/v1/gateways');
     const servers = await api.call<{ id: string; name: string }[]>('GET', '/v1/servers');
-    const serverId = env.PERF_GATEWAY_SERVER_ID ?? servers[0]?.id;
+    const serverId = settings.PERF_GATEWAY_SERVER_ID ?? servers[0]?.id;
     if (!serverId) throw new Error(`the gateway at ${url} has no virtual server; create one or set PERF_GATEWAY_SERVER_ID`);
     const nameOf = new Map(gateways.map((g) => [g.id, g.name]));
     const base = api.baseUrl;
     return {
-      kind: 'contextforge', version: env.PERF_GATEWAY_VERSION ?? 'external', baseUrl: base, token, ...contextforgeUrls(base, serverId),
+      kind: 'contextforge', version: settings.PERF_GATEWAY_VERSION, baseUrl: base, token, ...contextforgeUrls(base, serverId),
       tools: Object.fromEntries(tools.map((t) => [`${nameOf.get(t.gatewayId ?? '') ?? 'unknown'}/${t.originalName ?? t.name}`, t.name])),
       upstreams: gateways.map((g) => ({ name: g.name, gatewayId: g.id, url: g.url })),
-      workers: Number(env.PERF_GATEWAY_WORKERS ?? 0),
+      workers: settings.PERF_GATEWAY_WORKERS ?? 0,
     };
   },
 };
