@@ -27,6 +27,7 @@ export function toMarkdown(report: RunReport): string {
   const gw = r.stack?.gateway;
   lines.push(...(gate ? gateSection(report, gate) : []), ...comparisonSection(report));
   lines.push(`Stack: **${r.stack?.provider ?? 'unknown'}**${gw ? `, ${gw.kind} ${gw.version} with ${gw.workers} workers` : ''}; calibration p50 ${r.calibrationP50 ?? 'n/a'} ms; ${r.environment.cpus} CPUs; run \`${r.id}\`.`);
+  if (r.settings) lines.push('', `Settings: ${Object.entries(r.settings).map(([k, v]) => `\`${k}=${v}\``).join(' ') || 'all at their defaults'}.`);
   lines.push('');
   lines.push('| case | scenario | state | rate/s | p50 ms | p95 ms | p99 ms | errors | SLO | baseline |');
   lines.push('|---|---|---|---:|---:|---:|---:|---:|---|---|');

@@ -10,7 +10,7 @@ import { toMarkdown, toTerminal } from './markdown.ts';
 import { recommend } from './recommendations.ts';
 import type { CaseReport, RunReport } from './run-report.ts';
 import { runDir, type RunInfoFile } from '../shared/run-dir.ts';
-import { outsideVariable } from '../shared/config.ts';
+import { config, outsideVariable, settingsAsGiven } from '../shared/config.ts';
 
 /**
  * Collects every perf case's record (results, checks, monitor samples) and writes reports/<run>/:
@@ -49,6 +49,7 @@ export default class PerfReporter implements Reporter {
         id: dir.split('/').pop() ?? 'run', profile: PROFILE, startedAt: this.startedAt.toISOString(), finishedAt: new Date().toISOString(),
         stack: info?.stack ?? null, calibrationP50: info?.calibrationP50 ?? null,
         environment: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}` },
+        settings: settingsAsGiven(config()),
         ...(info?.ab ? { ab: info.ab.describe } : {}),
         // A stack that failed to start leaves no case failed: without these the run would read "all cases passed".
         ...(unhandledErrors.length ? { errors: unhandledErrors.map((e) => e.message ?? String(e)) } : {}),

@@ -12,6 +12,8 @@ export interface RunReport {
     stack: RunInfoStack | null;
     calibrationP50: number | null;
     environment: { cpus: number; node: string; platform: string };
+    /** The settings the run was given away from their defaults (credentials as ***): what repeats it. */
+    settings?: Record<string, string>;
     /** What the two sides of an A/B run ran. */
     ab?: Record<'base' | 'head', string>;
     /** Errors outside every case (the stack's start in global setup, a teardown): the run failed whatever its cases did. */
