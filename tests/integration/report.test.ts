@@ -64,6 +64,12 @@ describe('reports', () => {
     expect(term).toMatch(/FAIL\s+sample case/);
   });
 
+  it('summary.md says the settings the run was given, or that all were at their defaults', async () => {
+    const report = await sampleReport();
+    expect(toMarkdown({ ...report, run: { ...report.run, settings: { PERF_BASELINE: 'judge', PERF_GATEWAY_TOKEN: '***' } } })).toContain('Settings: `PERF_BASELINE=judge` `PERF_GATEWAY_TOKEN=***`.');
+    expect(toMarkdown({ ...report, run: { ...report.run, settings: {} } })).toContain('Settings: all at their defaults.');
+  });
+
   it('the gate section says the load each case ran at, when the case sized it', async () => {
     const report = await sampleReport();
     report.cases[0]!.record!.ab = [abOutcome('gate: capacity'), abOutcome('gate: fixed', { load: "7.2/s (40% of the base gateway's capacity, 18 calls/s), 9 s phases" })];

@@ -325,7 +325,7 @@ describe('stack selection without a runtime', () => {
   it('a bad PERF_STACK is refused with the choices', async () => {
     const exit = await run(['scripts/stack.ts'], { PERF_STACK: 'kubernetes' }, { timeoutMs: 60_000 });
     expect(exit.code).toBe(1);
-    expect(exit.output).toMatch(/PERF_STACK="kubernetes" is not a stack: use auto, containers, local, external or direct/);
+    expect(exit.output).toMatch(/PERF_STACK="kubernetes" must be one of auto, containers, local, external, direct/);
   }, 60_000);
 });
 
