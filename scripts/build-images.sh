@@ -17,11 +17,27 @@ die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
 command -v docker >/dev/null || die "no docker client on PATH. Install Docker (Debian: apt-get install docker.io) or run npm run setup."
 timeout 20 docker info >/dev/null 2>&1 || die "the Docker engine does not answer. Start it (npm run setup does it on Debian as root) and retry."
 
+# What an image is built from, as a short digest: its Dockerfile, its build arguments and every file its COPY lines
+# take from the context. The same on every machine and every rebuild, where the image id is new each time: baselines
+# compare it (tests/support/budget/baseline.ts) to tell a rebuilt image from another one.
+recipe() { # dockerfile context [build args...]
+  local file=fixtures/images/$1 ctx=$2; shift 2
+  {
+    cat "$file"
+    printf '%s\n' "$@"
+    local src f
+    for src in $(awk '/^(COPY|ADD) / { for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i }' "$file"); do
+      for f in $(cd "$ctx" && compgen -G "$src" | LC_ALL=C sort); do [ -f "$ctx/$f" ] && { printf '%s\n' "$f"; cat "$ctx/$f"; }; done
+    done
+  } | sha256sum | cut -c1-16
+}
+
 build() { # name dockerfile [build args...]
   local name=$1 file=$2; shift 2
   local t0=$SECONDS
+  local ctx=${context:-fixtures/images}
   log "building $name from $file"
-  if ! docker build --network host --force-rm -q -t "$name" -f "fixtures/images/$file" "$@" "${context:-fixtures/images}" >/tmp/mcp-perf-build.$$.log 2>&1; then
+  if ! docker build --network host --force-rm -q -t "$name" -f "fixtures/images/$file" --label "mcp-perf.recipe=$(recipe "$file" "$ctx" "$@")" "$@" "$ctx" >/tmp/mcp-perf-build.$$.log 2>&1; then
     tail -40 /tmp/mcp-perf-build.$$.log >&2; rm -f /tmp/mcp-perf-build.$$.log
     die "docker build of $name failed (last lines above)"
   fi

@@ -7,7 +7,7 @@ import { scratchDir } from '../scratch-dir.ts';
 
 const dir = scratchDir('baselines');
 vi.stubEnv('PERF_BASELINE_DIR', dir);
-const { baselinePath, compareWithBaseline, currentEnvironment, operationView, readBaseline, runsApart, seriesNoise, stackDifferences, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
+const { baselinePath, compareWithBaseline, currentEnvironment, operationView, readBaseline, runsApart, seriesNoise, stackDifferences, stackRebuilds, toBaseline, writeBaseline, BaselineError } = await import('../support/budget/baseline.ts');
 
 /** n recorded runs of the same figures. */
 const runsOf = (n: number, r: RunResult) => Array.from({ length: n }, () => r);
@@ -298,6 +298,22 @@ describe('baselines', () => {
     const named = currentEnvironment({ stack: 'containers', images: { redis: 'local/redis:7 (local equivalent built by npm run images)' } });
     expect(stackDifferences(named, { stack: 'containers', images: { redis: 'local/redis:7-alpine (pulled)' } })).toHaveLength(1);
     expect(stackDifferences(named, { stack: 'containers', images: { redis: 'local/redis:7 (pulled)' } })).toEqual([]);
+  });
+
+  it('takes an image rebuilt from the same recipe as the same image, whatever its id; another recipe as another', () => {
+    const built = (id: string, recipe?: string) => `local/mcp-context-forge:1.1.0 (local equivalent built by npm run images) sha256:${id}${recipe ? ` recipe ${recipe}` : ''}`;
+    const then = currentEnvironment({ stack: 'containers', images: { gateway: built('35c35052013f', '0123456789abcdef') } });
+    const now = (image: string) => stackDifferences(then, { stack: 'containers', images: { gateway: image } });
+    expect(now(built('c3f813cdb6fb', '0123456789abcdef'))).toEqual([]);
+    expect(stackRebuilds(then, { stack: 'containers', images: { gateway: built('c3f813cdb6fb', '0123456789abcdef') } })).toEqual(['gateway']);
+    expect(stackRebuilds(then, { stack: 'containers', images: { gateway: built('35c35052013f', '0123456789abcdef') } })).toEqual([]);
+    expect(now(built('35c35052013f', 'fedcba9876543210'))).toHaveLength(1);
+    // A record from before the label, of the same name built here: the same recipe; pulled, or renamed: another image.
+    const legacy = currentEnvironment({ stack: 'containers', images: { gateway: built('35c35052013f') } });
+    expect(stackDifferences(legacy, { stack: 'containers', images: { gateway: built('c3f813cdb6fb', '0123456789abcdef') } })).toEqual([]);
+    expect(stackDifferences(legacy, { stack: 'containers', images: { gateway: built('c3f813cdb6fb') } })).toHaveLength(1);
+    expect(stackDifferences(legacy, { stack: 'containers', images: { gateway: 'local/mcp-context-forge:1.1.1 (local equivalent built by npm run images) sha256:c3f813cdb6fb recipe 0123456789abcdef' } })).toHaveLength(1);
+    expect(stackDifferences(legacy, { stack: 'containers', images: { gateway: 'ghcr.io/ibm/mcp-context-forge:v1.1.0 (official image, pulled) sha256:c3f813cdb6fb' } })).toHaveLength(1);
   });
 
   it('reports the calibration ratio but does not scale by it: a run 1.3x slower everywhere fails', () => {

@@ -64,27 +64,49 @@ export interface Environment {
 }
 
 /**
+ * Whether two records of an image name the same one. An image built here is the same when built from the same recipe
+ * (its Dockerfile, build arguments and the files it copies: npm run images labels it), though every build gives it a
+ * new id ("rebuilt"); a record from before the label, of an image built here under the same name (its tag carries the
+ * pinned version), is taken as the same recipe. Otherwise ids are compared by prefix (records keep a short id), and
+ * names, where either side has no id, whole.
+ */
+function sameImage(a: string, b: string): 'same' | 'rebuilt' | 'other' {
+  const id = (image: string) => /sha256:[0-9a-f]+/.exec(image)?.[0];
+  const recipe = (image: string) => /\brecipe ([0-9a-f]+)/.exec(image)?.[1];
+  const name = (image: string) => image.split(' ')[0];
+  const builtHere = (image: string) => /built (by npm run images|from fixtures\/)/.test(image);
+  const [ia, ib] = [id(a), id(b)];
+  const sameId = ia && ib ? ia.startsWith(ib) || ib.startsWith(ia) : name(a) === name(b);
+  const [ra, rb] = [recipe(a), recipe(b)];
+  const sameRecipe = ra && rb ? ra === rb : (ra || rb) && builtHere(a) && builtHere(b) ? name(a) === name(b) : undefined;
+  if (sameRecipe === undefined) return sameId ? 'same' : 'other';
+  return !sameRecipe ? 'other' : sameId ? 'same' : 'rebuilt';
+}
+
+/** Each role's image in both records, or undefined for one the other lacks. */
+function imagePairs(then: Environment, now: { images?: Record<string, string> }): [string, string | undefined, string | undefined][] {
+  return [...new Set([...Object.keys(then.images ?? {}), ...Object.keys(now.images ?? {})])].map((role) => [role, then.images?.[role], now.images?.[role]]);
+}
+
+/**
  * How the stack a baseline was recorded on differs from this run's, one line per difference: the provider, and
- * each image by its id (by its name where either side has no id). Empty when they match or the run has no stack
- * (a unit test).
+ * each image (sameImage). Empty when they match or the run has no stack (a unit test).
  */
 export function stackDifferences(then: Environment, now: { stack?: string; images?: Record<string, string> } | undefined): string[] {
   if (!now?.stack) return [];
   const diffs: string[] = [];
   if (then.stack && then.stack !== now.stack) diffs.push(`stack: ${then.stack} then, ${now.stack} now`);
-  const id = (image: string) => /sha256:[0-9a-f]+/.exec(image)?.[0];
-  // Ids are compared by prefix (records keep a short id); names, where either side has no id, whole.
-  const same = (a: string, b: string) => {
-    const [ia, ib] = [id(a), id(b)];
-    return ia && ib ? ia.startsWith(ib) || ib.startsWith(ia) : a.split(' ')[0] === b.split(' ')[0];
-  };
-  for (const role of new Set([...Object.keys(then.images ?? {}), ...Object.keys(now.images ?? {})])) {
-    const a = then.images?.[role];
-    const b = now.images?.[role];
+  for (const [role, a, b] of imagePairs(then, now)) {
     if (a === undefined || b === undefined) diffs.push(`${role}: ${a ?? 'none'} then, ${b ?? 'none'} now`);
-    else if (!same(a, b)) diffs.push(`${role}: ${a} then, ${b} now`);
+    else if (sameImage(a, b) === 'other') diffs.push(`${role}: ${a} then, ${b} now`);
   }
   return diffs;
+}
+
+/** The roles whose image was rebuilt from the same recipe since the baseline (a new id, the same definition). */
+export function stackRebuilds(then: Environment, now: { stack?: string; images?: Record<string, string> } | undefined): string[] {
+  if (!now?.stack) return [];
+  return imagePairs(then, now).filter(([, a, b]) => a !== undefined && b !== undefined && sameImage(a, b) === 'rebuilt').map(([role]) => role);
 }
 
 /**

@@ -5,7 +5,7 @@ import { busyMachineNote } from '../monitor/machine-meter.ts';
 import { memoryGrowth } from '../monitor/memory-growth.ts';
 import { PROFILE } from '../shared/profile.ts';
 import { existsSync, rmSync } from 'node:fs';
-import { baselinePath, operationView, otherPhaseLoad, runsApart, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
+import { baselinePath, operationView, otherPhaseLoad, runsApart, compareWithBaseline, currentEnvironment, readBaseline, stackDifferences, stackRebuilds, toBaseline, writeBaseline, type Baseline, type CompareOptions, type Environment } from './baseline.ts';
 import { compareFigure, figurePath, holdable, otherLoad, readFigureBaseline, toFigureBaseline, writeFigureBaseline, type Figure, type FigureBaseline, type FigureCompareOptions } from './figure-baseline.ts';
 import { checkSlo, formatChecks } from './slo.ts';
 import { parseRatio, type Slo, type SloCheck } from '../shared/slo.ts';
@@ -231,12 +231,14 @@ function againstBaseline<B extends RecordedBaseline>(b: {
   const cmp = b.compare(base);
   const judged = settings.PERF_BASELINE === 'judge';
   const otherStack = stackDifferences(base.environment, thisStack);
+  const rebuilt = stackRebuilds(base.environment, thisStack);
   const refused = judged && otherStack.length > 0;
   caseRecord().checks.push({ scenario: b.label, kind: 'baseline', pass: cmp.pass && !refused, rows: cmp.rows, ...(judged ? {} : { advisory: true }) });
   const table = formatChecks(cmp.rows);
   const header = `baseline of ${base.recordedAt.slice(0, 10)}, ${base.runs?.length ?? 1} run(s) (${base.environment.cpus} CPUs, ${base.environment.gateway ?? ''})` +
     (cmp.detail ? `; ${cmp.detail}` : '') +
     (otherStack.length ? `; RECORDED ON ANOTHER STACK (${otherStack.join('; ')})` : '') +
+    (rebuilt.length ? `; images rebuilt since from the same recipe: ${rebuilt.join(', ')}` : '') +
     (judged ? '' : `; ${cmp.pass ? 'within' : 'OUTSIDE'} its band, reported, not judged (PERF_BASELINE=judge on the machine that recorded it makes it a verdict)`);
   console.log(`   ${header}\n${table.replace(/^/gm, '   ')}`);
   if (otherStack.length) caseRecord().notes.push(`baseline recorded on another stack: ${otherStack.join('; ')}`);

@@ -4,7 +4,7 @@ import { adapterFor } from '../gateway/adapters.ts';
 import type { GatewayDependencies } from '../gateway/adapter.ts';
 import { onCleanup, withTimeout } from './cleanup.ts';
 import { guardRun } from './guard.ts';
-import { resolveImage, type ResolvedImage } from './images.ts';
+import { describeImage, resolveImage, type ResolvedImage } from './images.ts';
 import { LogTail } from './log-tail.ts';
 import { startUpstreamServers, upstreamSpecs } from './upstream-containers.ts';
 import { extraCostSetup, type GatewayVariant } from './extra-cost.ts';
@@ -150,7 +150,7 @@ export async function startContainersStack(client: ContainerRuntimeClient, opts:
         gatewayTmpfs: adapter.image.tmpfs, gatewayPort: port, readyPath: endpoints.readyUrl ? new URL(endpoints.readyUrl).pathname : undefined, labels, bindHost: host,
         ...(adapter.extraCost ? { extraCostApp: adapter.extraCost } : {}),
       },
-      images: Object.fromEntries(images.map((i) => [i.role, `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}`])),
+      images: Object.fromEntries(images.map((i) => [i.role, describeImage(i)])),
       startedInMs: Date.now() - t0,
     };
     return { info, stop };

@@ -37,11 +37,25 @@ export interface ResolvedImage {
   source: string;
   /** The image's content id (sha256:...), so a baseline says exactly what it was measured on. */
   id?: string;
+  /**
+   * What an image built here was built from (scripts/build-images.sh labels it: a digest of its Dockerfile, build
+   * arguments and the files it copies): the same on every machine that builds it, where the id is new each build.
+   */
+  recipe?: string;
 }
+
+/** The label npm run images puts on what it builds. */
+const RECIPE_LABEL = 'mcp-perf.recipe';
 
 async function withId(client: ContainerRuntimeClient, image: ResolvedImage): Promise<ResolvedImage> {
   const info = await client.image.inspect(ImageName.fromString(image.name)).catch(() => undefined);
-  return info?.Id ? { ...image, id: info.Id } : image;
+  const recipe = info?.Config?.Labels?.[RECIPE_LABEL];
+  return { ...image, ...(info?.Id ? { id: info.Id } : {}), ...(recipe ? { recipe } : {}) };
+}
+
+/** An image as reports and baselines record it: name, where it came from, short id and, when built here, its recipe. */
+export function describeImage(i: ResolvedImage): string {
+  return `${i.name} (${i.source})${i.id ? ` ${i.id.slice(0, 19)}` : ''}${i.recipe ? ` recipe ${i.recipe}` : ''}`;
 }
 
 export class ImageUnavailableError extends Error {
