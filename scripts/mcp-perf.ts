@@ -5,10 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
-import { checkSettings } from '../tests/support/shared/settings.ts';
+import { checkSettings, SETTINGS } from '../tests/support/shared/settings.ts';
 import { nearestOf, optionError, refuse as refuseAs, ROOT, runPerfSuite } from './cli.ts';
 import { environment } from '../tests/support/shared/config.ts';
-import { ADAPTERS } from '../tests/support/gateway/adapters.ts';
+import { ADAPTERS, DEFAULT_GATEWAY } from '../tests/support/gateway/adapters.ts';
 
 interface Command {
   what: string;
@@ -20,10 +20,8 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   run: {
     what: 'the perf suite on a stack it starts: the quick selection, every case (--cases all), or the files given',
-    usage: `mcp-perf run [--profile smoke|pr|nightly|soak] [--gateway ${Object.keys(ADAPTERS).join('|')}] [--stack auto|containers|local|external|direct]\n` +
-      '             [--protocol auto|2025-06-18|2025-11-25|2026-07-28] [--transport native|mcp] [--baseline judge|record|add]\n' +
-      '             [--upstream-eras both|legacy|modern] [--fit-rates <share, 0-0.95>] [--cases quick|all] [-t <case name>] [test files]\n' +
-      '  Options set the settings of the same name (README, "Every setting"), over the environment.',
+    // Written from the settings catalogue below (runUsage): each option's values and default are the setting's.
+    usage: '',
   },
   ab: { what: 'the regression gate: base and head gateways side by side', usage: 'mcp-perf ab --base <image|pypi:version|source:dir> --head <...> [--profile smoke|pr|nightly] [--protocol <revision>] [-t <case>]\n' +
     '            [--head-extra-cpu-ms N] [--base-extra-cpu-ms N]   (N ms more CPU per MCP request on that side: a known regression, to see the gate fail)', script: 'scripts/perf-ab.ts' },
@@ -44,6 +42,24 @@ const RUN_OPTIONS: Record<string, { setting: string; short?: string }> = {
   protocol: { setting: 'PERF_MCP_PROTOCOL' }, transport: { setting: 'PERF_TRANSPORT' }, baseline: { setting: 'PERF_BASELINE' },
   'upstream-eras': { setting: 'PERF_UPSTREAM_ERAS' }, 'fit-rates': { setting: 'PERF_FIT_RATES' }, cases: { setting: 'PERF_CASES' },
 };
+
+/** run's usage, from the catalogue: each option, its values, the setting it sets and that setting's default. */
+function runUsage(): string {
+  const rows: [string, string][] = Object.entries(RUN_OPTIONS).map(([option, { setting }]): [string, string] => {
+    const s = SETTINGS.find((entry) => entry.name === setting)!;
+    const words = option === 'gateway' ? Object.keys(ADAPTERS) : typeof s.value === 'object' && 'oneOf' in s.value ? s.value.oneOf : undefined;
+    const values = words ? words.join('|') : typeof s.value === 'object' && 'max' in s.value ? `<${s.value.number}-${s.value.max}>` : '<value>';
+    const d = option === 'gateway' ? DEFAULT_GATEWAY : s.default;
+    const byValue = new Map<string, string[]>();
+    if (typeof d === 'object') for (const [profile, v] of Object.entries(d)) byValue.set(v, [...(byValue.get(v) ?? []), profile]);
+    const fallback = typeof d === 'object' ? [...byValue].map(([v, profiles]) => `${v} in ${profiles.join(', ')}`).join('; ') : d ?? 'unset';
+    return [`--${option} ${values}`, `${setting}, default ${fallback}`];
+  });
+  rows.push(['-t <case name>', 'only the cases whose name matches'], ['[test files]', 'only these files (default: the profile\'s selection, PERF_CASES)']);
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return 'usage: mcp-perf run [options] [test files]\n' + rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n') +
+    '\nEach option sets its setting over the environment; what each one does: README, "Every setting".';
+}
 
 function refuse(line: string): never {
   refuseAs('mcp-perf', line);
@@ -79,7 +95,7 @@ function runCommand(args: string[]): number {
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) {
-    console.log(COMMANDS.run!.usage);
+    console.log(runUsage());
     return 0;
   }
   const env: NodeJS.ProcessEnv = { ...environment() };

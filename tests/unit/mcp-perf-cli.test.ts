@@ -20,6 +20,13 @@ describe('mcp-perf', () => {
     }
   }, 60_000);
 
+  it('run --help gives each option with the setting it sets and that setting\'s default, from the catalogue', () => {
+    const r = cli('run', '--help');
+    expect(r.stdout).toMatch(/^ {2}--profile smoke\|pr\|nightly\|soak +PERF_PROFILE, default smoke$/m);
+    expect(r.stdout).toMatch(/^ {2}--cases quick\|all +PERF_CASES, default quick in smoke; all in pr, nightly, soak$/m);
+    expect(r.stdout).toMatch(/^ {2}--gateway contextforge\|fastmcp\|litellm +PERF_GATEWAY, default contextforge$/m);
+  }, 30_000);
+
   it('answers --help for every benchmark with its own options', () => {
     for (const bench of ['engine', 'gate', 'budgets', 'baseline', 'soak', 'history']) {
       const r = cli('bench', bench, '--help');
