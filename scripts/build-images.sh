@@ -25,8 +25,10 @@ recipe() { # dockerfile context [build args...]
   {
     cat "$file"
     printf '%s\n' "$@"
-    local src f
-    for src in $(awk '/^(COPY|ADD) / { for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i }' "$file"); do
+    local src f srcs
+    # Read as words, not expanded here: a pattern such as *.ts is the context's, matched there below.
+    mapfile -t srcs < <(awk '/^(COPY|ADD) / { for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i }' "$file")
+    for src in "${srcs[@]}"; do
       for f in $(cd "$ctx" && compgen -G "$src" | LC_ALL=C sort); do [ -f "$ctx/$f" ] && { printf '%s\n' "$f"; cat "$ctx/$f"; }; done
     done
   } | sha256sum | cut -c1-16
