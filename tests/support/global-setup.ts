@@ -24,10 +24,11 @@ declare module 'vitest' {
 
 /** Vitest globalSetup of the perf suite: one stack per run, handed to every case, always torn down. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const given = Object.entries(settingsAsGiven(config())).map(([k, v]) => `${k}=${v}`).join(' ');
-  console.log(`[mcp-perf] profile ${config().PERF_PROFILE}; settings: ${given || 'all at their defaults'}`);
-  const opts = stackOptionsFrom();
-  const abConfig = config().PERF_STACK_INFO ? undefined : abConfigFrom();
+  const settings = config();
+  const given = Object.entries(settingsAsGiven(settings)).map(([k, v]) => `${k}=${v}`).join(' ');
+  console.log(`[mcp-perf] profile ${settings.PERF_PROFILE}; settings: ${given || 'all at their defaults'}`);
+  const opts = stackOptionsFrom(settings);
+  const abConfig = settings.PERF_STACK_INFO ? undefined : abConfigFrom(settings);
   const started: StartedStack = abConfig ? await startAbStacks(opts, abConfig) : await startStack(opts);
   const ab: AbStacks | null = started.ab ?? null;
   if (ab) for (const side of ['base', 'head'] as const) console.log(`[mcp-perf] A/B ${side}: ${ab.describe[side]} at ${ab[side].gateway?.baseUrl}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { buildConfig, config, settingsAsGiven } from '../support/shared/config.ts';
+import { stackOptionsFrom } from '../support/stack/options.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -15,6 +16,9 @@ describe('the run\'s configuration: one typed value built from the settings cata
     expect(c.PERF_STARTUP_TIMEOUT_S).toBe(240);
     expect(c.PERF_GATEWAY_UPSTREAMS).toBe('perf_load,fast_time');
     expect(c.PERF_BASELINE).toBeUndefined();
+    // Unset workers: the suite's 2 for a stack it starts, unknown for an external gateway (not a catalogue default).
+    expect(c.PERF_GATEWAY_WORKERS).toBeUndefined();
+    expect(stackOptionsFrom(c).gatewayWorkers).toBe(2);
     const given = buildConfig({ PERF_STARTUP_TIMEOUT_S: '30', PERF_AB_HEAD_EXTRA_CPU_MS: '2.5', PERF_STACK: '' });
     expect(given.PERF_STARTUP_TIMEOUT_S).toBe(30);
     expect(given.PERF_AB_HEAD_EXTRA_CPU_MS).toBe(2.5);

@@ -30,7 +30,7 @@ const CATALOGUE = [
   { name: 'PERF_UPSTREAM_ERAS', what: 'which MCP eras our servers serve behind the gateway: both (default: 2025-era sessions and 2026-07-28), legacy (2025-era only) or modern (2026-07-28 only); what the gateway may speak on its hop to them', value: { oneOf: ['both', 'legacy', 'modern'] }, default: 'both' },
   { name: 'PERF_RUN_ID', what: 'the run\'s directory under reports/ (default: a timestamp)' },
   { name: 'PERF_REPORTS_DIR', what: 'where run directories go (default reports/)' },
-  { name: 'PERF_GATEWAY_WORKERS', what: 'the gateway\'s worker processes (default 2); with PERF_STACK=external, how many it runs (for reports)', value: { int: 1 }, default: '2' },
+  { name: 'PERF_GATEWAY_WORKERS', what: 'the gateway\'s worker processes (default 2); with PERF_STACK=external, how many it runs (for reports)', value: { int: 1 } },
   { name: 'PERF_STARTUP_TIMEOUT_S', what: 'how long the whole stack may take to come up (default 240)', value: { int: 10 }, default: '240' },
   { name: 'PERF_EXTRA_SERVERS', what: 'more load MCP servers behind the gateway, beyond the default two (default 0)', value: { int: 0 }, default: '0' },
   { name: 'PERF_GATEWAY_ENV', what: 'extra gateway environment, "KEY=value,KEY2=value2", applied last' },

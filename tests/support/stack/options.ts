@@ -59,6 +59,7 @@ export function stackOptionsFrom(settings: Config = config()): StackOptions {
   return {
     provider,
     gateway,
+    // No catalogue default: unset is 2 for a stack the suite starts, unknown (0) for an external gateway's reports.
     gatewayWorkers: settings.PERF_GATEWAY_WORKERS ?? 2,
     startupTimeoutMs: settings.PERF_STARTUP_TIMEOUT_S * 1000,
     extraLoadServers: settings.PERF_EXTRA_SERVERS,
